@@ -1,0 +1,43 @@
+//! `session-doctor-cli`: Session Doctor without a window, for help desks and scripts.
+//!
+//! JSON output uses snake_case keys; errors go to stderr as one line and a non-zero exit.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod check;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "session-doctor-cli",
+    version,
+    about = "Find and fix what makes Outlook exceed the maximum number of allowed sessions.",
+    long_about = "Session Doctor finds every open connection to an Outlook mailbox (Outlook on \
+                  this and other computers, Outlook on the web, phones, duplicate profiles, \
+                  add-ins, other mail apps) and guides the repair. This is its headless CLI."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check where Session Doctor runs and, with --demo, that the simulated tenant answers.
+    Check(check::CheckArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => check::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("session-doctor-cli: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

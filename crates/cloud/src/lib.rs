@@ -1,0 +1,1 @@
+//! Microsoft sign-in, token storage in the OS keyring, and the Graph client.

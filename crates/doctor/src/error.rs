@@ -1,0 +1,52 @@
+//! The one error shape that reaches a user: a stable `code` the UI branches on, a
+//! plain-words `message`, and a `hint` that says what to do next.
+
+use serde::Serialize;
+
+/// Stable, machine-readable error codes. The UI branches on these, never on text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The simulated tenant (demo mode) could not be started or reached.
+    SandboxUnavailable,
+    /// An HTTP answer was not what the documented API returns (HTML from a proxy, bad JSON).
+    UnexpectedResponse,
+    /// A network request failed or timed out.
+    Network,
+    /// Something inside the app went wrong; a bug, not the user's fault.
+    Internal,
+}
+
+/// An error as the user sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type, thiserror::Error)]
+#[error("{message}")]
+pub struct AppError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub hint: String,
+}
+
+impl AppError {
+    pub fn new(code: ErrorCode, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serializes_as_code_message_hint() {
+        let e = AppError::new(ErrorCode::SandboxUnavailable, "down", "restart");
+        let v = serde_json::to_value(&e).expect("serializes");
+        assert_eq!(
+            v,
+            serde_json::json!({"code": "sandbox_unavailable", "message": "down", "hint": "restart"})
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! Session Doctor's backend: what the app knows and does, without any UI toolkit.
+//!
+//! The Tauri shell and the CLI both call into this crate; neither holds logic of its own.
+
+pub mod context;
+pub mod error;
+pub mod start;
+
+pub use context::AppContext;
+pub use error::{AppError, ErrorCode};
+pub use start::{Mode, StartReport, TenantHealth, start_check};

@@ -1,0 +1,161 @@
+//! The first thing the app does when the user presses Start: find out where it runs and
+//! whether the Microsoft side it will talk to answers. Later steps (scan, sign-in) build on it.
+
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, ErrorCode};
+
+/// Where the app gets its data from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Mode {
+    /// This computer and the real Microsoft cloud.
+    Live,
+    /// The simulated PC and tenant of `crates/sandbox`, served on 127.0.0.1.
+    Demo { tenant_url: String },
+}
+
+/// What the simulated tenant said about itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct TenantHealth {
+    pub status: String,
+    pub tenant_name: String,
+    /// Round trip of the health request, in milliseconds.
+    #[serde(default)]
+    pub latency_ms: u32,
+}
+
+/// The answer to "Start".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct StartReport {
+    pub app_version: String,
+    pub os: String,
+    pub hostname: String,
+    pub mode: Mode,
+    pub tenant: Option<TenantHealth>,
+    /// One sentence for the welcome screen.
+    pub summary: String,
+}
+
+/// How long the health request may take before the user is told the tenant is down.
+const HEALTH_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Runs the start check for `mode`.
+pub async fn start_check(mode: &Mode) -> Result<StartReport, AppError> {
+    let os = sysinfo::System::long_os_version().unwrap_or_else(|| std::env::consts::OS.to_owned());
+    let hostname = sysinfo::System::host_name().unwrap_or_else(|| "this computer".to_owned());
+    let tenant = match mode {
+        Mode::Live => None,
+        Mode::Demo { tenant_url } => Some(tenant_health(tenant_url).await?),
+    };
+    let summary = match &tenant {
+        None => format!("Ready to check {hostname} ({os})."),
+        Some(t) => format!(
+            "Demo mode: a simulated PC and the simulated tenant \"{}\" answered in {} ms.",
+            t.tenant_name, t.latency_ms
+        ),
+    };
+    Ok(StartReport {
+        app_version: env!("CARGO_PKG_VERSION").to_owned(),
+        os,
+        hostname,
+        mode: mode.clone(),
+        tenant,
+        summary,
+    })
+}
+
+/// Asks the simulated tenant's `/health` endpoint over real HTTP.
+pub async fn tenant_health(base_url: &str) -> Result<TenantHealth, AppError> {
+    let unavailable = |detail: String| {
+        AppError::new(
+            ErrorCode::SandboxUnavailable,
+            format!("The simulated Microsoft tenant did not answer: {detail}"),
+            "Close Session Doctor and start the demo again.",
+        )
+    };
+    let client = reqwest::Client::builder()
+        .timeout(HEALTH_TIMEOUT)
+        .build()
+        .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string(), "Report this as a bug."))?;
+    let started = Instant::now();
+    let response = client
+        .get(format!("{}/health", base_url.trim_end_matches('/')))
+        .send()
+        .await
+        .map_err(|e| unavailable(e.to_string()))?;
+    if !response.status().is_success() {
+        return Err(unavailable(format!("HTTP {}", response.status())));
+    }
+    let body = response.text().await.map_err(|e| unavailable(e.to_string()))?;
+    let mut health: TenantHealth = serde_json::from_str(&body).map_err(|_| {
+        AppError::new(
+            ErrorCode::UnexpectedResponse,
+            "The simulated tenant answered with something that is not its health report.",
+            "Another program may be using the port; start the demo again.",
+        )
+    })?;
+    health.latency_ms = u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
+    Ok(health)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn live_mode_describes_this_computer() {
+        let report = start_check(&Mode::Live).await.expect("live check works offline");
+        assert_eq!(report.app_version, env!("CARGO_PKG_VERSION"));
+        assert!(report.tenant.is_none());
+        assert!(report.summary.contains(&report.hostname));
+    }
+
+    #[tokio::test]
+    async fn demo_mode_reaches_the_sandbox_over_http() {
+        let sandbox = sandbox::Sandbox::start().expect("sandbox starts");
+        let mode = Mode::Demo {
+            tenant_url: sandbox.base_url().to_owned(),
+        };
+        let report = start_check(&mode).await.expect("sandbox answers");
+        let tenant = report.tenant.expect("demo has a tenant");
+        assert_eq!(tenant.status, "ok");
+        assert!(report.summary.contains(&tenant.tenant_name));
+    }
+
+    #[tokio::test]
+    async fn a_stopped_sandbox_is_a_clear_error() {
+        let url = {
+            let sandbox = sandbox::Sandbox::start().expect("sandbox starts");
+            sandbox.base_url().to_owned()
+        }; // dropped: stopped
+        let err = tenant_health(&url).await.expect_err("nothing listens any more");
+        assert_eq!(err.code, ErrorCode::SandboxUnavailable);
+    }
+
+    #[tokio::test]
+    async fn html_instead_of_json_is_unexpected_response() {
+        // A real HTTP server that answers like a captive proxy would.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            if let Ok((mut socket, _)) = listener.accept().await {
+                let mut buf = [0u8; 1024];
+                let _ = socket.read(&mut buf).await;
+                let body = "<html><body>Proxy login</body></html>";
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(reply.as_bytes()).await;
+            }
+        });
+        let err = tenant_health(&format!("http://{addr}"))
+            .await
+            .expect_err("HTML is not a health report");
+        assert_eq!(err.code, ErrorCode::UnexpectedResponse);
+    }
+}

@@ -1,0 +1,14 @@
+//! Declares the app's own commands so each gets an `allow-<command>` permission; the
+//! capability file then grants the main window exactly these and nothing else.
+
+fn main() {
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
+        tauri_build::AppManifest::new().commands(&[
+            "get_mode",
+            "enter_demo",
+            "leave_demo",
+            "start_check",
+        ]),
+    ))
+    .unwrap_or_else(|e| panic!("tauri build script failed: {e}"));
+}

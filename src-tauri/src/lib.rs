@@ -1,0 +1,81 @@
+//! The Tauri shell of Session Doctor: window, plugins and command registration only.
+
+mod commands;
+
+use doctor::AppContext;
+use tauri::Manager;
+
+/// The command list, shared by the app and the TypeScript binding export.
+pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
+    tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![
+        commands::get_mode,
+        commands::enter_demo,
+        commands::leave_demo,
+        commands::start_check,
+    ])
+}
+
+/// Where the generated bindings live, relative to this crate.
+pub const BINDINGS_PATH: &str = "../ui/src/bindings.ts";
+
+/// Renders the TypeScript bindings for the current commands and types.
+pub fn render_bindings() -> Result<String, String> {
+    let dir = std::env::temp_dir().join(format!("session-doctor-bindings-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let file = dir.join("bindings.ts");
+    specta_builder::<tauri::Wry>()
+        .export(bindings_exporter(), &file)
+        .map_err(|e| e.to_string())?;
+    let text = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(text)
+}
+
+fn bindings_exporter() -> specta_typescript::Typescript {
+    specta_typescript::Typescript::default()
+        .header("// Generated from Rust by `make bindings`. Do not edit: CI fails when stale.\n")
+}
+
+/// True when `--demo` was passed on the command line.
+fn demo_requested() -> bool {
+    std::env::args().skip(1).any(|a| a == "--demo")
+}
+
+/// Builds the app with every plugin and command; shared by `run` and the command tests.
+pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>, ctx: AppContext) -> tauri::Builder<R> {
+    let specta = specta_builder::<R>();
+    builder.manage(ctx).invoke_handler(specta.invoke_handler())
+}
+
+pub fn run() {
+    let ctx = if demo_requested() {
+        AppContext::demo().unwrap_or_else(|e| {
+            eprintln!("session-doctor: {} {}", e.message, e.hint);
+            AppContext::live()
+        })
+    } else {
+        AppContext::live()
+    };
+    // single-instance first: a second launch must focus this window before anything else runs.
+    let builder = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(
+            tauri_plugin_log::Builder::new()
+                .target(tauri_plugin_log::Target::new(
+                    tauri_plugin_log::TargetKind::LogDir { file_name: None },
+                ))
+                .level(log::LevelFilter::Info)
+                .build(),
+        )
+        .plugin(tauri_plugin_opener::init());
+    let result = build_app(builder, ctx).run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("session-doctor: the window could not start: {e}");
+        std::process::exit(1);
+    }
+}
