@@ -7,7 +7,10 @@ use tauri::Manager;
 
 /// The command list, shared by the app and the TypeScript binding export.
 pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
-    tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![
+    // Unified serde mode: our types only travel Rust -> UI, so one TS type per Rust type.
+    tauri_specta::Builder::<R>::new()
+        .disable_serde_phases()
+        .commands(tauri_specta::collect_commands![
         commands::get_mode,
         commands::enter_demo,
         commands::leave_demo,

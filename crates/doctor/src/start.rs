@@ -18,13 +18,20 @@ pub enum Mode {
 }
 
 /// What the simulated tenant said about itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct TenantHealth {
     pub status: String,
     pub tenant_name: String,
     /// Round trip of the health request, in milliseconds.
-    #[serde(default)]
     pub latency_ms: u32,
+}
+
+/// The `/health` body as the sandbox sends it; kept apart from [`TenantHealth`] so the
+/// UI's generated types describe only what the app sends, not what it parses.
+#[derive(Deserialize)]
+struct HealthBody {
+    status: String,
+    tenant_name: String,
 }
 
 /// The answer to "Start".
@@ -90,15 +97,18 @@ pub async fn tenant_health(base_url: &str) -> Result<TenantHealth, AppError> {
         return Err(unavailable(format!("HTTP {}", response.status())));
     }
     let body = response.text().await.map_err(|e| unavailable(e.to_string()))?;
-    let mut health: TenantHealth = serde_json::from_str(&body).map_err(|_| {
+    let health: HealthBody = serde_json::from_str(&body).map_err(|_| {
         AppError::new(
             ErrorCode::UnexpectedResponse,
             "The simulated tenant answered with something that is not its health report.",
             "Another program may be using the port; start the demo again.",
         )
     })?;
-    health.latency_ms = u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
-    Ok(health)
+    Ok(TenantHealth {
+        status: health.status,
+        tenant_name: health.tenant_name,
+        latency_ms: u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX),
+    })
 }
 
 #[cfg(test)]

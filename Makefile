@@ -1,0 +1,70 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both install what is
+# missing first (apt packages, npm dependencies, cargo tools) and are safe to repeat.
+SHELL := /bin/bash
+STAGE := scripts/stage.sh
+APP := session-doctor
+# The app always embeds the built UI; the test build shares these features so the
+# end-to-end test drives the binary `cargo test` already built.
+FEATURES := --features $(APP)/custom-protocol
+
+.PHONY: run demo test deps-app deps-test ui ui-test rust-test wine-test e2e bindings \
+        lint cross-check bundle clean
+
+run: deps-app ui
+	cargo run -p $(APP) $(FEATURES)
+
+demo: deps-app ui
+	cargo run -p $(APP) $(FEATURES) -- --demo
+
+test: deps-test
+	@$(STAGE) ui-test $(MAKE) --no-print-directory ui-test
+	@$(STAGE) rust-test $(MAKE) --no-print-directory rust-test
+	@$(STAGE) wine-test $(MAKE) --no-print-directory wine-test
+	@$(STAGE) e2e $(MAKE) --no-print-directory e2e
+
+deps-app:
+	@scripts/deps.sh app
+
+deps-test:
+	@scripts/deps.sh test
+
+ui:
+	npm --prefix ui run build
+
+ui-test:
+	npm --prefix ui run check
+	npm --prefix ui test
+	npm --prefix ui run build
+
+rust-test: ui
+	cargo test --workspace $(FEATURES)
+
+# Windows-target tests of the backend crates, under Wine.
+wine-test:
+	scripts/wine-test.sh -p session-doctor-doctor -p session-doctor-sandbox
+
+e2e: ui
+	cargo test -p $(APP) $(FEATURES) --no-run
+	SESSION_DOCTOR_BIN=$(CURDIR)/target/debug/$(APP) dbus-run-session -- \
+	  xvfb-run -a -s "-screen 0 1280x900x24" npm --prefix tests/e2e test
+
+bindings:
+	UPDATE_BINDINGS=1 cargo test -p $(APP) $(FEATURES) --test bindings
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets $(FEATURES) -- -D warnings
+
+# Type-checks every crate for Windows (clippy, Tauri included) and macOS (DOCS_RS=1 lets
+# objc2-exception-helper skip the C part gcc cannot build for Apple targets).
+cross-check:
+	cargo clippy --workspace --all-targets --target x86_64-pc-windows-gnu -- -D warnings
+	DOCS_RS=1 cargo clippy --workspace --all-targets --target x86_64-apple-darwin -- -D warnings
+
+bundle: deps-app ui
+	ui/node_modules/.bin/tauri build --bundles deb,appimage || true
+	@scripts/bundle-sizes.sh
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules tests/e2e/node_modules

@@ -1,0 +1,75 @@
+//! The app's commands through Tauri's real IPC and ACL, on the mock runtime (no display).
+//!
+//! The context is generated from the shipped tauri.conf.json and capabilities, so these
+//! tests also prove the main window may call exactly the app's own commands.
+
+use doctor::AppContext;
+use serde_json::Value;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+fn app(ctx: AppContext) -> App<MockRuntime> {
+    session_doctor_lib::build_app(mock_builder(), ctx)
+        .build(tauri::generate_context!(test = true))
+        .expect("app builds on the mock runtime")
+}
+
+fn window(app: &App<MockRuntime>, label: &str) -> WebviewWindow<MockRuntime> {
+    WebviewWindowBuilder::new(app, label, Default::default())
+        .build()
+        .expect("mock window")
+}
+
+fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        // The origin the real app has on Linux and macOS.
+        url: "tauri://localhost".parse().expect("url"),
+        body: InvokeBody::default(),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(window, request).map(|body| body.deserialize::<Value>().expect("json body"))
+}
+
+#[test]
+fn start_check_answers_in_live_mode() {
+    let app = app(AppContext::live());
+    let main = window(&app, "main");
+    assert_eq!(invoke(&main, "get_mode").expect("allowed"), serde_json::json!({"kind": "live"}));
+    let report = invoke(&main, "start_check").expect("start check succeeds");
+    assert_eq!(report["app_version"], env!("CARGO_PKG_VERSION"));
+    assert!(report["summary"].as_str().expect("summary").starts_with("Ready to check"));
+    assert!(report["tenant"].is_null());
+}
+
+#[test]
+fn demo_mode_reaches_the_simulated_tenant_through_ipc() {
+    let app = app(AppContext::live());
+    let main = window(&app, "main");
+    let mode = invoke(&main, "enter_demo").expect("demo starts");
+    assert_eq!(mode["kind"], "demo");
+    assert!(mode["tenant_url"].as_str().expect("url").starts_with("http://127.0.0.1:"));
+    let report = invoke(&main, "start_check").expect("start check in demo");
+    assert_eq!(report["tenant"]["status"], "ok");
+    assert_eq!(invoke(&main, "leave_demo").expect("leave"), serde_json::json!({"kind": "live"}));
+}
+
+#[test]
+fn a_window_outside_the_capability_is_refused() {
+    let app = app(AppContext::live());
+    let other = window(&app, "other");
+    let err = invoke(&other, "start_check").expect_err("not granted to other windows");
+    assert!(err.to_string().contains("not allowed"), "{err}");
+}
+
+#[test]
+fn unknown_commands_are_refused() {
+    let app = app(AppContext::live());
+    let main = window(&app, "main");
+    assert!(invoke(&main, "delete_everything").is_err());
+}

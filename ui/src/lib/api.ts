@@ -1,0 +1,47 @@
+// The one door from the UI to the backend: every command result becomes either data or an
+// AppError `{code, message, hint}`. Components branch on `code`, never on text.
+import type { AppError } from "../bindings";
+
+export type Outcome<T> = { ok: true; data: T } | { ok: false; error: AppError };
+
+type CommandResult<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
+
+/** Runs a generated command and folds every failure (including IPC ones) into an AppError. */
+export async function call<T>(run: () => Promise<CommandResult<T> | T>): Promise<Outcome<T>> {
+  try {
+    const result = await run();
+    if (isCommandResult<T>(result)) {
+      return result.status === "ok" ? { ok: true, data: result.data } : { ok: false, error: result.error };
+    }
+    return { ok: true, data: result };
+  } catch (e) {
+    return { ok: false, error: toAppError(e) };
+  }
+}
+
+function isCommandResult<T>(value: unknown): value is CommandResult<T> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    "status" in value &&
+    ((value as { status: unknown }).status === "ok" || (value as { status: unknown }).status === "error")
+  );
+}
+
+/** Anything thrown (an AppError object from Rust, an Error from the IPC layer) as an AppError. */
+export function toAppError(e: unknown): AppError {
+  if (typeof e === "object" && e !== null && "code" in e && "message" in e) {
+    const err = e as Partial<AppError>;
+    return {
+      code: err.code ?? "internal",
+      message: String(err.message),
+      hint: err.hint ?? "Try again; if it keeps happening, restart Session Doctor.",
+    } as AppError;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return {
+    code: "internal",
+    message: `Session Doctor could not reach its own backend: ${message}`,
+    hint: "Restart Session Doctor. If it keeps happening, export the log from the Help menu.",
+  };
+}
