@@ -13,7 +13,8 @@ mod check;
     name = "session-doctor-cli",
     version,
     about = "Find and fix what makes Outlook exceed the maximum number of allowed sessions.",
-    long_about = "Session Doctor finds every open connection to an Outlook mailbox (Outlook on \
+    long_about = "When Outlook says it has exceeded the maximum number of allowed sessions, \
+                  Session Doctor finds every open connection to the mailbox (Outlook on \
                   this and other computers, Outlook on the web, phones, duplicate profiles, \
                   add-ins, other mail apps) and guides the repair. This is its headless CLI."
 )]
