@@ -62,8 +62,7 @@ cross-check:
 	DOCS_RS=1 cargo clippy --workspace --all-targets --target x86_64-apple-darwin -- -D warnings
 
 bundle: deps-app ui
-	ui/node_modules/.bin/tauri build --bundles deb,appimage || true
-	@scripts/bundle-sizes.sh
+	scripts/bundle.sh
 
 clean:
 	cargo clean
