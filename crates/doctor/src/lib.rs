@@ -3,7 +3,9 @@
 //! The Tauri shell and the CLI both call into this crate; neither holds logic of its own.
 
 pub mod context;
+pub mod decoder;
 pub mod error;
+pub mod plan;
 pub mod start;
 
 pub use context::AppContext;

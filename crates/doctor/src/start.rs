@@ -96,7 +96,10 @@ pub async fn tenant_health(base_url: &str) -> Result<TenantHealth, AppError> {
     if !response.status().is_success() {
         return Err(unavailable(format!("HTTP {}", response.status())));
     }
-    let body = response.text().await.map_err(|e| unavailable(e.to_string()))?;
+    let body = response
+        .text()
+        .await
+        .map_err(|e| unavailable(e.to_string()))?;
     let health: HealthBody = serde_json::from_str(&body).map_err(|_| {
         AppError::new(
             ErrorCode::UnexpectedResponse,
@@ -117,7 +120,9 @@ mod tests {
 
     #[tokio::test]
     async fn live_mode_describes_this_computer() {
-        let report = start_check(&Mode::Live).await.expect("live check works offline");
+        let report = start_check(&Mode::Live)
+            .await
+            .expect("live check works offline");
         assert_eq!(report.app_version, env!("CARGO_PKG_VERSION"));
         assert!(report.tenant.is_none());
         assert!(report.summary.contains(&report.hostname));
@@ -141,14 +146,18 @@ mod tests {
             let sandbox = sandbox::Sandbox::start().expect("sandbox starts");
             sandbox.base_url().to_owned()
         }; // dropped: stopped
-        let err = tenant_health(&url).await.expect_err("nothing listens any more");
+        let err = tenant_health(&url)
+            .await
+            .expect_err("nothing listens any more");
         assert_eq!(err.code, ErrorCode::SandboxUnavailable);
     }
 
     #[tokio::test]
     async fn html_instead_of_json_is_unexpected_response() {
         // A real HTTP server that answers like a captive proxy would.
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(async move {
             use tokio::io::{AsyncReadExt, AsyncWriteExt};

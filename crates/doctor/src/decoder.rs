@@ -1,0 +1,333 @@
+//! The error decoder: the user pastes the message they saw, the app names the limit that
+//! was most likely hit, the usual cause and the first steps.
+//!
+//! "Exceeded the maximum number of allowed sessions" is a label for several server limits
+//! (field guide, section 1). Matching is on stable tokens (event ids, error names, numbers
+//! in the text) and on the wording in English and Spanish, case- and accent-insensitive.
+
+use serde::Serialize;
+
+/// The server-side limits behind the error, from the field guide's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Limit {
+    /// Exchange store: 32 MAPI sessions per user (event 9646, "32 objects of type session").
+    MapiSessionsPerUser,
+    /// Exchange 2010+: 16 service sessions per user (IMAP, POP, OWA, EAS, EWS).
+    ServiceSessionsPerUser,
+    /// On-premises throttling policy RCAMaxConcurrency (40).
+    RpcClientAccessConcurrency,
+    /// EWS concurrency (10 on Exchange 2010, 27 on 2013+ and Online): ErrorExceededConnectionCount.
+    EwsConcurrency,
+    /// Exchange Online IMAP: 20 concurrent connections.
+    ImapConnections,
+    /// ActiveSync / Outlook mobile: 100 device partnerships per mailbox.
+    MobileDevicePartnerships,
+    /// Exchange Online PowerShell: 3 sessions per admin.
+    ExchangePowerShellSessions,
+    /// Simple MAPI's MAPI_E_TOO_MANY_SESSIONS (code 8): a "send via Outlook" program.
+    SimpleMapiSessions,
+    /// Exchange Online's unpublished authentication concurrency limit (ClientBackoff).
+    AuthenticationConcurrency,
+    /// The generic Outlook message: most often the MAPI or service session limit.
+    AllowedSessions,
+}
+
+/// What the decoder concluded from a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct DecodedError {
+    pub limit: Limit,
+    /// The published number for the limit, when there is one.
+    pub limit_number: Option<u32>,
+    /// Plain words: which limit, and what usually causes it.
+    pub explanation: String,
+    /// Step ids of the repair plan to start with, in order (see `plan`).
+    pub first_steps: Vec<String>,
+    /// The part of the message that decided it, to show the user why.
+    pub matched: String,
+}
+
+struct Rule {
+    limit: Limit,
+    number: Option<u32>,
+    /// Any of these (already folded: lowercase, no accents) decides the rule.
+    needles: &'static [&'static str],
+    explanation: &'static str,
+    first_steps: &'static [&'static str],
+}
+
+/// Most specific first: an event text that names "16 objects" must not fall through to the
+/// generic "maximum number of allowed sessions" rule.
+const RULES: &[Rule] = &[
+    Rule {
+        limit: Limit::ServiceSessionsPerUser,
+        number: Some(16),
+        needles: &[
+            "maximum of 16 objects",
+            "16 objects of type session",
+            "maximo de 16 objetos",
+        ],
+        explanation: "Exchange allows 16 service sessions per user (Outlook on the web, phones, IMAP, POP, EWS). Usually many web tabs, phones or other mail apps.",
+        first_steps: &[
+            "sign_out_web",
+            "close_other_devices",
+            "phone_app_background",
+        ],
+    },
+    Rule {
+        limit: Limit::MapiSessionsPerUser,
+        number: Some(32),
+        needles: &[
+            "9646",
+            "maximum of 32 objects",
+            "32 objects of type session",
+            "maximo de 32 objetos",
+        ],
+        explanation: "Exchange allows 32 MAPI sessions per user. Usually Outlook open on several computers, duplicate profiles, shared mailboxes or programs that use Outlook's MAPI.",
+        first_steps: &[
+            "close_other_devices",
+            "restart_outlook_here",
+            "duplicate_profiles",
+        ],
+    },
+    Rule {
+        limit: Limit::EwsConcurrency,
+        number: Some(27),
+        needles: &["errorexceededconnectioncount", "exceeded connection count"],
+        explanation: "Exchange Web Services allows 27 concurrent connections (10 on Exchange 2010). Usually add-ins, Teams, Mac Outlook or other apps that use EWS.",
+        first_steps: &["addins_safe_mode", "close_other_devices"],
+    },
+    Rule {
+        limit: Limit::SimpleMapiSessions,
+        number: None,
+        needles: &["mapi_e_too_many_sessions"],
+        explanation: "A program that sends mail through Outlook (a scanner, an ERP or CRM connector) opened too many Simple MAPI sessions.",
+        first_steps: &["restart_outlook_here", "addins_safe_mode"],
+    },
+    Rule {
+        limit: Limit::AuthenticationConcurrency,
+        number: None,
+        needles: &[
+            "authentication concurrency limit",
+            "limite de simultaneidad de autenticacion",
+            "clientbackoff",
+        ],
+        explanation: "Exchange Online is holding back new sign-ins because too many are already in flight. Classic Outlook may not open while Outlook on the web works.",
+        first_steps: &[
+            "close_other_devices",
+            "sign_out_everywhere",
+            "restart_outlook_here",
+        ],
+    },
+    Rule {
+        limit: Limit::RpcClientAccessConcurrency,
+        number: Some(40),
+        needles: &["rcamaxconcurrency"],
+        explanation: "The on-premises throttling policy allows 40 concurrent RPC connections per user (RCAMaxConcurrency). An administrator can raise it.",
+        first_steps: &["close_other_devices", "it_help_desk"],
+    },
+    Rule {
+        limit: Limit::ImapConnections,
+        number: Some(20),
+        needles: &[
+            "imap",
+            "too many simultaneous connections",
+            "too many connections",
+        ],
+        explanation: "Exchange Online allows 20 concurrent IMAP connections. Usually several mail apps (Thunderbird, phones, eM Client) on the same account.",
+        first_steps: &["other_mail_apps", "phone_app_background"],
+    },
+    Rule {
+        limit: Limit::MobileDevicePartnerships,
+        number: Some(100),
+        needles: &[
+            "partnership",
+            "maximum number of devices",
+            "too many devices",
+            "numero maximo de dispositivos",
+        ],
+        explanation: "A mailbox may have 100 mobile device partnerships. Old phones must be removed (Outlook on the web, Settings, Mobile devices).",
+        first_steps: &["review_sessions", "phone_app_background"],
+    },
+    Rule {
+        limit: Limit::ExchangePowerShellSessions,
+        number: Some(3),
+        needles: &["powershell", "runspace"],
+        explanation: "Exchange Online PowerShell allows 3 sessions per administrator; close the others with Disconnect-ExchangeOnline.",
+        first_steps: &["it_help_desk"],
+    },
+    Rule {
+        limit: Limit::AllowedSessions,
+        number: None,
+        needles: &[
+            "maximum number of allowed sessions",
+            "too many active sessions",
+            "too many sessions",
+            "numero maximo de sesiones",
+            "demasiadas sesiones",
+        ],
+        explanation: "Too many open connections to this mailbox: Outlook on other computers, Outlook on the web tabs, the phone app, duplicate profiles or add-ins. Most often Exchange's 32 MAPI or 16 service sessions per user.",
+        first_steps: &[
+            "close_other_devices",
+            "sign_out_web",
+            "sign_out_everywhere",
+            "review_sessions",
+            "restart_outlook_here",
+        ],
+    },
+];
+
+/// Why a message could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("the message is empty")]
+    Empty,
+    #[error("the message does not look like a session-limit error")]
+    NotRecognised,
+}
+
+/// Longest message the decoder reads; a pasted log beyond this is cut, not an error.
+const MAX_INPUT: usize = 64 * 1024;
+
+/// Decodes a pasted error message.
+pub fn decode(message: &str) -> Result<DecodedError, DecodeError> {
+    let cut = truncate_at_char_boundary(message, MAX_INPUT);
+    let folded = fold(cut);
+    if folded.trim().is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    for rule in RULES {
+        if let Some(needle) = rule.needles.iter().find(|n| folded.contains(*n)) {
+            return Ok(DecodedError {
+                limit: rule.limit,
+                limit_number: rule.number,
+                explanation: rule.explanation.to_owned(),
+                first_steps: rule.first_steps.iter().map(|s| (*s).to_owned()).collect(),
+                matched: (*needle).to_owned(),
+            });
+        }
+    }
+    Err(DecodeError::NotRecognised)
+}
+
+fn truncate_at_char_boundary(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// Lowercase, Spanish accents removed, runs of white space as one space: Outlook's Spanish
+/// text may arrive with or without accents, and pasted text wraps anywhere.
+fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last_space = false;
+    for c in s.chars() {
+        let c = match c {
+            'á' | 'Á' => 'a',
+            'é' | 'É' => 'e',
+            'í' | 'Í' => 'i',
+            'ó' | 'Ó' => 'o',
+            'ú' | 'Ú' | 'ü' | 'Ü' => 'u',
+            'ñ' | 'Ñ' => 'n',
+            c if c.is_whitespace() => ' ',
+            c => c,
+        };
+        if c == ' ' {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+        } else {
+            out.extend(c.to_lowercase());
+            last_space = false;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limit(msg: &str) -> Limit {
+        decode(msg).unwrap_or_else(|e| panic!("{msg:?}: {e}")).limit
+    }
+
+    #[test]
+    fn outlook_english_and_spanish_wording() {
+        assert_eq!(
+            limit("Outlook has exceeded the maximum number of allowed sessions."),
+            Limit::AllowedSessions
+        );
+        assert_eq!(
+            limit("Outlook ha superado el número máximo de sesiones permitidas."),
+            Limit::AllowedSessions
+        );
+        // Without accents and wrapped over lines, as pasted from a mail.
+        assert_eq!(
+            limit("Outlook ha superado el numero\n  maximo de sesiones permitidas"),
+            Limit::AllowedSessions
+        );
+        assert_eq!(
+            limit("There are too many active sessions"),
+            Limit::AllowedSessions
+        );
+    }
+
+    #[test]
+    fn event_9646_with_32_and_16_objects() {
+        let mapi = "Event ID 9646: Mapi session /o=Contoso/cn=jane exceeded the maximum of 32 objects of type \"session\".";
+        let d = decode(mapi).expect("decoded");
+        assert_eq!(d.limit, Limit::MapiSessionsPerUser);
+        assert_eq!(d.limit_number, Some(32));
+        let service = "Event 9646: exceeded the maximum of 16 objects of type \"session\"";
+        assert_eq!(limit(service), Limit::ServiceSessionsPerUser);
+    }
+
+    #[test]
+    fn named_errors() {
+        assert_eq!(
+            limit("The request failed. ErrorExceededConnectionCount"),
+            Limit::EwsConcurrency
+        );
+        assert_eq!(
+            limit("MAPISendMail returned MAPI_E_TOO_MANY_SESSIONS"),
+            Limit::SimpleMapiSessions
+        );
+        assert_eq!(
+            limit("The authentication concurrency limit is reached"),
+            Limit::AuthenticationConcurrency
+        );
+    }
+
+    #[test]
+    fn every_rule_names_known_plan_steps() {
+        for rule in RULES {
+            assert!(!rule.first_steps.is_empty());
+            for step in rule.first_steps {
+                assert!(
+                    crate::plan::step_exists(step),
+                    "{:?} names unknown step {step}",
+                    rule.limit
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn empty_unknown_and_huge_input() {
+        assert_eq!(decode("  \n "), Err(DecodeError::Empty));
+        assert_eq!(
+            decode("Your password expires soon"),
+            Err(DecodeError::NotRecognised)
+        );
+        let huge = "é".repeat(100_000) + " maximum number of allowed sessions";
+        // Cut at 64 KiB on a char boundary: no panic, and the tail beyond the cut is ignored.
+        assert_eq!(decode(&huge), Err(DecodeError::NotRecognised));
+    }
+}
