@@ -550,20 +550,19 @@ mod tests {
                     .position(|i| i == id)
                     .unwrap_or_else(|| panic!("seed step {quote:?} has no plan step {id}"));
                 assert!(pos >= last_pos, "{id} is out of the seed's order");
-                let seed_pos = seeds
-                    .find(quote)
-                    .unwrap_or_else(|| panic!("{quote:?} not in seeds"));
                 last_pos = pos;
                 // The one deliberate change of order: the first seed mentions the help desk
                 // before "If the error keeps returning"; the app keeps IT as the last resort.
                 if *id == "it_help_desk" {
+                    assert!(seeds.contains(quote), "{quote:?} not in seeds");
                     continue;
                 }
-                assert!(
-                    seed_pos >= last_seed_pos,
-                    "coverage table out of seed order at {quote:?}"
-                );
-                last_seed_pos = seed_pos;
+                // The quote must occur after the previous step's (the key takeaways at the
+                // top of the first seed repeat some titles out of order).
+                let found = seeds[last_seed_pos..].find(quote).unwrap_or_else(|| {
+                    panic!("{quote:?} not in the seeds after the step before it")
+                });
+                last_seed_pos += found + quote.len();
             }
         }
     }
