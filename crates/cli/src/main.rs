@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod check;
+mod scan;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -27,12 +28,16 @@ struct Cli {
 enum Command {
     /// Check where Session Doctor runs and, with --demo, that the simulated tenant answers.
     Check(check::CheckArgs),
+    /// Scan this computer (read-only): Outlook processes and connections, profiles, add-ins,
+    /// other mail apps, saved Office credentials. --demo scans the simulated PC.
+    Scan(scan::ScanArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Scan(args) => scan::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

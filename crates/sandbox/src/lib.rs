@@ -5,6 +5,7 @@
 //! [`Sandbox`] runs its own server thread and stops when dropped, so tests can run many
 //! side by side.
 
+pub mod pc;
 mod server;
 mod tenant;
 

@@ -1,0 +1,140 @@
+//! `session-doctor-cli scan`: the local scan of issue 3, as one JSON object.
+//!
+//! Contract: `scan --json [--registry-file FILE.reg]... [--home DIR] [--no-live] [--demo]`.
+//! Exit 0 when the scan ran, even if sources failed (they say so in `sources`); non-zero
+//! with a one-line error for bad arguments or an unreadable `--registry-file`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use scan::{Credential, ProcessSnapshot, ScanOptions};
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Print the report as JSON (one object with processes, profiles, addins, accounts,
+    /// credentials, sources).
+    #[arg(long)]
+    json: bool,
+    /// Analyse this .reg export instead of the live registry (repeatable).
+    #[arg(long = "registry-file", value_name = "FILE.reg")]
+    registry_files: Vec<PathBuf>,
+    /// Read user files (Thunderbird, Evolution, Outlook for Mac, new Outlook) under DIR
+    /// instead of the real home.
+    #[arg(long, value_name = "DIR")]
+    home: Option<PathBuf>,
+    /// Skip running processes and sockets.
+    #[arg(long)]
+    no_live: bool,
+    /// Scan the sandbox's simulated PC (written to a temporary directory) instead.
+    #[arg(long)]
+    demo: bool,
+}
+
+/// `sandbox::pc::SimulatedProcess` -> `scan::ProcessSnapshot`. The sandbox cannot depend on
+/// the scan crate (the scan's tests depend on the sandbox), so the conversion lives here.
+pub fn snapshot_of(p: &sandbox::pc::SimulatedProcess) -> ProcessSnapshot {
+    ProcessSnapshot {
+        name: p.name.clone(),
+        pid: p.pid,
+        parent_pid: p.parent_pid,
+        cmdline: p.cmdline.clone(),
+        exe: Some(p.exe.clone()),
+        user: Some(p.user.clone()),
+        start_time: Some(p.start_time),
+        connections: Some(scan::ConnectionCounts {
+            established: p.established,
+            microsoft_365: p.microsoft_365,
+        }),
+    }
+}
+
+pub fn run(args: &ScanArgs) -> Result<(), String> {
+    for f in &args.registry_files {
+        // Unreadable exports are a usage error, not a failed source: the user named them.
+        std::fs::File::open(f)
+            .and_then(|file| file.metadata())
+            .and_then(|m| {
+                if m.is_file() {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::other("not a file"))
+                }
+            })
+            .map_err(|e| format!("cannot read --registry-file {}: {e}", f.display()))?;
+    }
+    if let Some(h) = &args.home
+        && !h.is_dir()
+    {
+        return Err(format!("--home {} is not a directory", h.display()));
+    }
+
+    // The temp dir must outlive the scan: keep the handle in scope.
+    let demo_dir = if args.demo {
+        Some(tempfile::tempdir().map_err(|e| format!("cannot create a temp dir: {e}"))?)
+    } else {
+        None
+    };
+    let options = match &demo_dir {
+        Some(dir) => {
+            let pc = sandbox::pc::write_simulated_pc(dir.path()).map_err(|e| e.to_string())?;
+            let mut registry_files = pc.registry_files.clone();
+            registry_files.extend(args.registry_files.iter().cloned());
+            ScanOptions {
+                registry_files,
+                home: Some(args.home.clone().unwrap_or(pc.home.clone())),
+                live: false,
+                processes: Some(pc.processes.iter().map(snapshot_of).collect()),
+                credentials: Some(
+                    pc.credentials
+                        .iter()
+                        .map(|n| Credential {
+                            name: n.clone(),
+                            store: scan::credentials::WINDOWS_STORE.to_owned(),
+                        })
+                        .collect(),
+                ),
+            }
+        }
+        None => ScanOptions {
+            registry_files: args.registry_files.clone(),
+            home: args.home.clone(),
+            live: !args.no_live,
+            processes: None,
+            credentials: None,
+        },
+    };
+
+    let report = scan::run(&options, &mut |_| {});
+    if args.json {
+        let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+        println!("{text}");
+    } else {
+        println!(
+            "{} mail processes, {} Outlook profiles ({} with a duplicate), {} add-ins, {} other accounts, {} saved Office credentials",
+            report.processes.iter().filter(|p| !p.helper).count(),
+            report.profiles.len(),
+            report
+                .profiles
+                .iter()
+                .filter(|p| !p.duplicate_of.is_empty())
+                .count(),
+            report.addins.len(),
+            report.accounts.len(),
+            report.credentials.len(),
+        );
+        for s in &report.sources {
+            let status = match s.status {
+                scan::SourceStatus::Ok => "ok",
+                scan::SourceStatus::Skipped => "skipped",
+                scan::SourceStatus::Failed => "FAILED",
+            };
+            let reason = s
+                .reason
+                .as_deref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default();
+            println!("  {:<17} {status:<8} {:>8.2} ms{reason}", s.name, s.ms);
+        }
+    }
+    Ok(())
+}

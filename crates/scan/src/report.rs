@@ -1,0 +1,247 @@
+//! The scan's result: one JSON object, snake_case, exactly as the CLI contract of issue 3 says.
+//!
+//! Every type here derives `Serialize` for the CLI and the Tauri commands, and `specta::Type`
+//! so the UI's generated TypeScript bindings include them. Numbers are `u32`/`f64` on purpose:
+//! 64-bit integers become `bigint` in TypeScript, which the UI does not want.
+
+use serde::Serialize;
+
+/// Everything the scan found. The six arrays of the CLI contract, plus the date of the
+/// Microsoft 365 address list that classified connections.
+#[derive(Debug, Clone, Default, Serialize, specta::Type)]
+pub struct ScanReport {
+    /// Mail and calendar clients running now.
+    pub processes: Vec<ProcessInfo>,
+    /// Classic Outlook profiles from the registry (16.0, 15.0, Windows Messaging Subsystem).
+    pub profiles: Vec<Profile>,
+    /// Outlook COM add-ins, one entry per ProgID with its effective settings.
+    pub addins: Vec<Addin>,
+    /// Entries of Outlook's Resiliency `DisabledItems` that match no installed add-in.
+    pub disabled_items: Vec<DisabledItem>,
+    /// Accounts of other mail apps (new Outlook, Outlook for Mac, Thunderbird, Evolution, Mail).
+    pub accounts: Vec<OtherAccount>,
+    /// Saved Office credentials, by name only: secrets are never read.
+    pub credentials: Vec<Credential>,
+    /// One entry per place the scan looked, with its duration and outcome.
+    pub sources: Vec<Source>,
+    /// Date of the shipped Microsoft 365 address ranges (`data/m365_ranges.txt`).
+    pub m365_ranges_date: String,
+}
+
+/// What a client process is. The names are the CLI contract's `kind` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientKind {
+    ClassicOutlook,
+    NewOutlook,
+    WindowsMail,
+    OutlookMac,
+    Teams,
+    OutlookWebApp,
+    Thunderbird,
+    Evolution,
+    EmClient,
+    AppleMail,
+    ProspectMail,
+    MapiClient,
+}
+
+impl ClientKind {
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ClassicOutlook => "classic_outlook",
+            Self::NewOutlook => "new_outlook",
+            Self::WindowsMail => "windows_mail",
+            Self::OutlookMac => "outlook_mac",
+            Self::Teams => "teams",
+            Self::OutlookWebApp => "outlook_web_app",
+            Self::Thunderbird => "thunderbird",
+            Self::Evolution => "evolution",
+            Self::EmClient => "em_client",
+            Self::AppleMail => "apple_mail",
+            Self::ProspectMail => "prospect_mail",
+            Self::MapiClient => "mapi_client",
+        }
+    }
+}
+
+/// One running client process.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ProcessInfo {
+    pub kind: ClientKind,
+    /// Process name as the OS reports it (`OUTLOOK.EXE`, `thunderbird`, ...).
+    pub name: String,
+    pub pid: u32,
+    pub parent_pid: Option<u32>,
+    pub user: Option<String>,
+    /// Start time, seconds since the Unix epoch.
+    pub start_time: Option<u32>,
+    pub exe: Option<String>,
+    /// A helper of a client (new Outlook's `olkexthost.exe`, its WebView2 children, Evolution's
+    /// factories) rather than a window the user opened.
+    pub helper: bool,
+    /// 1-based number of this instance among the non-helper processes of the same kind.
+    pub instance: u32,
+    /// How many non-helper processes of this kind run: 2 means "Outlook is open twice".
+    pub instances_of_kind: u32,
+    /// Why it was classified so, in plain words (e.g. "browser with the Outlook web app id").
+    pub detail: Option<String>,
+    /// Live TCP connections, `None` when they were not measured (`--no-live`, no permission).
+    pub connections: Option<ConnectionCounts>,
+}
+
+/// Established TCP connections of one process.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, specta::Type)]
+pub struct ConnectionCounts {
+    pub established: u32,
+    /// Of those, how many go to port 443 of a published Microsoft 365 address.
+    pub microsoft_365: u32,
+}
+
+/// A classic Outlook profile.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct Profile {
+    pub name: String,
+    /// `16.0`, `15.0` or `windows_messaging_subsystem` (Outlook 2010 and older).
+    pub version: String,
+    pub is_default: bool,
+    pub accounts: Vec<ProfileAccount>,
+    /// Extra and shared mailboxes found in the profile (SMTP addresses not of an account).
+    pub mailboxes: Vec<String>,
+    pub data_files: Vec<DataFile>,
+    /// Exchange cached mode, when the profile says.
+    pub cached_mode: Option<bool>,
+    /// "Download shared folders" in cached mode, when the profile says.
+    pub download_shared_folders: Option<bool>,
+    /// Names of other profiles of the same Outlook version sharing an account email.
+    pub duplicate_of: Vec<String>,
+    /// Registry key of the profile.
+    pub key: String,
+    /// Values that could not be read as expected, in plain words.
+    pub notes: Vec<String>,
+}
+
+/// An account inside a classic Outlook profile.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ProfileAccount {
+    pub email: Option<String>,
+    pub display_name: Option<String>,
+    /// `exchange`, `imap`, `pop3`, `outlook_com` or `other` (from `clsid`).
+    pub kind: String,
+    pub account_name: Option<String>,
+}
+
+/// An Outlook data file referenced by a profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct DataFile {
+    pub path: String,
+    /// `ost` (cached Exchange copy) or `pst` (personal folders).
+    pub kind: String,
+}
+
+/// A COM add-in of Outlook.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct Addin {
+    pub prog_id: String,
+    pub friendly_name: Option<String>,
+    pub description: Option<String>,
+    /// Effective LoadBehavior: HKCU wins over HKLM, which wins over WOW6432Node.
+    pub load_behavior: Option<u32>,
+    /// What the effective LoadBehavior means, in plain words.
+    pub load_behavior_meaning: Option<String>,
+    /// Hive the effective LoadBehavior came from: `HKCU`, `HKLM`, `HKLM_WOW6432Node`, `HKLM_ClickToRun`.
+    pub hive: String,
+    /// Every hive that registers this add-in.
+    pub hives: Vec<String>,
+    /// Managed by policy (`Policies\...\Resiliency\AddinList`): never change it.
+    pub policy: bool,
+    /// The policy's value: 0 always off, 1 always on, 2 user choice.
+    pub policy_value: Option<u32>,
+    /// Listed in Outlook's Resiliency `DisabledItems`.
+    pub disabled_by_outlook: bool,
+    /// Listed in Resiliency `CrashingAddinList`.
+    pub crashing: bool,
+    /// Listed in Resiliency `DoNotDisableAddinList` (the user told Outlook to keep it).
+    pub do_not_disable: bool,
+    /// Known to open its own connections to the mailbox or Microsoft 365 (from `data/connection_addins.txt`).
+    pub opens_connections: bool,
+    /// Why it opens connections, from the data file.
+    pub connections_note: Option<String>,
+    pub notes: Vec<String>,
+}
+
+/// A decoded `Resiliency\DisabledItems` entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct DisabledItem {
+    /// Item type from the first DWORD (1 = add-in, per admin scripts; unverified).
+    pub item_type: Option<u32>,
+    pub path: Option<String>,
+    pub name: Option<String>,
+    /// Registry value name and key it came from.
+    pub value_name: String,
+    pub notes: Vec<String>,
+}
+
+/// An account of another mail app on this computer.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct OtherAccount {
+    /// The app, as a process `kind`.
+    pub client: ClientKind,
+    pub email: Option<String>,
+    pub host: Option<String>,
+    /// The file it came from.
+    pub source: String,
+    /// App profile name (Thunderbird profile, Outlook for Mac profile), when there is one.
+    pub profile: Option<String>,
+    /// Account type as the app writes it (`imap`, `ews`, `Office365`, ...).
+    pub account_type: Option<String>,
+    pub notes: Vec<String>,
+}
+
+/// A saved credential, by name only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct Credential {
+    pub name: String,
+    /// `windows_credential_manager` or `macos_keychain`.
+    pub store: String,
+}
+
+/// Outcome of one source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceStatus {
+    Ok,
+    Skipped,
+    Failed,
+}
+
+/// One place the scan looked.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct Source {
+    pub name: String,
+    /// Duration in milliseconds.
+    pub ms: f64,
+    pub status: SourceStatus,
+    /// Why it was skipped or failed, or what was partly unreadable.
+    pub reason: Option<String>,
+}
+
+/// Start or end of a source, for a progress bar per source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ProgressState {
+    Started,
+    Finished,
+}
+
+/// A progress event.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct Progress {
+    pub source: String,
+    pub state: ProgressState,
+    /// Sources finished / all sources, 0.0 ..= 1.0.
+    pub fraction: f64,
+    /// Set when `state` is `finished`.
+    pub status: Option<SourceStatus>,
+}
