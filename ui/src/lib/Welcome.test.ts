@@ -78,6 +78,16 @@ describe("Welcome", () => {
     await waitFor(() => expect(screen.queryByTestId("demo-badge")).toBeNull());
   });
 
+  it("switches to Spanish and back from the language menu", async () => {
+    render(Welcome);
+    const select = screen.getByTestId("language") as HTMLSelectElement;
+    await fireEvent.change(select, { target: { value: "es" } });
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toMatch(/número máximo de sesiones permitidas/);
+    expect(screen.getByTestId("start").textContent?.trim()).toBe("Empezar");
+    await fireEvent.change(select, { target: { value: "en" } });
+    expect(screen.getByTestId("start").textContent?.trim()).toBe("Start");
+  });
+
   it("disables Start while a check runs", async () => {
     let finish: (v: unknown) => void = () => {};
     commands.startCheck.mockReturnValue(new Promise((r) => (finish = r)));

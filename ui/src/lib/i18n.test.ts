@@ -1,0 +1,20 @@
+import { describe, it, expect } from "vitest";
+import { catalogs, i18n, t } from "./i18n.svelte";
+
+describe("i18n", () => {
+  it("has the same keys in every language", () => {
+    const en = Object.keys(catalogs.en).sort();
+    expect(Object.keys(catalogs.es).sort()).toEqual(en);
+  });
+  it("has no empty message", () => {
+    for (const catalog of Object.values(catalogs)) {
+      for (const [key, text] of Object.entries(catalog)) expect(text.trim(), key).not.toBe("");
+    }
+  });
+  it("switches language and fills placeholders", () => {
+    i18n.set("es");
+    expect(t("welcome.start")).toBe("Empezar");
+    i18n.set("en");
+    expect(t("welcome.start")).toBe("Start");
+  });
+});
