@@ -5,9 +5,20 @@
 //! [`Sandbox`] runs its own server thread and stops when dropped, so tests can run many
 //! side by side.
 
+mod faults;
+mod graph;
+mod identity;
 pub mod pc;
 mod server;
 mod tenant;
+mod time;
+mod users;
 
-pub use server::{Sandbox, SandboxError};
-pub use tenant::Tenant;
+pub use faults::{Fault, Faults, RetryAfter};
+pub use graph::GRAPH_PREFIX;
+pub use server::{RequestRecord, Sandbox, SandboxError};
+pub use tenant::{
+    DEMO_ADMIN_UPN, DEMO_MEMBER_UPN, DEMO_PERSONAL_UPN, DeviceFlowPlan, DeviceOutcome,
+    SANDBOX_CLIENT_ID, Tenant,
+};
+pub use users::{CONSUMER_TENANT_ID, Device, SignIn, User, UserKind};

@@ -1,0 +1,168 @@
+//! The loopback redirect listener: 127.0.0.1 at a port the OS picks, waiting for the one
+//! browser request that carries the authorization answer, checking `state`, answering a
+//! "you can close this tab" page, and giving up after a timeout.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+use crate::error::CloudError;
+use crate::oauth::AadError;
+
+/// Requests larger than this are not an authorization redirect.
+const MAX_REQUEST: usize = 16 * 1024;
+/// One connection may not stall the wait (browsers preconnect and stay silent).
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What came back in the redirect.
+#[derive(Debug)]
+pub(crate) enum Redirect {
+    Code(String),
+    Error(AadError),
+}
+
+/// A bound listener, ready before the browser opens.
+#[derive(Debug)]
+pub(crate) struct Loopback {
+    v4: TcpListener,
+    /// `localhost` may resolve to ::1 first; listen there too when the port is free.
+    v6: Option<TcpListener>,
+    port: u16,
+}
+
+impl Loopback {
+    pub async fn bind() -> Result<Self, CloudError> {
+        let v4 = TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| CloudError::Loopback(e.to_string()))?;
+        let port = v4
+            .local_addr()
+            .map_err(|e| CloudError::Loopback(e.to_string()))?
+            .port();
+        let v6 = TcpListener::bind(("::1", port)).await.ok();
+        Ok(Self { v4, v6, port })
+    }
+
+    /// `http://localhost:PORT/`: Microsoft ignores the port when matching a registered
+    /// `http://localhost`, so any free port works.
+    pub fn redirect_uri(&self) -> String {
+        format!("http://localhost:{}/", self.port)
+    }
+
+    /// Waits for the redirect. Strays (favicon, silent preconnects) get a 404 and the wait
+    /// goes on; the first request with `code` or `error` ends it either way.
+    pub async fn wait(
+        self,
+        expected_state: &str,
+        timeout: Duration,
+    ) -> Result<Redirect, CloudError> {
+        let work = async {
+            loop {
+                let stream = match &self.v6 {
+                    Some(v6) => tokio::select! {
+                        r = self.v4.accept() => r,
+                        r = v6.accept() => r,
+                    },
+                    None => self.v4.accept().await,
+                };
+                let Ok((stream, _)) = stream else { continue };
+                if let Some(result) = serve_one(stream, expected_state).await {
+                    return result;
+                }
+            }
+        };
+        tokio::time::timeout(timeout, work)
+            .await
+            .map_err(|_| CloudError::LoopbackTimeout {
+                secs: timeout.as_secs(),
+            })?
+    }
+}
+
+/// Handles one connection; `None` when it was not the redirect.
+async fn serve_one(
+    mut stream: TcpStream,
+    expected_state: &str,
+) -> Option<Result<Redirect, CloudError>> {
+    let head = match tokio::time::timeout(READ_TIMEOUT, read_head(&mut stream)).await {
+        Ok(Some(h)) => h,
+        _ => return None,
+    };
+    let target = head
+        .lines()
+        .next()?
+        .strip_prefix("GET ")?
+        .split(' ')
+        .next()?
+        .to_owned();
+    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+    let params: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    if path != "/" || !(params.contains_key("code") || params.contains_key("error")) {
+        let _ = respond(&mut stream, "404 Not Found", "Not found.").await;
+        return None;
+    }
+    if params.get("state").map(String::as_str) != Some(expected_state) {
+        let _ = respond(&mut stream, "400 Bad Request", PAGE_STATE).await;
+        return Some(Err(CloudError::StateMismatch));
+    }
+    if let Some(code) = params.get("code") {
+        let _ = respond(&mut stream, "200 OK", PAGE_OK).await;
+        return Some(Ok(Redirect::Code(code.clone())));
+    }
+    let _ = respond(&mut stream, "200 OK", PAGE_FAILED).await;
+    let description = params.get("error_description").cloned();
+    // Redirect errors carry no `error_codes`; the AADSTS number leads the description.
+    let code = description
+        .as_deref()
+        .and_then(|d| d.strip_prefix("AADSTS"))
+        .map(|d| {
+            d.chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+        })
+        .and_then(|d| d.parse().ok());
+    Some(Ok(Redirect::Error(AadError {
+        error: params.get("error").cloned().unwrap_or_default(),
+        error_description: description,
+        error_codes: code.into_iter().collect(),
+        trace_id: None,
+        correlation_id: None,
+    })))
+}
+
+async fn read_head(stream: &mut TcpStream) -> Option<String> {
+    let mut buf = Vec::with_capacity(2048);
+    let mut chunk = [0u8; 2048];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 || buf.len() + n > MAX_REQUEST {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    String::from_utf8(buf).ok()
+}
+
+async fn respond(stream: &mut TcpStream, status: &str, message: &str) -> std::io::Result<()> {
+    let body = format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Session Doctor</title>\
+         <style>body{{font-family:system-ui,sans-serif;margin:4em auto;max-width:32em;text-align:center}}</style>\
+         </head><body><h1>Session Doctor</h1><p>{message}</p></body></html>"
+    );
+    let response = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
+         Cache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(response.as_bytes()).await?;
+    stream.shutdown().await
+}
+
+const PAGE_OK: &str = "You're signed in. You can close this tab and go back to Session Doctor.";
+const PAGE_FAILED: &str =
+    "Sign-in did not finish. You can close this tab; Session Doctor says what to do next.";
+const PAGE_STATE: &str = "This sign-in answer does not belong to the sign-in Session Doctor started, so it was ignored. Close this tab and start again from the app.";

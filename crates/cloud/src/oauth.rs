@@ -1,0 +1,233 @@
+//! The Microsoft identity platform's wire types for the `oauth2` crate: the error body
+//! with `error_codes`, the token response with `id_token`, and the mapping of errors to
+//! [`CloudError`]. We branch on `error` and `error_codes`, never on the description.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use oauth2::basic::{
+    BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenType,
+};
+use oauth2::{
+    AuthType, AuthUrl, ClientId, DeviceAuthorizationUrl, EndpointNotSet, EndpointSet,
+    ExtraDeviceAuthorizationFields, ExtraTokenFields, RequestTokenError, StandardRevocableToken,
+    StandardTokenResponse, TokenResponse, TokenUrl,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::account::IdClaims;
+use crate::config::CloudConfig;
+use crate::error::CloudError;
+use crate::http::{OAuthHttpError, RawResponse};
+use crate::secret::Secret;
+
+/// `{"error","error_description","error_codes":[...],"trace_id","correlation_id"}`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub(crate) struct AadError {
+    pub error: String,
+    #[serde(default)]
+    pub error_description: Option<String>,
+    #[serde(default)]
+    pub error_codes: Vec<u32>,
+    #[serde(default)]
+    pub trace_id: Option<String>,
+    #[serde(default)]
+    pub correlation_id: Option<String>,
+}
+
+impl fmt::Display for AadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {:?}", self.error, self.error_codes)
+    }
+}
+
+impl oauth2::ErrorResponse for AadError {}
+
+impl AadError {
+    pub fn into_cloud_error(self) -> CloudError {
+        let has = |c: u32| self.error_codes.contains(&c);
+        let code = self.error_codes.first().copied().unwrap_or(0);
+        if has(50173) {
+            CloudError::SessionRevoked
+        } else if has(65001) || self.error == "consent_required" {
+            CloudError::ConsentRequired
+        } else if has(7000218) {
+            CloudError::PublicClientFlowsDisabled
+        } else if self.error == "interaction_required" {
+            CloudError::InteractionRequired {
+                detail: format!("AADSTS{code}"),
+            }
+        } else if self.error == "authorization_declined" || self.error == "access_denied" {
+            CloudError::SignInDeclined
+        } else if self.error == "expired_token" {
+            CloudError::DeviceCodeExpired
+        } else if self.error == "invalid_grant" {
+            CloudError::SignInExpired { code }
+        } else {
+            CloudError::OAuth {
+                error: self.error,
+                code,
+                trace_id: self.trace_id.unwrap_or_else(|| "unknown".to_owned()),
+            }
+        }
+    }
+}
+
+/// The extra `id_token` in Microsoft's token response.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub(crate) struct IdTokenField {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+}
+
+impl ExtraTokenFields for IdTokenField {}
+
+pub(crate) type AadTokenResponse = StandardTokenResponse<IdTokenField, BasicTokenType>;
+
+/// The extra `message` Microsoft adds to the device authorization response.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub(crate) struct DeviceMessage {
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+impl ExtraDeviceAuthorizationFields for DeviceMessage {}
+
+pub(crate) type AadClient = oauth2::Client<
+    AadError,
+    AadTokenResponse,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointSet,
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+>;
+
+pub(crate) fn client(cfg: &CloudConfig) -> Result<AadClient, CloudError> {
+    if cfg.client_id.trim().is_empty() {
+        return Err(CloudError::NotConfigured);
+    }
+    let bad = |e: url::ParseError| CloudError::InvalidConfig(format!("authority: {e}"));
+    Ok(oauth2::Client::new(ClientId::new(cfg.client_id.clone()))
+        .set_auth_uri(AuthUrl::new(cfg.endpoint("authorize")).map_err(bad)?)
+        .set_token_uri(TokenUrl::new(cfg.endpoint("token")).map_err(bad)?)
+        .set_device_authorization_url(
+            DeviceAuthorizationUrl::new(cfg.endpoint("devicecode")).map_err(bad)?,
+        )
+        // A public client: the client id goes in the body, there is no secret.
+        .set_auth_type(AuthType::RequestBody))
+}
+
+/// Tokens from one successful token request.
+#[derive(Debug, Clone)]
+pub(crate) struct TokenSet {
+    pub access_token: Secret,
+    pub refresh_token: Option<Secret>,
+    pub expires_at: Instant,
+    pub claims: Option<IdClaims>,
+}
+
+impl TokenSet {
+    pub fn from_response(r: &AadTokenResponse) -> Self {
+        let lifetime = r.expires_in().unwrap_or(Duration::from_secs(3600));
+        Self {
+            access_token: Secret::new(r.access_token().secret().clone()),
+            refresh_token: r.refresh_token().map(|t| Secret::new(t.secret().clone())),
+            expires_at: Instant::now() + lifetime,
+            claims: r
+                .extra_fields()
+                .id_token
+                .as_deref()
+                .and_then(IdClaims::from_jwt),
+        }
+    }
+
+    /// Parses a raw token endpoint answer (the device code poll, which we run ourselves).
+    pub fn from_raw(raw: &RawResponse) -> Result<Self, CloudError> {
+        let r: AadTokenResponse = raw.json()?;
+        Ok(Self::from_response(&r))
+    }
+}
+
+/// Maps an `oauth2` failure to a typed error.
+pub(crate) fn map_request_error(
+    e: RequestTokenError<OAuthHttpError, AadError>,
+    host: &str,
+) -> CloudError {
+    match e {
+        RequestTokenError::ServerResponse(err) => err.into_cloud_error(),
+        RequestTokenError::Request(OAuthHttpError(err)) => err,
+        RequestTokenError::Parse(err, body) => {
+            let detail = if body.trim_ascii_start().starts_with(b"<") {
+                "an HTML page came back instead of JSON".to_owned()
+            } else {
+                format!("the JSON could not be read ({})", err.inner())
+            };
+            CloudError::UnexpectedResponse {
+                host: host.to_owned(),
+                status: 0,
+                detail,
+            }
+        }
+        RequestTokenError::Other(detail) => CloudError::UnexpectedResponse {
+            host: host.to_owned(),
+            status: 0,
+            detail,
+        },
+    }
+}
+
+/// A token endpoint error answer read by hand (device code polling).
+pub(crate) fn error_from_raw(raw: &RawResponse) -> Result<AadError, CloudError> {
+    let e: AadError = raw.json()?;
+    if e.error.is_empty() {
+        return Err(raw.unexpected("an error answer without an error code".to_owned()));
+    }
+    Ok(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn aad(error: &str, codes: &[u32]) -> AadError {
+        AadError {
+            error: error.into(),
+            error_description: Some("AADSTS…: text that must not matter".into()),
+            error_codes: codes.to_vec(),
+            trace_id: Some("t".into()),
+            correlation_id: None,
+        }
+    }
+
+    #[test]
+    fn branches_on_codes_not_descriptions() {
+        assert_eq!(
+            aad("invalid_grant", &[50173]).into_cloud_error(),
+            CloudError::SessionRevoked
+        );
+        assert_eq!(
+            aad("invalid_grant", &[65001]).into_cloud_error(),
+            CloudError::ConsentRequired
+        );
+        assert_eq!(
+            aad("invalid_client", &[7000218]).into_cloud_error(),
+            CloudError::PublicClientFlowsDisabled
+        );
+        assert!(matches!(
+            aad("interaction_required", &[50076]).into_cloud_error(),
+            CloudError::InteractionRequired { .. }
+        ));
+        assert_eq!(
+            aad("invalid_grant", &[70008]).into_cloud_error(),
+            CloudError::SignInExpired { code: 70008 }
+        );
+        assert!(matches!(
+            aad("server_error", &[]).into_cloud_error(),
+            CloudError::OAuth { .. }
+        ));
+    }
+}

@@ -1,0 +1,322 @@
+//! The signed-in session the app and the CLI hold: sign-in (both flows), the stored
+//! refresh token, access tokens refreshed on demand, the snapshot and sign-out.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::Mutex;
+
+use crate::account::{Account, kind_of};
+use crate::config::CloudConfig;
+use crate::error::CloudError;
+use crate::graph::Graph;
+use crate::http::Http;
+use crate::oauth::TokenSet;
+use crate::revoke::{self, RevokeOutcome, SignOutReport, UserRevoke};
+use crate::secret::Secret;
+use crate::signin::{self, DeviceCodeFlow};
+use crate::snapshot::{self, CloudSnapshot};
+use crate::store::{StoredSession, TokenStore};
+
+/// Refresh a little before expiry so a request never starts with a dying token.
+const EXPIRY_MARGIN: Duration = Duration::from_secs(120);
+
+#[derive(Debug, Default)]
+struct State {
+    account: Option<Account>,
+    access: Option<(Secret, Instant)>,
+    refresh: Option<Secret>,
+    /// Learned from a revoke attempt: the answer beats the guess from the sign-in log.
+    can_revoke: Option<bool>,
+}
+
+/// A Microsoft account session. One per app; share it behind an `Arc`.
+#[derive(Debug)]
+pub struct CloudSession {
+    cfg: CloudConfig,
+    http: Http,
+    store: Arc<dyn TokenStore>,
+    state: Mutex<State>,
+}
+
+impl CloudSession {
+    pub fn new(cfg: CloudConfig, store: Arc<dyn TokenStore>) -> Result<Self, CloudError> {
+        cfg.validate()?;
+        let http = Http::new(&cfg)?;
+        Ok(Self {
+            cfg,
+            http,
+            store,
+            state: Mutex::new(State::default()),
+        })
+    }
+
+    pub fn config(&self) -> &CloudConfig {
+        &self.cfg
+    }
+
+    /// The signed-in account, if any (no network).
+    pub async fn account(&self) -> Option<Account> {
+        self.state.lock().await.account.clone()
+    }
+
+    /// Picks up the session saved by an earlier run (no network).
+    pub async fn restore(&self) -> Result<Option<Account>, CloudError> {
+        let stored = self.store.load()?;
+        let mut state = self.state.lock().await;
+        *state = State::default();
+        if let Some(s) = stored {
+            state.account = Some(s.account.clone());
+            state.refresh = Some(s.refresh_token);
+        }
+        Ok(state.account.clone())
+    }
+
+    /// Browser sign-in (authorization code + PKCE on a loopback redirect). `open` shows
+    /// the URL: the Tauri opener, `xdg-open`, or a test acting as the browser.
+    /// `login_hint` pre-fills the account on Microsoft's page.
+    pub async fn sign_in_browser(
+        &self,
+        open: impl FnOnce(&str) -> Result<(), String>,
+        login_hint: Option<&str>,
+    ) -> Result<Account, CloudError> {
+        let tokens = signin::browser(&self.cfg, &self.http, open, login_hint).await?;
+        self.adopt(tokens).await
+    }
+
+    /// Starts a device code sign-in; show `flow.prompt`, then call
+    /// [`finish_device_code`](Self::finish_device_code).
+    pub async fn start_device_code(&self) -> Result<DeviceCodeFlow, CloudError> {
+        signin::start_device_code(&self.cfg, &self.http).await
+    }
+
+    /// Waits (polling at the announced interval) until the user has entered the code.
+    pub async fn finish_device_code(&self, flow: &DeviceCodeFlow) -> Result<Account, CloudError> {
+        let tokens = signin::finish_device_code(&self.cfg, &self.http, flow).await?;
+        self.adopt(tokens).await
+    }
+
+    async fn adopt(&self, tokens: TokenSet) -> Result<Account, CloudError> {
+        let account = match tokens.claims.as_ref().and_then(|c| c.account()) {
+            Some(a) => a,
+            None => {
+                // No id token: ask Graph who this is.
+                let graph = Graph {
+                    http: &self.http,
+                    base: &self.cfg.graph_base,
+                    token: &tokens.access_token,
+                };
+                let me = graph.get("/me").await?;
+                let upn = me
+                    .get("userPrincipalName")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned();
+                Account {
+                    kind: kind_of(None, &upn),
+                    upn,
+                    display_name: me
+                        .get("displayName")
+                        .and_then(|v| v.as_str())
+                        .map(str::to_owned),
+                    id: me.get("id").and_then(|v| v.as_str()).map(str::to_owned),
+                    tenant_id: None,
+                }
+            }
+        };
+        if let Some(rt) = &tokens.refresh_token {
+            self.store.save(&StoredSession {
+                refresh_token: rt.clone(),
+                account: account.clone(),
+            })?;
+        }
+        let mut state = self.state.lock().await;
+        *state = State {
+            account: Some(account.clone()),
+            access: Some((tokens.access_token, tokens.expires_at)),
+            refresh: tokens.refresh_token,
+            can_revoke: None,
+        };
+        log::info!("signed in as a {:?} account", account.kind);
+        Ok(account)
+    }
+
+    /// A usable access token, refreshing (and rotating the stored refresh token) when
+    /// needed. A dead refresh token signs the session out.
+    async fn access_token(&self, force_refresh: bool) -> Result<Secret, CloudError> {
+        let mut state = self.state.lock().await;
+        if !force_refresh
+            && let Some((token, expires)) = &state.access
+            && *expires > Instant::now() + EXPIRY_MARGIN
+        {
+            return Ok(token.clone());
+        }
+        let Some(refresh) = state.refresh.clone() else {
+            return Err(CloudError::NotSignedIn);
+        };
+        match signin::refresh(&self.cfg, &self.http, &refresh).await {
+            Ok(tokens) => {
+                let rt = tokens.refresh_token.clone().unwrap_or(refresh);
+                if let Some(account) = &state.account {
+                    self.store.save(&StoredSession {
+                        refresh_token: rt.clone(),
+                        account: account.clone(),
+                    })?;
+                }
+                state.refresh = Some(rt);
+                state.access = Some((tokens.access_token.clone(), tokens.expires_at));
+                Ok(tokens.access_token)
+            }
+            Err(e @ (CloudError::SessionRevoked | CloudError::SignInExpired { .. })) => {
+                log::info!(
+                    "the stored sign-in is no longer valid ({}); signing out here",
+                    e.code()
+                );
+                *state = State::default();
+                self.store.clear()?;
+                Err(e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn graph<'a>(&'a self, token: &'a Secret) -> Graph<'a> {
+        Graph {
+            http: &self.http,
+            base: &self.cfg.graph_base,
+            token,
+        }
+    }
+
+    /// Devices, sign-ins, capabilities and notes of the signed-in user, or of `user`
+    /// (a UPN) when an admin looks at someone else.
+    pub async fn snapshot(&self, user: Option<&str>) -> Result<CloudSnapshot, CloudError> {
+        let (account, learned) = {
+            let state = self.state.lock().await;
+            (
+                state.account.clone().ok_or(CloudError::NotSignedIn)?,
+                state.can_revoke,
+            )
+        };
+        let token = self.access_token(false).await?;
+        match snapshot::take(&self.graph(&token), &self.cfg, &account, user, learned).await {
+            // The access token was refused (revoked, clock skew): one fresh try.
+            Err(CloudError::Graph { status: 401, .. }) => {
+                let token = self.access_token(true).await?;
+                snapshot::take(&self.graph(&token), &self.cfg, &account, user, learned).await
+            }
+            other => other,
+        }
+    }
+
+    /// Signs out every session of the signed-in user (`users` empty) or of the given
+    /// users (admins). Where the API refuses, the outcome is the manual route. When the
+    /// app's own sign-in dies too, the report says so and the stored token is removed.
+    pub async fn sign_out_everywhere(&self, users: &[String]) -> Result<SignOutReport, CloudError> {
+        let account = self
+            .state
+            .lock()
+            .await
+            .account
+            .clone()
+            .ok_or(CloudError::NotSignedIn)?;
+        let only_me =
+            users.is_empty() || users.iter().all(|u| u.eq_ignore_ascii_case(&account.upn));
+        let results = if only_me {
+            let outcome = if account.kind == crate::account::AccountKind::Personal {
+                revoke::revoke_me(&self.graph(&Secret::new("")), &account).await?
+            } else {
+                let token = self.access_token(false).await?;
+                revoke::revoke_me(&self.graph(&token), &account).await?
+            };
+            vec![UserRevoke {
+                user: account.upn.clone(),
+                outcome,
+            }]
+        } else {
+            let token = self.access_token(false).await?;
+            revoke::revoke_users(&self.graph(&token), users, self.cfg.retry).await
+        };
+        let mine = results
+            .iter()
+            .find(|r| r.user.eq_ignore_ascii_case(&account.upn));
+        let mut signed_out_here = false;
+        if let Some(r) = mine {
+            let learned = match &r.outcome {
+                RevokeOutcome::Revoked => Some(true),
+                RevokeOutcome::Manual { .. } => Some(false),
+                _ => None,
+            };
+            self.state.lock().await.can_revoke = learned;
+            if r.outcome == RevokeOutcome::Revoked {
+                // Our refresh token was revoked with the rest; confirm and tidy up.
+                match self.access_token(true).await {
+                    Err(CloudError::SessionRevoked | CloudError::SignInExpired { .. }) => {
+                        signed_out_here = true
+                    }
+                    Ok(_) => log::info!(
+                        "this app's sign-in still works; Microsoft ends it within minutes"
+                    ),
+                    Err(e) => log::warn!(
+                        "could not check this app's own sign-in after the revoke: {}",
+                        e.code()
+                    ),
+                }
+            }
+        }
+        let summary = summarize(&results, signed_out_here);
+        Ok(SignOutReport {
+            results,
+            signed_out_here,
+            summary,
+        })
+    }
+
+    /// Forgets the stored sign-in on this computer only.
+    pub async fn sign_out(&self) -> Result<(), CloudError> {
+        *self.state.lock().await = State::default();
+        self.store.clear()
+    }
+}
+
+fn summarize(results: &[UserRevoke], here: bool) -> String {
+    let count = |f: fn(&RevokeOutcome) -> bool| results.iter().filter(|r| f(&r.outcome)).count();
+    let revoked = count(|o| matches!(o, RevokeOutcome::Revoked));
+    let manual = count(|o| matches!(o, RevokeOutcome::Manual { .. }));
+    let failed = results.len() - revoked - manual;
+    let mut parts = Vec::new();
+    if results.len() == 1 {
+        match &results[0].outcome {
+            RevokeOutcome::Revoked if here => {
+                parts.push("Signed out everywhere, including here.".to_owned())
+            }
+            RevokeOutcome::Revoked => {
+                parts.push("Signed out everywhere; it takes effect within minutes.".to_owned())
+            }
+            RevokeOutcome::Manual { route } => parts.push(format!(
+                "Finish on Microsoft's page: {} ({}).",
+                route.url,
+                route.steps.join(" ")
+            )),
+            RevokeOutcome::NotFound => parts.push(format!("{} was not found.", results[0].user)),
+            RevokeOutcome::Failed { code, message } => {
+                parts.push(format!("Not done: {code} {message}"))
+            }
+        }
+    } else {
+        parts.push(format!(
+            "{revoked} of {} users signed out everywhere.",
+            results.len()
+        ));
+        if manual > 0 {
+            parts.push(format!("{manual} need the admin center."));
+        }
+        if failed > 0 {
+            parts.push(format!("{failed} failed."));
+        }
+        if here {
+            parts.push("This app was signed out too.".to_owned());
+        }
+    }
+    parts.join(" ")
+}

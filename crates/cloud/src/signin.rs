@@ -1,0 +1,192 @@
+//! The two sign-in flows: authorization code + PKCE (S256) through the system browser
+//! and a loopback redirect, and the device code flow for when no browser can come back.
+
+use std::borrow::Cow;
+use std::time::{Duration, Instant};
+
+use oauth2::{
+    AuthorizationCode, CsrfToken, DeviceAuthorizationResponse, PkceCodeChallenge, RedirectUrl,
+    RefreshToken, Scope,
+};
+use serde::Serialize;
+
+use crate::config::CloudConfig;
+use crate::error::CloudError;
+use crate::http::Http;
+use crate::loopback::{Loopback, Redirect};
+use crate::oauth::{self, DeviceMessage, TokenSet};
+use crate::secret::Secret;
+
+fn host(cfg: &CloudConfig) -> String {
+    url::Url::parse(&cfg.authority)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn scopes(cfg: &CloudConfig) -> Vec<Scope> {
+    cfg.scopes()
+        .into_iter()
+        .map(|s| Scope::new(s.to_owned()))
+        .collect()
+}
+
+/// Browser sign-in. `open` receives the authorize URL and must show it to the user (the
+/// app's opener, `xdg-open`, or a test's HTTP client); it is called once the loopback
+/// listener is ready.
+pub(crate) async fn browser(
+    cfg: &CloudConfig,
+    http: &Http,
+    open: impl FnOnce(&str) -> Result<(), String>,
+    login_hint: Option<&str>,
+) -> Result<TokenSet, CloudError> {
+    let client = oauth::client(cfg)?;
+    let loopback = Loopback::bind().await?;
+    let redirect = RedirectUrl::new(loopback.redirect_uri())
+        .map_err(|e| CloudError::Loopback(format!("redirect URI: {e}")))?;
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let mut request = client
+        .authorize_url(CsrfToken::new_random)
+        .set_pkce_challenge(challenge)
+        .add_scopes(scopes(cfg))
+        .set_redirect_uri(Cow::Borrowed(&redirect));
+    if let Some(hint) = login_hint.filter(|h| !h.is_empty()) {
+        request = request.add_extra_param("login_hint", hint);
+    }
+    let (url, state) = request.url();
+    open(url.as_str()).map_err(CloudError::BrowserUnavailable)?;
+    log::info!("waiting for the browser on {}", loopback.redirect_uri());
+    let code = match loopback.wait(state.secret(), cfg.loopback_timeout).await? {
+        Redirect::Code(code) => code,
+        Redirect::Error(e) => return Err(e.into_cloud_error()),
+    };
+    let response = client
+        .exchange_code(AuthorizationCode::new(code))
+        .set_pkce_verifier(verifier)
+        .set_redirect_uri(Cow::Borrowed(&redirect))
+        .request_async(http)
+        .await
+        .map_err(|e| oauth::map_request_error(e, &host(cfg)))?;
+    log::info!("browser sign-in finished");
+    Ok(TokenSet::from_response(&response))
+}
+
+/// What the user must do to finish a device code sign-in. Safe to show and serialize:
+/// the device code itself is kept in [`DeviceCodeFlow`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub struct DeviceCodePrompt {
+    /// The short code to type (show it with a copy button).
+    pub user_code: String,
+    /// The page to type it on.
+    pub verification_uri: String,
+    /// Microsoft's own sentence, localised by the service.
+    pub message: Option<String>,
+    pub expires_in_secs: u64,
+    pub interval_secs: u64,
+}
+
+/// A started device code sign-in: the prompt to show, and the secret to poll with.
+#[derive(Debug, Clone)]
+pub struct DeviceCodeFlow {
+    pub prompt: DeviceCodePrompt,
+    device_code: Secret,
+    expires_at: Instant,
+}
+
+pub(crate) async fn start_device_code(
+    cfg: &CloudConfig,
+    http: &Http,
+) -> Result<DeviceCodeFlow, CloudError> {
+    let client = oauth::client(cfg)?;
+    let details: DeviceAuthorizationResponse<DeviceMessage> = client
+        .exchange_device_code()
+        .add_scopes(scopes(cfg))
+        .request_async(http)
+        .await
+        .map_err(|e| oauth::map_request_error(e, &host(cfg)))?;
+    let expires_in = details.expires_in();
+    Ok(DeviceCodeFlow {
+        prompt: DeviceCodePrompt {
+            user_code: details.user_code().secret().clone(),
+            verification_uri: details.verification_uri().to_string(),
+            message: details.extra_fields().message.clone(),
+            expires_in_secs: expires_in.as_secs(),
+            interval_secs: details.interval().as_secs(),
+        },
+        device_code: Secret::new(details.device_code().secret().clone()),
+        expires_at: Instant::now() + expires_in,
+    })
+}
+
+/// Polls the token endpoint until the user finishes. Our own loop rather than the crate's:
+/// it keeps Microsoft's `error_codes` and lets tests use a short `slow_down` step.
+pub(crate) async fn finish_device_code(
+    cfg: &CloudConfig,
+    http: &Http,
+    flow: &DeviceCodeFlow,
+) -> Result<TokenSet, CloudError> {
+    if cfg.client_id.trim().is_empty() {
+        return Err(CloudError::NotConfigured);
+    }
+    // Microsoft announces 5 s; never poll faster than once a second whatever is announced.
+    let mut interval = Duration::from_secs(flow.prompt.interval_secs.max(1));
+    loop {
+        tokio::time::sleep(interval).await;
+        if Instant::now() >= flow.expires_at {
+            return Err(CloudError::DeviceCodeExpired);
+        }
+        let request = http
+            .client()
+            .post(cfg.endpoint("token"))
+            .header(reqwest::header::ACCEPT, "application/json")
+            .form(&[
+                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+                ("client_id", cfg.client_id.as_str()),
+                ("device_code", flow.device_code.expose()),
+            ])
+            .build()
+            .map_err(|e| CloudError::InvalidConfig(format!("token request: {e}")))?;
+        let raw = http.send(request).await?;
+        if raw.is_success() {
+            log::info!("device code sign-in finished");
+            return TokenSet::from_raw(&raw);
+        }
+        match raw.status {
+            400 | 401 => {}
+            429 => {
+                return Err(CloudError::Throttled {
+                    retry_after_secs: 0,
+                });
+            }
+            s if s >= 500 => return Err(CloudError::ServiceUnavailable { status: s }),
+            _ => return Err(raw.unexpected("unexpected status from the token endpoint".into())),
+        }
+        let error = oauth::error_from_raw(&raw)?;
+        match error.error.as_str() {
+            "authorization_pending" => log::debug!("device code: still waiting for the user"),
+            "slow_down" => {
+                interval += cfg.slow_down_step;
+                log::info!("device code: asked to slow down, polling every {interval:?}");
+            }
+            _ => return Err(error.into_cloud_error()),
+        }
+    }
+}
+
+/// A new access token (and usually a new refresh token) from a refresh token.
+pub(crate) async fn refresh(
+    cfg: &CloudConfig,
+    http: &Http,
+    refresh_token: &Secret,
+) -> Result<TokenSet, CloudError> {
+    let client = oauth::client(cfg)?;
+    let token = RefreshToken::new(refresh_token.expose().to_owned());
+    let response = client
+        .exchange_refresh_token(&token)
+        .add_scopes(scopes(cfg))
+        .request_async(http)
+        .await
+        .map_err(|e| oauth::map_request_error(e, &host(cfg)))?;
+    Ok(TokenSet::from_response(&response))
+}

@@ -1,0 +1,338 @@
+//! The cloud half of the picture: the account, its devices, its recent sign-ins, what the
+//! account may do, and notes on what could not be read and why. Reads run concurrently;
+//! a 403 becomes a capability and a note with the manual route, never an error.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::account::{Account, AccountKind};
+use crate::config::CloudConfig;
+use crate::error::CloudError;
+use crate::graph::{Graph, encode};
+use crate::manual::{self, ManualRoute};
+
+/// A device object linked to the user (registered, owned, or both).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub struct Device {
+    pub id: String,
+    /// `None` for objects Graph lists but does not let this account read.
+    pub display_name: Option<String>,
+    pub operating_system: Option<String>,
+    pub operating_system_version: Option<String>,
+    /// `AzureAd` (joined), `ServerAd` (hybrid joined), `Workplace` (registered).
+    pub trust_type: Option<String>,
+    pub last_sign_in: Option<String>,
+    pub is_managed: Option<bool>,
+    pub is_compliant: Option<bool>,
+    pub registered: bool,
+    pub owned: bool,
+}
+
+/// One sign-in from the audit log, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub struct SignIn {
+    pub created: String,
+    pub app: String,
+    /// `Browser`, `Mobile Apps and Desktop clients`, `Exchange ActiveSync`...
+    pub client_app: String,
+    pub device: Option<String>,
+    pub operating_system: Option<String>,
+    pub browser: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub ip_address: Option<String>,
+    pub success: bool,
+    pub error_code: i64,
+    pub failure_reason: Option<String>,
+    pub interactive: bool,
+}
+
+/// What this account may do, learned from Graph's answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub struct Capabilities {
+    /// Whether "sign out everywhere" can go through the API (otherwise: the manual route).
+    pub can_revoke: bool,
+    pub can_read_sign_ins: bool,
+    pub can_read_devices: bool,
+}
+
+/// Which part of the snapshot a note is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteTopic {
+    Devices,
+    OwnedDevices,
+    SignIns,
+    Revoke,
+}
+
+/// Something that could not be read or done, why, and the way round it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub struct Note {
+    pub topic: NoteTopic,
+    pub message: String,
+    /// Graph's error code or our error code.
+    pub reason: String,
+    pub manual: Option<ManualRoute>,
+}
+
+/// Everything the cloud side knows about one user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub struct CloudSnapshot {
+    /// The signed-in account.
+    pub account: Account,
+    /// The user looked at, when an admin looks at someone else (UPN).
+    pub target: Option<String>,
+    pub devices: Vec<Device>,
+    pub sign_ins: Vec<SignIn>,
+    pub capabilities: Capabilities,
+    pub notes: Vec<Note>,
+}
+
+fn s(v: &Value, key: &str) -> Option<String> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+fn device_from(v: &Value, registered: bool, owned: bool) -> Option<Device> {
+    Some(Device {
+        id: s(v, "id")?,
+        display_name: s(v, "displayName"),
+        operating_system: s(v, "operatingSystem"),
+        operating_system_version: s(v, "operatingSystemVersion"),
+        trust_type: s(v, "trustType"),
+        last_sign_in: s(v, "approximateLastSignInDateTime"),
+        is_managed: v.get("isManaged").and_then(Value::as_bool),
+        is_compliant: v.get("isCompliant").and_then(Value::as_bool),
+        registered,
+        owned,
+    })
+}
+
+fn sign_in_from(v: &Value) -> SignIn {
+    let detail = v.get("deviceDetail").cloned().unwrap_or(Value::Null);
+    let location = v.get("location").cloned().unwrap_or(Value::Null);
+    let status = v.get("status").cloned().unwrap_or(Value::Null);
+    let error_code = status.get("errorCode").and_then(Value::as_i64).unwrap_or(0);
+    SignIn {
+        created: s(v, "createdDateTime").unwrap_or_default(),
+        app: s(v, "appDisplayName").unwrap_or_default(),
+        client_app: s(v, "clientAppUsed").unwrap_or_default(),
+        device: s(&detail, "displayName"),
+        operating_system: s(&detail, "operatingSystem"),
+        browser: s(&detail, "browser"),
+        city: s(&location, "city"),
+        country: s(&location, "countryOrRegion"),
+        ip_address: s(v, "ipAddress"),
+        success: error_code == 0,
+        error_code,
+        failure_reason: if error_code == 0 {
+            None
+        } else {
+            s(&status, "failureReason")
+        },
+        interactive: v
+            .get("isInteractive")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+    }
+}
+
+/// Merges registered and owned lists by id.
+fn merge_devices(registered: Vec<Value>, owned: Vec<Value>) -> Vec<Device> {
+    let mut out: Vec<Device> = registered
+        .iter()
+        .filter_map(|v| device_from(v, true, false))
+        .collect();
+    for v in &owned {
+        let Some(d) = device_from(v, false, true) else {
+            continue;
+        };
+        match out.iter_mut().find(|x| x.id == d.id) {
+            Some(existing) => {
+                existing.owned = true;
+                // Keep the richer of the two records.
+                if existing.display_name.is_none() {
+                    *existing = Device {
+                        registered: existing.registered,
+                        owned: true,
+                        ..d
+                    };
+                }
+            }
+            None => out.push(d),
+        }
+    }
+    out
+}
+
+fn note_for(topic: NoteTopic, what: &str, e: &CloudError, manual: Option<ManualRoute>) -> Note {
+    match e {
+        CloudError::Graph {
+            status: 403,
+            code,
+            message,
+        } => Note {
+            topic,
+            message: format!("Not allowed for this account: {what} ({message})"),
+            reason: code.clone(),
+            manual,
+        },
+        other => Note {
+            topic,
+            message: format!("Could not read {what}: {other}. {}", other.hint()),
+            reason: other.code().to_owned(),
+            manual,
+        },
+    }
+}
+
+/// Reads the snapshot. `target` is another user's UPN (admins only).
+pub(crate) async fn take(
+    graph: &Graph<'_>,
+    cfg: &CloudConfig,
+    account: &Account,
+    target: Option<&str>,
+    learned_can_revoke: Option<bool>,
+) -> Result<CloudSnapshot, CloudError> {
+    let target = target.filter(|t| !t.eq_ignore_ascii_case(&account.upn));
+    if account.kind == AccountKind::Personal && target.is_none() {
+        // Graph offers `/me` only; the rest is on account.microsoft.com.
+        graph.get("/me").await?;
+        return Ok(CloudSnapshot {
+            account: account.clone(),
+            target: None,
+            devices: Vec::new(),
+            sign_ins: Vec::new(),
+            capabilities: Capabilities { can_revoke: false, can_read_sign_ins: false, can_read_devices: false },
+            notes: vec![
+                Note {
+                    topic: NoteTopic::SignIns,
+                    message: "Personal accounts' sign-ins and devices are only shown on Microsoft's account pages.".into(),
+                    reason: "personal_account".into(),
+                    manual: Some(manual::personal_activity()),
+                },
+                Note {
+                    topic: NoteTopic::Revoke,
+                    message: "Signing out everywhere is done on your account's security page.".into(),
+                    reason: "personal_account".into(),
+                    manual: Some(manual::personal_sign_out()),
+                },
+            ],
+        });
+    }
+    let (user_path, filter) = match (target, &account.id) {
+        (Some(upn), _) => (
+            format!("/users/{}", encode(upn)),
+            format!("userPrincipalName eq '{}'", upn.replace('\'', "''")),
+        ),
+        (None, Some(oid)) => (
+            "/me".to_owned(),
+            format!("userId eq '{}'", oid.replace('\'', "''")),
+        ),
+        (None, None) => (
+            "/me".to_owned(),
+            format!("userPrincipalName eq '{}'", account.upn.replace('\'', "''")),
+        ),
+    };
+    let sign_ins_path = format!(
+        "/auditLogs/signIns?$filter={}&$orderby={}&$top={}",
+        encode(&filter),
+        encode("createdDateTime desc"),
+        cfg.sign_in_page_size.clamp(1, 1000)
+    );
+    let registered_path = format!("{user_path}/registeredDevices");
+    let owned_path = format!("{user_path}/ownedDevices");
+    // All four at once: the snapshot costs one round trip, not four.
+    let (me, registered, owned, sign_ins) = tokio::join!(
+        graph.get(&user_path),
+        graph.get_all(&registered_path, 10_000),
+        graph.get_all(&owned_path, 10_000),
+        graph.get_all(&sign_ins_path, cfg.max_sign_ins),
+    );
+    let me = me?;
+    let upn = s(&me, "userPrincipalName").unwrap_or_else(|| account.upn.clone());
+    let mut notes = Vec::new();
+    let mut can_read_devices = true;
+    let registered = registered.map(|(v, _)| v).unwrap_or_else(|e| {
+        can_read_devices = !e.is_forbidden();
+        notes.push(note_for(
+            NoteTopic::Devices,
+            "the registered devices",
+            &e,
+            Some(manual_devices()),
+        ));
+        Vec::new()
+    });
+    let owned = owned.map(|(v, _)| v).unwrap_or_else(|e| {
+        notes.push(note_for(
+            NoteTopic::OwnedDevices,
+            "the owned devices",
+            &e,
+            None,
+        ));
+        Vec::new()
+    });
+    let (sign_ins, can_read_sign_ins) = match sign_ins {
+        Ok((rows, cut)) => {
+            if cut {
+                notes.push(Note {
+                    topic: NoteTopic::SignIns,
+                    message: format!("Only the newest {} sign-ins are shown.", rows.len()),
+                    reason: "truncated".into(),
+                    manual: None,
+                });
+            }
+            (rows.iter().map(sign_in_from).collect(), true)
+        }
+        Err(e) => {
+            notes.push(note_for(
+                NoteTopic::SignIns,
+                "the sign-in log",
+                &e,
+                Some(manual::work_sign_ins()),
+            ));
+            (Vec::new(), false)
+        }
+    };
+    // Revoking needs an admin role, as reading the sign-in log does; an actual attempt
+    // (remembered by the session) overrides this guess.
+    let can_revoke = learned_can_revoke.unwrap_or(can_read_sign_ins);
+    if !can_revoke && target.is_none() {
+        notes.push(Note {
+            topic: NoteTopic::Revoke,
+            message: "Signing out everywhere through the app needs an admin role; the button opens the page where you can do it yourself.".into(),
+            reason: "Authorization_RequestDenied".into(),
+            manual: Some(manual::work_sign_out(&upn)),
+        });
+    }
+    Ok(CloudSnapshot {
+        account: account.clone(),
+        target: target.map(|_| upn),
+        devices: merge_devices(registered, owned),
+        sign_ins,
+        capabilities: Capabilities {
+            can_revoke,
+            can_read_sign_ins,
+            can_read_devices,
+        },
+        notes,
+    })
+}
+
+fn manual_devices() -> ManualRoute {
+    ManualRoute {
+        url: "https://myaccount.microsoft.com/device-list".into(),
+        title: "Your devices (work or school account)".into(),
+        reason: "Graph did not list the devices for this account.".into(),
+        steps: vec!["Review the devices; disable any you no longer use or have lost.".into()],
+        takes_effect: "immediately".into(),
+    }
+}

@@ -1,0 +1,307 @@
+//! Sign-in over real HTTP against the sandbox: PKCE with the loopback listener, state
+//! checking, timeouts, the device code flow, and the identity errors.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use cloud::{AccountKind, CloudError};
+use common::{browser, config, count, session, sign_in, start};
+use sandbox::{DEMO_ADMIN_UPN, DEMO_PERSONAL_UPN, DeviceFlowPlan, DeviceOutcome, Fault, Tenant};
+
+#[tokio::test]
+async fn pkce_round_trip_through_the_loopback() {
+    let sb = start(Tenant::demo());
+    let (s, store) = session(config(&sb));
+    let (open, log) = browser(|l| l);
+    let account = s
+        .sign_in_browser(open, Some(DEMO_ADMIN_UPN))
+        .await
+        .expect("signed in");
+    assert_eq!(account.upn, DEMO_ADMIN_UPN);
+    assert_eq!(account.kind, AccountKind::Work);
+    assert_eq!(account.tenant_id.as_deref(), Some(sb.tenant().id.as_str()));
+    let log = log.lock().expect("lock").clone();
+    let url = url::Url::parse(log.authorize_url.as_deref().expect("opened")).expect("url");
+    let q: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
+    assert_eq!(q["code_challenge_method"], "S256");
+    assert_eq!(q["code_challenge"].len(), 43, "base64url SHA-256");
+    assert!(q["redirect_uri"].starts_with("http://localhost:"));
+    assert!(q["scope"].contains("offline_access"));
+    assert!(log.location.expect("redirected").contains("code="));
+    assert_eq!(log.loopback_status, Some(200));
+    assert!(log.loopback_page.expect("page").contains("close this tab"));
+    let stored = cloud::TokenStore::load(store.as_ref())
+        .expect("load")
+        .expect("a stored session");
+    assert_eq!(stored.account.upn, DEMO_ADMIN_UPN);
+    assert_eq!(sb.live_refresh_tokens(DEMO_ADMIN_UPN), 1);
+}
+
+#[tokio::test]
+async fn a_wrong_state_is_rejected() {
+    let sb = start(Tenant::demo());
+    let (s, store) = session(config(&sb));
+    let (open, log) = browser(|location| {
+        let mut u = url::Url::parse(&location).expect("url");
+        let pairs: Vec<(String, String)> = u
+            .query_pairs()
+            .into_owned()
+            .map(|(k, v)| {
+                if k == "state" {
+                    (k, "forged".to_owned())
+                } else {
+                    (k, v)
+                }
+            })
+            .collect();
+        u.query_pairs_mut().clear().extend_pairs(pairs);
+        u.to_string()
+    });
+    let err = s
+        .sign_in_browser(open, Some(DEMO_ADMIN_UPN))
+        .await
+        .expect_err("rejected");
+    assert_eq!(err, CloudError::StateMismatch);
+    assert_eq!(err.code(), "sign_in_state_mismatch");
+    // Give the browser task a moment to record the page it got.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(log.lock().expect("lock").loopback_status, Some(400));
+    assert!(
+        cloud::TokenStore::load(store.as_ref())
+            .expect("load")
+            .is_none()
+    );
+    assert_eq!(
+        count(&sb, "/common/oauth2/v2.0/token"),
+        0,
+        "the code was never redeemed"
+    );
+}
+
+#[tokio::test]
+async fn the_loopback_gives_up_after_its_timeout() {
+    let sb = start(Tenant::demo());
+    let mut cfg = config(&sb);
+    cfg.loopback_timeout = Duration::from_millis(300);
+    let (s, _) = session(cfg);
+    let started = Instant::now();
+    // The "browser" never comes back.
+    let err = s
+        .sign_in_browser(|_| Ok(()), None)
+        .await
+        .expect_err("times out");
+    assert!(matches!(err, CloudError::LoopbackTimeout { .. }), "{err:?}");
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn a_browser_that_cannot_open_suggests_the_device_code() {
+    let sb = start(Tenant::demo());
+    let (s, _) = session(config(&sb));
+    let err = s
+        .sign_in_browser(|_| Err("no display".into()), None)
+        .await
+        .expect_err("fails");
+    assert_eq!(err.code(), "browser_unavailable");
+    assert!(err.hint().contains("code"));
+}
+
+#[tokio::test]
+async fn the_user_declining_consent_is_a_typed_error() {
+    let sb = start(Tenant::demo());
+    let (s, _) = session(config(&sb));
+    let (open, _) = browser(|l| l);
+    // The sandbox's "press Cancel on the consent page".
+    let open = move |url: &str| open(&format!("{url}&sandbox_action=deny"));
+    let err = s
+        .sign_in_browser(open, Some(DEMO_ADMIN_UPN))
+        .await
+        .expect_err("declined");
+    assert_eq!(err, CloudError::SignInDeclined);
+}
+
+#[tokio::test]
+async fn personal_accounts_are_recognised_from_the_consumer_tenant() {
+    let sb = start(Tenant::demo());
+    let (s, _) = session(config(&sb));
+    let account = sign_in(&s, DEMO_PERSONAL_UPN).await;
+    assert_eq!(account.kind, AccountKind::Personal);
+    assert_eq!(
+        account.tenant_id.as_deref(),
+        Some(cloud::CONSUMER_TENANT_ID)
+    );
+}
+
+fn plan(pending: u32, slow: u32, outcome: DeviceOutcome) -> DeviceFlowPlan {
+    DeviceFlowPlan {
+        pending_polls: pending,
+        slow_down_polls: slow,
+        outcome,
+        interval_secs: 1,
+        expires_in_secs: 60,
+    }
+}
+
+#[tokio::test]
+async fn device_code_pending_then_success_honours_the_interval() {
+    let sb = start(Tenant::demo());
+    sb.set_device_flow(plan(2, 0, DeviceOutcome::Approve(DEMO_ADMIN_UPN.into())));
+    let (s, _) = session(config(&sb));
+    let flow = s.start_device_code().await.expect("a code");
+    assert!(flow.prompt.user_code.starts_with('S'));
+    assert!(flow.prompt.verification_uri.ends_with("/devicelogin"));
+    assert_eq!(flow.prompt.interval_secs, 1);
+    assert!(
+        flow.prompt
+            .message
+            .as_deref()
+            .unwrap_or_default()
+            .contains(&flow.prompt.user_code)
+    );
+    // The prompt is what the UI gets: it must not carry the device code.
+    let json = serde_json::to_string(&flow.prompt).expect("json");
+    assert!(!json.contains("sbx-device"), "{json}");
+    let account = s.finish_device_code(&flow).await.expect("signed in");
+    assert_eq!(account.upn, DEMO_ADMIN_UPN);
+    let polls = sb.device_polls();
+    assert_eq!(polls.len(), 3, "two pending answers, then the tokens");
+    for pair in polls.windows(2) {
+        assert!(
+            pair[1] - pair[0] >= Duration::from_millis(950),
+            "polled too fast: {:?}",
+            pair[1] - pair[0]
+        );
+    }
+}
+
+#[tokio::test]
+async fn device_code_slow_down_lengthens_the_interval() {
+    let sb = start(Tenant::demo());
+    sb.set_device_flow(plan(2, 1, DeviceOutcome::Approve(DEMO_ADMIN_UPN.into())));
+    let (s, _) = session(config(&sb));
+    let flow = s.start_device_code().await.expect("a code");
+    s.finish_device_code(&flow).await.expect("signed in");
+    let polls = sb.device_polls();
+    assert_eq!(polls.len(), 3);
+    // 1 s interval + 1 s slow_down step (the test's configured step) = 2 s after slow_down.
+    assert!(
+        polls[1] - polls[0] >= Duration::from_millis(1950),
+        "{:?}",
+        polls[1] - polls[0]
+    );
+    assert!(
+        polls[2] - polls[1] >= Duration::from_millis(1950),
+        "{:?}",
+        polls[2] - polls[1]
+    );
+}
+
+#[tokio::test]
+async fn device_code_declined() {
+    let sb = start(Tenant::demo());
+    sb.set_device_flow(plan(1, 0, DeviceOutcome::Decline));
+    let (s, _) = session(config(&sb));
+    let flow = s.start_device_code().await.expect("a code");
+    let err = s.finish_device_code(&flow).await.expect_err("declined");
+    assert_eq!(err, CloudError::SignInDeclined);
+    assert_eq!(s.account().await, None);
+}
+
+#[tokio::test]
+async fn device_code_expired() {
+    let sb = start(Tenant::demo());
+    sb.set_device_flow(plan(0, 0, DeviceOutcome::Expire));
+    let (s, _) = session(config(&sb));
+    let flow = s.start_device_code().await.expect("a code");
+    let err = s.finish_device_code(&flow).await.expect_err("expired");
+    assert_eq!(err, CloudError::DeviceCodeExpired);
+    assert_eq!(err.code(), "device_code_expired");
+}
+
+/// An OAuth error body exactly as Microsoft documents it.
+fn aad_body(error: &str, code: u32) -> String {
+    serde_json::json!({
+        "error": error,
+        "error_description": format!("AADSTS{code}: text. Trace ID: t Correlation ID: c"),
+        "error_codes": [code],
+        "timestamp": "2026-11-27 07:00:00Z",
+        "trace_id": "0f0e0d0c-0000-4000-8000-000000000001",
+        "correlation_id": "0f0e0d0c-0000-4000-8000-000000000002",
+    })
+    .to_string()
+}
+
+async fn device_error(fault: Fault) -> CloudError {
+    let sb = start(Tenant::demo());
+    sb.inject(fault);
+    let (s, _) = session(config(&sb));
+    s.start_device_code().await.expect_err("refused")
+}
+
+#[tokio::test]
+async fn identity_errors_are_typed_with_a_next_step() {
+    let consent = device_error(
+        Fault::on("/common/oauth2/v2.0/devicecode")
+            .status(400)
+            .body("application/json", aad_body("invalid_grant", 65001)),
+    )
+    .await;
+    assert_eq!(consent, CloudError::ConsentRequired);
+    assert!(consent.hint().contains("admin"));
+
+    let public = device_error(
+        Fault::on("/common/oauth2/v2.0/devicecode")
+            .status(401)
+            .body("application/json", aad_body("invalid_client", 7000218)),
+    )
+    .await;
+    assert_eq!(public, CloudError::PublicClientFlowsDisabled);
+    assert!(public.hint().contains("Allow public client flows"));
+
+    let interaction = device_error(
+        Fault::on("/common/oauth2/v2.0/devicecode")
+            .status(400)
+            .body("application/json", aad_body("interaction_required", 50076)),
+    )
+    .await;
+    assert_eq!(interaction.code(), "interaction_required");
+
+    let html = device_error(
+        Fault::on("/common/oauth2/v2.0/devicecode")
+            .status(200)
+            .body("text/html", "<html><body>Proxy login</body></html>"),
+    )
+    .await;
+    assert_eq!(html.code(), "unexpected_response", "{html:?}");
+}
+
+#[tokio::test]
+async fn token_endpoint_html_after_the_browser_is_an_unexpected_response() {
+    let sb = start(Tenant::demo());
+    sb.inject(
+        Fault::on("/common/oauth2/v2.0/token")
+            .status(200)
+            .body("text/html", "<!DOCTYPE html><title>Blocked</title>"),
+    );
+    let (s, _) = session(config(&sb));
+    let (open, _) = browser(|l| l);
+    let err = s
+        .sign_in_browser(open, Some(DEMO_ADMIN_UPN))
+        .await
+        .expect_err("html");
+    assert_eq!(err.code(), "unexpected_response", "{err:?}");
+}
+
+#[tokio::test]
+async fn missing_client_id_is_not_configured() {
+    let sb = start(Tenant::demo());
+    let mut cfg = config(&sb);
+    cfg.client_id.clear();
+    let (s, _) = session(cfg);
+    assert_eq!(
+        s.start_device_code().await.expect_err("no id"),
+        CloudError::NotConfigured
+    );
+}
