@@ -251,9 +251,9 @@ fn hklm_export() -> String {
         .sz("Description", "Save mails as PDF")
         .sz("FriendlyName", "PDF Maker for Outlook")
         .dword("LoadBehavior", 3);
-    r.key(&format!(
-        "HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Microsoft\\Office\\Outlook\\Addins\\Fabrikam.Archiver.Connect"
-    ))
+    r.key(
+        "HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Microsoft\\Office\\Outlook\\Addins\\Fabrikam.Archiver.Connect",
+    )
     .sz("Description", "Archives old mail to the company archive")
     .sz("FriendlyName", "Fabrikam Mail Archiver")
     .dword("LoadBehavior", 3);
@@ -390,7 +390,14 @@ mod tests {
         assert!(text.starts_with("Windows Registry Editor Version 5.00\r\n"));
         assert!(text.contains("Outlook - Copy"));
         // Wrapped hex: no line longer than 80 columns, continuation lines indented.
-        assert!(text.lines().all(|l| l.len() <= 80), "long line");
+        let hex_lines = text
+            .lines()
+            .filter(|l| l.starts_with("  ") || l.contains("=hex:"));
+        assert!(hex_lines.clone().count() > 10);
+        assert!(
+            hex_lines.into_iter().all(|l| l.len() <= 80),
+            "long hex line"
+        );
         assert!(text.contains("\\\r\n  "));
         assert!(
             pc.home

@@ -160,9 +160,11 @@ fn read_profile(reg: &dyn Registry, name: &str, version: &str, key: &str) -> Pro
                 )),
             }
         }
-        let Some(clsid) = text("clsid", &mut notes) else {
+        // An account key is one with a `clsid`, even an unreadable one (then kind "other").
+        if get("clsid").is_none() {
             continue;
-        };
+        }
+        let clsid = text("clsid", &mut notes).unwrap_or_default();
         let account_name = text("Account Name", &mut notes);
         let mut email = text("Email", &mut notes).or_else(|| text(PR_SMTP_ADDRESS_W, &mut notes));
         if email.is_none()

@@ -12,6 +12,7 @@
 //! deletes; hex data wraps with a trailing `\` and leading spaces on the next line.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::Path;
 
 use super::{RegValue, Registry, RegistryError, normalize_path, utf16le_to_string};
@@ -259,13 +260,18 @@ impl RegFile {
             }
             built.push_str(part);
             let lower_built = built.to_lowercase();
-            if !self.keys.contains_key(&lower_built) {
-                self.keys.insert(lower_built, KeyData::default());
-                if i > 0
-                    && let Some(parent) = self.keys.get_mut(&parent_lower)
-                {
-                    parent.subkeys.push((*part).to_owned());
+            let created = match self.keys.entry(lower_built) {
+                Entry::Vacant(e) => {
+                    e.insert(KeyData::default());
+                    true
                 }
+                Entry::Occupied(_) => false,
+            };
+            if created
+                && i > 0
+                && let Some(parent) = self.keys.get_mut(&parent_lower)
+            {
+                parent.subkeys.push((*part).to_owned());
             }
         }
         lower
