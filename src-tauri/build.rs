@@ -8,6 +8,9 @@ fn main() {
             "enter_demo",
             "leave_demo",
             "start_check",
+            "run_scan",
+            "decode_error",
+            "get_plan",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build script failed: {e}"));

@@ -15,6 +15,9 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         commands::enter_demo,
         commands::leave_demo,
         commands::start_check,
+        commands::run_scan,
+        commands::decode_error,
+        commands::get_plan,
     ])
 }
 

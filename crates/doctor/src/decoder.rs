@@ -7,6 +7,8 @@
 
 use serde::Serialize;
 
+use crate::error::{AppError, ErrorCode};
+
 /// The server-side limits behind the error, from the field guide's table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
@@ -208,6 +210,22 @@ pub fn decode(message: &str) -> Result<DecodedError, DecodeError> {
         }
     }
     Err(DecodeError::NotRecognised)
+}
+
+/// [`decode`] with its errors in the user's words.
+pub fn decode_for_user(message: &str) -> Result<DecodedError, AppError> {
+    decode(message).map_err(|e| match e {
+        DecodeError::Empty => AppError::new(
+            ErrorCode::InvalidInput,
+            "Paste the message Outlook showed first.",
+            "Copy the whole error text, or type the words you remember.",
+        ),
+        DecodeError::NotRecognised => AppError::new(
+            ErrorCode::InvalidInput,
+            "This message does not look like a session-limit error.",
+            "Paste the exact text, or start the scan: it finds the usual causes anyway.",
+        ),
+    })
 }
 
 fn truncate_at_char_boundary(s: &str, max: usize) -> &str {

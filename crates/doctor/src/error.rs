@@ -13,6 +13,8 @@ pub enum ErrorCode {
     UnexpectedResponse,
     /// A network request failed or timed out.
     Network,
+    /// What the user typed or picked cannot be used as it is.
+    InvalidInput,
     /// Something inside the app went wrong; a bug, not the user's fault.
     Internal,
 }

@@ -4,6 +4,7 @@
 
 pub mod context;
 pub mod decoder;
+pub mod demo;
 pub mod error;
 pub mod plan;
 pub mod start;

@@ -1,0 +1,87 @@
+//! Demo mode's world: the simulated tenant (HTTP on 127.0.0.1) and the simulated PC (a
+//! registry export and a home folder written to a private temp dir). Both live as long as
+//! the demo, so actions taken in the demo change the simulated PC and a re-scan sees it.
+
+use std::path::Path;
+
+use scan::{ConnectionCounts, Credential, ProcessSnapshot, ScanOptions};
+
+use crate::error::{AppError, ErrorCode};
+
+/// A running demo.
+#[derive(Debug)]
+pub struct Demo {
+    sandbox: sandbox::Sandbox,
+    pc_dir: tempfile::TempDir,
+    pc: sandbox::pc::SimulatedPc,
+}
+
+impl Demo {
+    pub fn start() -> Result<Self, AppError> {
+        let failed = |detail: String| {
+            AppError::new(
+                ErrorCode::SandboxUnavailable,
+                format!("The demo could not start: {detail}"),
+                "Check that programs may listen on 127.0.0.1 and write to the temp folder, then try again.",
+            )
+        };
+        let sandbox = sandbox::Sandbox::start().map_err(|e| failed(e.to_string()))?;
+        let pc_dir = tempfile::Builder::new()
+            .prefix("session-doctor-demo-")
+            .tempdir()
+            .map_err(|e| failed(e.to_string()))?;
+        let pc = sandbox::pc::write_simulated_pc(pc_dir.path()).map_err(|e| failed(e.to_string()))?;
+        Ok(Self { sandbox, pc_dir, pc })
+    }
+
+    pub fn tenant_url(&self) -> &str {
+        self.sandbox.base_url()
+    }
+
+    /// Where the simulated PC's files are.
+    pub fn pc_dir(&self) -> &Path {
+        self.pc_dir.path()
+    }
+
+    /// Scan options that read the simulated PC instead of this computer.
+    pub fn scan_options(&self) -> ScanOptions {
+        demo_scan_options(&self.pc)
+    }
+}
+
+/// Scan options for a simulated PC. Shared by the app and `session-doctor-cli scan --demo`.
+pub fn demo_scan_options(pc: &sandbox::pc::SimulatedPc) -> ScanOptions {
+    ScanOptions {
+        registry_files: pc.registry_files.clone(),
+        home: Some(pc.home.clone()),
+        live: false,
+        processes: Some(pc.processes.iter().map(snapshot_of).collect()),
+        credentials: Some(
+            pc.credentials
+                .iter()
+                .map(|name| Credential {
+                    name: name.clone(),
+                    store: scan::credentials::WINDOWS_STORE.to_owned(),
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// `sandbox::pc::SimulatedProcess` -> `scan::ProcessSnapshot`. The sandbox cannot depend on
+/// the scan crate (the scan's tests depend on the sandbox), so the conversion lives here.
+pub fn snapshot_of(p: &sandbox::pc::SimulatedProcess) -> ProcessSnapshot {
+    ProcessSnapshot {
+        name: p.name.clone(),
+        pid: p.pid,
+        parent_pid: p.parent_pid,
+        cmdline: p.cmdline.clone(),
+        exe: Some(p.exe.clone()),
+        user: Some(p.user.clone()),
+        start_time: Some(p.start_time),
+        connections: Some(ConnectionCounts {
+            established: p.established,
+            microsoft_365: p.microsoft_365,
+        }),
+    }
+}
