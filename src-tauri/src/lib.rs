@@ -11,14 +11,14 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
     tauri_specta::Builder::<R>::new()
         .disable_serde_phases()
         .commands(tauri_specta::collect_commands![
-        commands::get_mode,
-        commands::enter_demo,
-        commands::leave_demo,
-        commands::start_check,
-        commands::run_scan,
-        commands::decode_error,
-        commands::get_plan,
-    ])
+            commands::get_mode,
+            commands::enter_demo,
+            commands::leave_demo,
+            commands::start_check,
+            commands::run_scan,
+            commands::decode_error,
+            commands::get_plan,
+        ])
 }
 
 /// Where the generated bindings live, relative to this crate.
@@ -48,7 +48,10 @@ fn demo_requested() -> bool {
 }
 
 /// Builds the app with every plugin and command; shared by `run` and the command tests.
-pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>, ctx: AppContext) -> tauri::Builder<R> {
+pub fn build_app<R: tauri::Runtime>(
+    builder: tauri::Builder<R>,
+    ctx: AppContext,
+) -> tauri::Builder<R> {
     let specta = specta_builder::<R>();
     builder.manage(ctx).invoke_handler(specta.invoke_handler())
 }

@@ -142,7 +142,12 @@ mod tests {
             .count();
         assert_eq!(outlooks, 2);
         assert!(report.profiles.iter().any(|p| !p.duplicate_of.is_empty()));
-        assert!(report.accounts.iter().any(|a| a.client == scan::ClientKind::Thunderbird));
+        assert!(
+            report
+                .accounts
+                .iter()
+                .any(|a| a.client == scan::ClientKind::Thunderbird)
+        );
         let events = events.lock().expect("lock");
         assert!(!events.is_empty());
         assert!(events.iter().any(|p| p.fraction >= 1.0));

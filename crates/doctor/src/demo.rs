@@ -30,8 +30,13 @@ impl Demo {
             .prefix("session-doctor-demo-")
             .tempdir()
             .map_err(|e| failed(e.to_string()))?;
-        let pc = sandbox::pc::write_simulated_pc(pc_dir.path()).map_err(|e| failed(e.to_string()))?;
-        Ok(Self { sandbox, pc_dir, pc })
+        let pc =
+            sandbox::pc::write_simulated_pc(pc_dir.path()).map_err(|e| failed(e.to_string()))?;
+        Ok(Self {
+            sandbox,
+            pc_dir,
+            pc,
+        })
     }
 
     pub fn tenant_url(&self) -> &str {

@@ -2,10 +2,10 @@
 //! their order, per track. Each step says where in the seeds it comes from, and a test
 //! checks those quotes against the seed text, so the plan cannot drift from the script.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Whose account the plan is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum Track {
     /// Microsoft 365 / Exchange work or school account (first seed).
