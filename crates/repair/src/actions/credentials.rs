@@ -1,0 +1,105 @@
+//! Remove a stale saved Office sign-in (Windows `cmdkey /delete:TARGET`), only with the user's
+//! consent and only for Office targets. There is no undo: the secret is never read, so it
+//! cannot be put back (Office asks for the password at the next sign-in instead).
+
+use serde::{Deserialize, Serialize};
+
+use super::{Action, ActionKind, Env, Outcome, Preview};
+use crate::credential_store::is_office_target;
+use crate::error::RepairError;
+
+/// Delete one saved sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub struct RemoveCredential {
+    pub target: String,
+    /// The user agreed after reading the preview.
+    pub consent: bool,
+}
+
+/// The backup of a removal: the name and whether it existed (never the secret).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CredentialRecord {
+    target: String,
+    existed: bool,
+}
+
+impl Action for RemoveCredential {
+    fn kind(&self) -> ActionKind {
+        ActionKind::RemoveCredential
+    }
+
+    fn target(&self) -> String {
+        self.target.clone()
+    }
+
+    fn check(&self) -> Result<(), RepairError> {
+        if !is_office_target(&self.target) {
+            return Err(RepairError::NotOfficeCredential {
+                target: self.target.clone(),
+            });
+        }
+        if !self.consent {
+            return Err(RepairError::ConsentRequired {
+                what: format!("Removing the saved sign-in {}", self.target),
+            });
+        }
+        Ok(())
+    }
+
+    fn preview(&self, env: &mut Env) -> Result<Preview, RepairError> {
+        let present = env
+            .credentials()?
+            .list()?
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(&self.target));
+        Ok(Preview {
+            title: "Remove a saved Office sign-in".to_owned(),
+            changes: vec![if present {
+                format!("Delete the saved sign-in {} from this computer", self.target)
+            } else {
+                format!("{} is not saved any more: nothing to do", self.target)
+            }],
+            undo: "This cannot be undone: the password is not read or kept. Office asks you to sign in again".to_owned(),
+            undoable: false,
+            needs_consent: true,
+        })
+    }
+
+    fn backup(&self, env: &mut Env) -> Result<Vec<u8>, RepairError> {
+        self.check()?;
+        let existed = env
+            .credentials()?
+            .list()?
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(&self.target));
+        serde_json::to_vec_pretty(&CredentialRecord {
+            target: self.target.clone(),
+            existed,
+        })
+        .map_err(|e| RepairError::BackupFailed {
+            path: "credential record".to_owned(),
+            reason: e.to_string(),
+        })
+    }
+
+    fn apply(&self, env: &mut Env, _backup: &[u8]) -> Result<Outcome, RepairError> {
+        self.check()?;
+        let existed = env.credentials()?.delete(&self.target)?;
+        Ok(Outcome::CredentialRemoved {
+            target: self.target.clone(),
+            existed,
+        })
+    }
+
+    fn undo(&self, _env: &mut Env, _backup: &[u8]) -> Result<(), RepairError> {
+        Err(RepairError::NotUndoable {
+            what: format!("Removing the saved sign-in {}", self.target),
+            reason: "the password was never read, so it cannot be put back".to_owned(),
+        })
+    }
+
+    fn undoable(&self) -> bool {
+        false
+    }
+}

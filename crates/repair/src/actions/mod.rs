@@ -1,0 +1,228 @@
+//! The one-click actions. Each has a preview (what will change, in plain words), a backup
+//! of what it changes, the change, and an undo where the machine allows. They run through
+//! the [`Journal`](crate::journal::Journal), which writes the entry and the backup to disk
+//! before anything changes; callers never call `apply` directly.
+//!
+//! Opening a page changes nothing on the machine, so it is a validation
+//! ([`open_page::validate_page_url`]) rather than a journaled action.
+
+pub mod addin;
+pub mod close_client;
+pub mod credentials;
+pub mod open_page;
+pub mod remove_profile;
+pub mod restart_outlook;
+
+use serde::{Deserialize, Serialize};
+
+use crate::credential_store::CredentialStore;
+use crate::error::RepairError;
+use crate::process::RunningProcess;
+use crate::registry::RegistryWriter;
+
+pub use addin::{AddinState, RegistryLayout, SetAddin, list_addins};
+pub use close_client::CloseClient;
+pub use credentials::RemoveCredential;
+pub use remove_profile::RemoveProfile;
+pub use restart_outlook::{RestartMode, RestartOutlook};
+
+/// What the machine offers to the actions: a registry to change and a credential store.
+/// A missing one makes the actions that need it fail with `unsupported_on_this_os`.
+#[derive(Default)]
+pub struct Env<'a> {
+    pub registry: Option<&'a mut dyn RegistryWriter>,
+    pub credentials: Option<&'a mut dyn CredentialStore>,
+}
+
+impl std::fmt::Debug for Env<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Env")
+            .field("registry", &self.registry.is_some())
+            .field("credentials", &self.credentials.is_some())
+            .finish()
+    }
+}
+
+impl<'a> Env<'a> {
+    /// An environment with a registry only.
+    pub fn with_registry(registry: &'a mut dyn RegistryWriter) -> Self {
+        Self {
+            registry: Some(registry),
+            credentials: None,
+        }
+    }
+
+    pub(crate) fn registry(&mut self) -> Result<&mut dyn RegistryWriter, RepairError> {
+        match self.registry.as_deref_mut() {
+            Some(r) => Ok(r),
+            None => Err(RepairError::Unsupported {
+                what: "changing the Windows registry".to_owned(),
+            }),
+        }
+    }
+
+    pub(crate) fn credentials(&mut self) -> Result<&mut dyn CredentialStore, RepairError> {
+        match self.credentials.as_deref_mut() {
+            Some(c) => Ok(c),
+            None => Err(RepairError::Unsupported {
+                what: "removing saved Office sign-ins".to_owned(),
+            }),
+        }
+    }
+}
+
+/// Kinds of journaled actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    CloseClient,
+    RestartOutlook,
+    DisableAddin,
+    EnableAddin,
+    RemoveProfile,
+    RemoveCredential,
+}
+
+impl ActionKind {
+    /// Registry actions keep a `.reg` backup; the others a JSON record.
+    pub(crate) fn backup_extension(self) -> &'static str {
+        match self {
+            Self::DisableAddin | Self::EnableAddin | Self::RemoveProfile => "reg",
+            _ => "json",
+        }
+    }
+}
+
+/// What an action will do, shown before it runs and kept in the journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub struct Preview {
+    /// One line: "Turn off the add-in Contoso CRM".
+    pub title: String,
+    /// Each change in plain words.
+    pub changes: Vec<String>,
+    /// What undo does, or why there is no undo.
+    pub undo: String,
+    pub undoable: bool,
+    /// The action runs only with the user's explicit consent flag.
+    pub needs_consent: bool,
+}
+
+impl Preview {
+    /// The preview as one text (title, changes, undo note).
+    pub fn text(&self) -> String {
+        let mut s = self.title.clone();
+        for c in &self.changes {
+            s.push_str("\n- ");
+            s.push_str(c);
+        }
+        s.push('\n');
+        s.push_str(&self.undo);
+        s
+    }
+}
+
+/// What an applied action did, recorded in its journal entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Outcome {
+    /// A registry key was changed; its previous state is in the backup.
+    Registry { key: String },
+    /// A program was closed. `running` is what ran (exe and arguments) so it can be started again.
+    Closed {
+        running: Option<RunningProcess>,
+        forced: bool,
+        /// It ended on its own before or while being asked to close.
+        exited_by_itself: bool,
+    },
+    /// Outlook was closed (if it ran) and started again as a new process.
+    Restarted {
+        previous: Option<RunningProcess>,
+        new_pid: u32,
+        exe: String,
+        args: Vec<String>,
+    },
+    /// A saved sign-in was deleted (`existed` false: it was already gone).
+    CredentialRemoved { target: String, existed: bool },
+}
+
+/// One action: checked, previewed, backed up, applied, undone.
+pub trait Action {
+    fn kind(&self) -> ActionKind;
+    /// What it acts on, for the journal list ("Contoso.Addin", "process 4242 OUTLOOK.EXE").
+    fn target(&self) -> String;
+    /// Refuses calls that must not even be journaled (missing consent, bad names).
+    fn check(&self) -> Result<(), RepairError> {
+        Ok(())
+    }
+    /// What will change, read from the machine now.
+    fn preview(&self, env: &mut Env) -> Result<Preview, RepairError>;
+    /// The bytes that let undo restore the current state (or record what ran); written to the
+    /// journal's backup folder before `apply` runs.
+    fn backup(&self, env: &mut Env) -> Result<Vec<u8>, RepairError>;
+    /// The change. Must be idempotent: after a crash the journal may run it again.
+    fn apply(&self, env: &mut Env, backup: &[u8]) -> Result<Outcome, RepairError>;
+    /// Restores the state in `backup`. Must be idempotent too.
+    fn undo(&self, env: &mut Env, backup: &[u8]) -> Result<(), RepairError>;
+    /// Whether `undo` can restore anything.
+    fn undoable(&self) -> bool;
+}
+
+/// An action with its parameters, as stored in the journal so it can be finished, rolled
+/// back or undone after the app restarts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum ActionSpec {
+    CloseClient(CloseClient),
+    RestartOutlook(RestartOutlook),
+    SetAddin(SetAddin),
+    RemoveProfile(RemoveProfile),
+    RemoveCredential(RemoveCredential),
+}
+
+impl ActionSpec {
+    /// The action behind the spec.
+    pub fn action(&self) -> &dyn Action {
+        match self {
+            Self::CloseClient(a) => a,
+            Self::RestartOutlook(a) => a,
+            Self::SetAddin(a) => a,
+            Self::RemoveProfile(a) => a,
+            Self::RemoveCredential(a) => a,
+        }
+    }
+}
+
+impl From<CloseClient> for ActionSpec {
+    fn from(a: CloseClient) -> Self {
+        Self::CloseClient(a)
+    }
+}
+impl From<RestartOutlook> for ActionSpec {
+    fn from(a: RestartOutlook) -> Self {
+        Self::RestartOutlook(a)
+    }
+}
+impl From<SetAddin> for ActionSpec {
+    fn from(a: SetAddin) -> Self {
+        Self::SetAddin(a)
+    }
+}
+impl From<RemoveProfile> for ActionSpec {
+    fn from(a: RemoveProfile) -> Self {
+        Self::RemoveProfile(a)
+    }
+}
+impl From<RemoveCredential> for ActionSpec {
+    fn from(a: RemoveCredential) -> Self {
+        Self::RemoveCredential(a)
+    }
+}
+
+/// Reads a registry backup: an empty export means "the key did not exist".
+pub(crate) fn parse_registry_backup(
+    backup: &[u8],
+) -> Result<Option<crate::regtext::RegTree>, RepairError> {
+    let tree = crate::regtext::RegTree::parse(backup, "backup")?;
+    Ok((!tree.is_empty()).then_some(tree))
+}

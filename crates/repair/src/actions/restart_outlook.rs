@@ -1,0 +1,185 @@
+//! Restart classic Outlook: close it politely (force only with the second consent), wait for
+//! it to end, start it again normally, in safe mode (`/safe`, no add-ins) or with a chosen
+//! profile (`/profile "Name"`). The result is a new process with a new id.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::close_client::{DEFAULT_CLOSE_TIMEOUT_MS, require_force_consent};
+use super::{Action, ActionKind, Env, Outcome, Preview};
+use crate::error::RepairError;
+use crate::process::{self, RunningProcess};
+
+/// How Outlook starts again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum RestartMode {
+    Normal,
+    /// `/safe`: without add-ins, to see whether one causes the error.
+    Safe,
+    /// `/profile "Name"`.
+    Profile {
+        name: String,
+    },
+}
+
+impl RestartMode {
+    /// Outlook's command-line switches for the mode (each a separate argument, so the OS
+    /// quotes a profile name with spaces itself).
+    pub fn args(&self) -> Vec<String> {
+        match self {
+            Self::Normal => Vec::new(),
+            Self::Safe => vec!["/safe".to_owned()],
+            Self::Profile { name } => vec!["/profile".to_owned(), name.clone()],
+        }
+    }
+}
+
+/// Close (if running) and start Outlook again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub struct RestartOutlook {
+    /// The running Outlook, if any.
+    pub pid: Option<u32>,
+    pub name: String,
+    pub start_time: Option<u32>,
+    /// The program to start; when absent, the running one's.
+    pub exe: Option<String>,
+    pub mode: RestartMode,
+    pub force: bool,
+    pub force_consent: bool,
+    pub timeout_ms: u32,
+}
+
+impl RestartOutlook {
+    /// Restart the running Outlook `pid` in `mode`.
+    pub fn running(pid: u32, name: &str, mode: RestartMode) -> Self {
+        Self {
+            pid: Some(pid),
+            name: name.to_owned(),
+            start_time: None,
+            exe: None,
+            mode,
+            force: false,
+            force_consent: false,
+            timeout_ms: DEFAULT_CLOSE_TIMEOUT_MS,
+        }
+    }
+}
+
+/// The backup of a restart: what ran, and the program that will be started.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct RestartRecord {
+    running: Option<RunningProcess>,
+    exe: String,
+}
+
+impl Action for RestartOutlook {
+    fn kind(&self) -> ActionKind {
+        ActionKind::RestartOutlook
+    }
+
+    fn target(&self) -> String {
+        match self.pid {
+            Some(pid) => format!("{} (process {pid})", self.name),
+            None => self.name.clone(),
+        }
+    }
+
+    fn check(&self) -> Result<(), RepairError> {
+        require_force_consent(self.force, self.force_consent)?;
+        if let RestartMode::Profile { name } = &self.mode
+            && (name.trim().is_empty() || name.contains('"'))
+        {
+            return Err(RepairError::ProfileMissing { name: name.clone() });
+        }
+        Ok(())
+    }
+
+    fn preview(&self, _env: &mut Env) -> Result<Preview, RepairError> {
+        let mut changes = Vec::new();
+        if let Some(pid) = self.pid
+            && process::identify(pid, &self.name, self.start_time)?.is_some()
+        {
+            changes.push(format!(
+                "Ask Outlook (process {pid}) to quit and wait up to {} s",
+                self.timeout_ms / 1000
+            ));
+            if self.force {
+                changes
+                    .push("Force it closed if it does not quit: unsaved work is lost".to_owned());
+            }
+        }
+        changes.push(match &self.mode {
+            RestartMode::Normal => "Start Outlook again".to_owned(),
+            RestartMode::Safe => "Start Outlook in safe mode (/safe): no add-ins load".to_owned(),
+            RestartMode::Profile { name } => {
+                format!("Start Outlook with the profile \"{name}\" (/profile)")
+            }
+        });
+        Ok(Preview {
+            title: "Restart Outlook".to_owned(),
+            changes,
+            undo: "Nothing to undo: close Outlook and start it as usual to go back".to_owned(),
+            undoable: false,
+            needs_consent: self.force,
+        })
+    }
+
+    fn backup(&self, _env: &mut Env) -> Result<Vec<u8>, RepairError> {
+        let running = match self.pid {
+            Some(pid) => process::identify(pid, &self.name, self.start_time)?,
+            None => None,
+        };
+        let exe = self
+            .exe
+            .clone()
+            .or_else(|| running.as_ref().and_then(|r| r.exe.clone()))
+            .ok_or_else(|| RepairError::StartFailed {
+                exe: self.name.clone(),
+                reason: "the location of Outlook is not known".to_owned(),
+            })?;
+        serde_json::to_vec_pretty(&RestartRecord { running, exe }).map_err(|e| {
+            RepairError::BackupFailed {
+                path: "process record".to_owned(),
+                reason: e.to_string(),
+            }
+        })
+    }
+
+    fn apply(&self, _env: &mut Env, backup: &[u8]) -> Result<Outcome, RepairError> {
+        require_force_consent(self.force, self.force_consent)?;
+        let record: RestartRecord =
+            serde_json::from_slice(backup).map_err(|e| RepairError::JournalCorrupt {
+                path: "restart record".to_owned(),
+                reason: e.to_string(),
+            })?;
+        if let Some(r) = &record.running {
+            process::close(
+                r,
+                std::time::Duration::from_millis(u64::from(self.timeout_ms)),
+                self.force && self.force_consent,
+            )?;
+        }
+        let args = self.mode.args();
+        let new_pid = process::start(Path::new(&record.exe), &args)?;
+        Ok(Outcome::Restarted {
+            previous: record.running,
+            new_pid,
+            exe: record.exe,
+            args,
+        })
+    }
+
+    fn undo(&self, _env: &mut Env, _backup: &[u8]) -> Result<(), RepairError> {
+        Err(RepairError::NotUndoable {
+            what: "Restarting Outlook".to_owned(),
+            reason: "a restart cannot be taken back".to_owned(),
+        })
+    }
+
+    fn undoable(&self) -> bool {
+        false
+    }
+}

@@ -1,0 +1,473 @@
+//! The journal: every change to the machine goes through [`Journal::run`], which
+//!
+//! 1. writes the entry (`planned`) atomically to `<dir>/entries/<id>.json`,
+//! 2. writes the backup atomically to `<dir>/backups/<id>.<ext>`, then the entry (`backed_up`),
+//! 3. makes the change, then records it (`applied`, with what it did).
+//!
+//! A full disk at step 2 is [`RepairError::DiskFull`] and nothing is changed. [`Journal::undo`]
+//! restores the backup (`undone`). A failed change is rolled back from the backup
+//! (`rolled_back`) or marked `failed`. If the app is killed, [`Journal::open`] finds the
+//! entries left in `planned` / `backed_up` ([`Journal::interrupted`]) and the caller offers
+//! [`Journal::finish`] or [`Journal::roll_back`]; both are safe to repeat because every
+//! action's change and undo are idempotent.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use crate::actions::{ActionKind, ActionSpec, Env, Outcome, Preview};
+use crate::error::{RepairError, is_disk_full};
+use crate::fsio;
+use crate::testhook;
+
+/// Where an entry is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryState {
+    /// Written before anything else; no backup yet, nothing changed.
+    Planned,
+    /// The backup is on disk; the change may have started.
+    BackedUp,
+    /// The change is done.
+    Applied,
+    /// Undo restored the backup.
+    Undone,
+    /// It did not happen (or could not be restored); see `error`.
+    Failed,
+    /// An interrupted or failed change was put back from the backup.
+    RolledBack,
+}
+
+impl EntryState {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Planned => "planned",
+            Self::BackedUp => "backed_up",
+            Self::Applied => "applied",
+            Self::Undone => "undone",
+            Self::Failed => "failed",
+            Self::RolledBack => "rolled_back",
+        }
+    }
+}
+
+/// One state change with its time (milliseconds since the Unix epoch).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StateChange {
+    pub state: EntryState,
+    pub at_ms: u64,
+}
+
+/// A journal entry as stored on disk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub id: String,
+    pub kind: ActionKind,
+    pub target: String,
+    pub preview: Preview,
+    pub state: EntryState,
+    pub created_at_ms: u64,
+    pub updated_at_ms: u64,
+    pub history: Vec<StateChange>,
+    /// The action with its parameters, to finish, roll back or undo it after a restart.
+    pub spec: ActionSpec,
+    /// File name of the backup in `backups/`.
+    pub backup_file: Option<String>,
+    pub outcome: Option<Outcome>,
+    pub error: Option<String>,
+}
+
+/// An entry as the UI lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub struct EntryView {
+    pub id: String,
+    pub kind: ActionKind,
+    pub target: String,
+    pub preview: Preview,
+    pub state: EntryState,
+    /// Milliseconds since the Unix epoch (f64: TypeScript has no u64).
+    pub created_at_ms: f64,
+    pub updated_at_ms: f64,
+    /// Undo is possible now.
+    pub can_undo: bool,
+    /// Interrupted and can be rolled back from its backup.
+    pub can_roll_back: bool,
+    pub outcome: Option<Outcome>,
+    pub error: Option<String>,
+}
+
+impl Entry {
+    /// The UI's view of the entry.
+    pub fn view(&self) -> EntryView {
+        let undoable = self.spec.action().undoable();
+        EntryView {
+            id: self.id.clone(),
+            kind: self.kind,
+            target: self.target.clone(),
+            preview: self.preview.clone(),
+            state: self.state,
+            created_at_ms: self.created_at_ms as f64,
+            updated_at_ms: self.updated_at_ms as f64,
+            can_undo: undoable && self.state == EntryState::Applied,
+            can_roll_back: undoable && self.is_interrupted(),
+            outcome: self.outcome.clone(),
+            error: self.error.clone(),
+        }
+    }
+
+    /// Left in `planned` or `backed_up`: the app stopped in the middle.
+    pub fn is_interrupted(&self) -> bool {
+        matches!(self.state, EntryState::Planned | EntryState::BackedUp)
+    }
+
+    fn set_state(&mut self, state: EntryState) {
+        let at = now_ms();
+        self.state = state;
+        self.updated_at_ms = at;
+        self.history.push(StateChange { state, at_ms: at });
+    }
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
+static ID_COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// Sortable, file-name safe, unique across processes: time, process id, counter.
+fn new_id() -> String {
+    format!(
+        "{:013}-{:x}-{:x}",
+        now_ms(),
+        std::process::id(),
+        ID_COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// The journal in one data folder.
+#[derive(Debug)]
+pub struct Journal {
+    dir: PathBuf,
+    entries: Vec<Entry>,
+    problems: Vec<String>,
+}
+
+impl Journal {
+    /// Opens (creating) the journal in `dir`: loads every entry; damaged entry files are left
+    /// untouched and reported in [`Journal::problems`]. Temp files of a crashed write are
+    /// removed (they never hold the only copy of anything).
+    pub fn open(dir: &Path) -> Result<Journal, RepairError> {
+        let entries_dir = dir.join("entries");
+        let backups_dir = dir.join("backups");
+        fsio::create_private_dir(&entries_dir)?;
+        fsio::create_private_dir(&backups_dir)?;
+        fsio::remove_stale_temps(&entries_dir);
+        fsio::remove_stale_temps(&backups_dir);
+        let mut entries = Vec::new();
+        let mut problems = Vec::new();
+        let rd = std::fs::read_dir(&entries_dir)
+            .map_err(|e| RepairError::io("read", &entries_dir, e))?;
+        for item in rd.flatten() {
+            let path = item.path();
+            if path.extension().and_then(|e| e.to_str()) != Some("json") {
+                continue;
+            }
+            let parsed = std::fs::read(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|b| serde_json::from_slice::<Entry>(&b).map_err(|e| e.to_string()));
+            match parsed {
+                Ok(e) => entries.push(e),
+                Err(reason) => problems.push(
+                    RepairError::JournalCorrupt {
+                        path: path.display().to_string(),
+                        reason,
+                    }
+                    .to_string(),
+                ),
+            }
+        }
+        entries.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(Journal {
+            dir: dir.to_path_buf(),
+            entries,
+            problems,
+        })
+    }
+
+    /// The data folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Where backups are kept.
+    pub fn backup_dir(&self) -> PathBuf {
+        self.dir.join("backups")
+    }
+
+    /// Damaged entry files found by `open`.
+    pub fn problems(&self) -> &[String] {
+        &self.problems
+    }
+
+    /// Every entry, oldest first.
+    pub fn entries(&self) -> Vec<EntryView> {
+        self.entries.iter().map(Entry::view).collect()
+    }
+
+    /// One stored entry.
+    pub fn entry(&self, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    /// Entries the app was killed in the middle of: offer `finish` or `roll_back`.
+    pub fn interrupted(&self) -> Vec<EntryView> {
+        self.entries
+            .iter()
+            .filter(|e| e.is_interrupted())
+            .map(Entry::view)
+            .collect()
+    }
+
+    /// Applied changes that can be undone, newest first (the UI's "what can be undone").
+    pub fn undoable(&self) -> Vec<EntryView> {
+        self.entries
+            .iter()
+            .rev()
+            .map(Entry::view)
+            .filter(|v| v.can_undo)
+            .collect()
+    }
+
+    /// The preview of an action, without journaling anything.
+    pub fn preview(&self, spec: &ActionSpec, env: &mut Env) -> Result<Preview, RepairError> {
+        let action = spec.action();
+        action.check()?;
+        action.preview(env)
+    }
+
+    /// Runs an action through the journal (entry, backup, change, record).
+    pub fn run(&mut self, spec: ActionSpec, env: &mut Env) -> Result<EntryView, RepairError> {
+        let action = spec.action();
+        action.check()?;
+        let preview = action.preview(env)?;
+        let at = now_ms();
+        let mut entry = Entry {
+            id: new_id(),
+            kind: action.kind(),
+            target: action.target(),
+            preview,
+            state: EntryState::Planned,
+            created_at_ms: at,
+            updated_at_ms: at,
+            history: vec![StateChange {
+                state: EntryState::Planned,
+                at_ms: at,
+            }],
+            spec: spec.clone(),
+            backup_file: None,
+            outcome: None,
+            error: None,
+        };
+        self.write_entry(&entry)?;
+        testhook::point("after_planned");
+        let result = self.backup_and_apply(&mut entry, env);
+        self.remember(entry.clone());
+        result.map(|()| entry.view())
+    }
+
+    /// Undoes an applied change from its backup.
+    pub fn undo(&mut self, id: &str, env: &mut Env) -> Result<EntryView, RepairError> {
+        let mut entry = self.get(id)?;
+        if entry.state != EntryState::Applied {
+            return Err(wrong_state(&entry, "undone"));
+        }
+        let action = entry.spec.action();
+        if !action.undoable() {
+            return action.undo(env, &[]).map(|()| entry.view());
+        }
+        let backup = self.read_backup(&entry)?;
+        action.undo(env, &backup)?;
+        entry.set_state(EntryState::Undone);
+        self.write_entry(&entry)?;
+        self.remember(entry.clone());
+        Ok(entry.view())
+    }
+
+    /// Completes an interrupted entry: takes the backup if there is none yet, then makes the
+    /// change (again: changes are idempotent).
+    pub fn finish(&mut self, id: &str, env: &mut Env) -> Result<EntryView, RepairError> {
+        let mut entry = self.get(id)?;
+        let result = match entry.state {
+            EntryState::Planned => self.backup_and_apply(&mut entry, env),
+            EntryState::BackedUp => match self.read_backup(&entry) {
+                Ok(backup) => self.apply(&mut entry, env, &backup),
+                Err(e) => Err(e),
+            },
+            _ => return Err(wrong_state(&entry, "finished")),
+        };
+        self.remember(entry.clone());
+        result.map(|()| entry.view())
+    }
+
+    /// Rolls an interrupted entry back: `planned` changed nothing; `backed_up` is restored
+    /// from its backup. A change that has no undo (closing a program) is marked `failed`,
+    /// since the app cannot tell whether it happened.
+    pub fn roll_back(&mut self, id: &str, env: &mut Env) -> Result<EntryView, RepairError> {
+        let mut entry = self.get(id)?;
+        match entry.state {
+            EntryState::Planned => {
+                entry.set_state(EntryState::RolledBack);
+            }
+            EntryState::BackedUp => {
+                let action = entry.spec.action();
+                if action.undoable() {
+                    let backup = self.read_backup(&entry)?;
+                    action.undo(env, &backup)?;
+                    entry.set_state(EntryState::RolledBack);
+                } else {
+                    entry.error = Some(
+                        "interrupted; this kind of change cannot be rolled back, scan again to see the state"
+                            .to_owned(),
+                    );
+                    entry.set_state(EntryState::Failed);
+                }
+            }
+            _ => return Err(wrong_state(&entry, "rolled back")),
+        }
+        self.write_entry(&entry)?;
+        self.remember(entry.clone());
+        Ok(entry.view())
+    }
+
+    fn get(&self, id: &str) -> Result<Entry, RepairError> {
+        self.entry(id)
+            .cloned()
+            .ok_or_else(|| RepairError::EntryNotFound { id: id.to_owned() })
+    }
+
+    fn remember(&mut self, entry: Entry) {
+        match self.entries.iter_mut().find(|e| e.id == entry.id) {
+            Some(slot) => *slot = entry,
+            None => self.entries.push(entry),
+        }
+    }
+
+    fn entry_path(&self, id: &str) -> PathBuf {
+        self.dir.join("entries").join(format!("{id}.json"))
+    }
+
+    fn write_entry(&self, entry: &Entry) -> Result<(), RepairError> {
+        let bytes = serde_json::to_vec_pretty(entry).map_err(|e| RepairError::JournalCorrupt {
+            path: entry.id.clone(),
+            reason: e.to_string(),
+        })?;
+        fsio::write_atomic(&self.entry_path(&entry.id), &bytes)
+    }
+
+    fn read_backup(&self, entry: &Entry) -> Result<Vec<u8>, RepairError> {
+        let name = entry
+            .backup_file
+            .as_deref()
+            .ok_or_else(|| RepairError::JournalCorrupt {
+                path: entry.id.clone(),
+                reason: "the entry names no backup".to_owned(),
+            })?;
+        let path = self.backup_dir().join(name);
+        std::fs::read(&path).map_err(|e| RepairError::io("read", &path, e))
+    }
+
+    /// Step 2 and 3 of `run`. A failed backup leaves the machine unchanged.
+    fn backup_and_apply(&self, entry: &mut Entry, env: &mut Env) -> Result<(), RepairError> {
+        let action = entry.spec.action();
+        let bytes = match action.backup(env) {
+            Ok(b) => b,
+            Err(e) => return Err(self.fail(entry, e)),
+        };
+        let name = format!("{}.{}", entry.id, entry.kind.backup_extension());
+        let path = self.backup_dir().join(&name);
+        if let Err(e) = fsio::write_atomic_raw(&path, &bytes) {
+            let err = if is_disk_full(&e) {
+                RepairError::DiskFull {
+                    path: path.display().to_string(),
+                }
+            } else {
+                RepairError::BackupFailed {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                }
+            };
+            return Err(self.fail(entry, err));
+        }
+        entry.backup_file = Some(name);
+        entry.set_state(EntryState::BackedUp);
+        if let Err(e) = self.write_entry(entry) {
+            // The entry still says `planned` on disk and nothing changed: stop here.
+            let _ = std::fs::remove_file(&path);
+            entry.backup_file = None;
+            entry.state = EntryState::Planned;
+            return Err(self.fail(entry, e));
+        }
+        testhook::point("after_backed_up");
+        self.apply(entry, env, &bytes)
+    }
+
+    /// Step 3: the change and its record; on error, the rollback from the backup.
+    fn apply(&self, entry: &mut Entry, env: &mut Env, backup: &[u8]) -> Result<(), RepairError> {
+        let action = entry.spec.action();
+        match action.apply(env, backup) {
+            Ok(outcome) => {
+                entry.outcome = Some(outcome);
+                entry.set_state(EntryState::Applied);
+                if let Err(e) = self.write_entry(entry) {
+                    // The change happened but its record could not be written: the entry stays
+                    // `backed_up` on disk and the next start offers finish/roll back.
+                    log::warn!("journal: change {} applied but not recorded: {e}", entry.id);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                entry.error = Some(e.to_string());
+                if action.undoable() {
+                    match action.undo(env, backup) {
+                        Ok(()) => entry.set_state(EntryState::RolledBack),
+                        Err(undo_err) => {
+                            entry.error =
+                                Some(format!("{e}; rolling back also failed: {undo_err}"));
+                            entry.set_state(EntryState::Failed);
+                        }
+                    }
+                } else {
+                    entry.set_state(EntryState::Failed);
+                }
+                if let Err(w) = self.write_entry(entry) {
+                    log::warn!("journal: cannot record the failure of {}: {w}", entry.id);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Marks the entry failed (best effort: the disk may be full) and returns the error.
+    fn fail(&self, entry: &mut Entry, e: RepairError) -> RepairError {
+        entry.error = Some(e.to_string());
+        entry.set_state(EntryState::Failed);
+        if let Err(w) = self.write_entry(entry) {
+            log::warn!("journal: cannot record the failure of {}: {w}", entry.id);
+        }
+        e
+    }
+}
+
+fn wrong_state(entry: &Entry, wanted: &'static str) -> RepairError {
+    RepairError::WrongState {
+        id: entry.id.clone(),
+        state: entry.state.name().to_owned(),
+        wanted,
+    }
+}

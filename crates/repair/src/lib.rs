@@ -1,0 +1,41 @@
+//! One-click repairs for Session Doctor, each previewed, journaled and undoable where the
+//! machine allows, plus the add-in bisect.
+//!
+//! - [`journal::Journal`]: `open(dir)` (finds interrupted changes), `run(spec, env)`,
+//!   `undo(id, env)`, `finish` / `roll_back` after a crash, `undoable()` for the UI.
+//! - [`actions`]: [`CloseClient`], [`RestartOutlook`], [`SetAddin`] (disable/enable),
+//!   [`RemoveProfile`], [`RemoveCredential`], and [`validate_page_url`] for "open a page".
+//! - [`registry::RegistryWriter`]: the live Windows registry or a `.reg` file (demo, tests).
+//! - [`bisect::Bisect`]: find the add-in behind the error in O(log n) rounds.
+//! - [`RepairError`]: typed errors with `code()` and `hint()`.
+//!
+//! ```no_run
+//! use repair::{Env, Journal, SetAddin, registry::RegFileStore};
+//! # fn main() -> Result<(), repair::RepairError> {
+//! let mut journal = Journal::open(std::path::Path::new("/data/session-doctor"))?;
+//! let mut reg = RegFileStore::open(std::path::Path::new("/data/demo/pc.reg"))?;
+//! let mut env = Env::with_registry(&mut reg);
+//! let done = journal.run(SetAddin::disable("Contoso.CrmAddin").into(), &mut env)?;
+//! journal.undo(&done.id, &mut env)?;
+//! # Ok(()) }
+//! ```
+
+pub mod actions;
+pub mod bisect;
+pub mod credential_store;
+pub mod error;
+mod fsio;
+pub mod journal;
+pub mod process;
+pub mod registry;
+pub mod regtext;
+mod testhook;
+
+pub use actions::open_page::validate_page_url;
+pub use actions::{
+    Action, ActionKind, ActionSpec, AddinState, CloseClient, Env, Outcome, Preview, RegistryLayout,
+    RemoveCredential, RemoveProfile, RestartMode, RestartOutlook, SetAddin, list_addins,
+};
+pub use bisect::{Bisect, BisectPhase};
+pub use error::{ErrorInfo, RepairError};
+pub use journal::{Entry, EntryState, EntryView, Journal};

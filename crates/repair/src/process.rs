@@ -1,0 +1,319 @@
+//! Closing and starting programs, per OS (field guide section 2): Linux SIGTERM and macOS
+//! `osascript ... quit` (SIGTERM for other apps), Windows `taskkill /PID n` without `/F`; the
+//! forced variants (SIGKILL, `taskkill /F`) only where the caller passed the user's second
+//! consent. Before any signal the process is checked to still be the one the user chose
+//! (same name and start time), so a reused process id is never hit.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use sysinfo::{Pid, ProcessRefreshKind, ProcessStatus, ProcessesToUpdate, System, UpdateKind};
+
+use crate::error::RepairError;
+
+/// A program as it ran: enough to recognise it and to start it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub struct RunningProcess {
+    pub pid: u32,
+    pub name: String,
+    pub exe: Option<String>,
+    /// Arguments after the program itself.
+    pub args: Vec<String>,
+    /// Seconds since the Unix epoch (0 when unknown).
+    pub start_time: u32,
+}
+
+/// Name without directory and `.exe`, lower-cased: `OUTLOOK.EXE` and `outlook` are the same.
+pub(crate) fn base_name(name: &str) -> String {
+    let n = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(name)
+        .to_lowercase();
+    n.strip_suffix(".exe").map(str::to_owned).unwrap_or(n)
+}
+
+fn refresh(sys: &mut System, pid: Pid) {
+    sys.refresh_processes_specifics(
+        ProcessesToUpdate::Some(&[pid]),
+        true,
+        ProcessRefreshKind::nothing()
+            .with_exe(UpdateKind::OnlyIfNotSet)
+            .with_cmd(UpdateKind::OnlyIfNotSet),
+    );
+}
+
+/// The live process with this id, if it runs (zombies count as ended).
+pub fn describe(pid: u32) -> Option<RunningProcess> {
+    let mut sys = System::new();
+    let spid = Pid::from_u32(pid);
+    refresh(&mut sys, spid);
+    let p = sys.process(spid)?;
+    if matches!(p.status(), ProcessStatus::Zombie | ProcessStatus::Dead) {
+        return None;
+    }
+    Some(RunningProcess {
+        pid,
+        name: p.name().to_string_lossy().into_owned(),
+        exe: p.exe().map(|e| e.display().to_string()),
+        args: p
+            .cmd()
+            .iter()
+            .skip(1)
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect(),
+        start_time: u32::try_from(p.start_time()).unwrap_or(0),
+    })
+}
+
+/// The process still runs and is the same program (same name, same start when known).
+pub fn is_same_running(expected: &RunningProcess) -> bool {
+    describe(expected.pid).is_some_and(|now| same_program(expected, &now))
+}
+
+fn same_program(expected: &RunningProcess, now: &RunningProcess) -> bool {
+    base_name(&now.name) == base_name(&expected.name)
+        && (expected.start_time == 0
+            || now.start_time == 0
+            || expected.start_time == now.start_time)
+}
+
+/// Finds the process and checks it is what the user chose. `Ok(None)`: it already ended.
+pub fn identify(
+    pid: u32,
+    name: &str,
+    start_time: Option<u32>,
+) -> Result<Option<RunningProcess>, RepairError> {
+    let Some(now) = describe(pid) else {
+        return Ok(None);
+    };
+    let expected = RunningProcess {
+        pid,
+        name: name.to_owned(),
+        exe: None,
+        args: Vec::new(),
+        start_time: start_time.unwrap_or(0),
+    };
+    if same_program(&expected, &now) {
+        Ok(Some(now))
+    } else {
+        Err(RepairError::ProcessChanged {
+            pid,
+            name: name.to_owned(),
+        })
+    }
+}
+
+/// Waits until the process has ended (or is another program); true when it did in time.
+pub fn wait_exit(p: &RunningProcess, timeout: Duration) -> bool {
+    let start = Instant::now();
+    loop {
+        if !is_same_running(p) {
+            return true;
+        }
+        if start.elapsed() >= timeout {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Asks the program to quit, as the user would. An already ended process is not an error.
+pub fn ask_to_close(p: &RunningProcess) -> Result<(), RepairError> {
+    if !is_same_running(p) {
+        return Ok(());
+    }
+    #[cfg(windows)]
+    {
+        // No /F: taskkill posts WM_CLOSE, Outlook saves and quits. A non-zero exit (no
+        // window, already gone) is judged by the wait that follows, not here.
+        let _ = run_tool("taskkill", &["/PID", &p.pid.to_string()]);
+        Ok(())
+    }
+    #[cfg(target_os = "macos")]
+    {
+        if base_name(&p.name) == "microsoft outlook" {
+            let _ = run_tool(
+                "osascript",
+                &["-e", "tell application \"Microsoft Outlook\" to quit"],
+            );
+            return Ok(());
+        }
+        signal(p, sysinfo::Signal::Term)
+    }
+    #[cfg(all(unix, not(target_os = "macos")))]
+    {
+        signal(p, sysinfo::Signal::Term)
+    }
+}
+
+/// Ends the program at once (unsaved work is lost). Callers check the user's consent.
+pub fn force_close(p: &RunningProcess) -> Result<(), RepairError> {
+    if !is_same_running(p) {
+        return Ok(());
+    }
+    #[cfg(windows)]
+    {
+        match run_tool("taskkill", &["/F", "/PID", &p.pid.to_string()]) {
+            Ok(()) => Ok(()),
+            Err(_) if !is_same_running(p) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+    #[cfg(unix)]
+    {
+        signal(p, sysinfo::Signal::Kill)
+    }
+}
+
+#[cfg(unix)]
+fn signal(p: &RunningProcess, sig: sysinfo::Signal) -> Result<(), RepairError> {
+    let mut sys = System::new();
+    let spid = Pid::from_u32(p.pid);
+    refresh(&mut sys, spid);
+    let Some(proc_) = sys.process(spid) else {
+        return Ok(()); // ended by itself
+    };
+    match proc_.kill_with(sig) {
+        Some(true) => Ok(()),
+        // Delivery failed: fine if it ended meanwhile, else report.
+        _ if !is_same_running(p) => Ok(()),
+        Some(false) => Err(RepairError::Tool {
+            tool: "kill".to_owned(),
+            reason: format!("the signal could not be sent to process {}", p.pid),
+        }),
+        None => Err(RepairError::Unsupported {
+            what: format!("signal {sig:?}"),
+        }),
+    }
+}
+
+/// Runs a system tool with a time limit; non-zero exit is an error.
+#[cfg(any(windows, target_os = "macos"))]
+pub(crate) fn run_tool(program: &str, args: &[&str]) -> Result<(), RepairError> {
+    run_tool_output(program, args).map(|_| ())
+}
+
+/// Runs a system tool with a time limit and returns its standard output.
+#[cfg(any(windows, target_os = "macos"))]
+pub(crate) fn run_tool_output(program: &str, args: &[&str]) -> Result<Vec<u8>, RepairError> {
+    use std::io::Read;
+    let tool_err = |reason: String| RepairError::Tool {
+        tool: program.to_owned(),
+        reason,
+    };
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| tool_err(e.to_string()))?;
+    let mut out = child.stdout.take();
+    // Read on a thread so a chatty tool cannot fill the pipe and block the wait.
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(o) = out.as_mut() {
+            let _ = o.read_to_end(&mut buf);
+        }
+        buf
+    });
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(s)) => break s,
+            Ok(None) if start.elapsed() > Duration::from_secs(20) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(tool_err("did not finish in 20 s".to_owned()));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(tool_err(e.to_string())),
+        }
+    };
+    let bytes = reader.join().unwrap_or_default();
+    if status.success() {
+        Ok(bytes)
+    } else {
+        Err(tool_err(format!("exited with {status}")))
+    }
+}
+
+/// Starts a program detached from the app; returns its process id. A thread reaps it when it
+/// ends so no zombie is left behind on Unix.
+pub fn start(exe: &Path, args: &[String]) -> Result<u32, RepairError> {
+    let mut child = Command::new(exe)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| RepairError::StartFailed {
+            exe: exe.display().to_string(),
+            reason: e.to_string(),
+        })?;
+    let pid = child.id();
+    std::thread::spawn(move || {
+        let _ = child.wait();
+    });
+    Ok(pid)
+}
+
+/// Closes a program: politely first, then by force only with `force` (the user's second
+/// consent). `Ok(true)` = it was forced. A program that ends by itself meanwhile is success.
+pub fn close(p: &RunningProcess, timeout: Duration, force: bool) -> Result<bool, RepairError> {
+    ask_to_close(p)?;
+    if wait_exit(p, timeout) {
+        return Ok(false);
+    }
+    if !force {
+        return Err(RepairError::StillRunning {
+            pid: p.pid,
+            name: p.name.clone(),
+            waited_ms: u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),
+        });
+    }
+    force_close(p)?;
+    if wait_exit(p, Duration::from_secs(10)) {
+        Ok(true)
+    } else {
+        Err(RepairError::StillRunning {
+            pid: p.pid,
+            name: p.name.clone(),
+            waited_ms: u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX) + 10_000,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_compare_without_case_and_exe() {
+        assert_eq!(base_name("C:\\Program Files\\OUTLOOK.EXE"), "outlook");
+        assert_eq!(base_name("/usr/bin/outlook"), "outlook");
+    }
+
+    #[test]
+    fn a_pid_that_does_not_run_is_none() {
+        assert!(describe(u32::MAX - 7).is_none());
+        assert!(
+            identify(u32::MAX - 7, "outlook", None)
+                .ok()
+                .flatten()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn our_own_process_is_described_and_a_wrong_name_is_refused() {
+        let me = describe(std::process::id()).expect("self");
+        assert_eq!(me.pid, std::process::id());
+        let err = identify(me.pid, "definitely-not-this", None).expect_err("mismatch");
+        assert_eq!(err.code(), "process_changed");
+    }
+}
