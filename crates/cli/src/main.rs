@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod check;
+mod cloud;
 mod scan;
 
 #[derive(Debug, Parser)]
@@ -31,6 +32,14 @@ enum Command {
     /// Scan this computer (read-only): Outlook processes and connections, profiles, add-ins,
     /// other mail apps, saved Office credentials. --demo scans the simulated PC.
     Scan(scan::ScanArgs),
+    /// Sign in to Microsoft (browser with PKCE, or --device-code); the token goes to the OS keyring.
+    Signin(cloud::SigninArgs),
+    /// List the account's devices and recent sign-ins, what it may do, and what could not be read.
+    Sessions(cloud::SessionsArgs),
+    /// Sign out every session of the account (or, for admins, of --user ...), phones included.
+    SignoutEverywhere(cloud::SignoutEverywhereArgs),
+    /// Forget the saved Microsoft sign-in on this computer.
+    Signout,
 }
 
 fn main() -> ExitCode {
@@ -38,6 +47,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Scan(args) => scan::run(&args),
+        Command::Signin(args) => cloud::signin(&args),
+        Command::Sessions(args) => cloud::sessions(&args),
+        Command::SignoutEverywhere(args) => cloud::signout_everywhere(&args),
+        Command::Signout => cloud::signout(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,261 @@
+//! `signin`, `sessions`, `signout-everywhere` and `signout`: the Microsoft account side of
+//! Session Doctor for help desks and scripts. Configuration comes from
+//! `SESSION_DOCTOR_AUTHORITY`, `SESSION_DOCTOR_TENANT`, `SESSION_DOCTOR_CLIENT_ID` and
+//! `SESSION_DOCTOR_GRAPH`; the refresh token lives in the OS keyring only.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Arc;
+
+use ::cloud::{
+    CloudConfig, CloudError, CloudSession, DEFAULT_KEYRING_SERVICE, KeyringStore, RevokeOutcome,
+    TokenStore,
+};
+use clap::Args;
+
+/// Overrides the keyring service name (separate profiles, and tests in a private keyring).
+const ENV_KEYRING_SERVICE: &str = "SESSION_DOCTOR_KEYRING_SERVICE";
+
+#[derive(Debug, Args)]
+pub struct SigninArgs {
+    /// Sign in with a code shown here, entered on another device or browser.
+    #[arg(long)]
+    device_code: bool,
+    /// Also ask for the admin permissions (revoke other users, read the sign-in log).
+    #[arg(long)]
+    admin: bool,
+    /// Pre-fill this account on Microsoft's sign-in page.
+    #[arg(long, value_name = "UPN")]
+    login_hint: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SessionsArgs {
+    /// Print JSON (account, devices, sign_ins, capabilities, notes).
+    #[arg(long)]
+    json: bool,
+    /// Look at another user (admins).
+    #[arg(long, value_name = "UPN")]
+    user: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SignoutEverywhereArgs {
+    /// Sign out this user everywhere (admins; repeat for many). Default: yourself.
+    #[arg(long = "user", value_name = "UPN")]
+    users: Vec<String>,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    yes: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn session(admin: bool) -> Result<CloudSession, String> {
+    let mut cfg = CloudConfig::from_env().map_err(describe)?;
+    cfg.admin = admin;
+    let service = std::env::var(ENV_KEYRING_SERVICE)
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_KEYRING_SERVICE.to_owned());
+    let store: Arc<dyn TokenStore> = Arc::new(KeyringStore::new(service));
+    CloudSession::new(cfg, store).map_err(describe)
+}
+
+fn describe(e: CloudError) -> String {
+    format!("{e} [{}]. {}", e.code(), e.hint())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start: {e}"))
+}
+
+/// Opens `url` in the default browser without waiting for it.
+fn open_browser(url: &str) -> Result<(), String> {
+    eprintln!("Opening your browser to sign in. If it does not open, visit:\n{url}");
+    #[cfg(target_os = "windows")]
+    let mut cmd = {
+        let mut c = std::process::Command::new("rundll32");
+        c.args(["url.dll,FileProtocolHandler", url]);
+        c
+    };
+    #[cfg(target_os = "macos")]
+    let mut cmd = {
+        let mut c = std::process::Command::new("open");
+        c.arg(url);
+        c
+    };
+    #[cfg(not(any(target_os = "windows", target_os = "macos")))]
+    let mut cmd = {
+        let mut c = std::process::Command::new("xdg-open");
+        c.arg(url);
+        c
+    };
+    // The URL is printed above, so a missing opener is not fatal.
+    if let Err(e) = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        eprintln!("(could not start the browser: {e})");
+    }
+    Ok(())
+}
+
+pub fn signin(args: &SigninArgs) -> Result<(), String> {
+    let s = session(args.admin)?;
+    let account = runtime()?.block_on(async {
+        if args.device_code {
+            let flow = s.start_device_code().await?;
+            let p = &flow.prompt;
+            eprintln!(
+                "{}",
+                p.message.clone().unwrap_or_else(|| format!(
+                    "To sign in, open {} and enter the code {}.",
+                    p.verification_uri, p.user_code
+                ))
+            );
+            s.finish_device_code(&flow).await
+        } else {
+            s.sign_in_browser(open_browser, args.login_hint.as_deref())
+                .await
+        }
+    });
+    let account = account.map_err(describe)?;
+    let kind = match account.kind {
+        ::cloud::AccountKind::Work => "work or school",
+        ::cloud::AccountKind::Personal => "personal",
+    };
+    println!("Signed in as {} ({kind} account).", account.upn);
+    Ok(())
+}
+
+pub fn sessions(args: &SessionsArgs) -> Result<(), String> {
+    let s = session(false)?;
+    let rt = runtime()?;
+    let snap = rt.block_on(async {
+        restored_async(&s).await?;
+        s.snapshot(args.user.as_deref()).await.map_err(describe)
+    })?;
+    if args.json {
+        let text = serde_json::to_string_pretty(&snap).map_err(|e| e.to_string())?;
+        println!("{text}");
+        return Ok(());
+    }
+    let who = snap.target.as_deref().unwrap_or(&snap.account.upn);
+    println!(
+        "{who}: {} devices, {} recent sign-ins",
+        snap.devices.len(),
+        snap.sign_ins.len()
+    );
+    for d in &snap.devices {
+        println!(
+            "  device  {} ({} {}), last sign-in {}",
+            d.display_name.as_deref().unwrap_or("(hidden)"),
+            d.operating_system.as_deref().unwrap_or("?"),
+            d.operating_system_version.as_deref().unwrap_or(""),
+            d.last_sign_in.as_deref().unwrap_or("unknown")
+        );
+    }
+    for si in snap.sign_ins.iter().take(20) {
+        println!(
+            "  sign-in {}  {} via {} on {}, {}{}",
+            si.created,
+            si.app,
+            si.client_app,
+            si.device
+                .as_deref()
+                .or(si.operating_system.as_deref())
+                .unwrap_or("?"),
+            si.city.as_deref().unwrap_or("?"),
+            if si.success { "" } else { "  (failed)" }
+        );
+    }
+    for n in &snap.notes {
+        match &n.manual {
+            Some(m) => println!("  note    {} -> {}", n.message, m.url),
+            None => println!("  note    {}", n.message),
+        }
+    }
+    Ok(())
+}
+
+async fn restored_async(s: &CloudSession) -> Result<(), String> {
+    match s.restore().await.map_err(describe)? {
+        Some(_) => Ok(()),
+        None => Err(describe(CloudError::NotSignedIn)),
+    }
+}
+
+fn confirm(users: &[String]) -> Result<bool, String> {
+    let who = if users.is_empty() {
+        "your account".to_owned()
+    } else {
+        users.join(", ")
+    };
+    if !std::io::stdin().is_terminal() {
+        return Err("refusing to sign out everywhere without confirmation: pass --yes".into());
+    }
+    eprint!(
+        "This signs out {who} on every device: phones, other computers, browsers and this app \
+         included. It takes effect within minutes (work accounts) or up to 24 hours (personal). \
+         Continue? [y/N] "
+    );
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| e.to_string())?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "Yes"))
+}
+
+pub fn signout_everywhere(args: &SignoutEverywhereArgs) -> Result<(), String> {
+    if !args.yes && !confirm(&args.users)? {
+        println!("Nothing was changed.");
+        return Ok(());
+    }
+    let s = session(false)?;
+    let report = runtime()?.block_on(async {
+        restored_async(&s).await?;
+        s.sign_out_everywhere(&args.users).await.map_err(describe)
+    })?;
+    if args.json {
+        let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+        println!("{text}");
+    } else {
+        println!("{}", report.summary);
+        for r in &report.results {
+            match &r.outcome {
+                RevokeOutcome::Revoked => println!("  {}: signed out everywhere", r.user),
+                RevokeOutcome::NotFound => println!("  {}: no such user", r.user),
+                RevokeOutcome::Failed { code, message } => {
+                    println!("  {}: failed ({code}) {message}", r.user)
+                }
+                RevokeOutcome::Manual { route } => {
+                    println!("  {}: {}", r.user, route.reason);
+                    println!("    open {}", route.url);
+                    for step in &route.steps {
+                        println!("    - {step}");
+                    }
+                    println!("    takes effect: {}", route.takes_effect);
+                }
+            }
+        }
+    }
+    if report.did_what_it_could() {
+        Ok(())
+    } else {
+        Err("some users could not be signed out (see above)".into())
+    }
+}
+
+pub fn signout() -> Result<(), String> {
+    let s = session(false)?;
+    runtime()?.block_on(s.sign_out()).map_err(describe)?;
+    println!("Forgot the saved sign-in on this computer.");
+    Ok(())
+}

@@ -1,0 +1,205 @@
+//! The cloud commands as a user runs them: the real binary against a sandbox tenant started
+//! here, configured by the SESSION_DOCTOR_* variables. Each scenario runs in its own private
+//! kernel keyring session (`keyctl session -`) with a unique keyring service name, so the
+//! machine's keyrings are never touched; it ends with `signout`, which deletes the entries.
+
+use std::path::Path;
+use std::process::Command;
+
+use sandbox::{DEMO_ADMIN_UPN, DEMO_MEMBER_UPN, DeviceFlowPlan, DeviceOutcome, Sandbox, Tenant};
+
+const CLI: &str = env!("CARGO_BIN_EXE_session-doctor-cli");
+
+fn plan(upn: &str) -> DeviceFlowPlan {
+    DeviceFlowPlan {
+        pending_polls: 1,
+        slow_down_polls: 0,
+        outcome: DeviceOutcome::Approve(upn.to_owned()),
+        interval_secs: 1,
+        expires_in_secs: 60,
+    }
+}
+
+/// Runs `script` (sh, with `$CLI` and `$OUT`) in a private keyring session. `None` (with
+/// the reason printed) when no kernel keyring can be reached here.
+fn run(sb: &Sandbox, script: &str, out: &Path) -> Option<std::process::Output> {
+    let unique = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let service = format!("session-doctor-cli-test-{}-{unique}", std::process::id());
+    let result = Command::new("keyctl")
+        .args(["session", "-", "sh", "-c", script])
+        .env("CLI", CLI)
+        .env("OUT", out)
+        .env("SESSION_DOCTOR_AUTHORITY", sb.authority())
+        .env("SESSION_DOCTOR_TENANT", "organizations")
+        .env("SESSION_DOCTOR_CLIENT_ID", sb.client_id())
+        .env("SESSION_DOCTOR_GRAPH", sb.graph_base())
+        .env("SESSION_DOCTOR_KEYRING_SERVICE", service)
+        .output();
+    match result {
+        Ok(o) if String::from_utf8_lossy(&o.stderr).contains("keyring_unavailable") => {
+            println!(
+                "SKIPPED: no kernel keyring backend: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            None
+        }
+        Ok(o) => Some(o),
+        Err(e) => {
+            println!("SKIPPED: keyctl (package keyutils) is not available: {e}");
+            None
+        }
+    }
+}
+
+fn read(out: &Path, name: &str) -> String {
+    std::fs::read_to_string(out.join(name)).unwrap_or_default()
+}
+
+#[test]
+fn admin_signs_in_lists_sessions_and_signs_out_everywhere() {
+    let sb = Sandbox::start_with(Tenant::demo().with_extra_users(3)).expect("sandbox");
+    sb.set_device_flow(plan(DEMO_ADMIN_UPN));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = r#"
+        "$CLI" signin --device-code --admin >"$OUT/signin.out" 2>"$OUT/signin.err" || exit 11
+        "$CLI" sessions --json >"$OUT/me.json" 2>"$OUT/me.err" || exit 12
+        "$CLI" sessions --json --user lee.gu@contoso.example >"$OUT/lee.json" || exit 13
+        "$CLI" signout-everywhere --user user001@contoso.example --user user002@contoso.example --yes >"$OUT/bulk.out" || exit 14
+        "$CLI" signout-everywhere --yes >"$OUT/self.out" 2>"$OUT/self.err" || exit 15
+        "$CLI" sessions --json >"$OUT/after.out" 2>"$OUT/after.err"; echo $? >"$OUT/after.rc"
+        "$CLI" signout >"$OUT/signout.out" || exit 16
+    "#;
+    let Some(o) = run(&sb, script, dir.path()) else {
+        return;
+    };
+    let out = dir.path();
+    assert!(
+        o.status.success(),
+        "exit {:?}\n{}\n{}\nsignin: {}{}\nme: {}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+        read(out, "signin.out"),
+        read(out, "signin.err"),
+        read(out, "me.err")
+    );
+    assert!(
+        read(out, "signin.err").contains("/devicelogin"),
+        "the code prompt names the page"
+    );
+    assert!(read(out, "signin.out").contains(DEMO_ADMIN_UPN));
+
+    let me: serde_json::Value =
+        serde_json::from_str(&read(out, "me.json")).expect("sessions --json");
+    assert_eq!(me["account"]["upn"], DEMO_ADMIN_UPN);
+    assert_eq!(me["account"]["kind"], "work");
+    assert_eq!(me["devices"].as_array().map(Vec::len), Some(6));
+    assert_eq!(me["sign_ins"].as_array().map(Vec::len), Some(40));
+    assert_eq!(me["capabilities"]["can_revoke"], true);
+    assert_eq!(me["capabilities"]["can_read_sign_ins"], true);
+    assert!(me["notes"].is_array());
+
+    let lee: serde_json::Value = serde_json::from_str(&read(out, "lee.json")).expect("--user json");
+    assert_eq!(lee["target"], DEMO_MEMBER_UPN);
+    assert_eq!(lee["devices"].as_array().map(Vec::len), Some(2));
+
+    assert!(
+        read(out, "bulk.out").contains("2 of 2 users signed out everywhere"),
+        "{}",
+        read(out, "bulk.out")
+    );
+    assert!(
+        read(out, "self.out").contains("Signed out everywhere, including here."),
+        "{}",
+        read(out, "self.out")
+    );
+    // The dead token was forgotten: the next command says so instead of failing oddly.
+    assert_ne!(read(out, "after.rc").trim(), "0");
+    assert!(
+        read(out, "after.err").contains("not_signed_in"),
+        "{}",
+        read(out, "after.err")
+    );
+    assert_eq!(sb.live_refresh_tokens(DEMO_ADMIN_UPN), 0);
+    // No token in anything the CLI printed.
+    for f in [
+        "signin.out",
+        "signin.err",
+        "me.json",
+        "bulk.out",
+        "self.out",
+        "self.err",
+        "after.err",
+    ] {
+        let text = read(out, f);
+        assert!(
+            !text.contains("sbx-rt.") && !text.contains("sbx-at."),
+            "{f} shows a token"
+        );
+    }
+}
+
+#[test]
+fn a_member_is_given_the_page_to_open_and_exit_zero() {
+    let sb = Sandbox::start().expect("sandbox");
+    sb.set_device_flow(plan(DEMO_MEMBER_UPN));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = r#"
+        "$CLI" signin --device-code >"$OUT/signin.out" 2>"$OUT/signin.err" || exit 11
+        "$CLI" sessions --json >"$OUT/me.json" || exit 12
+        "$CLI" signout-everywhere --yes >"$OUT/self.out" || exit 13
+        "$CLI" signout >/dev/null || exit 14
+    "#;
+    let Some(o) = run(&sb, script, dir.path()) else {
+        return;
+    };
+    let out = dir.path();
+    assert!(
+        o.status.success(),
+        "exit {:?} {}",
+        o.status.code(),
+        read(out, "signin.err")
+    );
+    let me: serde_json::Value = serde_json::from_str(&read(out, "me.json")).expect("json");
+    assert_eq!(me["capabilities"]["can_revoke"], false);
+    assert_eq!(me["capabilities"]["can_read_sign_ins"], false);
+    let notes = me["notes"].to_string();
+    assert!(notes.contains("Authorization_RequestDenied"), "{notes}");
+    let text = read(out, "self.out");
+    assert!(
+        text.contains("https://mysignins.microsoft.com/security-info"),
+        "{text}"
+    );
+    assert!(text.contains("Sign out everywhere"), "{text}");
+    // Each run refreshed (rotating the token); none was revoked.
+    assert!(
+        sb.live_refresh_tokens(DEMO_MEMBER_UPN) >= 1,
+        "nothing revoked"
+    );
+}
+
+#[test]
+fn signout_everywhere_without_yes_refuses_when_not_interactive() {
+    let out = Command::new(CLI)
+        .args(["signout-everywhere"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--yes"));
+}
+
+#[test]
+fn a_bad_graph_address_is_a_configuration_error() {
+    let out = Command::new(CLI)
+        .args(["sessions", "--json"])
+        .env("SESSION_DOCTOR_GRAPH", "http://graph.example.com/v1.0")
+        .env("SESSION_DOCTOR_CLIENT_ID", "x")
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cloud_config_invalid"));
+}
