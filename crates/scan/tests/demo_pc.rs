@@ -28,7 +28,16 @@ fn simulated_pc_shows_the_messy_state() {
         home: Some(pc.home.clone()),
         live: false,
         processes: Some(processes),
-        credentials: None,
+        // Demo mode injects the simulated PC's credentials rather than asking the OS.
+        credentials: Some(
+            pc.credentials
+                .iter()
+                .map(|n| scan::Credential {
+                    name: n.clone(),
+                    store: scan::credentials::WINDOWS_STORE.to_owned(),
+                })
+                .collect(),
+        ),
     };
     let r = scan::run(&options, &mut |_| {});
 

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use scan::{Addin, Profile, ScanOptions, ScanReport, SourceStatus};
+use scan::{Addin, Profile, RegFile, RegValue, Registry, ScanOptions, ScanReport, SourceStatus};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -169,4 +169,40 @@ fn json_is_snake_case_per_the_contract() {
         assert!(s.get(key).is_some(), "source.{key}");
     }
     assert!(["ok", "skipped", "failed"].contains(&s["status"].as_str().unwrap_or("")));
+}
+
+/// `wine_reg_export.reg` was written by Wine's own `reg.exe export` after `reg.exe add`
+/// (saved by `tests/windows_registry.rs` with `SCAN_SAVE_WINE_EXPORT` set, under Wine).
+#[test]
+fn wine_reg_exe_export_reads_every_type() {
+    let bytes = std::fs::read(fixture("wine_reg_export.reg")).expect("fixture");
+    let reg = RegFile::from_bytes(&bytes, "wine").expect("parses");
+    assert!(reg.warnings().is_empty(), "{:?}", reg.warnings());
+    let base = "HKEY_CURRENT_USER\\Software\\SessionDoctorTest";
+    let run = reg.subkeys(base).expect("ok").expect("exists");
+    assert_eq!(run.len(), 1);
+    let k = format!(
+        "{base}\\{}\\Profiles\\Outlook\\9375CFF0413111d3B88A00104B2A6676\\00000002",
+        run[0]
+    );
+    let get = |n: &str| reg.value(&k, n).expect("ok").expect(n);
+    assert_eq!(
+        get("Email").as_text().as_deref(),
+        Ok("ann.smith.with.a.long.address@contoso.example.com")
+    );
+    assert_eq!(get("LoadBehavior"), RegValue::Dword(3));
+    assert_eq!(get("Big"), RegValue::Qword(1 << 40));
+    assert_eq!(
+        get("Multi"),
+        RegValue::MultiSz(vec!["one".into(), "two".into()])
+    );
+    assert_eq!(
+        get("Exp"),
+        RegValue::ExpandSz("%USERPROFILE%\\x.pst".into())
+    );
+    assert_eq!(
+        get("Quote \"q\" and \\"),
+        RegValue::Sz("C:\\path \"x\"".into())
+    );
+    assert_eq!(get(""), RegValue::Sz("default value".into()));
 }
