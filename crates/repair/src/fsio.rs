@@ -50,13 +50,21 @@ fn temp_path(target: &Path) -> PathBuf {
 /// Writes `bytes` to `target` atomically and durably. On failure the target is untouched and
 /// the temp file removed; the raw I/O error is returned so callers can tell a full disk.
 pub(crate) fn write_atomic_raw(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic_hooked(target, bytes, "")
+}
+
+/// [`write_atomic_raw`] with a named crash point between the temp file and the rename (the
+/// middle of a change, for the crash-safety tests).
+pub(crate) fn write_atomic_hooked(target: &Path, bytes: &[u8], hook: &str) -> std::io::Result<()> {
     let tmp = temp_path(target);
     let result = (|| {
         let mut f = create_private(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
         drop(f);
-        crate::testhook::point("atomic_before_rename");
+        if !hook.is_empty() {
+            crate::testhook::point(hook);
+        }
         std::fs::rename(&tmp, target)?;
         sync_dir(target);
         Ok(())
@@ -69,15 +77,18 @@ pub(crate) fn write_atomic_raw(target: &Path, bytes: &[u8]) -> std::io::Result<(
 
 /// [`write_atomic_raw`] with the error typed: a full disk is [`RepairError::DiskFull`].
 pub(crate) fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), RepairError> {
-    write_atomic_raw(target, bytes).map_err(|e| {
-        if is_disk_full(&e) {
-            RepairError::DiskFull {
-                path: target.display().to_string(),
-            }
-        } else {
-            RepairError::io("write", target, e)
+    write_atomic_raw(target, bytes).map_err(|e| typed(target, e))
+}
+
+/// Typed error of a failed write: a full disk is [`RepairError::DiskFull`].
+pub(crate) fn typed(target: &Path, e: std::io::Error) -> RepairError {
+    if is_disk_full(&e) {
+        RepairError::DiskFull {
+            path: target.display().to_string(),
         }
-    })
+    } else {
+        RepairError::io("write", target, e)
+    }
 }
 
 /// Makes a rename durable: fsync of the parent directory (Unix only; Windows has no
@@ -93,14 +104,19 @@ fn sync_dir(target: &Path) {
     let _ = target;
 }
 
-/// Removes temp files a crash left behind (`.*.tmp`); they never hold the only copy of data.
-pub(crate) fn remove_stale_temps(dir: &Path) {
+/// Removes temp files a crash left behind (`.*.tmp`, or only those of `for_file` when
+/// given); they never hold the only copy of data.
+pub(crate) fn remove_stale_temps(dir: &Path, for_file: Option<&str>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
     };
+    let prefix = match for_file {
+        Some(f) => format!(".{f}."),
+        None => ".".to_owned(),
+    };
     for e in rd.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') && name.ends_with(".tmp") {
+        if name.starts_with(&prefix) && name.ends_with(".tmp") {
             let _ = std::fs::remove_file(e.path());
         }
     }

@@ -167,8 +167,8 @@ impl Journal {
         let backups_dir = dir.join("backups");
         fsio::create_private_dir(&entries_dir)?;
         fsio::create_private_dir(&backups_dir)?;
-        fsio::remove_stale_temps(&entries_dir);
-        fsio::remove_stale_temps(&backups_dir);
+        fsio::remove_stale_temps(&entries_dir, None);
+        fsio::remove_stale_temps(&backups_dir, None);
         let mut entries = Vec::new();
         let mut problems = Vec::new();
         let rd = std::fs::read_dir(&entries_dir)

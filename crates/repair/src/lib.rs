@@ -26,6 +26,8 @@ pub mod credential_store;
 pub mod error;
 mod fsio;
 pub mod journal;
+#[cfg(test)]
+mod journal_tests;
 pub mod process;
 pub mod registry;
 pub mod regtext;

@@ -17,8 +17,12 @@ pub struct RegFileStore {
 }
 
 impl RegFileStore {
-    /// Uses an existing export (it is read at each call, so outside edits are seen).
+    /// Uses an existing export (it is read at each call, so outside edits are seen). Temp
+    /// files of a write a crash interrupted are removed: the export itself is always whole.
     pub fn open(path: &Path) -> Result<Self, RepairError> {
+        if let (Some(dir), Some(name)) = (path.parent(), path.file_name()) {
+            fsio::remove_stale_temps(dir, Some(&name.to_string_lossy()));
+        }
         let store = Self {
             path: path.to_path_buf(),
         };
@@ -47,7 +51,8 @@ impl RegFileStore {
     }
 
     fn save(&self, tree: &RegTree) -> Result<(), RepairError> {
-        fsio::write_atomic(&self.path, &tree.to_reg_bytes())
+        fsio::write_atomic_hooked(&self.path, &tree.to_reg_bytes(), "store_mid_write")
+            .map_err(|e| fsio::typed(&self.path, e))
     }
 }
 
