@@ -10,6 +10,8 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
     // Unified serde mode: our types only travel Rust -> UI, so one TS type per Rust type.
     tauri_specta::Builder::<R>::new()
         .disable_serde_phases()
+        // The UI draws one progress row per scan source before the first event arrives.
+        .constant("SCAN_SOURCES", scan::SOURCE_NAMES)
         .commands(tauri_specta::collect_commands![
             commands::get_mode,
             commands::enter_demo,

@@ -73,19 +73,38 @@ async function launch(args = []) {
   return { browser, firstPaintMs };
 }
 
-test("Start runs the backend check and shows its answer", async () => {
+async function shot(browser, name) {
+  await browser.saveScreenshot(resolve(shots, `${name}.png`));
+}
+
+test("Start runs the backend check, shows its answer and scans this computer", async () => {
   const { browser, firstPaintMs } = await launch();
   try {
     console.log(`e2e: launch -> welcome screen shown: ${firstPaintMs} ms`);
     const heading = await browser.$("h1").getText();
     assert.match(heading, /exceeded the maximum number of allowed sessions/);
+    await shot(browser, "01-welcome");
     await browser.$('[data-testid="start"]').click();
     const summary = await browser.$('[data-testid="summary"]');
     await summary.waitForDisplayed({ timeout: 15000 });
     assert.match(await summary.getText(), /^Ready to check /);
-    await browser.saveScreenshot(resolve(shots, "welcome-live.png"));
+    // The live scan of this (Linux) machine finishes; every source row ends in a final state.
+    await browser.waitUntil(
+      async () => /Scan finished/.test(await browser.$('[data-testid="scan-status"]').getText()),
+      { timeout: 20000, timeoutMsg: "the live scan never finished" },
+    );
+    const states = await browser.$$('[data-testid="sources"] li').map((li) => li.getAttribute("data-state"));
+    assert.ok(states.length >= 10, `one row per source, got ${states.length}`);
+    assert.ok(states.every((s) => ["ok", "skipped", "failed"].includes(s)), states.join(","));
+    await shot(browser, "02-scan-live");
+  } finally {
+    await browser.deleteSession();
+  }
+});
 
-    // "Try the demo" starts the simulated tenant; Start then reaches it over HTTP.
+test("Try the demo reaches the simulated tenant over HTTP", async () => {
+  const { browser } = await launch();
+  try {
     await browser.$('[data-testid="demo-toggle"]').click();
     await browser.$('[data-testid="demo-badge"]').waitForDisplayed({ timeout: 15000 });
     await browser.$('[data-testid="start"]').click();
@@ -93,17 +112,46 @@ test("Start runs the backend check and shows its answer", async () => {
       async () => /Contoso \(simulated\)/.test(await browser.$('[data-testid="summary"]').getText()),
       { timeout: 15000, timeoutMsg: "the demo tenant's answer never appeared" },
     );
-    await browser.saveScreenshot(resolve(shots, "welcome-demo.png"));
   } finally {
     await browser.deleteSession();
   }
 });
 
-test("--demo opens the app in demo mode", async () => {
+test("--demo opens in demo mode and the scan shows the messy simulated PC", async () => {
   const { browser } = await launch(["--demo"]);
   try {
     await browser.$('[data-testid="demo-badge"]').waitForDisplayed({ timeout: 15000 });
     assert.equal(await browser.$('[data-testid="demo-toggle"]').getText(), "Leave the demo");
+    await browser.$('[data-testid="start"]').click();
+    await browser.$('[data-testid="group-outlook"]').waitForDisplayed({ timeout: 20000 });
+    const outlook = await browser.$('[data-testid="group-outlook"]').getText();
+    assert.match(outlook, /open 2 times/);
+    const profiles = await browser.$('[data-testid="group-profiles"]').getText();
+    assert.match(profiles, /same account as/);
+    const addins = await browser.$('[data-testid="group-addins"]').getText();
+    assert.match(addins, /opens its own connections/);
+    const others = await browser.$('[data-testid="group-others"]').getText();
+    assert.match(others, /Thunderbird/);
+    await shot(browser, "03-scan-demo");
+
+    await browser.$('[data-testid="tab-decoder"]').click();
+    await browser.$('[data-testid="decoder-input"]').setValue("Outlook ha superado el número máximo de sesiones permitidas");
+    await browser.$('[data-testid="decoder-explain"]').click();
+    const result = await browser.$('[data-testid="decoder-result"]');
+    await result.waitForDisplayed({ timeout: 10000 });
+    assert.equal(await result.getAttribute("data-limit"), "allowed_sessions");
+    await shot(browser, "04-decoder");
+
+    await browser.$('[data-testid="tab-fix"]').click();
+    const step = await browser.$('[data-testid="plan-step"]');
+    await step.waitForDisplayed({ timeout: 10000 });
+    assert.equal(await step.getAttribute("data-step"), "close_other_devices");
+    await browser.$('[data-testid="plan-done"]').click();
+    await browser.waitUntil(async () => (await step.getAttribute("data-step")) === "sign_out_web", {
+      timeout: 5000,
+      timeoutMsg: "Done did not move to the next step",
+    });
+    await shot(browser, "05-plan");
   } finally {
     await browser.deleteSession();
   }

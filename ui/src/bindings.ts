@@ -22,6 +22,9 @@ export const commands = {
 	getPlan: (track: Track) => __TAURI_INVOKE<Step[]>("get_plan", { track }),
 };
 
+/* Constants */
+export const SCAN_SOURCES = ["processes","mapi_modules","connections","registry","outlook_profiles","addins","new_outlook","outlook_mac","thunderbird","evolution","windows_mail","credentials"] as const;
+
 /* Types */
 /**  A COM add-in of Outlook. */
 export type Addin = {

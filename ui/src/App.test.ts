@@ -1,0 +1,225 @@
+// The whole UI against a stubbed backend: what the user sees for each answer.
+import { describe, it, expect, vi, beforeEach } from "vitest";
+import { render, screen, fireEvent, waitFor, within } from "@testing-library/svelte";
+
+const commands = vi.hoisted(() => ({
+  getMode: vi.fn(),
+  enterDemo: vi.fn(),
+  leaveDemo: vi.fn(),
+  startCheck: vi.fn(),
+  runScan: vi.fn(),
+  decodeError: vi.fn(),
+  getPlan: vi.fn(),
+}));
+vi.mock("./bindings", () => ({
+  commands,
+  SCAN_SOURCES: ["processes", "outlook_profiles", "thunderbird"],
+}));
+// A Channel stand-in: the stubbed runScan pushes events through `onmessage` like Tauri does.
+vi.mock("@tauri-apps/api/core", () => ({
+  Channel: class {
+    onmessage: (m: unknown) => void = () => {};
+  },
+}));
+const openUrl = vi.hoisted(() => vi.fn());
+vi.mock("@tauri-apps/plugin-opener", () => ({ openUrl }));
+
+import App from "./App.svelte";
+import { scanState } from "./lib/scan.svelte";
+import { i18n } from "./lib/i18n.svelte";
+
+const startReport = {
+  app_version: "0.1.0",
+  os: "Linux 12 (Debian)",
+  hostname: "desk-42",
+  mode: { kind: "live" },
+  tenant: null,
+  summary: "Ready to check desk-42 (Linux 12 (Debian)).",
+};
+
+const proc = (kind: string, pid: number, helper = false) => ({
+  kind, name: kind, pid, parent_pid: null, user: "u", start_time: 1, exe: null, helper,
+  instance: 1, instances_of_kind: 2, detail: null, connections: { established: 5, microsoft_365: 4 },
+});
+
+const scanReport = {
+  processes: [proc("classic_outlook", 11), proc("classic_outlook", 12), proc("thunderbird", 13)],
+  profiles: [
+    { name: "Outlook", version: "16.0", is_default: true, accounts: [{ email: "a@contoso.com", display_name: null, kind: "exchange", account_name: null }], mailboxes: [], data_files: [], cached_mode: true, download_shared_folders: null, duplicate_of: ["Outlook - Copy"], key: "k1", notes: [] },
+    { name: "Outlook - Copy", version: "16.0", is_default: false, accounts: [{ email: "a@contoso.com", display_name: null, kind: "exchange", account_name: null }], mailboxes: [], data_files: [], cached_mode: true, download_shared_folders: null, duplicate_of: ["Outlook"], key: "k2", notes: [] },
+  ],
+  addins: [{ prog_id: "TeamsAddin.FastConnect", friendly_name: "Teams Meeting", description: null, load_behavior: 3, load_behavior_meaning: "load at startup", hive: "HKCU", hives: ["HKCU"], policy: false, policy_value: null, disabled_by_outlook: false, crashing: false, do_not_disable: false, opens_connections: true, connections_note: null, notes: [] }],
+  disabled_items: [],
+  accounts: [{ client: "thunderbird", email: "a@contoso.com", host: "outlook.office365.com", source: "prefs.js", profile: null, account_type: "imap", notes: [] }],
+  credentials: [{ name: "MicrosoftOffice16_Data:SSPI:a@contoso.com", store: "windows_credential_manager" }],
+  sources: [
+    { name: "processes", ms: 3, status: "ok", reason: null },
+    { name: "outlook_profiles", ms: 2, status: "ok", reason: null },
+    { name: "thunderbird", ms: 1, status: "failed", reason: "prefs.js is not text" },
+  ],
+  m365_ranges_date: "2026-10-01",
+};
+
+beforeEach(() => {
+  vi.resetAllMocks();
+  localStorage.clear();
+  i18n.set("en");
+  scanState.report = null;
+  scanState.error = null;
+  commands.getMode.mockResolvedValue({ kind: "live" });
+  commands.runScan.mockImplementation(async (channel: { onmessage: (m: unknown) => void }) => {
+    channel.onmessage({ source: "processes", state: "started", fraction: 0, status: null });
+    channel.onmessage({ source: "processes", state: "finished", fraction: 0.34, status: "ok" });
+    return { status: "ok", data: scanReport };
+  });
+  commands.getPlan.mockImplementation(async (track: string) =>
+    ["close_other_devices", "sign_out_web"].map((id, i) => ({
+      id, track, stage: "main", kind: i === 0 ? "guide" : "action", title: `Title ${id}`,
+      instructions: [`Do ${id}`], pages: i === 1 ? [{ label: "Outlook on the web", url: "https://outlook.office.com/" }] : [],
+      source_quote: id,
+    })),
+  );
+});
+
+async function startApp() {
+  commands.startCheck.mockResolvedValue({ status: "ok", data: startReport });
+  render(App);
+  await fireEvent.click(screen.getByTestId("start"));
+  await screen.findByTestId("summary");
+}
+
+describe("welcome", () => {
+  it("names the problem and offers Start and the demo", () => {
+    render(App);
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toMatch(/exceeded the maximum number of allowed sessions/);
+    expect(screen.getByTestId("start").textContent?.trim()).toBe("Start");
+    expect(screen.getByTestId("demo-toggle").textContent?.trim()).toBe("Try the demo");
+  });
+
+  it("shows message and hint of a typed error, tagged with its code", async () => {
+    commands.startCheck.mockResolvedValue({
+      status: "error",
+      error: { code: "sandbox_unavailable", message: "The tenant did not answer", hint: "Start the demo again." },
+    });
+    render(App);
+    await fireEvent.click(screen.getByTestId("start"));
+    const card = await screen.findByTestId("error");
+    expect(card.dataset.code).toBe("sandbox_unavailable");
+    expect(card.textContent).toContain("The tenant did not answer");
+    expect(card.textContent).toContain("Start the demo again.");
+  });
+
+  it("turns an IPC failure into a readable internal error", async () => {
+    commands.startCheck.mockRejectedValue(new Error("command start_check not allowed"));
+    render(App);
+    await fireEvent.click(screen.getByTestId("start"));
+    const card = await screen.findByTestId("error");
+    expect(card.dataset.code).toBe("internal");
+    expect(card.textContent).toContain("not allowed");
+  });
+
+  it("enters and leaves the demo, showing a badge while in it", async () => {
+    commands.enterDemo.mockResolvedValue({ status: "ok", data: { kind: "demo", tenant_url: "http://127.0.0.1:1" } });
+    commands.leaveDemo.mockResolvedValue({ kind: "live" });
+    render(App);
+    await fireEvent.click(screen.getByTestId("demo-toggle"));
+    await screen.findByTestId("demo-badge");
+    expect(screen.getByTestId("demo-toggle").textContent?.trim()).toBe("Leave the demo");
+    await fireEvent.click(screen.getByTestId("demo-toggle"));
+    await waitFor(() => expect(screen.queryByTestId("demo-badge")).toBeNull());
+  });
+
+  it("switches to Spanish and back from the language menu", async () => {
+    render(App);
+    const select = screen.getByTestId("language") as HTMLSelectElement;
+    await fireEvent.change(select, { target: { value: "es" } });
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toMatch(/número máximo de sesiones permitidas/);
+    expect(screen.getByTestId("start").textContent?.trim()).toBe("Empezar");
+    await fireEvent.change(select, { target: { value: "en" } });
+    expect(screen.getByTestId("start").textContent?.trim()).toBe("Start");
+  });
+
+  it("disables Start while the check runs", async () => {
+    let finish: (v: unknown) => void = () => {};
+    commands.startCheck.mockReturnValue(new Promise((r) => (finish = r)));
+    render(App);
+    await fireEvent.click(screen.getByTestId("start"));
+    expect((screen.getByTestId("start") as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId("progress")).toBeTruthy();
+    finish({ status: "ok", data: startReport });
+    await screen.findByTestId("summary");
+  });
+});
+
+describe("this computer", () => {
+  it("shows the check's answer, scans at once and groups what it found", async () => {
+    await startApp();
+    expect(screen.getByTestId("summary").textContent).toBe(startReport.summary);
+    await waitFor(() => expect(screen.getByTestId("scan-status").textContent).toMatch(/Scan finished/));
+    const outlook = screen.getByTestId("group-outlook");
+    expect(within(outlook).getByText("open 2 times")).toBeTruthy();
+    const profiles = screen.getByTestId("group-profiles");
+    expect(within(profiles).getByText("same account as Outlook - Copy")).toBeTruthy();
+    expect(within(screen.getByTestId("group-addins")).getByText("opens its own connections")).toBeTruthy();
+    expect(within(screen.getByTestId("group-others")).getByText(/outlook\.office365\.com/)).toBeTruthy();
+    const failed = screen.getByTestId("sources").querySelector('[data-source="thunderbird"]') as HTMLElement;
+    expect(failed.dataset.state).toBe("failed");
+    expect(failed.textContent).toContain("prefs.js is not text");
+    expect(commands.runScan).toHaveBeenCalledTimes(1);
+  });
+
+  it("shows a scan error with its hint and keeps Scan again usable", async () => {
+    commands.runScan.mockResolvedValue({ status: "error", error: { code: "internal", message: "The scan stopped", hint: "Run it again" } });
+    await startApp();
+    const card = await screen.findByTestId("error");
+    expect(card.textContent).toContain("Run it again");
+    expect((screen.getByTestId("rescan") as HTMLButtonElement).disabled).toBe(false);
+  });
+});
+
+describe("tabs", () => {
+  it("moves between sections with the arrow keys", async () => {
+    await startApp();
+    const tab = screen.getByTestId("tab-computer");
+    tab.focus();
+    await fireEvent.keyDown(tab, { key: "ArrowRight" });
+    expect(screen.getByTestId("tab-decoder").getAttribute("aria-selected")).toBe("true");
+    expect(screen.getByTestId("decoder-screen")).toBeTruthy();
+    await fireEvent.keyDown(screen.getByTestId("tab-decoder"), { key: "ArrowLeft" });
+    expect(screen.getByTestId("scan-screen")).toBeTruthy();
+  });
+});
+
+describe("decoder", () => {
+  it("sends the pasted text and shows the limit", async () => {
+    commands.decodeError.mockResolvedValue({
+      status: "ok",
+      data: { limit: "mapi_sessions_per_user", limit_number: 32, explanation: "Exchange allows 32.", first_steps: [], matched: "9646" },
+    });
+    await startApp();
+    await fireEvent.click(screen.getByTestId("tab-decoder"));
+    await fireEvent.input(screen.getByTestId("decoder-input"), { target: { value: "event 9646" } });
+    await fireEvent.click(screen.getByTestId("decoder-explain"));
+    const result = await screen.findByTestId("decoder-result");
+    expect(commands.decodeError).toHaveBeenCalledWith("event 9646");
+    expect(result.dataset.limit).toBe("mapi_sessions_per_user");
+    expect(result.textContent).toContain("32 at a time");
+  });
+});
+
+describe("plan", () => {
+  it("walks the steps, opens pages and remembers progress", async () => {
+    await startApp();
+    await fireEvent.click(screen.getByTestId("tab-fix"));
+    const first = await screen.findByTestId("plan-step");
+    expect(first.dataset.step).toBe("close_other_devices");
+    await fireEvent.click(screen.getByTestId("plan-done"));
+    await waitFor(() => expect(screen.getByTestId("plan-step").dataset.step).toBe("sign_out_web"));
+    await fireEvent.click(screen.getByText("Open Outlook on the web"));
+    expect(openUrl).toHaveBeenCalledWith("https://outlook.office.com/");
+    await fireEvent.click(screen.getByTestId("plan-skip"));
+    await screen.findByTestId("plan-finished");
+    const saved = JSON.parse(localStorage.getItem("session-doctor.plan") ?? "{}");
+    expect(saved.states).toEqual({ close_other_devices: "done", sign_out_web: "skipped" });
+  });
+});

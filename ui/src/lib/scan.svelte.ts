@@ -1,0 +1,56 @@
+// Runs the scan and keeps its state: one row per source (drawn before the first event), the
+// report, and a typed error. Screens read it; only `run` changes it.
+import { Channel } from "@tauri-apps/api/core";
+import { commands, SCAN_SOURCES, type AppError, type Progress, type ScanReport } from "../bindings";
+import { call } from "./api";
+
+export type RowState = "pending" | "running" | "ok" | "skipped" | "failed";
+export type SourceRow = { name: string; state: RowState; ms: number | null; reason: string | null };
+
+function pendingRows(): SourceRow[] {
+  return SCAN_SOURCES.map((name) => ({ name, state: "pending" as RowState, ms: null, reason: null }));
+}
+
+export class ScanState {
+  running = $state(false);
+  rows: SourceRow[] = $state(pendingRows());
+  fraction = $state(0);
+  report: ScanReport | null = $state(null);
+  error: AppError | null = $state(null);
+  elapsedMs = $state(0);
+
+  /** Applies one progress event from the backend. */
+  onProgress = (p: Progress) => {
+    const row = this.rows.find((r) => r.name === p.source);
+    if (row) row.state = p.state === "started" ? "running" : (p.status ?? "ok");
+    if (typeof p.fraction === "number") this.fraction = p.fraction;
+  };
+
+  async run() {
+    if (this.running) return;
+    this.running = true;
+    this.error = null;
+    this.rows = pendingRows();
+    this.fraction = 0;
+    const started = performance.now();
+    const channel = new Channel<Progress>();
+    channel.onmessage = this.onProgress;
+    const got = await call(() => commands.runScan(channel));
+    this.elapsedMs = Math.round(performance.now() - started);
+    this.running = false;
+    if (!got.ok) {
+      this.error = got.error;
+      return;
+    }
+    this.report = got.data;
+    this.fraction = 1;
+    // The report's sources are the final word (durations, reasons).
+    for (const s of got.data.sources) {
+      const row = this.rows.find((r) => r.name === s.name);
+      if (row) Object.assign(row, { state: s.status, ms: s.ms, reason: s.reason });
+      else this.rows.push({ name: s.name, state: s.status, ms: s.ms, reason: s.reason });
+    }
+  }
+}
+
+export const scanState = new ScanState();
