@@ -25,6 +25,9 @@ pub struct Account {
     pub id: Option<String>,
     pub tenant_id: Option<String>,
     pub kind: AccountKind,
+    /// Signed in with the admin permissions requested (refreshes keep asking for them).
+    #[serde(default)]
+    pub admin_scopes: bool,
 }
 
 /// The few id token claims we read. The id token is not verified: it only tells the UI
@@ -56,6 +59,7 @@ impl IdClaims {
             display_name: self.name.clone(),
             id: self.oid.clone(),
             tenant_id: self.tid.clone(),
+            admin_scopes: false,
         })
     }
 }

@@ -192,8 +192,13 @@ impl CloudConfig {
 
     /// The delegated scopes to request; `offline_access` is what yields a refresh token.
     pub fn scopes(&self) -> Vec<&'static str> {
+        Self::scopes_with(self.admin)
+    }
+
+    /// The scopes with or without the admin ones; a refresh asks for what sign-in asked.
+    pub fn scopes_with(admin: bool) -> Vec<&'static str> {
         let mut s = vec!["openid", "profile", "offline_access", "User.Read"];
-        if self.admin {
+        if admin {
             s.extend([
                 "User.RevokeSessions.All",
                 "AuditLog.Read.All",

@@ -121,8 +121,13 @@ impl CloudSession {
                         .map(str::to_owned),
                     id: me.get("id").and_then(|v| v.as_str()).map(str::to_owned),
                     tenant_id: None,
+                    admin_scopes: false,
                 }
             }
+        };
+        let account = Account {
+            admin_scopes: self.cfg.admin,
+            ..account
         };
         if let Some(rt) = &tokens.refresh_token {
             self.store.save(&StoredSession {
@@ -154,7 +159,8 @@ impl CloudSession {
         let Some(refresh) = state.refresh.clone() else {
             return Err(CloudError::NotSignedIn);
         };
-        match signin::refresh(&self.cfg, &self.http, &refresh).await {
+        let admin = state.account.as_ref().is_some_and(|a| a.admin_scopes);
+        match signin::refresh(&self.cfg, &self.http, &refresh, admin).await {
             Ok(tokens) => {
                 let rt = tokens.refresh_token.clone().unwrap_or(refresh);
                 if let Some(account) = &state.account {

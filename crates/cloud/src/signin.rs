@@ -24,8 +24,8 @@ fn host(cfg: &CloudConfig) -> String {
         .unwrap_or_default()
 }
 
-fn scopes(cfg: &CloudConfig) -> Vec<Scope> {
-    cfg.scopes()
+fn scopes(admin: bool) -> Vec<Scope> {
+    CloudConfig::scopes_with(admin)
         .into_iter()
         .map(|s| Scope::new(s.to_owned()))
         .collect()
@@ -48,7 +48,7 @@ pub(crate) async fn browser(
     let mut request = client
         .authorize_url(CsrfToken::new_random)
         .set_pkce_challenge(challenge)
-        .add_scopes(scopes(cfg))
+        .add_scopes(scopes(cfg.admin))
         .set_redirect_uri(Cow::Borrowed(&redirect));
     if let Some(hint) = login_hint.filter(|h| !h.is_empty()) {
         request = request.add_extra_param("login_hint", hint);
@@ -101,7 +101,7 @@ pub(crate) async fn start_device_code(
     let client = oauth::client(cfg)?;
     let details: DeviceAuthorizationResponse<DeviceMessage> = client
         .exchange_device_code()
-        .add_scopes(scopes(cfg))
+        .add_scopes(scopes(cfg.admin))
         .request_async(http)
         .await
         .map_err(|e| oauth::map_request_error(e, &host(cfg)))?;
@@ -155,8 +155,9 @@ pub(crate) async fn finish_device_code(
         match raw.status {
             400 | 401 => {}
             429 => {
+                let wait = crate::http::retry_after(&raw.headers, std::time::SystemTime::now());
                 return Err(CloudError::Throttled {
-                    retry_after_secs: 0,
+                    retry_after_secs: wait.map(|d| d.as_secs()).unwrap_or(0),
                 });
             }
             s if s >= 500 => return Err(CloudError::ServiceUnavailable { status: s }),
@@ -179,12 +180,13 @@ pub(crate) async fn refresh(
     cfg: &CloudConfig,
     http: &Http,
     refresh_token: &Secret,
+    admin: bool,
 ) -> Result<TokenSet, CloudError> {
     let client = oauth::client(cfg)?;
     let token = RefreshToken::new(refresh_token.expose().to_owned());
     let response = client
         .exchange_refresh_token(&token)
-        .add_scopes(scopes(cfg))
+        .add_scopes(scopes(admin))
         .request_async(http)
         .await
         .map_err(|e| oauth::map_request_error(e, &host(cfg)))?;

@@ -83,6 +83,7 @@ fn inner_round_trip() {
             id: Some("a1f3".into()),
             tenant_id: Some("5b1c".into()),
             kind: AccountKind::Work,
+            admin_scopes: true,
         },
     };
     match store.load() {

@@ -330,3 +330,48 @@ async fn not_signed_in_is_a_typed_error() {
         CloudError::NotSignedIn
     );
 }
+
+#[tokio::test]
+async fn an_admin_without_the_admin_permissions_learns_it_from_the_answers() {
+    let sb = start(Tenant::demo());
+    let mut cfg = config(&sb);
+    cfg.admin = false;
+    let (s, _) = session(cfg);
+    sign_in(&s, DEMO_ADMIN_UPN).await;
+    let snap = s.snapshot(None).await.expect("snapshot");
+    assert!(!snap.capabilities.can_read_sign_ins);
+    assert_eq!(
+        snap.devices.len(),
+        6,
+        "User.Read is enough for one's own devices"
+    );
+    let report = s.sign_out_everywhere(&[]).await.expect("report");
+    assert!(matches!(
+        report.results[0].outcome,
+        cloud::RevokeOutcome::Manual { .. }
+    ));
+    assert!(!report.signed_out_here);
+}
+
+#[tokio::test]
+async fn refreshes_keep_asking_for_the_admin_permissions() {
+    let sb = start(Tenant::demo());
+    let (first, store) = session(config(&sb));
+    sign_in(&first, DEMO_ADMIN_UPN).await;
+    // A later run with a default (non-admin) configuration, restoring the stored sign-in.
+    let mut cfg = config(&sb);
+    cfg.admin = false;
+    let dynstore: std::sync::Arc<dyn cloud::TokenStore> = store.clone();
+    let later = cloud::CloudSession::new(cfg, dynstore).expect("session");
+    assert!(
+        later
+            .restore()
+            .await
+            .expect("restore")
+            .expect("stored")
+            .admin_scopes
+    );
+    let snap = later.snapshot(None).await.expect("snapshot");
+    assert!(snap.capabilities.can_read_sign_ins, "{:#?}", snap.notes);
+    assert_eq!(snap.sign_ins.len(), 40);
+}

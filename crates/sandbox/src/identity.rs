@@ -58,6 +58,8 @@ struct Grant {
 #[derive(Debug, Clone)]
 pub(crate) struct AccessGrant {
     pub(crate) user_id: String,
+    /// The delegated scopes granted (space separated), checked by Graph.
+    pub(crate) scopes: String,
     expires: Instant,
 }
 
@@ -597,6 +599,7 @@ fn issue(shared: &Shared, base: &str, client_id: &str, user_id: &str, scopes: &s
         access.clone(),
         AccessGrant {
             user_id: user.id.clone(),
+            scopes: scopes.to_owned(),
             expires: Instant::now() + ACCESS_LIFETIME,
         },
     );
