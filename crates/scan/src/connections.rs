@@ -1,13 +1,11 @@
 //! Live TCP connections per process, and which of them go to Microsoft 365.
 //!
-//! Sockets and their owning PIDs come from `netstat2` (netlink + /proc on Linux, IP Helper on
-//! Windows, libproc on macOS). A connection counts as Microsoft 365 when its remote port is
-//! 443 and its remote address is in the shipped `data/m365_ranges.txt`.
+//! Sockets and their owning PIDs come from `netstat2` on Linux (netlink + /proc) and Windows
+//! (IP Helper), and from `lsof -F` on macOS. A connection counts as Microsoft 365 when its
+//! remote port is 443 and its remote address is in the shipped `data/m365_ranges.txt`.
 
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
-
-use netstat2::{AddressFamilyFlags, ProtocolFlags, ProtocolSocketInfo, TcpState};
 
 use crate::report::ConnectionCounts;
 
@@ -148,7 +146,9 @@ pub struct TcpConnection {
 }
 
 /// All established TCP connections of this computer, IPv4 and IPv6.
+#[cfg(any(target_os = "linux", windows))]
 pub fn established_connections() -> Result<Vec<TcpConnection>, ConnectionsError> {
+    use netstat2::{AddressFamilyFlags, ProtocolFlags, ProtocolSocketInfo, TcpState};
     let sockets = netstat2::get_sockets_info(
         AddressFamilyFlags::IPV4 | AddressFamilyFlags::IPV6,
         ProtocolFlags::TCP,
@@ -165,6 +165,65 @@ pub fn established_connections() -> Result<Vec<TcpConnection>, ConnectionsError>
             _ => None,
         })
         .collect())
+}
+
+/// All established TCP connections of this computer, from `lsof` (macOS ships it).
+#[cfg(target_os = "macos")]
+pub fn established_connections() -> Result<Vec<TcpConnection>, ConnectionsError> {
+    let runner = crate::command::SystemRunner::default();
+    established_with_lsof(&runner)
+}
+
+/// Other systems: not supported yet.
+#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+pub fn established_connections() -> Result<Vec<TcpConnection>, ConnectionsError> {
+    Err(ConnectionsError::Sockets(
+        "listing sockets is not supported on this OS".to_owned(),
+    ))
+}
+
+/// Runs `lsof -nP -iTCP -sTCP:ESTABLISHED -F pn` and parses it.
+pub fn established_with_lsof(
+    runner: &dyn crate::command::CommandRunner,
+) -> Result<Vec<TcpConnection>, ConnectionsError> {
+    match runner.run("lsof", &["-nP", "-iTCP", "-sTCP:ESTABLISHED", "-F", "pn"]) {
+        Ok(out) => Ok(parse_lsof(&String::from_utf8_lossy(&out))),
+        // lsof exits 1 when nothing matches.
+        Err(e) if e.contains("exited with") => Ok(Vec::new()),
+        Err(e) => Err(ConnectionsError::Sockets(e)),
+    }
+}
+
+/// Parses `lsof -F pn`: `p<pid>` starts a process, `n<local>-><remote>` is a connection.
+pub fn parse_lsof(text: &str) -> Vec<TcpConnection> {
+    let mut out = Vec::new();
+    let mut pid: Option<u32> = None;
+    for line in text.lines() {
+        if let Some(p) = line.strip_prefix('p') {
+            pid = p.trim().parse().ok();
+        } else if let (Some(n), Some(pid)) = (line.strip_prefix('n'), pid)
+            && let Some((_, remote)) = n.split_once("->")
+            && let Some((ip, port)) = split_host_port(remote.trim())
+        {
+            out.push(TcpConnection {
+                remote: ip,
+                remote_port: port,
+                pids: vec![pid],
+            });
+        }
+    }
+    out
+}
+
+/// `1.2.3.4:443` or `[2603:1026::1]:443`.
+fn split_host_port(s: &str) -> Option<(IpAddr, u16)> {
+    let (host, port) = if let Some(rest) = s.strip_prefix('[') {
+        let (h, p) = rest.split_once("]:")?;
+        (h, p)
+    } else {
+        s.rsplit_once(':')?
+    };
+    Some((host.parse().ok()?, port.parse().ok()?))
 }
 
 /// Counts connections per PID, for the PIDs asked about only.
@@ -224,6 +283,17 @@ mod tests {
             panic!("ip")
         };
         assert!(r.contains(mapped));
+    }
+
+    #[test]
+    fn lsof_output() {
+        let text = "p812\nf12\nn192.168.1.5:50123->52.97.1.2:443\nf13\nn[2a02::5]:50124->[2603:1026::1]:443\np900\nf4\nn127.0.0.1:5->127.0.0.1:6\nnbroken\n";
+        let c = parse_lsof(text);
+        assert_eq!(c.len(), 3);
+        assert_eq!(c[0].pids, vec![812]);
+        assert_eq!(c[1].remote_port, 443);
+        assert!(M365Ranges::shipped().is_m365(c[1].remote, c[1].remote_port));
+        assert_eq!(c[2].pids, vec![900]);
     }
 
     #[test]

@@ -139,11 +139,11 @@ fn fifty_megabyte_export() {
     let f = dir.path().join("big.reg");
     let mut w = std::io::BufWriter::new(fs::File::create(&f).expect("create"));
     w.write_all(&[0xFF, 0xFE]).expect("bom");
-    let mut put = |s: &str| {
+    fn put(w: &mut impl Write, s: &str) {
         let b: Vec<u8> = s.encode_utf16().flat_map(u16::to_le_bytes).collect();
         w.write_all(&b).expect("write");
-    };
-    put("Windows Registry Editor Version 5.00\r\n\r\n");
+    }
+    put(&mut w, "Windows Registry Editor Version 5.00\r\n\r\n");
     let mut n = 0u32;
     let mut written = 0usize;
     while written < 50 * 1024 * 1024 {
@@ -156,10 +156,9 @@ fn fifty_megabyte_export() {
                 .trim_end_matches(',')
         );
         written += block.len() * 2;
-        put(&block);
+        put(&mut w, &block);
         n += 1;
     }
-    drop(put);
     w.flush().expect("flush");
     drop(w);
     assert!(fs::metadata(&f).expect("meta").len() >= 50 * 1024 * 1024);

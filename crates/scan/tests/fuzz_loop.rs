@@ -122,7 +122,7 @@ fn mutation_loop_never_panics_or_breaks_invariants() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20_000);
-    let mut rng = Rng(0x5eed_0f_5e55_10);
+    let mut rng = Rng(0x5eed_0f5e_5510);
     let mut corpus = seeds.clone();
     for n in 0..iters {
         let a = rng.below(corpus.len());

@@ -187,6 +187,31 @@ pub(crate) fn walk(
     (out, errors)
 }
 
+/// Fuzzing oracle for the `.reg` path (used by `fuzz/` and the mutation-loop test): parses
+/// the bytes, walks the whole tree and runs the profile and add-in readers on it. Returns
+/// `Err` when an invariant breaks (a listed subkey that cannot be read); panics are the
+/// fuzzer's to catch.
+#[doc(hidden)]
+pub fn fuzz_check(data: &[u8]) -> Result<(), String> {
+    let Ok(reg) = RegFile::from_bytes(data, "fuzz") else {
+        return Ok(());
+    };
+    for hive in ["HKEY_CURRENT_USER", "HKEY_LOCAL_MACHINE"] {
+        let (keys, errors) = walk(&reg, hive, 100_000);
+        if !errors.is_empty() && keys.len() < 100_000 {
+            return Err(format!("walk errors: {errors:?}"));
+        }
+        for k in &keys {
+            if !matches!(reg.values(k), Ok(Some(_))) {
+                return Err(format!("listed key {k:?} has no values entry"));
+            }
+        }
+    }
+    let _ = crate::profiles::read_profiles(&reg);
+    let _ = crate::addins::read_addins(&reg);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,29 +241,4 @@ mod tests {
         // One odd trailing byte of truncated UTF-16 is dropped, not a panic.
         assert_eq!(utf16le_to_string(&[b'h', 0, b'i']), "h");
     }
-}
-
-/// Fuzzing oracle for the `.reg` path (used by `fuzz/` and the mutation-loop test): parses
-/// the bytes, walks the whole tree and runs the profile and add-in readers on it. Returns
-/// `Err` when an invariant breaks (a listed subkey that cannot be read); panics are the
-/// fuzzer's to catch.
-#[doc(hidden)]
-pub fn fuzz_check(data: &[u8]) -> Result<(), String> {
-    let Ok(reg) = RegFile::from_bytes(data, "fuzz") else {
-        return Ok(());
-    };
-    for hive in ["HKEY_CURRENT_USER", "HKEY_LOCAL_MACHINE"] {
-        let (keys, errors) = walk(&reg, hive, 100_000);
-        if !errors.is_empty() && keys.len() < 100_000 {
-            return Err(format!("walk errors: {errors:?}"));
-        }
-        for k in &keys {
-            if !matches!(reg.values(k), Ok(Some(_))) {
-                return Err(format!("listed key {k:?} has no values entry"));
-            }
-        }
-    }
-    let _ = crate::profiles::read_profiles(&reg);
-    let _ = crate::addins::read_addins(&reg);
-    Ok(())
 }
