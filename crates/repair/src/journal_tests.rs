@@ -4,7 +4,7 @@
 //! TerminateProcess on Windows), and then checks what `Journal::open` offers and that the
 //! files end byte-identical to one of the two consistent states.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -156,7 +156,6 @@ fn recover(point: &str, action: &str, expected_state: EntryState) {
         if finish {
             let v = j.finish(&id, &mut env).expect("finish");
             assert_eq!(v.state, EntryState::Applied);
-            drop(env);
             assert_eq!(
                 c.bytes(),
                 c.after,
@@ -165,12 +164,10 @@ fn recover(point: &str, action: &str, expected_state: EntryState) {
             // And the finished change can still be undone.
             let mut env = Env::with_registry(&mut store);
             j.undo(&id, &mut env).expect("undo after finish");
-            drop(env);
             assert_eq!(c.bytes(), c.before);
         } else {
             let v = j.roll_back(&id, &mut env).expect("roll back");
             assert_eq!(v.state, EntryState::RolledBack);
-            drop(env);
             assert_eq!(
                 c.bytes(),
                 c.before,
@@ -239,7 +236,7 @@ struct TinyDisk {
 
 #[cfg(target_os = "linux")]
 impl TinyDisk {
-    fn mount(path: &Path) -> Option<TinyDisk> {
+    fn mount(path: &std::path::Path) -> Option<TinyDisk> {
         std::fs::create_dir_all(path).ok()?;
         let ok = Command::new("mount")
             .args(["-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs"])

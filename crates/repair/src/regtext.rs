@@ -425,7 +425,7 @@ fn decode(bytes: &[u8]) -> Option<String> {
         None
     };
     if let Some(body) = utf16 {
-        if body.len() % 2 != 0 {
+        if !body.len().is_multiple_of(2) {
             return None;
         }
         let units = body
@@ -522,7 +522,7 @@ fn escape(s: &str) -> String {
 /// A REG_SZ that can be written as `"text"` and read back to the same bytes: valid UTF-16,
 /// exactly one terminating NUL, no line breaks.
 fn plain_string(v: &RawValue) -> Option<String> {
-    if v.kind != 1 || v.bytes.len() < 2 || v.bytes.len() % 2 != 0 {
+    if v.kind != 1 || v.bytes.len() < 2 || !v.bytes.len().is_multiple_of(2) {
         return None;
     }
     let units: Vec<u16> = v

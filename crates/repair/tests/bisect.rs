@@ -78,7 +78,6 @@ fn run_to_end(lab: &mut Lab, b: &mut Bisect, error_comes_back: &dyn Fn(&Lab) -> 
         let mut env = Env::with_registry(&mut lab.store);
         let disabled = b.next_round(&mut lab.journal, &mut env).expect("round");
         assert!(!disabled.is_empty());
-        drop(env);
         for d in &disabled {
             assert!(!lab.enabled(d), "{d} should be off during the round");
         }
@@ -121,7 +120,6 @@ fn finds_the_culprit_at_every_position_in_log_rounds() {
             // Keep the culprit off, restore the rest.
             let mut env = Env::with_registry(&mut lab.store);
             b.finish(true, &mut lab.journal, &mut env).expect("finish");
-            drop(env);
             assert_eq!(
                 b.phase,
                 BisectPhase::Finished {
@@ -137,7 +135,6 @@ fn finds_the_culprit_at_every_position_in_log_rounds() {
             lab.journal
                 .undo(&b.disabled[0].entry_id, &mut env)
                 .expect("undo culprit");
-            drop(env);
             assert_eq!(lab.bytes(), lab.original, "n={n} culprit={culprit}");
         }
     }
@@ -151,7 +148,6 @@ fn finishing_without_keeping_restores_everything_byte_for_byte() {
     run_to_end(&mut lab, &mut b, &|l: &Lab| l.enabled(&name));
     let mut env = Env::with_registry(&mut lab.store);
     b.finish(false, &mut lab.journal, &mut env).expect("finish");
-    drop(env);
     assert_eq!(lab.bytes(), lab.original);
     assert!(b.disabled.is_empty());
 }
@@ -164,7 +160,6 @@ fn a_single_addin_that_is_not_the_cause_gives_no_culprit() {
     assert_eq!(b.phase, BisectPhase::NoCulprit);
     let mut env = Env::with_registry(&mut lab.store);
     b.finish(true, &mut lab.journal, &mut env).expect("finish");
-    drop(env);
     assert_eq!(
         b.phase,
         BisectPhase::Finished {
@@ -182,7 +177,6 @@ fn every_round_can_be_taken_back_and_the_state_resumes_after_a_restart() {
     let mut env = Env::with_registry(&mut lab.store);
     let first = b.next_round(&mut lab.journal, &mut env).expect("round 1");
     assert_eq!(first.len(), 4);
-    drop(env);
     b.answer(lab.enabled(&name)).expect("answer");
     assert_eq!(b.suspects.len(), 3);
 
@@ -194,7 +188,6 @@ fn every_round_can_be_taken_back_and_the_state_resumes_after_a_restart() {
 
     let mut env = Env::with_registry(&mut lab.store);
     let second = b.next_round(&mut lab.journal, &mut env).expect("round 2");
-    drop(env);
     assert_eq!(second.len(), 2);
     for d in &first {
         assert!(lab.enabled(d), "{d}: exonerated add-ins are on again");
@@ -216,7 +209,6 @@ fn every_round_can_be_taken_back_and_the_state_resumes_after_a_restart() {
             .code(),
         "bisect_wrong_step"
     );
-    drop(env);
     assert_eq!(lab.bytes(), lab.original);
     // Out-of-order calls are typed errors.
     assert_eq!(

@@ -60,7 +60,6 @@ fn disable_then_undo_restores_the_file_byte_for_byte() {
 
     let undone = journal.undo(&done.id, &mut env).expect("undo");
     assert_eq!(undone.state, EntryState::Undone);
-    drop(env);
     assert_eq!(bytes(store.path()), before);
     assert!(journal.undoable().is_empty());
     // A second undo is refused with a typed error, not applied twice.
@@ -79,7 +78,6 @@ fn enabling_an_addin_without_load_behavior_and_undo_removes_the_value_again() {
     let done = journal
         .run(SetAddin::enable("NoLb.Addin").into(), &mut env)
         .expect("enable");
-    drop(env);
     let now = store
         .value(&format!("{ADDINS}\\NoLb.Addin"), "LoadBehavior")
         .expect("read");
@@ -87,7 +85,6 @@ fn enabling_an_addin_without_load_behavior_and_undo_removes_the_value_again() {
     assert_ne!(bytes(store.path()), before);
     let mut env = Env::with_registry(&mut store);
     journal.undo(&done.id, &mut env).expect("undo");
-    drop(env);
     assert_eq!(
         bytes(store.path()),
         before,
@@ -103,7 +100,6 @@ fn a_machine_wide_addin_gets_an_hkcu_key_that_undo_deletes() {
     let done = journal
         .run(SetAddin::disable("Machine.Only").into(), &mut env)
         .expect("disable");
-    drop(env);
     assert!(
         store
             .values(&format!("{ADDINS}\\Machine.Only"))
@@ -122,7 +118,6 @@ fn a_machine_wide_addin_gets_an_hkcu_key_that_undo_deletes() {
     );
     let mut env = Env::with_registry(&mut store);
     journal.undo(&done.id, &mut env).expect("undo");
-    drop(env);
     assert_eq!(bytes(store.path()), before);
 }
 
@@ -138,7 +133,6 @@ fn policy_managed_addins_are_refused_with_the_reason_and_nothing_is_journaled() 
     assert!(err.to_string().contains("AddinList"), "{err}");
     assert!(err.to_string().contains("always on"), "{err}");
     assert!(!err.hint().is_empty());
-    drop(env);
     assert_eq!(bytes(store.path()), before);
     assert!(journal.entries().is_empty());
 }
@@ -171,7 +165,6 @@ fn removing_a_duplicate_profile_exports_it_and_undo_reimports_it_exactly() {
     let done = journal
         .run(RemoveProfile::new("Outlook (2)").into(), &mut env)
         .expect("remove");
-    drop(env);
     assert!(store.values(profile).expect("read").is_none());
     assert!(
         store
@@ -187,7 +180,6 @@ fn removing_a_duplicate_profile_exports_it_and_undo_reimports_it_exactly() {
 
     let mut env = Env::with_registry(&mut store);
     journal.undo(&done.id, &mut env).expect("undo");
-    drop(env);
     assert_eq!(bytes(store.path()), before);
 }
 
@@ -204,7 +196,6 @@ fn the_default_profile_and_a_missing_profile_are_refused() {
         .run(RemoveProfile::new("Nope").into(), &mut env)
         .expect_err("missing");
     assert_eq!(e.code(), "profile_missing");
-    drop(env);
     assert_eq!(bytes(store.path()), before);
 }
 
@@ -219,7 +210,6 @@ fn the_journal_survives_a_restart_and_undo_works_from_disk() {
     let b = journal
         .run(RemoveProfile::new("Outlook (2)").into(), &mut env)
         .expect("b");
-    drop(env);
     drop(journal);
     let mut journal = Journal::open(&dir.path().join("data")).expect("reopen");
     assert!(journal.interrupted().is_empty());
@@ -229,7 +219,6 @@ fn the_journal_survives_a_restart_and_undo_works_from_disk() {
     for id in ids {
         journal.undo(&id, &mut env).expect("undo");
     }
-    drop(env);
     assert_eq!(bytes(store.path()), before);
 }
 
@@ -267,7 +256,6 @@ fn a_layout_under_a_scratch_key_keeps_away_from_real_settings() {
             &mut env,
         )
         .expect("disable");
-    drop(env);
     assert_eq!(
         store
             .value(&layout.addin_key("A"), "LoadBehavior")
