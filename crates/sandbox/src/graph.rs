@@ -245,7 +245,7 @@ fn devices(
     owner: &User,
     list: &str,
 ) -> Answer {
-    let items: Vec<Value> = shared
+    let items: Vec<&crate::users::Device> = shared
         .tenant
         .devices
         .iter()
@@ -257,10 +257,10 @@ fn devices(
                 d.registered
             }
         })
-        .map(|d| d.to_graph())
         .collect();
     let context = "https://graph.microsoft.com/v1.0/$metadata#directoryObjects";
-    page(base, path, q, items, shared.tenant.page_size, 999, context)
+    let size = shared.tenant.page_size;
+    page(base, path, q, &items, |d| d.to_graph(), size, 999, context)
 }
 
 fn sign_ins(
@@ -300,13 +300,13 @@ fn sign_ins(
         .collect();
     // Newest first, as the portal and `$orderby=createdDateTime desc` give them.
     rows.sort_by(|a, b| b.created.cmp(&a.created));
-    let items = rows.into_iter().map(|s| s.to_graph()).collect();
     let context = "https://graph.microsoft.com/v1.0/$metadata#auditLogs/signIns";
     page(
         base,
         path,
         q,
-        items,
+        &rows,
+        |s| s.to_graph(),
         SIGN_INS_MAX_TOP,
         SIGN_INS_MAX_TOP,
         context,
@@ -326,11 +326,14 @@ fn parse_eq_filter(filter: &str) -> Option<(&'static str, String)> {
 }
 
 /// One page of `items`, with `@odata.nextLink` carrying the whole query on to the next.
-fn page(
+/// Only the page's rows are rendered, so a page costs the same however long the list.
+#[allow(clippy::too_many_arguments)]
+fn page<T>(
     base: &str,
     path: &str,
     q: &HashMap<String, String>,
-    items: Vec<Value>,
+    items: &[T],
+    render: impl Fn(&T) -> Value,
     default_size: usize,
     max_top: usize,
     context: &str,
@@ -360,7 +363,7 @@ fn page(
     let end = offset.saturating_add(size).min(items.len());
     let value: Vec<Value> = items
         .get(offset..end)
-        .map(<[Value]>::to_vec)
+        .map(|rows| rows.iter().map(&render).collect())
         .unwrap_or_default();
     let mut body = Map::new();
     body.insert("@odata.context".into(), Value::String(context.to_owned()));
