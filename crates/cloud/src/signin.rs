@@ -82,8 +82,8 @@ pub struct DeviceCodePrompt {
     pub verification_uri: String,
     /// Microsoft's own sentence, localised by the service.
     pub message: Option<String>,
-    pub expires_in_secs: u64,
-    pub interval_secs: u64,
+    pub expires_in_secs: u32,
+    pub interval_secs: u32,
 }
 
 /// A started device code sign-in: the prompt to show, and the secret to poll with.
@@ -111,8 +111,8 @@ pub(crate) async fn start_device_code(
             user_code: details.user_code().secret().clone(),
             verification_uri: details.verification_uri().to_string(),
             message: details.extra_fields().message.clone(),
-            expires_in_secs: expires_in.as_secs(),
-            interval_secs: details.interval().as_secs(),
+            expires_in_secs: u32::try_from(expires_in.as_secs()).unwrap_or(u32::MAX),
+            interval_secs: u32::try_from(details.interval().as_secs()).unwrap_or(u32::MAX),
         },
         device_code: Secret::new(details.device_code().secret().clone()),
         expires_at: Instant::now() + expires_in,
@@ -130,7 +130,7 @@ pub(crate) async fn finish_device_code(
         return Err(CloudError::NotConfigured);
     }
     // Microsoft announces 5 s; never poll faster than once a second whatever is announced.
-    let mut interval = Duration::from_secs(flow.prompt.interval_secs.max(1));
+    let mut interval = Duration::from_secs(u64::from(flow.prompt.interval_secs.max(1)));
     loop {
         tokio::time::sleep(interval).await;
         if Instant::now() >= flow.expires_at {

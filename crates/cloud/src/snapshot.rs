@@ -44,7 +44,8 @@ pub struct SignIn {
     pub country: Option<String>,
     pub ip_address: Option<String>,
     pub success: bool,
-    pub error_code: i64,
+    /// AADSTS code; 0 for success. 32 bits: the UI gets a plain number.
+    pub error_code: i32,
     pub failure_reason: Option<String>,
     pub interactive: bool,
 }
@@ -120,7 +121,11 @@ fn sign_in_from(v: &Value) -> SignIn {
     let detail = v.get("deviceDetail").cloned().unwrap_or(Value::Null);
     let location = v.get("location").cloned().unwrap_or(Value::Null);
     let status = v.get("status").cloned().unwrap_or(Value::Null);
-    let error_code = status.get("errorCode").and_then(Value::as_i64).unwrap_or(0);
+    let error_code = status
+        .get("errorCode")
+        .and_then(Value::as_i64)
+        .and_then(|c| i32::try_from(c).ok())
+        .unwrap_or(0);
     SignIn {
         created: s(v, "createdDateTime").unwrap_or_default(),
         app: s(v, "appDisplayName").unwrap_or_default(),
