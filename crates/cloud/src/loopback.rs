@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinSet;
 
 use crate::error::CloudError;
 use crate::oauth::AadError;
@@ -51,25 +52,32 @@ impl Loopback {
         format!("http://localhost:{}/", self.port)
     }
 
-    /// Waits for the redirect. Strays (favicon, silent preconnects) get a 404 and the wait
-    /// goes on; the first request with `code` or `error` ends it either way.
+    /// Waits for the redirect. Strays (favicon, silent preconnects) get a 404 or are
+    /// dropped and the wait goes on; the first request with `code` or `error` ends it
+    /// either way. Connections are served side by side, so a browser's idle preconnect
+    /// cannot hold up the real redirect.
     pub async fn wait(
         self,
         expected_state: &str,
         timeout: Duration,
     ) -> Result<Redirect, CloudError> {
         let work = async {
+            let mut connections = JoinSet::new();
             loop {
-                let stream = match &self.v6 {
-                    Some(v6) => tokio::select! {
-                        r = self.v4.accept() => r,
-                        r = v6.accept() => r,
+                tokio::select! {
+                    accepted = self.accept() => match accepted {
+                        Ok(stream) => {
+                            let state = expected_state.to_owned();
+                            connections.spawn(async move { serve_one(stream, &state).await });
+                        }
+                        // Out of file descriptors and the like: do not spin.
+                        Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
                     },
-                    None => self.v4.accept().await,
-                };
-                let Ok((stream, _)) = stream else { continue };
-                if let Some(result) = serve_one(stream, expected_state).await {
-                    return result;
+                    Some(done) = connections.join_next(), if !connections.is_empty() => {
+                        if let Ok(Some(result)) = done {
+                            return result;
+                        }
+                    }
                 }
             }
         };
@@ -78,6 +86,17 @@ impl Loopback {
             .map_err(|_| CloudError::LoopbackTimeout {
                 secs: timeout.as_secs(),
             })?
+    }
+
+    async fn accept(&self) -> std::io::Result<TcpStream> {
+        let (stream, _) = match &self.v6 {
+            Some(v6) => tokio::select! {
+                r = self.v4.accept() => r,
+                r = v6.accept() => r,
+            }?,
+            None => self.v4.accept().await?,
+        };
+        Ok(stream)
     }
 }
 

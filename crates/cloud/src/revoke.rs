@@ -74,11 +74,14 @@ pub(crate) async fn revoke_me(
         Err(CloudError::Graph { status: 403, .. }) => Ok(RevokeOutcome::Manual {
             route: manual::work_sign_out(&account.upn),
         }),
+        // 401 goes back to the session, which refreshes the token and tries again.
         Err(CloudError::Graph {
             status,
             code,
             message,
-        }) if (400..500).contains(&status) => Ok(RevokeOutcome::Failed { code, message }),
+        }) if (400..500).contains(&status) && status != 401 => {
+            Ok(RevokeOutcome::Failed { code, message })
+        }
         Err(e) => Err(e),
     }
 }

@@ -233,7 +233,14 @@ impl CloudSession {
                 revoke::revoke_me(&self.graph(&Secret::new("")), &account).await?
             } else {
                 let token = self.access_token(false).await?;
-                revoke::revoke_me(&self.graph(&token), &account).await?
+                match revoke::revoke_me(&self.graph(&token), &account).await {
+                    // The access token was refused: one fresh try.
+                    Err(CloudError::Graph { status: 401, .. }) => {
+                        let token = self.access_token(true).await?;
+                        revoke::revoke_me(&self.graph(&token), &account).await?
+                    }
+                    other => other?,
+                }
             };
             vec![UserRevoke {
                 user: account.upn.clone(),

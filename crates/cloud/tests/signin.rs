@@ -305,3 +305,35 @@ async fn missing_client_id_is_not_configured() {
         CloudError::NotConfigured
     );
 }
+
+#[tokio::test]
+async fn an_idle_preconnect_does_not_hold_up_the_redirect() {
+    let sb = start(Tenant::demo());
+    let (s, _) = session(config(&sb));
+    let (open, _) = browser(|l| l);
+    let open = move |url: &str| {
+        // Browsers open speculative connections and send nothing on them.
+        let u = url::Url::parse(url).map_err(|e| e.to_string())?;
+        let redirect = u
+            .query_pairs()
+            .find(|(k, _)| k == "redirect_uri")
+            .map(|(_, v)| v.into_owned())
+            .ok_or("no redirect_uri")?;
+        let port = url::Url::parse(&redirect)
+            .ok()
+            .and_then(|r| r.port())
+            .ok_or("no port")?;
+        let idle = std::net::TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+        std::mem::forget(idle);
+        open(url)
+    };
+    let started = Instant::now();
+    s.sign_in_browser(open, Some(DEMO_ADMIN_UPN))
+        .await
+        .expect("signed in");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
