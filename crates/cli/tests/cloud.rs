@@ -203,3 +203,57 @@ fn a_bad_graph_address_is_a_configuration_error() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("cloud_config_invalid"));
 }
+
+/// The browser flow end to end: a stand-in `xdg-open` (curl) plays the browser.
+#[cfg(target_os = "linux")]
+#[test]
+fn browser_sign_in_through_the_loopback() {
+    use std::os::unix::fs::PermissionsExt;
+    if Command::new("curl").arg("--version").output().is_err() {
+        println!("SKIPPED: curl is needed to play the browser");
+        return;
+    }
+    let sb = Sandbox::start().expect("sandbox");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).expect("bin dir");
+    let opener = bin.join("xdg-open");
+    std::fs::write(
+        &opener,
+        "#!/bin/sh\nloc=$(curl -s -o /dev/null -w '%{redirect_url}' \"$1\")\ncurl -s \"$loc\" >\"$OUT/page.html\"\n",
+    )
+    .expect("write opener");
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let script = format!(
+        r#"
+        PATH="{}:$PATH"
+        "$CLI" signin --login-hint {DEMO_MEMBER_UPN} >"$OUT/signin.out" 2>"$OUT/signin.err" || exit 11
+        "$CLI" sessions >"$OUT/sessions.txt" || exit 12
+        "$CLI" signout >/dev/null || exit 13
+        "#,
+        bin.display()
+    );
+    let Some(o) = run(&sb, &script, dir.path()) else {
+        return;
+    };
+    let out = dir.path();
+    assert!(
+        o.status.success(),
+        "exit {:?}: {}",
+        o.status.code(),
+        read(out, "signin.err")
+    );
+    assert!(
+        read(out, "signin.err").contains("/oauth2/v2.0/authorize?"),
+        "the URL is printed"
+    );
+    assert!(read(out, "signin.out").contains(DEMO_MEMBER_UPN));
+    assert!(
+        read(out, "page.html").contains("close this tab"),
+        "{}",
+        read(out, "page.html")
+    );
+    let text = read(out, "sessions.txt");
+    assert!(text.contains("2 devices"), "{text}");
+    assert!(text.contains("https://mysignins.microsoft.com"), "{text}");
+}
