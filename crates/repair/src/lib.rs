@@ -24,6 +24,7 @@ pub mod actions;
 pub mod bisect;
 pub mod credential_store;
 pub mod error;
+pub mod from_scan;
 mod fsio;
 pub mod journal;
 #[cfg(test)]

@@ -263,3 +263,59 @@ fn a_layout_under_a_scratch_key_keeps_away_from_real_settings() {
         Some(RawValue::dword(0))
     );
 }
+
+#[test]
+fn a_damaged_entry_is_reported_and_does_not_block_the_journal() {
+    let (dir, mut store, mut journal) = setup();
+    let done = journal
+        .run(
+            SetAddin::disable("Contoso.Crm").into(),
+            &mut Env::with_registry(&mut store),
+        )
+        .expect("disable");
+    let entries = dir.path().join("data").join("entries");
+    std::fs::write(entries.join("0000000000000-bad.json"), b"{ half an entry").expect("write");
+    let mut journal = Journal::open(&dir.path().join("data")).expect("opens anyway");
+    assert_eq!(journal.problems().len(), 1, "{:?}", journal.problems());
+    assert!(journal.problems()[0].contains("damaged"));
+    assert_eq!(journal.entries().len(), 1);
+    journal
+        .undo(&done.id, &mut Env::with_registry(&mut store))
+        .expect("undo still works");
+    assert_eq!(
+        journal
+            .undo("no-such-id", &mut Env::with_registry(&mut store))
+            .expect_err("unknown")
+            .code(),
+        "journal_entry_not_found"
+    );
+    assert_eq!(
+        journal
+            .finish(&done.id, &mut Env::with_registry(&mut store))
+            .expect_err("not interrupted")
+            .code(),
+        "journal_wrong_state"
+    );
+}
+
+#[test]
+fn restart_starts_only_outlook() {
+    let (_dir, _store, mut journal) = setup();
+    let spec = repair::RestartOutlook {
+        pid: None,
+        exe: Some(
+            if cfg!(windows) {
+                "C:\\Windows\\system32\\cmd.exe"
+            } else {
+                "/bin/sh"
+            }
+            .to_owned(),
+        ),
+        ..repair::RestartOutlook::running(0, "outlook", repair::RestartMode::Safe)
+    };
+    let e = journal
+        .run(spec.into(), &mut Env::default())
+        .expect_err("refused");
+    assert_eq!(e.code(), "start_failed");
+    assert!(e.to_string().contains("only Outlook"), "{e}");
+}

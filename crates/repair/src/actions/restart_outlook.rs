@@ -140,6 +140,14 @@ impl Action for RestartOutlook {
                 exe: self.name.clone(),
                 reason: "the location of Outlook is not known".to_owned(),
             })?;
+        // Only Outlook is ever started: the program comes from the scan or the UI, and this
+        // action must not become a way to launch anything else.
+        if crate::process::base_name(&exe) != "outlook" {
+            return Err(RepairError::StartFailed {
+                exe,
+                reason: "only Outlook (OUTLOOK.EXE) is restarted by this step".to_owned(),
+            });
+        }
         serde_json::to_vec_pretty(&RestartRecord { running, exe }).map_err(|e| {
             RepairError::BackupFailed {
                 path: "process record".to_owned(),
