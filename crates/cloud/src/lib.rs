@@ -5,6 +5,26 @@
 //! then [`CloudSession::finish_device_code`]; read [`CloudSession::snapshot`]; act with
 //! [`CloudSession::sign_out_everywhere`]. Every failure is a [`CloudError`] with a stable
 //! [`code`](CloudError::code) and a [`hint`](CloudError::hint).
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use cloud::{CloudConfig, CloudSession, KeyringStore, DEFAULT_KEYRING_SERVICE};
+//!
+//! # async fn demo() -> Result<(), cloud::CloudError> {
+//! let cfg = CloudConfig::from_env()?; // or CloudConfig::sandbox(..) in demo mode
+//! let store = Arc::new(KeyringStore::new(DEFAULT_KEYRING_SERVICE));
+//! let session = CloudSession::new(cfg, store)?;
+//! if session.restore().await?.is_none() {
+//!     // The app passes its opener; the listener is ready before it is called.
+//!     session.sign_in_browser(|url| { println!("open {url}"); Ok(()) }, None).await?;
+//! }
+//! let snapshot = session.snapshot(None).await?; // devices, sign-ins, capabilities, notes
+//! if snapshot.capabilities.can_revoke {
+//!     let report = session.sign_out_everywhere(&[]).await?;
+//!     println!("{}", report.summary);
+//! }
+//! # Ok(()) }
+//! ```
 
 mod account;
 mod config;
