@@ -111,6 +111,9 @@ mod bench {
                 black_box((p, a))
             })
         });
+        g.bench_function("parse_only", |b| {
+            b.iter(|| RegFile::from_bytes(black_box(&bytes), "bench").expect("parses"))
+        });
         g.finish();
     }
 

@@ -250,28 +250,33 @@ impl RegFile {
         if self.keys.contains_key(&lower) {
             return lower;
         }
-        // Iterative: find the deepest existing ancestor, then create downwards.
-        let parts: Vec<&str> = path.split('\\').collect();
-        let mut built = String::with_capacity(path.len());
-        for (i, part) in parts.iter().enumerate() {
-            let parent_lower = built.to_lowercase();
-            if i > 0 {
-                built.push('\\');
-            }
-            built.push_str(part);
-            let lower_built = built.to_lowercase();
-            let created = match self.keys.entry(lower_built) {
-                Entry::Vacant(e) => {
-                    e.insert(KeyData::default());
-                    true
+        // Exports list parents before children, so usually only this key is new: walk up
+        // until an existing ancestor, then link the new keys downwards. Lower-casing keeps
+        // every `\`, so the components of `lower` and `path` correspond one to one.
+        let names: Vec<&str> = path.split('\\').collect();
+        let lowers: Vec<&str> = lower.split('\\').collect();
+        if names.len() != lowers.len() {
+            // Cannot happen (see above); stay safe and store it flat.
+            self.keys.insert(lower.clone(), KeyData::default());
+            return lower;
+        }
+        let mut first_new = lowers.len() - 1;
+        while first_new > 0
+            && !self
+                .keys
+                .contains_key(&lower[..prefix_len(&lowers, first_new)])
+        {
+            first_new -= 1;
+        }
+        for i in first_new..lowers.len() {
+            let key = lower[..prefix_len(&lowers, i + 1)].to_owned();
+            if let Entry::Vacant(e) = self.keys.entry(key) {
+                e.insert(KeyData::default());
+                if i > 0
+                    && let Some(parent) = self.keys.get_mut(&lower[..prefix_len(&lowers, i)])
+                {
+                    parent.subkeys.push(names[i].to_owned());
                 }
-                Entry::Occupied(_) => false,
-            };
-            if created
-                && i > 0
-                && let Some(parent) = self.keys.get_mut(&parent_lower)
-            {
-                parent.subkeys.push((*part).to_owned());
             }
         }
         lower
@@ -559,29 +564,48 @@ fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     }
 }
 
+/// Byte length of the first `n` components of a `\\`-joined path.
+fn prefix_len(parts: &[&str], n: usize) -> usize {
+    parts[..n].iter().map(|p| p.len()).sum::<usize>() + n.saturating_sub(1)
+}
+
 /// `aa,bb, cc` -> bytes; tokens that are not one or two hex digits are counted and skipped.
+/// A byte loop rather than split/trim: hex data is most of a real export.
 fn parse_hex_bytes(text: &str) -> (Vec<u8>, usize) {
     let mut out = Vec::with_capacity(text.len() / 3 + 1);
     let mut bad = 0usize;
-    for token in text.split(',') {
-        let t = token.trim_matches(|c: char| c.is_whitespace() || c == '\\');
-        if t.is_empty() {
-            continue;
+    let mut value: u8 = 0;
+    let mut digits = 0usize;
+    let mut junk = false;
+    let mut flush = |value: u8, digits: usize, junk: bool, out: &mut Vec<u8>| {
+        if digits == 0 && !junk {
+            return;
         }
-        let b = t.as_bytes();
-        let v = match b.len() {
-            1 => hex_digit(b[0]),
-            2 => match (hex_digit(b[0]), hex_digit(b[1])) {
-                (Some(h), Some(l)) => Some(h << 4 | l),
-                _ => None,
+        if junk || digits > 2 {
+            bad += 1;
+        } else {
+            out.push(value);
+        }
+    };
+    for &c in text.as_bytes() {
+        match c {
+            b',' => {
+                flush(value, digits, junk, &mut out);
+                value = 0;
+                digits = 0;
+                junk = false;
+            }
+            b' ' | b'\t' | b'\\' | b'\r' | b'\n' => {}
+            _ => match hex_digit(c) {
+                Some(d) => {
+                    value = value.wrapping_shl(4) | d;
+                    digits += 1;
+                }
+                None => junk = true,
             },
-            _ => None,
-        };
-        match v {
-            Some(v) => out.push(v),
-            None => bad += 1,
         }
     }
+    flush(value, digits, junk, &mut out);
     (out, bad)
 }
 
