@@ -40,10 +40,18 @@ fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str) -> Result<Value, Value
 fn start_check_answers_in_live_mode() {
     let app = app(AppContext::live());
     let main = window(&app, "main");
-    assert_eq!(invoke(&main, "get_mode").expect("allowed"), serde_json::json!({"kind": "live"}));
+    assert_eq!(
+        invoke(&main, "get_mode").expect("allowed"),
+        serde_json::json!({"kind": "live"})
+    );
     let report = invoke(&main, "start_check").expect("start check succeeds");
     assert_eq!(report["app_version"], env!("CARGO_PKG_VERSION"));
-    assert!(report["summary"].as_str().expect("summary").starts_with("Ready to check"));
+    assert!(
+        report["summary"]
+            .as_str()
+            .expect("summary")
+            .starts_with("Ready to check")
+    );
     assert!(report["tenant"].is_null());
 }
 
@@ -53,10 +61,18 @@ fn demo_mode_reaches_the_simulated_tenant_through_ipc() {
     let main = window(&app, "main");
     let mode = invoke(&main, "enter_demo").expect("demo starts");
     assert_eq!(mode["kind"], "demo");
-    assert!(mode["tenant_url"].as_str().expect("url").starts_with("http://127.0.0.1:"));
+    assert!(
+        mode["tenant_url"]
+            .as_str()
+            .expect("url")
+            .starts_with("http://127.0.0.1:")
+    );
     let report = invoke(&main, "start_check").expect("start check in demo");
     assert_eq!(report["tenant"]["status"], "ok");
-    assert_eq!(invoke(&main, "leave_demo").expect("leave"), serde_json::json!({"kind": "live"}));
+    assert_eq!(
+        invoke(&main, "leave_demo").expect("leave"),
+        serde_json::json!({"kind": "live"})
+    );
 }
 
 #[test]

@@ -8,16 +8,34 @@ fn cli() -> Command {
 
 #[test]
 fn version_prints_the_package_version() {
-    let out = cli().arg("--version").assert().success().get_output().stdout.clone();
+    let out = cli()
+        .arg("--version")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let text = String::from_utf8(out).expect("utf-8");
-    assert_eq!(text.trim(), format!("session-doctor-cli {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        text.trim(),
+        format!("session-doctor-cli {}", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]
 fn help_names_the_problem() {
-    let out = cli().arg("--help").assert().success().get_output().stdout.clone();
+    let out = cli()
+        .arg("--help")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let text = String::from_utf8(out).expect("utf-8");
-    assert!(text.contains("maximum number of allowed sessions"), "{text}");
+    assert!(
+        text.contains("maximum number of allowed sessions"),
+        "{text}"
+    );
     assert!(text.contains("check"), "{text}");
 }
 
