@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::actions::{AddinState, Env, RegistryLayout, SetAddin};
 use crate::error::RepairError;
-use crate::journal::Journal;
+use crate::journal::{EntryState, Journal};
 
 /// Where the bisect is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -231,7 +231,13 @@ impl Bisect {
             .position(|d| !target.contains(&d.prog_id))
         {
             let entry_id = self.disabled[pos].entry_id.clone();
-            journal.undo(&entry_id, env)?;
+            // The user may have undone it already from the journal's list: then it is done.
+            let still_applied = journal
+                .entry(&entry_id)
+                .is_some_and(|e| e.state == EntryState::Applied);
+            if still_applied {
+                journal.undo(&entry_id, env)?;
+            }
             self.disabled.remove(pos);
         }
         for p in target {

@@ -224,3 +224,17 @@ fn no_eligible_addins_is_a_typed_error() {
     let e = Bisect::start(&addins, lab.layout.clone()).expect_err("nothing to test");
     assert_eq!(e.code(), "bisect_wrong_step");
 }
+
+#[test]
+fn an_entry_undone_from_the_journal_list_does_not_block_the_bisect() {
+    let mut lab = lab(4);
+    let mut b = lab.start();
+    let mut env = Env::with_registry(&mut lab.store);
+    b.next_round(&mut lab.journal, &mut env).expect("round");
+    // The user undoes one of the round's changes from the list of changes.
+    let id = b.disabled[0].entry_id.clone();
+    lab.journal.undo(&id, &mut env).expect("undo from the list");
+    b.finish(false, &mut lab.journal, &mut env)
+        .expect("finish anyway");
+    assert_eq!(lab.bytes(), lab.original);
+}
