@@ -22,6 +22,20 @@ pub fn is_office_target(name: &str) -> bool {
         .is_some_and(|rest| rest.contains("_data:"))
 }
 
+/// The target without cmdkey's `LegacyGeneric:target=` prefix (scan reports it bare).
+pub fn bare_target(name: &str) -> &str {
+    let t = name.trim();
+    match t.get(..21) {
+        Some(p) if p.eq_ignore_ascii_case("legacygeneric:target=") => &t[21..],
+        _ => t,
+    }
+}
+
+/// Same saved sign-in, with or without the prefix, ignoring case (as Windows does).
+pub fn same_target(a: &str, b: &str) -> bool {
+    bare_target(a).eq_ignore_ascii_case(bare_target(b))
+}
+
 /// One file per sign-in in a folder; the file name is the target name, percent-encoded.
 #[derive(Debug, Clone)]
 pub struct FileCredentialStore {
@@ -100,7 +114,8 @@ impl CredentialStore for FileCredentialStore {
     }
 
     fn delete(&mut self, target: &str) -> Result<bool, RepairError> {
-        let f = self.file(target)?;
+        let stored = self.list()?.into_iter().find(|t| same_target(t, target));
+        let f = self.file(stored.as_deref().unwrap_or(target))?;
         match std::fs::remove_file(&f) {
             Ok(()) => Ok(true),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
@@ -122,11 +137,21 @@ impl CredentialStore for WindowsCredentialManager {
     }
 
     fn delete(&mut self, target: &str) -> Result<bool, RepairError> {
-        if !self.list()?.iter().any(|t| t.eq_ignore_ascii_case(target)) {
+        let Some(listed) = self.list()?.into_iter().find(|t| same_target(t, target)) else {
             return Ok(false);
+        };
+        // cmdkey lists `LegacyGeneric:target=X`; try that spelling first, then the bare X.
+        match crate::process::run_tool_output("cmdkey", &[&format!("/delete:{listed}")]) {
+            Ok(_) => Ok(true),
+            Err(first) => {
+                let bare = bare_target(&listed);
+                if bare == listed {
+                    return Err(first);
+                }
+                crate::process::run_tool_output("cmdkey", &[&format!("/delete:{bare}")])?;
+                Ok(true)
+            }
         }
-        crate::process::run_tool_output("cmdkey", &[&format!("/delete:{target}")])?;
-        Ok(true)
     }
 }
 
@@ -171,6 +196,19 @@ mod tests {
         ));
         assert!(!is_office_target("git:https://github.com"));
         assert!(!is_office_target("MicrosoftOffice"));
+    }
+
+    #[test]
+    fn targets_match_with_or_without_the_cmdkey_prefix() {
+        assert!(same_target(
+            "LegacyGeneric:target=MicrosoftOffice16_Data:SSPI:a@b.com",
+            "microsoftoffice16_data:sspi:A@B.com"
+        ));
+        assert!(!same_target(
+            "MicrosoftOffice16_Data:SSPI:a",
+            "MicrosoftOffice16_Data:SSPI:b"
+        ));
+        assert_eq!(bare_target("x"), "x");
     }
 
     #[test]

@@ -104,3 +104,21 @@ fn without_a_credential_store_the_action_is_unsupported() {
     let e = j.run(a.into(), &mut Env::default()).expect_err("no store");
     assert_eq!(e.code(), "unsupported_on_this_os");
 }
+
+#[test]
+fn a_target_named_as_cmdkey_lists_it_matches_the_saved_one() {
+    let (_dir, mut store, mut j) = setup();
+    let a = RemoveCredential {
+        target: format!("LegacyGeneric:target={}", TARGET.to_uppercase()),
+        consent: true,
+    };
+    let done = j.run(a.into(), &mut env(&mut store)).expect("removed");
+    assert!(matches!(
+        done.outcome,
+        Some(Outcome::CredentialRemoved { existed: true, .. })
+    ));
+    assert_eq!(
+        store.list().expect("list"),
+        vec!["git:https://example.com".to_owned()]
+    );
+}

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Action, ActionKind, Env, Outcome, Preview};
-use crate::credential_store::is_office_target;
+use crate::credential_store::{is_office_target, same_target};
 use crate::error::RepairError;
 
 /// Delete one saved sign-in.
@@ -52,7 +52,7 @@ impl Action for RemoveCredential {
             .credentials()?
             .list()?
             .iter()
-            .any(|t| t.eq_ignore_ascii_case(&self.target));
+            .any(|t| same_target(t, &self.target));
         Ok(Preview {
             title: "Remove a saved Office sign-in".to_owned(),
             changes: vec![if present {
@@ -72,7 +72,7 @@ impl Action for RemoveCredential {
             .credentials()?
             .list()?
             .iter()
-            .any(|t| t.eq_ignore_ascii_case(&self.target));
+            .any(|t| same_target(t, &self.target));
         serde_json::to_vec_pretty(&CredentialRecord {
             target: self.target.clone(),
             existed,
