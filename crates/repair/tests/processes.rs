@@ -282,3 +282,40 @@ fn restart_with_a_profile_passes_the_name_as_one_argument() {
 fn restart_normally() {
     restart(RestartMode::Normal);
 }
+
+#[test]
+fn a_closed_outlook_is_started_again_from_what_the_journal_recorded() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = launcher(dir.path());
+    let old = spawn("exec \"$0\"", &script);
+    let (_d, mut j) = journal();
+    let closed = j
+        .run(close(old.pid, 5000).into(), &mut Env::default())
+        .expect("close");
+    let Some(Outcome::Closed {
+        running: Some(running),
+        ..
+    }) = closed.outcome
+    else {
+        panic!("unexpected {closed:?}");
+    };
+    // The running program is the sleep copy the launcher became; start that again.
+    let again = j
+        .run(
+            RestartOutlook::from_closed(&running, RestartMode::Normal).into(),
+            &mut Env::default(),
+        )
+        .expect("start again");
+    let Some(Outcome::Restarted {
+        new_pid,
+        previous: None,
+        exe,
+        ..
+    }) = again.outcome
+    else {
+        panic!("unexpected {again:?}");
+    };
+    let _new = Spawned { pid: new_pid };
+    assert_eq!(Some(exe), running.exe);
+    assert_ne!(new_pid, old.pid);
+}

@@ -68,6 +68,22 @@ impl RestartOutlook {
     }
 }
 
+impl RestartOutlook {
+    /// Starts Outlook again from what a close recorded (`Outcome::Closed { running }`).
+    pub fn from_closed(running: &RunningProcess, mode: RestartMode) -> Self {
+        Self {
+            pid: None,
+            name: running.name.clone(),
+            start_time: None,
+            exe: running.exe.clone(),
+            mode,
+            force: false,
+            force_consent: false,
+            timeout_ms: DEFAULT_CLOSE_TIMEOUT_MS,
+        }
+    }
+}
+
 /// The backup of a restart: what ran, and the program that will be started.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct RestartRecord {
