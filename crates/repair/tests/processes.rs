@@ -44,7 +44,7 @@ fn fake_outlook(dir: &Path) -> PathBuf {
 }
 
 /// Starts `script` (a shell line run as `sh -c`) and reaps it on a thread; waits until the
-/// process has exec'd into `outlook`.
+/// process has exec'd into the sleep copy `dir/bin/outlook`.
 fn spawn(script: &str, exe: &Path) -> Spawned {
     let mut child = Command::new("sh")
         .args(["-c", script, exe.to_str().expect("utf-8 path")])
@@ -54,19 +54,24 @@ fn spawn(script: &str, exe: &Path) -> Spawned {
     std::thread::spawn(move || {
         let _ = child.wait();
     });
-    wait_named(pid, "outlook");
+    wait_exec(pid);
     Spawned { pid }
 }
 
-fn wait_named(pid: u32, name: &str) {
+/// Waits until `pid` runs the sleep copy. Not by name: a `#!` script named `outlook` already
+/// has that name before it exec's, which made an early version of these tests racy.
+fn wait_exec(pid: u32) {
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(5) {
-        if describe(pid).is_some_and(|p| p.name == name) {
+        if describe(pid)
+            .and_then(|p| p.exe)
+            .is_some_and(|e| e.ends_with("/bin/outlook"))
+        {
             return;
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    panic!("process {pid} never became {name}");
+    panic!("process {pid} never ran bin/outlook");
 }
 
 fn journal() -> (tempfile::TempDir, Journal) {
@@ -252,7 +257,7 @@ fn restart(mode: RestartMode) {
     assert_ne!(new_pid, old.pid);
     assert_eq!(previous.map(|p| p.pid), Some(old.pid));
     assert!(describe(old.pid).is_none(), "the old Outlook still runs");
-    wait_named(new_pid, "outlook");
+    wait_exec(new_pid);
     let written = std::fs::read_to_string(dir.path().join("outlook.args")).expect("args file");
     let expected: String = mode.args().iter().map(|a| format!("{a}\n")).collect();
     assert_eq!(
