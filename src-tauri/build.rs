@@ -11,6 +11,13 @@ fn main() {
             "run_scan",
             "decode_error",
             "get_plan",
+            "account_status",
+            "sign_in",
+            "start_device_code",
+            "finish_device_code",
+            "cloud_snapshot",
+            "sign_out_everywhere",
+            "forget_sign_in",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build script failed: {e}"));

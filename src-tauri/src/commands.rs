@@ -1,5 +1,7 @@
 //! The app's commands. Each body is one call into `doctor`: the shell holds no logic.
 
+use cloud::{Account, CloudSnapshot, DeviceCodePrompt, SignOutReport};
+use doctor::account::AccountStatus;
 use doctor::decoder::DecodedError;
 use doctor::plan::{Step, Track};
 use doctor::{AppContext, AppError, Mode, StartReport};
@@ -57,4 +59,66 @@ pub fn decode_error(message: String) -> Result<DecodedError, AppError> {
 #[specta::specta]
 pub fn get_plan(track: Track) -> Vec<Step> {
     doctor::plan::plan(track)
+}
+
+/// Who is signed in (restored from the keyring), and the demo's test users.
+#[tauri::command]
+#[specta::specta]
+pub async fn account_status(ctx: State<'_, AppContext>) -> Result<AccountStatus, AppError> {
+    Ok(ctx.account().status().await)
+}
+
+/// Browser sign-in: Microsoft's page opens in the system browser and returns to the app.
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_in(
+    ctx: State<'_, AppContext>,
+    login_hint: Option<String>,
+    admin: bool,
+) -> Result<Account, AppError> {
+    ctx.sign_in(login_hint, admin).await
+}
+
+/// Sign-in with a code typed on another device (when the browser cannot come back).
+#[tauri::command]
+#[specta::specta]
+pub async fn start_device_code(
+    ctx: State<'_, AppContext>,
+    admin: bool,
+) -> Result<DeviceCodePrompt, AppError> {
+    ctx.account().start_device_code(admin).await
+}
+
+/// Waits for the code to be entered.
+#[tauri::command]
+#[specta::specta]
+pub async fn finish_device_code(ctx: State<'_, AppContext>) -> Result<Account, AppError> {
+    ctx.account().finish_device_code().await
+}
+
+/// The account's devices and recent sign-ins, and what it may do.
+#[tauri::command]
+#[specta::specta]
+pub async fn cloud_snapshot(
+    ctx: State<'_, AppContext>,
+    user: Option<String>,
+) -> Result<CloudSnapshot, AppError> {
+    ctx.account().snapshot(user).await
+}
+
+/// Signs out every session of the account (or of `users`, for an admin).
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_out_everywhere(
+    ctx: State<'_, AppContext>,
+    users: Vec<String>,
+) -> Result<SignOutReport, AppError> {
+    ctx.account().sign_out_everywhere(users).await
+}
+
+/// Forgets the sign-in on this computer.
+#[tauri::command]
+#[specta::specta]
+pub async fn forget_sign_in(ctx: State<'_, AppContext>) -> Result<(), AppError> {
+    ctx.account().forget().await
 }

@@ -20,6 +20,13 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             commands::run_scan,
             commands::decode_error,
             commands::get_plan,
+            commands::account_status,
+            commands::sign_in,
+            commands::start_device_code,
+            commands::finish_device_code,
+            commands::cloud_snapshot,
+            commands::sign_out_everywhere,
+            commands::forget_sign_in,
         ])
 }
 
@@ -83,7 +90,19 @@ pub fn run() {
                 .level(log::LevelFilter::Info)
                 .build(),
         )
-        .plugin(tauri_plugin_opener::init());
+        .plugin(tauri_plugin_opener::init())
+        .setup(|app| {
+            // Sign-in opens Microsoft's page in the system browser through the opener.
+            let handle = app.handle().clone();
+            app.state::<AppContext>().set_browser(move |url| {
+                use tauri_plugin_opener::OpenerExt;
+                handle
+                    .opener()
+                    .open_url(url, None::<&str>)
+                    .map_err(|e| e.to_string())
+            });
+            Ok(())
+        });
     let result = build_app(builder, ctx).run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("session-doctor: the window could not start: {e}");

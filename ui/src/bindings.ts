@@ -20,12 +20,50 @@ export const commands = {
 	decodeError: (message: string) => typedError<DecodedError, AppError>(__TAURI_INVOKE("decode_error", { message })),
 	/**  The ordered repair plan of a track. */
 	getPlan: (track: Track) => __TAURI_INVOKE<Step[]>("get_plan", { track }),
+	/**  Who is signed in (restored from the keyring), and the demo's test users. */
+	accountStatus: () => typedError<AccountStatus, AppError>(__TAURI_INVOKE("account_status")),
+	/**  Browser sign-in: Microsoft's page opens in the system browser and returns to the app. */
+	signIn: (loginHint: string | null, admin: boolean) => typedError<Account, AppError>(__TAURI_INVOKE("sign_in", { loginHint, admin })),
+	/**  Sign-in with a code typed on another device (when the browser cannot come back). */
+	startDeviceCode: (admin: boolean) => typedError<DeviceCodePrompt, AppError>(__TAURI_INVOKE("start_device_code", { admin })),
+	/**  Waits for the code to be entered. */
+	finishDeviceCode: () => typedError<Account, AppError>(__TAURI_INVOKE("finish_device_code")),
+	/**  The account's devices and recent sign-ins, and what it may do. */
+	cloudSnapshot: (user: string | null) => typedError<CloudSnapshot, AppError>(__TAURI_INVOKE("cloud_snapshot", { user })),
+	/**  Signs out every session of the account (or of `users`, for an admin). */
+	signOutEverywhere: (users: string[]) => typedError<SignOutReport, AppError>(__TAURI_INVOKE("sign_out_everywhere", { users })),
+	/**  Forgets the sign-in on this computer. */
+	forgetSignIn: () => typedError<null, AppError>(__TAURI_INVOKE("forget_sign_in")),
 };
 
 /* Constants */
 export const SCAN_SOURCES = ["processes","mapi_modules","connections","registry","outlook_profiles","addins","new_outlook","outlook_mac","thunderbird","evolution","windows_mail","credentials"] as const;
 
 /* Types */
+/**  The signed-in account as the UI shows it. */
+export type Account = {
+	upn: string,
+	display_name: string | null,
+	/**  The directory object id (`oid`). */
+	id: string | null,
+	tenant_id: string | null,
+	kind: AccountKind,
+	/**  Signed in with the admin permissions requested (refreshes keep asking for them). */
+	admin_scopes?: boolean,
+};
+
+/**  Work or school (Entra ID) versus personal (Outlook.com, Hotmail, Live, MSN). */
+export type AccountKind = "work" | "personal";
+
+/**  What the account screen shows before anything is fetched. */
+export type AccountStatus = {
+	account: Account | null,
+	/**  False when no client id is configured (live mode without setup). */
+	configured: boolean,
+	/**  Demo mode: the simulated tenant's test users, to pick from. */
+	demo_users: DemoUser[],
+};
+
 /**  A COM add-in of Outlook. */
 export type Addin = {
 	prog_id: string,
@@ -63,8 +101,28 @@ export type AppError = {
 	hint: string,
 };
 
+/**  What this account may do, learned from Graph's answers. */
+export type Capabilities = {
+	/**  Whether "sign out everywhere" can go through the API (otherwise: the manual route). */
+	can_revoke: boolean,
+	can_read_sign_ins: boolean,
+	can_read_devices: boolean,
+};
+
 /**  What a client process is. The names are the CLI contract's `kind` values. */
 export type ClientKind = "classic_outlook" | "new_outlook" | "windows_mail" | "outlook_mac" | "teams" | "outlook_web_app" | "thunderbird" | "evolution" | "em_client" | "apple_mail" | "prospect_mail" | "mapi_client";
+
+/**  Everything the cloud side knows about one user. */
+export type CloudSnapshot = {
+	/**  The signed-in account. */
+	account: Account,
+	/**  The user looked at, when an admin looks at someone else (UPN). */
+	target: string | null,
+	devices: Device[],
+	sign_ins: SignIn[],
+	capabilities: Capabilities,
+	notes: Note[],
+};
 
 /**  Established TCP connections of one process. */
 export type ConnectionCounts = {
@@ -100,6 +158,43 @@ export type DecodedError = {
 	matched: string,
 };
 
+/**  A test user of the simulated tenant. */
+export type DemoUser = {
+	upn: string,
+	description: string,
+};
+
+/**  A device object linked to the user (registered, owned, or both). */
+export type Device = {
+	id: string,
+	/**  `None` for objects Graph lists but does not let this account read. */
+	display_name: string | null,
+	operating_system: string | null,
+	operating_system_version: string | null,
+	/**  `AzureAd` (joined), `ServerAd` (hybrid joined), `Workplace` (registered). */
+	trust_type: string | null,
+	last_sign_in: string | null,
+	is_managed: boolean | null,
+	is_compliant: boolean | null,
+	registered: boolean,
+	owned: boolean,
+};
+
+/**
+ *  What the user must do to finish a device code sign-in. Safe to show and serialize:
+ *  the device code itself is kept in [`DeviceCodeFlow`].
+ */
+export type DeviceCodePrompt = {
+	/**  The short code to type (show it with a copy button). */
+	user_code: string,
+	/**  The page to type it on. */
+	verification_uri: string,
+	/**  Microsoft's own sentence, localised by the service. */
+	message: string | null,
+	expires_in_secs: number,
+	interval_secs: number,
+};
+
 /**  A decoded `Resiliency\DisabledItems` entry. */
 export type DisabledItem = {
 	/**  Item type from the first DWORD (1 = add-in, per admin scripts; unverified). */
@@ -118,7 +213,9 @@ export type ErrorCode =
 /**  An HTTP answer was not what the documented API returns (HTML from a proxy, bad JSON). */
 "unexpected_response" | 
 /**  A network request failed or timed out. */
-"network" | 
+"network" | "cloud_not_configured" | "cloud_config_invalid" | "not_signed_in" | "timeout" | "throttled" | "service_unavailable" | "consent_required" | "interaction_required" | "public_client_flows_disabled" | 
+/**  Expected after "sign out everywhere": the app's own sign-in ended too. */
+"signed_out_everywhere" | "sign_in_expired" | "sign_in_declined" | "device_code_expired" | "sign_in_state_mismatch" | "sign_in_timed_out" | "loopback_unavailable" | "browser_unavailable" | "sign_in_failed" | "graph_error" | "keyring_unavailable" | 
 /**  What the user typed or picked cannot be used as it is. */
 "invalid_input" | 
 /**  Something inside the app went wrong; a bug, not the user's fault. */
@@ -147,12 +244,35 @@ export type Limit =
 /**  The generic Outlook message: most often the MAPI or service session limit. */
 "allowed_sessions";
 
+/**  A page to open and the steps to take on it. */
+export type ManualRoute = {
+	url: string,
+	title: string,
+	/**  Why the app cannot do it itself. */
+	reason: string,
+	steps: string[],
+	/**  How long until it takes effect everywhere. */
+	takes_effect: string,
+};
+
 /**  Where the app gets its data from. */
 export type Mode = 
 /**  This computer and the real Microsoft cloud. */
 { kind: "live" } | 
 /**  The simulated PC and tenant of `crates/sandbox`, served on 127.0.0.1. */
 { kind: "demo"; tenant_url: string };
+
+/**  Something that could not be read or done, why, and the way round it. */
+export type Note = {
+	topic: NoteTopic,
+	message: string,
+	/**  Graph's error code or our error code. */
+	reason: string,
+	manual: ManualRoute | null,
+};
+
+/**  Which part of the snapshot a note is about. */
+export type NoteTopic = "devices" | "owned_devices" | "sign_ins" | "revoke";
 
 /**  An account of another mail app on this computer. */
 export type OtherAccount = {
@@ -245,6 +365,17 @@ export type Progress = {
 /**  Start or end of a source, for a progress bar per source. */
 export type ProgressState = "started" | "finished";
 
+/**  What happened for one user. */
+export type RevokeOutcome = 
+/**  Microsoft accepted the revoke: every refresh token of the user is dead. */
+{ kind: "revoked" } | 
+/**  The API refused or does not exist for this account: open the page and press. */
+{ kind: "manual"; route: ManualRoute } | 
+/**  No such user in the directory. */
+{ kind: "not_found" } | 
+/**  Anything else, with Graph's (or our) code and message. */
+{ kind: "failed"; code: string; message: string };
+
 /**
  *  Everything the scan found. The six arrays of the CLI contract, plus the date of the
  *  Microsoft 365 address list that classified connections.
@@ -266,6 +397,34 @@ export type ScanReport = {
 	sources: Source[],
 	/**  Date of the shipped Microsoft 365 address ranges (`data/m365_ranges.txt`). */
 	m365_ranges_date: string,
+};
+
+/**  One sign-in from the audit log, newest first. */
+export type SignIn = {
+	created: string,
+	app: string,
+	/**  `Browser`, `Mobile Apps and Desktop clients`, `Exchange ActiveSync`... */
+	client_app: string,
+	device: string | null,
+	operating_system: string | null,
+	browser: string | null,
+	city: string | null,
+	country: string | null,
+	ip_address: string | null,
+	success: boolean,
+	/**  AADSTS code; 0 for success. 32 bits: the UI gets a plain number. */
+	error_code: number,
+	failure_reason: string | null,
+	interactive: boolean,
+};
+
+/**  What "sign out everywhere" did. */
+export type SignOutReport = {
+	results: UserRevoke[],
+	/**  The app's own sign-in died with the others (AADSTS50173): expected, not an error. */
+	signed_out_here: boolean,
+	/**  One sentence for the UI and the CLI. */
+	summary: string,
 };
 
 /**  One place the scan looked. */
@@ -340,6 +499,12 @@ export type Track =
 "personal" | 
 /**  An IT administrator acting for another user. */
 "admin";
+
+/**  The result for one user (`upn`, or the signed-in user). */
+export type UserRevoke = {
+	user: string,
+	outcome: RevokeOutcome,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

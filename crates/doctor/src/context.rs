@@ -2,20 +2,38 @@
 //!
 //! The Tauri shell keeps one [`AppContext`] as managed state; every command is one call on it.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use scan::{Progress, ScanOptions, ScanReport};
 
+use crate::account::{AccountState, Endpoint};
 use crate::demo::Demo;
 use crate::error::{AppError, ErrorCode};
 use crate::start::{Mode, StartReport, start_check};
 
 /// The app's state. Thread-safe: commands run on Tauri's async runtime.
-#[derive(Debug, Default)]
 pub struct AppContext {
     /// `Some` while in demo mode; dropping it stops the simulated tenant and deletes the
     /// simulated PC.
     demo: Mutex<Option<Demo>>,
+    /// The Microsoft account side of the current mode; replaced when the mode changes so
+    /// demo sign-ins never mix with real ones.
+    account: Mutex<Arc<AccountState>>,
+    /// Opens a URL in the system browser; the shell installs it (the Tauri opener).
+    browser: Mutex<Option<Browser>>,
+}
+
+/// Opens a page in the user's browser.
+pub type Browser = Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
+
+impl Default for AppContext {
+    fn default() -> Self {
+        Self {
+            demo: Mutex::new(None),
+            account: Mutex::new(Arc::new(AccountState::new(Endpoint::Live))),
+            browser: Mutex::new(None),
+        }
+    }
 }
 
 impl AppContext {
@@ -48,7 +66,9 @@ impl AppContext {
     pub fn enter_demo(&self) -> Result<Mode, AppError> {
         let mut guard = self.demo.lock().map_err(|_| poisoned())?;
         if guard.is_none() {
-            *guard = Some(Demo::start()?);
+            let demo = Demo::start()?;
+            self.set_account(AccountState::new(demo.endpoint()));
+            *guard = Some(demo);
         }
         drop(guard);
         Ok(self.mode())
@@ -56,10 +76,50 @@ impl AppContext {
 
     /// Leaves demo mode and stops the simulated tenant.
     pub fn leave_demo(&self) -> Mode {
-        if let Ok(mut guard) = self.demo.lock() {
-            guard.take();
+        if let Ok(mut guard) = self.demo.lock()
+            && guard.take().is_some()
+        {
+            self.set_account(AccountState::new(Endpoint::Live));
         }
         Mode::Live
+    }
+
+    /// Installs how pages open in the user's browser.
+    pub fn set_browser(&self, open: impl Fn(&str) -> Result<(), String> + Send + Sync + 'static) {
+        if let Ok(mut guard) = self.browser.lock() {
+            *guard = Some(Arc::new(open));
+        }
+    }
+
+    /// Browser sign-in for the current mode (the demo needs no browser).
+    pub async fn sign_in(
+        &self,
+        login_hint: Option<String>,
+        admin: bool,
+    ) -> Result<cloud::Account, AppError> {
+        let browser = self.browser.lock().ok().and_then(|g| g.clone());
+        let open = move |url: &str| match browser {
+            Some(open) => open(url),
+            None => Err("no browser is available to this app".to_owned()),
+        };
+        self.account()
+            .sign_in_browser(open, login_hint, admin)
+            .await
+    }
+
+    fn set_account(&self, state: AccountState) {
+        if let Ok(mut guard) = self.account.lock() {
+            *guard = Arc::new(state);
+        }
+    }
+
+    /// The Microsoft account side of the current mode.
+    pub fn account(&self) -> Arc<AccountState> {
+        match self.account.lock() {
+            Ok(guard) => guard.clone(),
+            // Poisoned: a fresh live state is safe (it only reads the keyring when asked).
+            Err(_) => Arc::new(AccountState::new(Endpoint::Live)),
+        }
     }
 
     /// What the Start button runs.
@@ -96,6 +156,14 @@ impl AppContext {
                     "Run the scan again; if it keeps failing, export the log and report it.",
                 )
             })
+    }
+}
+
+impl std::fmt::Debug for AppContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppContext")
+            .field("mode", &self.mode())
+            .finish_non_exhaustive()
     }
 }
 

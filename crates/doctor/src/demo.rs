@@ -39,6 +39,15 @@ impl Demo {
         })
     }
 
+    /// Where the demo's cloud calls go: the simulated tenant.
+    pub fn endpoint(&self) -> crate::account::Endpoint {
+        crate::account::Endpoint::Demo {
+            authority: self.sandbox.authority().to_owned(),
+            graph_base: self.sandbox.graph_base(),
+            client_id: self.sandbox.client_id().to_owned(),
+        }
+    }
+
     pub fn tenant_url(&self) -> &str {
         self.sandbox.base_url()
     }

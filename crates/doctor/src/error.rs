@@ -1,10 +1,10 @@
 //! The one error shape that reaches a user: a stable `code` the UI branches on, a
 //! plain-words `message`, and a `hint` that says what to do next.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Stable, machine-readable error codes. The UI branches on these, never on text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The simulated tenant (demo mode) could not be started or reached.
@@ -13,6 +13,28 @@ pub enum ErrorCode {
     UnexpectedResponse,
     /// A network request failed or timed out.
     Network,
+    // Microsoft sign-in and Graph (crates/cloud); the names are `CloudError::code()`'s.
+    CloudNotConfigured,
+    CloudConfigInvalid,
+    NotSignedIn,
+    Timeout,
+    Throttled,
+    ServiceUnavailable,
+    ConsentRequired,
+    InteractionRequired,
+    PublicClientFlowsDisabled,
+    /// Expected after "sign out everywhere": the app's own sign-in ended too.
+    SignedOutEverywhere,
+    SignInExpired,
+    SignInDeclined,
+    DeviceCodeExpired,
+    SignInStateMismatch,
+    SignInTimedOut,
+    LoopbackUnavailable,
+    BrowserUnavailable,
+    SignInFailed,
+    GraphError,
+    KeyringUnavailable,
     /// What the user typed or picked cannot be used as it is.
     InvalidInput,
     /// Something inside the app went wrong; a bug, not the user's fault.

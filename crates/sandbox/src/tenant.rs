@@ -19,6 +19,25 @@ pub const DEMO_MEMBER_UPN: &str = "lee.gu@contoso.example";
 /// A personal Microsoft account: Graph gives `/me` only.
 pub const DEMO_PERSONAL_UPN: &str = "sam.taylor@outlook.com";
 
+/// The demo's test users with a line on what each shows, for the app's account picker.
+pub fn demo_users() -> Vec<(String, String)> {
+    vec![
+        (
+            DEMO_ADMIN_UPN.to_owned(),
+            "Work account with an admin role: sees sign-ins, can sign out everywhere".to_owned(),
+        ),
+        (
+            DEMO_MEMBER_UPN.to_owned(),
+            "Ordinary work account: Microsoft refuses the revoke, the app opens the page instead"
+                .to_owned(),
+        ),
+        (
+            DEMO_PERSONAL_UPN.to_owned(),
+            "Personal Outlook.com account: no API, guided steps".to_owned(),
+        ),
+    ]
+}
+
 /// How the next device code sign-ins go, so tests can script the user's side.
 #[derive(Debug, Clone)]
 pub struct DeviceFlowPlan {

@@ -1,0 +1,279 @@
+//! The Microsoft account side of the app: sign-in (browser or code), the sessions snapshot,
+//! and sign out everywhere, for the current mode. Live mode keeps the refresh token in the
+//! OS keyring; demo mode talks to the simulated tenant and keeps tokens in memory only, so
+//! the demo never touches the real keyring.
+
+use std::sync::{Arc, Mutex};
+
+use cloud::{
+    Account, CloudConfig, CloudError, CloudSession, CloudSnapshot, DeviceCodeFlow,
+    DeviceCodePrompt, KeyringStore, MemoryStore, SignOutReport, TokenStore,
+};
+use serde::Serialize;
+
+use crate::error::{AppError, ErrorCode};
+
+/// Where the cloud calls go.
+#[derive(Debug, Clone)]
+pub enum Endpoint {
+    /// Microsoft, as configured by the environment (and later the app's settings).
+    Live,
+    /// The simulated tenant at this base URL.
+    Demo {
+        authority: String,
+        graph_base: String,
+        client_id: String,
+    },
+}
+
+/// What the account screen shows before anything is fetched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct AccountStatus {
+    pub account: Option<Account>,
+    /// False when no client id is configured (live mode without setup).
+    pub configured: bool,
+    /// Demo mode: the simulated tenant's test users, to pick from.
+    pub demo_users: Vec<DemoUser>,
+}
+
+/// A test user of the simulated tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct DemoUser {
+    pub upn: String,
+    pub description: String,
+}
+
+/// The cloud session of one mode, created on first use and replaced at each sign-in
+/// (the admin choice is part of the configuration).
+#[derive(Debug)]
+pub struct AccountState {
+    endpoint: Endpoint,
+    store: Arc<dyn TokenStore>,
+    session: Mutex<Option<Arc<CloudSession>>>,
+    device_flow: tokio::sync::Mutex<Option<DeviceCodeFlow>>,
+}
+
+impl AccountState {
+    pub fn new(endpoint: Endpoint) -> Self {
+        let store: Arc<dyn TokenStore> = match endpoint {
+            Endpoint::Live => Arc::new(KeyringStore::new(cloud::DEFAULT_KEYRING_SERVICE)),
+            Endpoint::Demo { .. } => Arc::new(MemoryStore::new()),
+        };
+        Self {
+            endpoint,
+            store,
+            session: Mutex::new(None),
+            device_flow: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    fn config(&self, admin: bool) -> Result<CloudConfig, AppError> {
+        let mut cfg = match &self.endpoint {
+            Endpoint::Live => CloudConfig::from_env().map_err(|e| cloud_error(&e))?,
+            Endpoint::Demo {
+                authority,
+                graph_base,
+                client_id,
+            } => CloudConfig::sandbox(authority, graph_base, client_id),
+        };
+        cfg.admin = admin;
+        Ok(cfg)
+    }
+
+    fn new_session(&self, admin: bool) -> Result<Arc<CloudSession>, AppError> {
+        let session = Arc::new(
+            CloudSession::new(self.config(admin)?, self.store.clone())
+                .map_err(|e| cloud_error(&e))?,
+        );
+        if let Ok(mut guard) = self.session.lock() {
+            *guard = Some(session.clone());
+        }
+        Ok(session)
+    }
+
+    /// The current session, restoring a saved sign-in on first use.
+    async fn session(&self) -> Result<Arc<CloudSession>, AppError> {
+        let existing = self.session.lock().ok().and_then(|g| g.clone());
+        if let Some(s) = existing {
+            return Ok(s);
+        }
+        let session = self.new_session(false)?;
+        session.restore().await.map_err(|e| cloud_error(&e))?;
+        Ok(session)
+    }
+
+    pub async fn status(&self) -> AccountStatus {
+        let demo_users = match self.endpoint {
+            Endpoint::Live => Vec::new(),
+            Endpoint::Demo { .. } => sandbox::demo_users()
+                .into_iter()
+                .map(|(upn, description)| DemoUser { upn, description })
+                .collect(),
+        };
+        match self.session().await {
+            Ok(s) => AccountStatus {
+                account: s.account().await,
+                configured: true,
+                demo_users,
+            },
+            Err(_) => AccountStatus {
+                account: None,
+                configured: false,
+                demo_users,
+            },
+        }
+    }
+
+    /// Browser sign-in. `open` shows the page in the system browser; in demo mode the
+    /// simulated browser answers the simulated Microsoft page instead (`login_hint` picks
+    /// the test user), so the demo works without a browser.
+    pub async fn sign_in_browser(
+        &self,
+        open: impl FnOnce(&str) -> Result<(), String>,
+        login_hint: Option<String>,
+        admin: bool,
+    ) -> Result<Account, AppError> {
+        let session = self.new_session(admin)?;
+        let result = match &self.endpoint {
+            Endpoint::Live => session.sign_in_browser(open, login_hint.as_deref()).await,
+            Endpoint::Demo { .. } => {
+                session
+                    .sign_in_browser(simulated_browser, login_hint.as_deref())
+                    .await
+            }
+        };
+        result.map_err(|e| cloud_error(&e))
+    }
+
+    /// Starts a device code sign-in and returns the code to show.
+    pub async fn start_device_code(&self, admin: bool) -> Result<DeviceCodePrompt, AppError> {
+        let session = self.new_session(admin)?;
+        let flow = session
+            .start_device_code()
+            .await
+            .map_err(|e| cloud_error(&e))?;
+        let prompt = flow.prompt.clone();
+        *self.device_flow.lock().await = Some(flow);
+        Ok(prompt)
+    }
+
+    /// Waits until the code was entered (or declined, or expired).
+    pub async fn finish_device_code(&self) -> Result<Account, AppError> {
+        let flow = self.device_flow.lock().await.take().ok_or_else(|| {
+            AppError::new(
+                ErrorCode::DeviceCodeExpired,
+                "There is no sign-in code waiting.",
+                "Start the sign-in with a code again.",
+            )
+        })?;
+        let session = self.session().await?;
+        session
+            .finish_device_code(&flow)
+            .await
+            .map_err(|e| cloud_error(&e))
+    }
+
+    pub async fn snapshot(&self, user: Option<String>) -> Result<CloudSnapshot, AppError> {
+        let session = self.session().await?;
+        session
+            .snapshot(user.as_deref())
+            .await
+            .map_err(|e| cloud_error(&e))
+    }
+
+    pub async fn sign_out_everywhere(&self, users: Vec<String>) -> Result<SignOutReport, AppError> {
+        let session = self.session().await?;
+        session
+            .sign_out_everywhere(&users)
+            .await
+            .map_err(|e| cloud_error(&e))
+    }
+
+    /// Forgets the sign-in on this computer (removes the refresh token from the keyring).
+    pub async fn forget(&self) -> Result<(), AppError> {
+        let session = self.session().await?;
+        session.sign_out().await.map_err(|e| cloud_error(&e))
+    }
+}
+
+/// Demo mode's browser: it loads the simulated authorize page (the test user is chosen by
+/// `login_hint`) and follows its redirect to the app's loopback listener, as a browser would.
+fn simulated_browser(url: &str) -> Result<(), String> {
+    let url = url.to_owned();
+    tokio::spawn(async move {
+        let client = match reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::limited(3))
+            .build()
+        {
+            Ok(c) => c,
+            Err(_) => return,
+        };
+        // The loopback answers the final request; its page is for a person, not for us.
+        let _ = client.get(&url).send().await;
+    });
+    Ok(())
+}
+
+/// A cloud error in the user's words, under a code the UI can branch on.
+pub fn cloud_error(e: &CloudError) -> AppError {
+    let code = serde_json::from_value::<ErrorCode>(serde_json::Value::String(e.code().to_owned()))
+        .unwrap_or(ErrorCode::SignInFailed);
+    AppError::new(code, e.to_string(), e.hint())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo_state(sb: &sandbox::Sandbox) -> AccountState {
+        AccountState::new(Endpoint::Demo {
+            authority: sb.authority().to_owned(),
+            graph_base: sb.graph_base(),
+            client_id: sb.client_id().to_owned(),
+        })
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn demo_sign_in_snapshot_and_sign_out_everywhere() {
+        let sb = sandbox::Sandbox::start().expect("sandbox");
+        let state = demo_state(&sb);
+        assert!(state.status().await.account.is_none());
+        let admin = sandbox::demo_users()
+            .into_iter()
+            .next()
+            .map(|(upn, _)| upn)
+            .expect("a demo user");
+        let account = state
+            .sign_in_browser(
+                |_| Err("no real browser in demo".into()),
+                Some(admin.clone()),
+                true,
+            )
+            .await
+            .expect("simulated browser signs in");
+        assert_eq!(account.upn, admin);
+        let snapshot = state.snapshot(None).await.expect("snapshot");
+        assert_eq!(snapshot.devices.len(), 6);
+        let report = state.sign_out_everywhere(Vec::new()).await.expect("revoke");
+        assert!(report.did_what_it_could(), "{report:?}");
+    }
+
+    #[test]
+    fn every_cloud_code_has_its_own_error_code() {
+        let errors = [
+            CloudError::NotConfigured,
+            CloudError::NotSignedIn,
+            CloudError::ConsentRequired,
+            CloudError::SessionRevoked,
+            CloudError::SignInDeclined,
+            CloudError::DeviceCodeExpired,
+            CloudError::StateMismatch,
+            CloudError::PublicClientFlowsDisabled,
+        ];
+        for e in errors {
+            let mapped = cloud_error(&e);
+            let json = serde_json::to_value(mapped.code).expect("code");
+            assert_eq!(json, e.code(), "{e:?} lost its code");
+        }
+    }
+}
