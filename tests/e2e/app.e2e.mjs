@@ -134,6 +134,25 @@ test("--demo opens in demo mode and the scan shows the messy simulated PC", asyn
     assert.match(others, /Thunderbird/);
     await shot(browser, "03-scan-demo");
 
+    // Your account: sign in as the demo admin through the simulated Microsoft page, see the
+    // tenant's devices and sign-ins, then sign out everywhere after the confirmation.
+    await browser.$('[data-testid="tab-account"]').click();
+    await browser.$('[data-testid="sign-in"]').waitForDisplayed({ timeout: 10000 });
+    await browser.$('[data-testid="sign-in"]').click();
+    const devices = await browser.$('[data-testid="devices"]');
+    await devices.waitForDisplayed({ timeout: 20000 });
+    assert.match(await devices.getText(), /Devices \(6\)/);
+    assert.match(await browser.$('[data-testid="sign-ins"]').getText(), /Recent sign-ins \(40\)/);
+    await shot(browser, "06-account");
+    await browser.$('[data-testid="sign-out-everywhere"]').click();
+    await browser.$('[data-testid="confirm"]').waitForDisplayed({ timeout: 5000 });
+    await shot(browser, "07-confirm-sign-out");
+    await browser.$('[data-testid="confirm-yes"]').click();
+    const result = await browser.$('[data-testid="sign-out-result"]');
+    await result.waitForDisplayed({ timeout: 20000 });
+    assert.match(await result.getText(), /including here/);
+    await shot(browser, "08-signed-out");
+
     await browser.$('[data-testid="tab-decoder"]').click();
     await browser.$('[data-testid="decoder-input"]').setValue("Outlook ha superado el número máximo de sesiones permitidas");
     await browser.$('[data-testid="decoder-explain"]').click();

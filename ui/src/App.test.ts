@@ -183,9 +183,12 @@ describe("tabs", () => {
     const tab = screen.getByTestId("tab-computer");
     tab.focus();
     await fireEvent.keyDown(tab, { key: "ArrowRight" });
+    expect(screen.getByTestId("tab-account").getAttribute("aria-selected")).toBe("true");
+    await fireEvent.keyDown(screen.getByTestId("tab-account"), { key: "ArrowRight" });
     expect(screen.getByTestId("tab-decoder").getAttribute("aria-selected")).toBe("true");
     expect(screen.getByTestId("decoder-screen")).toBeTruthy();
     await fireEvent.keyDown(screen.getByTestId("tab-decoder"), { key: "ArrowLeft" });
+    await fireEvent.keyDown(screen.getByTestId("tab-account"), { key: "ArrowLeft" });
     expect(screen.getByTestId("scan-screen")).toBeTruthy();
   });
 });
