@@ -148,9 +148,9 @@ test("--demo opens in demo mode and the scan shows the messy simulated PC", asyn
     await browser.$('[data-testid="confirm"]').waitForDisplayed({ timeout: 5000 });
     await shot(browser, "07-confirm-sign-out");
     await browser.$('[data-testid="confirm-yes"]').click();
-    const result = await browser.$('[data-testid="sign-out-result"]');
-    await result.waitForDisplayed({ timeout: 20000 });
-    assert.match(await result.getText(), /including here/);
+    const signedOut = await browser.$('[data-testid="sign-out-result"]');
+    await signedOut.waitForDisplayed({ timeout: 20000 });
+    assert.match(await signedOut.getText(), /including here/);
     await shot(browser, "08-signed-out");
 
     await browser.$('[data-testid="tab-decoder"]').click();
