@@ -2,8 +2,9 @@
 // tauri-driver and WebKitWebDriver. Run by `make e2e` (which builds the app first).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdirSync, existsSync } from "node:fs";
+import { spawn, execFileSync } from "node:child_process";
+import { mkdirSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import net from "node:net";
@@ -16,6 +17,32 @@ mkdirSync(shots, { recursive: true });
 
 let driver;
 let port;
+// The app runs with a throw-away home: its logs, WebKit data and anything a desktop service
+// (a keyring daemon) creates land there, never in the developer's own home.
+const home = mkdtempSync(resolve(tmpdir(), "session-doctor-e2e-home-"));
+const appEnv = {
+  ...process.env,
+  HOME: home,
+  XDG_CONFIG_HOME: resolve(home, ".config"),
+  XDG_DATA_HOME: resolve(home, ".local/share"),
+  XDG_CACHE_HOME: resolve(home, ".cache"),
+  XDG_STATE_HOME: resolve(home, ".local/state"),
+};
+
+/** Waits until no instance of the app runs: the single-instance plugin would otherwise hand
+ *  a new launch to the instance that is still shutting down, and the session would hang. */
+async function waitForAppExit(ms = 15000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try {
+      execFileSync("pgrep", ["-f", app], { stdio: "ignore" });
+    } catch {
+      return; // pgrep exits 1 when nothing matches
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("the previous app instance did not exit");
+}
 
 async function freePort() {
   return new Promise((ok, fail) => {
@@ -47,15 +74,18 @@ before(async () => {
   const nativePort = await freePort();
   driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
     stdio: ["ignore", "inherit", "inherit"],
+    env: appEnv,
   });
   await waitForPort(port, 15000);
 });
 
 after(() => {
   driver?.kill();
+  rmSync(home, { recursive: true, force: true });
 });
 
 async function launch(args = []) {
+  await waitForAppExit();
   const started = performance.now();
   const browser = await remote({
     hostname: "127.0.0.1",
