@@ -241,7 +241,8 @@ pub fn count_by_pid(
         // A socket inherited by a child is listed under both: count it once per process.
         let mut seen = HashSet::new();
         for pid in &c.pids {
-            if !seen.insert(*pid) {
+            // PID 0 is "unknown owner" (or the idle process), never a client.
+            if *pid == 0 || !seen.insert(*pid) {
                 continue;
             }
             if let Some(counts) = out.get_mut(pid) {

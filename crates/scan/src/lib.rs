@@ -219,6 +219,19 @@ pub fn run(options: &ScanOptions, progress: &mut dyn FnMut(Progress)) -> ScanRep
             return Outcome::skipped((), "live connections not requested (--no-live)");
         }
         match connections::established_connections() {
+            // Wine 8 lists sockets with owner PID 0: counting them would say "0 connections"
+            // for every client, which is wrong rather than unknown.
+            Ok(conns)
+                if !conns.is_empty() && conns.iter().all(|c| c.pids.iter().all(|&p| p == 0)) =>
+            {
+                Outcome::failed(
+                    (),
+                    format!(
+                        "the OS listed {} connections but not which process owns them",
+                        conns.len()
+                    ),
+                )
+            }
             Ok(conns) => {
                 let pids: HashSet<u32> = procs.iter().map(|p| p.pid).collect();
                 let counts = connections::count_by_pid(&conns, &pids, &ranges);

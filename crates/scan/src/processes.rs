@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use sysinfo::{ProcessRefreshKind, ProcessesToUpdate, System, UpdateKind, Users};
+#[cfg(not(windows))]
+use sysinfo::Users;
+use sysinfo::{ProcessRefreshKind, ProcessesToUpdate, System, Uid, UpdateKind};
 
 use crate::command::{CommandRunner, decode_output};
 use crate::report::{ClientKind, ConnectionCounts, ProcessInfo};
@@ -39,7 +41,7 @@ pub fn snapshot_live() -> Vec<ProcessSnapshot> {
             .with_exe(UpdateKind::OnlyIfNotSet)
             .with_user(UpdateKind::OnlyIfNotSet),
     );
-    let users = Users::new_with_refreshed_list();
+    let user_name = user_names(&sys);
     sys.processes()
         .values()
         .filter(|p| p.thread_kind().is_none())
@@ -53,14 +55,48 @@ pub fn snapshot_live() -> Vec<ProcessSnapshot> {
                 .map(|a| a.to_string_lossy().into_owned())
                 .collect(),
             exe: p.exe().map(|e| e.display().to_string()),
-            user: p
-                .user_id()
-                .and_then(|uid| users.get_user_by_id(uid))
-                .map(|u| u.name().to_owned()),
+            user: user_name(p.user_id()),
             start_time: u32::try_from(p.start_time()).ok().filter(|&t| t > 0),
             connections: None,
         })
         .collect()
+}
+
+/// Maps a process owner to a user name through the OS's user list.
+#[cfg(not(windows))]
+fn user_names(_sys: &System) -> impl Fn(Option<&Uid>) -> Option<String> {
+    let users = Users::new_with_refreshed_list();
+    move |uid| {
+        uid.and_then(|u| users.get_user_by_id(u))
+            .map(|u| u.name().to_owned())
+    }
+}
+
+/// Windows: `sysinfo::Users` is not used. Its logon-session listing builds a slice from a
+/// null pointer when the system reports no sessions (seen under Wine: an abort in debug
+/// builds, undefined behaviour in release). Processes of the current user get
+/// `DOMAIN\user` from the environment; others are named by their SID.
+#[cfg(windows)]
+fn user_names(sys: &System) -> impl Fn(Option<&Uid>) -> Option<String> {
+    let me = sysinfo::get_current_pid()
+        .ok()
+        .and_then(|pid| sys.process(pid))
+        .and_then(|p| p.user_id().cloned());
+    let name = std::env::var("USERNAME")
+        .ok()
+        .map(|u| match std::env::var("USERDOMAIN") {
+            Ok(d) if !d.is_empty() => format!("{d}\\{u}"),
+            _ => u,
+        });
+    move |uid| {
+        let uid = uid?;
+        if Some(uid) == me.as_ref()
+            && let Some(n) = &name
+        {
+            return Some(n.clone());
+        }
+        Some(uid.to_string())
+    }
 }
 
 /// Name without directory and `.exe`, lower-cased.
