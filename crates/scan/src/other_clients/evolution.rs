@@ -18,7 +18,7 @@ type Sections = HashMap<String, HashMap<String, String>>;
 
 pub fn scan(home: &Path) -> ClientScan {
     let mut out = ClientScan::default();
-    let dir = home.join(".config/evolution/sources");
+    let dir = super::under(home, ".config/evolution/sources");
     out.looked_in.push(dir.display().to_string());
     let entries = match std::fs::read_dir(&dir) {
         Ok(e) => e,

@@ -10,7 +10,7 @@ pub mod outlook_mac;
 pub mod thunderbird;
 pub mod windows_mail;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::report::OtherAccount;
 
@@ -24,6 +24,14 @@ pub struct ClientScan {
     pub problems: Vec<String>,
     /// Where it looked, for the "skipped" reason.
     pub looked_in: Vec<String>,
+}
+
+/// `base` joined with a `/`-separated relative path, component by component, so Windows
+/// paths get `\\` throughout.
+pub(crate) fn under(base: &Path, rel: &str) -> PathBuf {
+    rel.split('/')
+        .filter(|c| !c.is_empty())
+        .fold(base.to_path_buf(), |p, c| p.join(c))
 }
 
 /// Reads a text file that should be UTF-8; other bytes are replaced and noted.

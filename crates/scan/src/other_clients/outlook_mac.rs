@@ -17,7 +17,7 @@ const MAX_EMAILS: usize = 50;
 
 pub fn scan(home: &Path) -> ClientScan {
     let mut out = ClientScan::default();
-    let dir = home.join(PROFILES);
+    let dir = super::under(home, PROFILES);
     out.looked_in.push(dir.display().to_string());
     let entries = match std::fs::read_dir(&dir) {
         Ok(e) => e,

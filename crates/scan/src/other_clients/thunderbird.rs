@@ -23,7 +23,7 @@ const NOT_ACCOUNTS: &[&str] = &["none", "rss", "nntp", "movemail"];
 pub fn scan(home: &Path) -> ClientScan {
     let mut out = ClientScan::default();
     for root in ROOTS {
-        let dir = home.join(root);
+        let dir = super::under(home, root);
         let ini = dir.join("profiles.ini");
         out.looked_in.push(ini.display().to_string());
         if !ini.exists() {

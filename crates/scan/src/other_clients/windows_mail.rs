@@ -10,7 +10,7 @@ const PACKAGE: &str = "Packages/microsoft.windowscommunicationsapps_8wekyb3d8bbw
 
 pub fn scan(local_app_data: &Path) -> ClientScan {
     let mut out = ClientScan::default();
-    let dir = local_app_data.join(PACKAGE);
+    let dir = super::under(local_app_data, PACKAGE);
     out.looked_in.push(dir.display().to_string());
     if dir.is_dir() {
         out.found = true;
