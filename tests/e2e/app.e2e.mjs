@@ -29,19 +29,25 @@ const appEnv = {
   XDG_STATE_HOME: resolve(home, ".local/state"),
 };
 
-/** Waits until no instance of the app runs: the single-instance plugin would otherwise hand
- *  a new launch to the instance that is still shutting down, and the session would hang. */
+function running(pattern) {
+  try {
+    execFileSync("pgrep", ["-f", pattern], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false; // pgrep exits 1 when nothing matches
+  }
+}
+
+/** Waits until the previous session is gone: the single-instance plugin would hand a new
+ *  launch to an app still shutting down, and tauri-driver starts each session's
+ *  WebKitWebDriver on the same native port, which the old one may still hold. */
 async function waitForAppExit(ms = 15000) {
   const end = Date.now() + ms;
   while (Date.now() < end) {
-    try {
-      execFileSync("pgrep", ["-f", app], { stdio: "ignore" });
-    } catch {
-      return; // pgrep exits 1 when nothing matches
-    }
+    if (!running(app) && !running("WebKitWebDriver")) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error("the previous app instance did not exit");
+  throw new Error("the previous app instance or WebKitWebDriver did not exit");
 }
 
 async function freePort() {
@@ -168,6 +174,8 @@ test("--demo opens in demo mode and the scan shows the messy simulated PC", asyn
     // tenant's devices and sign-ins, then sign out everywhere after the confirmation.
     await browser.$('[data-testid="tab-account"]').click();
     await browser.$('[data-testid="sign-in"]').waitForDisplayed({ timeout: 10000 });
+    // The first demo user is the admin; ask for admin permissions to read the sign-ins.
+    await browser.$('input[type="checkbox"]').click();
     await browser.$('[data-testid="sign-in"]').click();
     const devices = await browser.$('[data-testid="devices"]');
     await devices.waitForDisplayed({ timeout: 20000 });
