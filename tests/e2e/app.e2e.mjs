@@ -38,16 +38,17 @@ function running(pattern) {
   }
 }
 
-/** Waits until the previous session is gone: the single-instance plugin would hand a new
- *  launch to an app still shutting down, and tauri-driver starts each session's
- *  WebKitWebDriver on the same native port, which the old one may still hold. */
+/** Waits until the previous session's app is gone: the single-instance plugin would hand a
+ *  new launch to an instance still shutting down, and the new session would never start. */
 async function waitForAppExit(ms = 15000) {
   const end = Date.now() + ms;
+  // The exact binary, with or without arguments; not session-doctor-cli and the like.
+  const pattern = `^${app.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}( |$)`;
   while (Date.now() < end) {
-    if (!running(app) && !running("WebKitWebDriver")) return;
+    if (!running(pattern)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error("the previous app instance or WebKitWebDriver did not exit");
+  throw new Error("the previous app instance did not exit");
 }
 
 async function freePort() {
