@@ -45,10 +45,26 @@ async function waitForAppExit(ms = 15000) {
   // The exact binary, with or without arguments; not session-doctor-cli and the like.
   const pattern = `^${app.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}( |$)`;
   while (Date.now() < end) {
-    if (!running(pattern)) return;
+    if (!running(pattern) && !singleInstanceNameOwned()) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error("the previous app instance did not exit");
+}
+
+/** The single-instance plugin owns this D-Bus name while an instance lives; the bus may
+ *  release it a moment after the process is gone. */
+function singleInstanceNameOwned() {
+  try {
+    const out = execFileSync(
+      "dbus-send",
+      ["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
+        "org.freedesktop.DBus.NameHasOwner", "string:app.sessiondoctor.desktop.SingleInstance"],
+      { encoding: "utf8" },
+    );
+    return /boolean true/.test(out);
+  } catch {
+    return false; // no session bus: the plugin cannot hold a name either
+  }
 }
 
 async function freePort() {
