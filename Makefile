@@ -41,7 +41,8 @@ rust-test: ui
 
 # Windows-target tests of the backend crates, under Wine.
 wine-test:
-	scripts/wine-test.sh -p session-doctor-doctor -p session-doctor-sandbox
+	scripts/wine-test.sh -p session-doctor-doctor -p session-doctor-sandbox -p session-doctor-scan \
+	  -p session-doctor-repair -- --test-threads=1
 
 e2e: ui
 	cargo test -p $(APP) $(FEATURES) --no-run

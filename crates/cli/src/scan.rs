@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use scan::{Credential, ProcessSnapshot, ScanOptions};
+use scan::ScanOptions;
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
@@ -28,24 +28,6 @@ pub struct ScanArgs {
     /// Scan the sandbox's simulated PC (written to a temporary directory) instead.
     #[arg(long)]
     demo: bool,
-}
-
-/// `sandbox::pc::SimulatedProcess` -> `scan::ProcessSnapshot`. The sandbox cannot depend on
-/// the scan crate (the scan's tests depend on the sandbox), so the conversion lives here.
-pub fn snapshot_of(p: &sandbox::pc::SimulatedProcess) -> ProcessSnapshot {
-    ProcessSnapshot {
-        name: p.name.clone(),
-        pid: p.pid,
-        parent_pid: p.parent_pid,
-        cmdline: p.cmdline.clone(),
-        exe: Some(p.exe.clone()),
-        user: Some(p.user.clone()),
-        start_time: Some(p.start_time),
-        connections: Some(scan::ConnectionCounts {
-            established: p.established,
-            microsoft_365: p.microsoft_365,
-        }),
-    }
 }
 
 pub fn run(args: &ScanArgs) -> Result<(), String> {
@@ -77,23 +59,15 @@ pub fn run(args: &ScanArgs) -> Result<(), String> {
     let options = match &demo_dir {
         Some(dir) => {
             let pc = sandbox::pc::write_simulated_pc(dir.path()).map_err(|e| e.to_string())?;
-            let mut registry_files = pc.registry_files.clone();
-            registry_files.extend(args.registry_files.iter().cloned());
-            ScanOptions {
-                registry_files,
-                home: Some(args.home.clone().unwrap_or(pc.home.clone())),
-                live: false,
-                processes: Some(pc.processes.iter().map(snapshot_of).collect()),
-                credentials: Some(
-                    pc.credentials
-                        .iter()
-                        .map(|n| Credential {
-                            name: n.clone(),
-                            store: scan::credentials::WINDOWS_STORE.to_owned(),
-                        })
-                        .collect(),
-                ),
+            // The same simulated PC the app's demo scans; extra exports and --home still apply.
+            let mut options = doctor::demo::demo_scan_options(&pc);
+            options
+                .registry_files
+                .extend(args.registry_files.iter().cloned());
+            if let Some(home) = &args.home {
+                options.home = Some(home.clone());
             }
+            options
         }
         None => ScanOptions {
             registry_files: args.registry_files.clone(),

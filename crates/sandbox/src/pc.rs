@@ -17,7 +17,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// The mailbox everything in the simulated PC is connected to.
-pub const ACCOUNT: &str = "alex.wilber@contoso.com";
+/// The mailbox the simulated PC is set up for: the simulated tenant's demo user, so the
+/// scan and the account screens tell one story.
+pub const ACCOUNT: &str = crate::tenant::DEMO_ADMIN_UPN;
 /// App id of the Outlook web app (PWA) in Chromium browsers.
 pub const OUTLOOK_PWA_APP_ID: &str = "faolnafnngnfdaknnbpnkhgohbobgegn";
 
@@ -175,7 +177,7 @@ fn hkcu_export() -> String {
         .sz("clsid", PST_CLSID);
     r.key(&format!("{p1}\\{ACCOUNTS_KEY}\\00000002"))
         .hex("Account Name", &utf16z(ACCOUNT))
-        .hex("Display Name", &utf16z("Alex Wilber"))
+        .hex("Display Name", &utf16z("Megan Bowen"))
         .sz("clsid", EXCHANGE_CLSID)
         .hex("Service UID", &service_uid);
     r.key(&format!("{p1}\\{uid_hex}"))
@@ -184,22 +186,22 @@ fn hkcu_export() -> String {
         .hex(
             "001f6610",
             &utf16z(&format!(
-                "C:\\Users\\alex\\AppData\\Local\\Microsoft\\Outlook\\{ACCOUNT}.ost"
+                "C:\\Users\\megan\\AppData\\Local\\Microsoft\\Outlook\\{ACCOUNT}.ost"
             )),
         )
         .hex("00036601", &[0x84, 0x01, 0x00, 0x00]);
     // A shared mailbox added to the profile: with "download shared folders" it is cached too.
     r.key(&format!("{p1}\\0a0d020000000000c000000000000046"))
         .hex("001f3001", &utf16z("Sales"))
-        .hex("001f6641", &utf16z("sales@contoso.com"));
+        .hex("001f6641", &utf16z("sales@contoso.example"));
 
     // Profile "Outlook - Copy": the same mailbox again, other key shape (Email value in the
     // account key), plus an old PST.
     let p2 = format!("{outlook}\\Profiles\\Outlook - Copy");
     r.key(&p2);
     r.key(&format!("{p2}\\{ACCOUNTS_KEY}\\00000003"))
-        .hex("Account Name", &utf16z("Alex (work)"))
-        .hex("Display Name", &utf16z("Alex Wilber"))
+        .hex("Account Name", &utf16z("Megan (work)"))
+        .hex("Display Name", &utf16z("Megan Bowen"))
         .hex("Email", &utf16z(ACCOUNT))
         .sz("clsid", EXCHANGE_CLSID)
         .sz("Service Name", "MSEMS");
@@ -207,7 +209,7 @@ fn hkcu_export() -> String {
         .hex("00036601", &[0x04, 0x00, 0x00, 0x00])
         .hex(
             "001f6700",
-            &utf16z("C:\\Users\\alex\\Documents\\Outlook Files\\archive 2019.pst"),
+            &utf16z("C:\\Users\\megan\\Documents\\Outlook Files\\archive 2019.pst"),
         );
 
     // Add-ins: Teams (user hive), a crashing one Outlook disabled (HKLM says 3, HKCU 2).
@@ -287,7 +289,7 @@ fn write_thunderbird(home: &Path) -> Result<(), PcError> {
          user_pref(\"mail.account.account1.server\", \"server1\");\n\
          user_pref(\"mail.account.account2.server\", \"server2\");\n\
          user_pref(\"mail.accountmanager.accounts\", \"account1,account2\");\n\
-         user_pref(\"mail.identity.id1.fullName\", \"Alex Wilber\");\n\
+         user_pref(\"mail.identity.id1.fullName\", \"Megan Bowen\");\n\
          user_pref(\"mail.identity.id1.useremail\", \"{ACCOUNT}\");\n\
          user_pref(\"mail.server.server1.hostname\", \"outlook.office365.com\");\n\
          user_pref(\"mail.server.server1.port\", 993);\n\
@@ -305,7 +307,7 @@ fn write_thunderbird(home: &Path) -> Result<(), PcError> {
 }
 
 fn processes() -> Vec<SimulatedProcess> {
-    let user = "CONTOSO\\alex".to_owned();
+    let user = "CONTOSO\\megan".to_owned();
     let outlook_exe = "C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE";
     let edge = "C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe";
     let p = |name: &str, pid, exe: &str, cmd: &[&str], start, est, m365| SimulatedProcess {
