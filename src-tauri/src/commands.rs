@@ -1,6 +1,6 @@
 //! The app's commands. Each body is one call into `doctor`: the shell holds no logic.
 
-use cloud::{Account, CloudSnapshot, DeviceCodePrompt, SignOutReport};
+use cloud::{Account, AccountKind, CloudSnapshot, DeviceCodePrompt, SignOutReport};
 use doctor::account::AccountStatus;
 use doctor::decoder::DecodedError;
 use doctor::plan::{Step, Track};
@@ -75,8 +75,9 @@ pub async fn sign_in(
     ctx: State<'_, AppContext>,
     login_hint: Option<String>,
     admin: bool,
+    kind: Option<AccountKind>,
 ) -> Result<Account, AppError> {
-    ctx.sign_in(login_hint, admin).await
+    ctx.sign_in(login_hint, admin, kind).await
 }
 
 /// Sign-in with a code typed on another device (when the browser cannot come back).
@@ -85,8 +86,9 @@ pub async fn sign_in(
 pub async fn start_device_code(
     ctx: State<'_, AppContext>,
     admin: bool,
+    kind: Option<AccountKind>,
 ) -> Result<DeviceCodePrompt, AppError> {
-    ctx.account().start_device_code(admin).await
+    ctx.account().start_device_code(admin, kind).await
 }
 
 /// Waits for the code to be entered.

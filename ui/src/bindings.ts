@@ -23,9 +23,9 @@ export const commands = {
 	/**  Who is signed in (restored from the keyring), and the demo's test users. */
 	accountStatus: () => typedError<AccountStatus, AppError>(__TAURI_INVOKE("account_status")),
 	/**  Browser sign-in: Microsoft's page opens in the system browser and returns to the app. */
-	signIn: (loginHint: string | null, admin: boolean) => typedError<Account, AppError>(__TAURI_INVOKE("sign_in", { loginHint, admin })),
+	signIn: (loginHint: string | null, admin: boolean, kind: AccountKind | null) => typedError<Account, AppError>(__TAURI_INVOKE("sign_in", { loginHint, admin, kind })),
 	/**  Sign-in with a code typed on another device (when the browser cannot come back). */
-	startDeviceCode: (admin: boolean) => typedError<DeviceCodePrompt, AppError>(__TAURI_INVOKE("start_device_code", { admin })),
+	startDeviceCode: (admin: boolean, kind: AccountKind | null) => typedError<DeviceCodePrompt, AppError>(__TAURI_INVOKE("start_device_code", { admin, kind })),
 	/**  Waits for the code to be entered. */
 	finishDeviceCode: () => typedError<Account, AppError>(__TAURI_INVOKE("finish_device_code")),
 	/**  The account's devices and recent sign-ins, and what it may do. */

@@ -6,7 +6,7 @@
 use std::sync::{Arc, Mutex};
 
 use cloud::{
-    Account, CloudConfig, CloudError, CloudSession, CloudSnapshot, DeviceCodeFlow,
+    Account, AccountKind, CloudConfig, CloudError, CloudSession, CloudSnapshot, DeviceCodeFlow,
     DeviceCodePrompt, KeyringStore, MemoryStore, SignOutReport, TokenStore,
 };
 use serde::Serialize;
@@ -67,9 +67,21 @@ impl AccountState {
         }
     }
 
-    fn config(&self, admin: bool) -> Result<CloudConfig, AppError> {
+    fn config(&self, admin: bool, kind: Option<AccountKind>) -> Result<CloudConfig, AppError> {
         let mut cfg = match &self.endpoint {
-            Endpoint::Live => CloudConfig::from_env().map_err(|e| cloud_error(&e))?,
+            Endpoint::Live => {
+                let mut cfg = CloudConfig::from_env().map_err(|e| cloud_error(&e))?;
+                // The user's choice narrows Microsoft's page to work or personal accounts,
+                // unless IT pinned a tenant.
+                if std::env::var_os(cloud::ENV_TENANT).is_none() {
+                    match kind {
+                        Some(AccountKind::Work) => cfg.tenant = "organizations".to_owned(),
+                        Some(AccountKind::Personal) => cfg.tenant = "consumers".to_owned(),
+                        None => {}
+                    }
+                }
+                cfg
+            }
             Endpoint::Demo {
                 authority,
                 graph_base,
@@ -80,9 +92,13 @@ impl AccountState {
         Ok(cfg)
     }
 
-    fn new_session(&self, admin: bool) -> Result<Arc<CloudSession>, AppError> {
+    fn new_session(
+        &self,
+        admin: bool,
+        kind: Option<AccountKind>,
+    ) -> Result<Arc<CloudSession>, AppError> {
         let session = Arc::new(
-            CloudSession::new(self.config(admin)?, self.store.clone())
+            CloudSession::new(self.config(admin, kind)?, self.store.clone())
                 .map_err(|e| cloud_error(&e))?,
         );
         if let Ok(mut guard) = self.session.lock() {
@@ -97,7 +113,7 @@ impl AccountState {
         if let Some(s) = existing {
             return Ok(s);
         }
-        let session = self.new_session(false)?;
+        let session = self.new_session(false, None)?;
         session.restore().await.map_err(|e| cloud_error(&e))?;
         Ok(session)
     }
@@ -132,8 +148,9 @@ impl AccountState {
         open: impl FnOnce(&str) -> Result<(), String>,
         login_hint: Option<String>,
         admin: bool,
+        kind: Option<AccountKind>,
     ) -> Result<Account, AppError> {
-        let session = self.new_session(admin)?;
+        let session = self.new_session(admin, kind)?;
         let result = match &self.endpoint {
             Endpoint::Live => session.sign_in_browser(open, login_hint.as_deref()).await,
             Endpoint::Demo { .. } => {
@@ -146,8 +163,12 @@ impl AccountState {
     }
 
     /// Starts a device code sign-in and returns the code to show.
-    pub async fn start_device_code(&self, admin: bool) -> Result<DeviceCodePrompt, AppError> {
-        let session = self.new_session(admin)?;
+    pub async fn start_device_code(
+        &self,
+        admin: bool,
+        kind: Option<AccountKind>,
+    ) -> Result<DeviceCodePrompt, AppError> {
+        let session = self.new_session(admin, kind)?;
         let flow = session
             .start_device_code()
             .await

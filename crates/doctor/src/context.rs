@@ -96,6 +96,7 @@ impl AppContext {
         &self,
         login_hint: Option<String>,
         admin: bool,
+        kind: Option<cloud::AccountKind>,
     ) -> Result<cloud::Account, AppError> {
         let browser = self.browser.lock().ok().and_then(|g| g.clone());
         let open = move |url: &str| match browser {
@@ -103,7 +104,7 @@ impl AppContext {
             None => Err("no browser is available to this app".to_owned()),
         };
         self.account()
-            .sign_in_browser(open, login_hint, admin)
+            .sign_in_browser(open, login_hint, admin, kind)
             .await
     }
 

@@ -53,7 +53,7 @@ describe("AccountScreen", () => {
     await fireEvent.click(await screen.findByLabelText(/lee@contoso\.example/));
     await fireEvent.click(screen.getByRole("checkbox"));
     await fireEvent.click(screen.getByTestId("sign-in"));
-    expect(commands.signIn).toHaveBeenCalledWith("lee@contoso.example", true);
+    expect(commands.signIn).toHaveBeenCalledWith("lee@contoso.example", true, null);
     const devices = await screen.findByTestId("devices");
     expect(devices.textContent).toContain("Megan's iPhone · iOS");
     expect(devices.textContent).toContain("3 hours ago");
@@ -112,6 +112,15 @@ describe("AccountScreen", () => {
     render(AccountScreen);
     expect((await screen.findByTestId("not-configured")).textContent).toContain("SESSION_DOCTOR_CLIENT_ID");
     expect(screen.queryByTestId("sign-in")).toBeNull();
+  });
+
+  it("lets a live user choose work or personal, which narrows the sign-in", async () => {
+    commands.accountStatus.mockResolvedValue({ status: "ok", data: { account: null, configured: true, demo_users: [] } });
+    render(AccountScreen);
+    await fireEvent.click(await screen.findByLabelText("Personal (Outlook.com, Hotmail)"));
+    expect(screen.queryByRole("checkbox")).toBeNull(); // no admin for personal accounts
+    await fireEvent.click(screen.getByTestId("sign-in"));
+    expect(commands.signIn).toHaveBeenCalledWith(null, false, "personal");
   });
 
   it("shows a declined sign-in as an error with its hint", async () => {
