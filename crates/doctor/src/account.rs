@@ -269,6 +269,7 @@ mod tests {
                 |_| Err("no real browser in demo".into()),
                 Some(admin.clone()),
                 true,
+                None,
             )
             .await
             .expect("simulated browser signs in");
