@@ -18,6 +18,7 @@ fn main() {
             "cloud_snapshot",
             "sign_out_everywhere",
             "forget_sign_in",
+            "get_diagnosis",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build script failed: {e}"));

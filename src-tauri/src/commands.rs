@@ -124,3 +124,10 @@ pub async fn sign_out_everywhere(
 pub async fn forget_sign_in(ctx: State<'_, AppContext>) -> Result<(), AppError> {
     ctx.account().forget().await
 }
+
+/// What makes this computer (and account) hit the limit: findings and the likely limit.
+#[tauri::command]
+#[specta::specta]
+pub fn get_diagnosis(ctx: State<'_, AppContext>) -> Result<doctor::diagnose::Diagnosis, AppError> {
+    ctx.diagnosis()
+}

@@ -10,6 +10,7 @@ const commands = vi.hoisted(() => ({
   runScan: vi.fn(),
   decodeError: vi.fn(),
   getPlan: vi.fn(),
+  getDiagnosis: vi.fn(),
 }));
 vi.mock("./bindings", () => ({
   commands,
@@ -211,7 +212,26 @@ describe("decoder", () => {
 });
 
 describe("plan", () => {
+  it("shows the findings with the likely limit and jumps to the step that fixes one", async () => {
+    commands.getDiagnosis.mockResolvedValue({
+      status: "ok",
+      data: {
+        findings: [{ code: "outlook_running_multiple", severity: "high", title: "Outlook is running 2 times", evidence: ["OUTLOOK.EXE (process 11)"], step: "sign_out_web", sessions: 4 }],
+        estimate: { limit: "mapi_sessions_per_user", limit_number: 32, counted: 24, reason: "r" },
+      },
+    });
+    await startApp();
+    await fireEvent.click(screen.getByTestId("tab-fix"));
+    const findings = await screen.findByTestId("findings");
+    expect(screen.getByTestId("estimate").textContent).toContain("Exchange MAPI sessions per user (32)");
+    expect(findings.textContent).toContain("Outlook is running 2 times");
+    await screen.findByTestId("plan-step");
+    await fireEvent.click(within(findings).getByText("Go to this step"));
+    expect(screen.getByTestId("plan-step").dataset.step).toBe("sign_out_web");
+  });
+
   it("walks the steps, opens pages and remembers progress", async () => {
+    commands.getDiagnosis.mockResolvedValue({ status: "error", error: { code: "invalid_input", message: "nothing yet", hint: "scan" } });
     await startApp();
     await fireEvent.click(screen.getByTestId("tab-fix"));
     const first = await screen.findByTestId("plan-step");

@@ -34,6 +34,8 @@ export const commands = {
 	signOutEverywhere: (users: string[]) => typedError<SignOutReport, AppError>(__TAURI_INVOKE("sign_out_everywhere", { users })),
 	/**  Forgets the sign-in on this computer. */
 	forgetSignIn: () => typedError<null, AppError>(__TAURI_INVOKE("forget_sign_in")),
+	/**  What makes this computer (and account) hit the limit: findings and the likely limit. */
+	getDiagnosis: () => typedError<Diagnosis, AppError>(__TAURI_INVOKE("get_diagnosis")),
 };
 
 /* Constants */
@@ -195,6 +197,12 @@ export type DeviceCodePrompt = {
 	interval_secs: number,
 };
 
+export type Diagnosis = {
+	/**  Most severe first. */
+	findings: Finding[],
+	estimate: LimitEstimate,
+};
+
 /**  A decoded `Resiliency\DisabledItems` entry. */
 export type DisabledItem = {
 	/**  Item type from the first DWORD (1 = add-in, per admin scripts; unverified). */
@@ -221,6 +229,22 @@ export type ErrorCode =
 /**  Something inside the app went wrong; a bug, not the user's fault. */
 "internal";
 
+/**  One thing that adds sessions, why we think so, and the step that fixes it. */
+export type Finding = {
+	code: FindingCode,
+	severity: Severity,
+	title: string,
+	/**  Facts from the scan or the cloud, one line each. */
+	evidence: string[],
+	/**  Plan step id (see `plan`). */
+	step: string,
+	/**  Connections or sessions this finding accounts for, when countable. */
+	sessions: number,
+};
+
+/**  Stable finding codes (the CLI contract names them). */
+export type FindingCode = "outlook_running_multiple" | "duplicate_profiles" | "addin_opens_connections" | "addin_crashing" | "other_client_same_account" | "web_app_sessions" | "stale_credentials" | "shared_mailboxes_downloaded" | "mapi_clients" | "other_devices" | "mobile_devices_near_limit";
+
 /**  The server-side limits behind the error, from the field guide's table. */
 export type Limit = 
 /**  Exchange store: 32 MAPI sessions per user (event 9646, "32 objects of type session"). */
@@ -243,6 +267,15 @@ export type Limit =
 "authentication_concurrency" | 
 /**  The generic Outlook message: most often the MAPI or service session limit. */
 "allowed_sessions";
+
+/**  The limit most likely hit, with the numbers behind the guess. */
+export type LimitEstimate = {
+	limit: Limit,
+	limit_number: number,
+	/**  Sessions this computer (and the account's other devices, when known) account for. */
+	counted: number,
+	reason: string,
+};
 
 /**  A page to open and the steps to take on it. */
 export type ManualRoute = {
@@ -398,6 +431,8 @@ export type ScanReport = {
 	/**  Date of the shipped Microsoft 365 address ranges (`data/m365_ranges.txt`). */
 	m365_ranges_date: string,
 };
+
+export type Severity = "high" | "medium" | "low";
 
 /**  One sign-in from the audit log, newest first. */
 export type SignIn = {

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 mod check;
 mod cloud;
+mod diagnose;
 mod scan;
 
 #[derive(Debug, Parser)]
@@ -32,6 +33,9 @@ enum Command {
     /// Scan this computer (read-only): Outlook processes and connections, profiles, add-ins,
     /// other mail apps, saved Office credentials. --demo scans the simulated PC.
     Scan(scan::ScanArgs),
+    /// What makes this computer hit the session limit (findings with evidence), and the
+    /// ordered repair plan. Takes the scan's options.
+    Diagnose(diagnose::DiagnoseArgs),
     /// Sign in to Microsoft (browser with PKCE, or --device-code); the token goes to the OS keyring.
     Signin(cloud::SigninArgs),
     /// List the account's devices and recent sign-ins, what it may do, and what could not be read.
@@ -47,6 +51,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Scan(args) => scan::run(&args),
+        Command::Diagnose(args) => diagnose::run(&args),
         Command::Signin(args) => cloud::signin(&args),
         Command::Sessions(args) => cloud::sessions(&args),
         Command::SignoutEverywhere(args) => cloud::signout_everywhere(&args),

@@ -30,7 +30,8 @@ pub struct ScanArgs {
     demo: bool,
 }
 
-pub fn run(args: &ScanArgs) -> Result<(), String> {
+/// Runs the scan the arguments describe; shared with `diagnose`.
+pub fn report(args: &ScanArgs) -> Result<scan::ScanReport, String> {
     for f in &args.registry_files {
         // Unreadable exports are a usage error, not a failed source: the user named them.
         std::fs::File::open(f)
@@ -78,7 +79,16 @@ pub fn run(args: &ScanArgs) -> Result<(), String> {
         },
     };
 
-    let report = scan::run(&options, &mut |_| {});
+    Ok(scan::run(&options, &mut |_| {}))
+}
+
+/// Whether `--json` was given.
+pub fn wants_json(args: &ScanArgs) -> bool {
+    args.json
+}
+
+pub fn run(args: &ScanArgs) -> Result<(), String> {
+    let report = report(args)?;
     if args.json {
         let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
         println!("{text}");

@@ -51,6 +51,8 @@ pub struct AccountState {
     store: Arc<dyn TokenStore>,
     session: Mutex<Option<Arc<CloudSession>>>,
     device_flow: tokio::sync::Mutex<Option<DeviceCodeFlow>>,
+    /// The last snapshot read, for the diagnosis.
+    last_snapshot: Mutex<Option<CloudSnapshot>>,
 }
 
 impl AccountState {
@@ -64,6 +66,7 @@ impl AccountState {
             store,
             session: Mutex::new(None),
             device_flow: tokio::sync::Mutex::new(None),
+            last_snapshot: Mutex::new(None),
         }
     }
 
@@ -196,10 +199,21 @@ impl AccountState {
 
     pub async fn snapshot(&self, user: Option<String>) -> Result<CloudSnapshot, AppError> {
         let session = self.session().await?;
-        session
+        let snapshot = session
             .snapshot(user.as_deref())
             .await
-            .map_err(|e| cloud_error(&e))
+            .map_err(|e| cloud_error(&e))?;
+        if user.is_none()
+            && let Ok(mut guard) = self.last_snapshot.lock()
+        {
+            *guard = Some(snapshot.clone());
+        }
+        Ok(snapshot)
+    }
+
+    /// The last snapshot of the signed-in account, if any was read.
+    pub fn last_snapshot(&self) -> Option<CloudSnapshot> {
+        self.last_snapshot.lock().ok().and_then(|g| g.clone())
     }
 
     pub async fn sign_out_everywhere(&self, users: Vec<String>) -> Result<SignOutReport, AppError> {

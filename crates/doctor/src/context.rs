@@ -21,6 +21,8 @@ pub struct AppContext {
     account: Mutex<Arc<AccountState>>,
     /// Opens a URL in the system browser; the shell installs it (the Tauri opener).
     browser: Mutex<Option<Browser>>,
+    /// The last scan, for the diagnosis (the UI shows it; nothing is scanned twice).
+    last_scan: Mutex<Option<ScanReport>>,
 }
 
 /// Opens a page in the user's browser.
@@ -32,6 +34,7 @@ impl Default for AppContext {
             demo: Mutex::new(None),
             account: Mutex::new(Arc::new(AccountState::new(Endpoint::Live))),
             browser: Mutex::new(None),
+            last_scan: Mutex::new(None),
         }
     }
 }
@@ -80,6 +83,9 @@ impl AppContext {
             && guard.take().is_some()
         {
             self.set_account(AccountState::new(Endpoint::Live));
+            if let Ok(mut scan) = self.last_scan.lock() {
+                scan.take();
+            }
         }
         Mode::Live
     }
@@ -148,7 +154,7 @@ impl AppContext {
         mut progress: impl FnMut(Progress) + Send + 'static,
     ) -> Result<ScanReport, AppError> {
         let options = self.scan_options()?;
-        tokio::task::spawn_blocking(move || scan::run(&options, &mut progress))
+        let report = tokio::task::spawn_blocking(move || scan::run(&options, &mut progress))
             .await
             .map_err(|e| {
                 AppError::new(
@@ -156,7 +162,29 @@ impl AppContext {
                     format!("The scan stopped unexpectedly: {e}"),
                     "Run the scan again; if it keeps failing, export the log and report it.",
                 )
-            })
+            })?;
+        if let Ok(mut guard) = self.last_scan.lock() {
+            *guard = Some(report.clone());
+        }
+        Ok(report)
+    }
+
+    /// Findings from the last scan and, when signed in, the last cloud snapshot.
+    pub fn diagnosis(&self) -> Result<crate::diagnose::Diagnosis, AppError> {
+        let scan = self
+            .last_scan
+            .lock()
+            .map_err(|_| poisoned())?
+            .clone()
+            .ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::InvalidInput,
+                    "There is nothing to diagnose yet.",
+                    "Scan this computer first (the This computer tab).",
+                )
+            })?;
+        let cloud = self.account().last_snapshot();
+        Ok(crate::diagnose::diagnose(&scan, cloud.as_ref()))
     }
 }
 

@@ -6,6 +6,7 @@ pub mod account;
 pub mod context;
 pub mod decoder;
 pub mod demo;
+pub mod diagnose;
 pub mod error;
 pub mod plan;
 pub mod start;

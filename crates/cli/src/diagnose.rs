@@ -1,0 +1,66 @@
+//! `session-doctor-cli diagnose`: findings from the scan, and the ordered repair plan.
+//!
+//! Contract: `diagnose --json [scan options]` prints `findings` (each `code`, `severity`,
+//! `evidence`, `step`) and `plan` (ordered steps: `id`, `title`, `kind`, `track`).
+
+use clap::Args;
+use doctor::diagnose::{Diagnosis, diagnose};
+use doctor::plan::{Step, Track, plan};
+use serde::Serialize;
+
+use crate::scan::{ScanArgs, report, wants_json};
+
+#[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    #[command(flatten)]
+    scan: ScanArgs,
+    /// Whose plan: work (Microsoft 365 / Exchange) or personal (Outlook.com, Hotmail).
+    #[arg(long, value_enum, default_value = "work")]
+    track: TrackArg,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum TrackArg {
+    Work,
+    Personal,
+}
+
+#[derive(Serialize)]
+struct Output {
+    #[serde(flatten)]
+    diagnosis: Diagnosis,
+    plan: Vec<Step>,
+}
+
+pub fn run(args: &DiagnoseArgs) -> Result<(), String> {
+    let scan = report(&args.scan)?;
+    let track = match args.track {
+        TrackArg::Work => Track::Work,
+        TrackArg::Personal => Track::Personal,
+    };
+    let out = Output {
+        diagnosis: diagnose(&scan, None),
+        plan: plan(track),
+    };
+    if wants_json(&args.scan) {
+        let text = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
+        println!("{text}");
+        return Ok(());
+    }
+    let e = &out.diagnosis.estimate;
+    println!(
+        "Most likely limit: {:?} ({}), {} connections counted here. {}",
+        e.limit, e.limit_number, e.counted, e.reason
+    );
+    for f in &out.diagnosis.findings {
+        println!("[{:?}] {} -> step {}", f.severity, f.title, f.step);
+        for line in &f.evidence {
+            println!("    {line}");
+        }
+    }
+    println!("Plan:");
+    for (i, s) in out.plan.iter().enumerate() {
+        println!("  {}. {} ({:?})", i + 1, s.title, s.kind);
+    }
+    Ok(())
+}
