@@ -19,6 +19,10 @@ fn main() {
             "sign_out_everywhere",
             "forget_sign_in",
             "get_diagnosis",
+            "preview_action",
+            "run_action",
+            "undo_action",
+            "journal_entries",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build script failed: {e}"));

@@ -131,3 +131,37 @@ pub async fn forget_sign_in(ctx: State<'_, AppContext>) -> Result<(), AppError> 
 pub fn get_diagnosis(ctx: State<'_, AppContext>) -> Result<doctor::diagnose::Diagnosis, AppError> {
     ctx.diagnosis()
 }
+
+/// What a repair would change, shown before the user confirms.
+#[tauri::command]
+#[specta::specta]
+pub fn preview_action(
+    ctx: State<'_, AppContext>,
+    request: doctor::actions::ActionRequest,
+) -> Result<repair::Preview, AppError> {
+    ctx.preview_action(&request)
+}
+
+/// Runs a confirmed repair: journal, backup, change, record.
+#[tauri::command]
+#[specta::specta]
+pub fn run_action(
+    ctx: State<'_, AppContext>,
+    request: doctor::actions::ActionRequest,
+) -> Result<repair::EntryView, AppError> {
+    ctx.run_action(&request)
+}
+
+/// Puts a change back from its backup.
+#[tauri::command]
+#[specta::specta]
+pub fn undo_action(ctx: State<'_, AppContext>, id: String) -> Result<repair::EntryView, AppError> {
+    ctx.undo_action(&id)
+}
+
+/// The changes made in this mode, newest first, with what can be undone.
+#[tauri::command]
+#[specta::specta]
+pub fn journal_entries(ctx: State<'_, AppContext>) -> Result<Vec<repair::EntryView>, AppError> {
+    ctx.journal()
+}

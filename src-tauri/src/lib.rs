@@ -28,6 +28,10 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             commands::sign_out_everywhere,
             commands::forget_sign_in,
             commands::get_diagnosis,
+            commands::preview_action,
+            commands::run_action,
+            commands::undo_action,
+            commands::journal_entries,
         ])
 }
 
@@ -93,6 +97,10 @@ pub fn run() {
         )
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
+            // Live repairs keep their journal and backups in the app's data folder.
+            if let Ok(dir) = app.path().app_data_dir() {
+                app.state::<AppContext>().set_data_dir(dir);
+            }
             // Sign-in opens Microsoft's page in the system browser through the opener.
             let handle = app.handle().clone();
             app.state::<AppContext>().set_browser(move |url| {

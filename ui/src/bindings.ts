@@ -36,6 +36,14 @@ export const commands = {
 	forgetSignIn: () => typedError<null, AppError>(__TAURI_INVOKE("forget_sign_in")),
 	/**  What makes this computer (and account) hit the limit: findings and the likely limit. */
 	getDiagnosis: () => typedError<Diagnosis, AppError>(__TAURI_INVOKE("get_diagnosis")),
+	/**  What a repair would change, shown before the user confirms. */
+	previewAction: (request: ActionRequest) => typedError<Preview, AppError>(__TAURI_INVOKE("preview_action", { request })),
+	/**  Runs a confirmed repair: journal, backup, change, record. */
+	runAction: (request: ActionRequest) => typedError<EntryView, AppError>(__TAURI_INVOKE("run_action", { request })),
+	/**  Puts a change back from its backup. */
+	undoAction: (id: string) => typedError<EntryView, AppError>(__TAURI_INVOKE("undo_action", { id })),
+	/**  The changes made in this mode, newest first, with what can be undone. */
+	journalEntries: () => typedError<EntryView[], AppError>(__TAURI_INVOKE("journal_entries")),
 };
 
 /* Constants */
@@ -65,6 +73,18 @@ export type AccountStatus = {
 	/**  Demo mode: the simulated tenant's test users, to pick from. */
 	demo_users: DemoUser[],
 };
+
+/**  Kinds of journaled actions. */
+export type ActionKind = "close_client" | "restart_outlook" | "disable_addin" | "enable_addin" | "remove_profile" | "remove_credential";
+
+/**  A repair the UI can ask for. */
+export type ActionRequest = 
+/**  Turn an add-in off (HKCU LoadBehavior); refused for policy-managed add-ins. */
+{ kind: "disable_addin"; prog_id: string } | 
+/**  Turn an add-in back on. */
+{ kind: "enable_addin"; prog_id: string } | 
+/**  Remove a duplicate Outlook profile, exported first so undo can put it back. */
+{ kind: "remove_profile"; name: string };
 
 /**  A COM add-in of Outlook. */
 export type Addin = {
@@ -214,6 +234,39 @@ export type DisabledItem = {
 	notes: string[],
 };
 
+/**  Where an entry is in its life. */
+export type EntryState = 
+/**  Written before anything else; no backup yet, nothing changed. */
+"planned" | 
+/**  The backup is on disk; the change may have started. */
+"backed_up" | 
+/**  The change is done. */
+"applied" | 
+/**  Undo restored the backup. */
+"undone" | 
+/**  It did not happen (or could not be restored); see `error`. */
+"failed" | 
+/**  An interrupted or failed change was put back from the backup. */
+"rolled_back";
+
+/**  An entry as the UI lists it. */
+export type EntryView = {
+	id: string,
+	kind: ActionKind,
+	target: string,
+	preview: Preview,
+	state: EntryState,
+	/**  Milliseconds since the Unix epoch (f64: TypeScript has no u64). */
+	created_at_ms: number | null,
+	updated_at_ms: number | null,
+	/**  Undo is possible now. */
+	can_undo: boolean,
+	/**  Interrupted and can be rolled back from its backup. */
+	can_roll_back: boolean,
+	outcome: Outcome | null,
+	error: string | null,
+};
+
 /**  Stable, machine-readable error codes. The UI branches on these, never on text. */
 export type ErrorCode = 
 /**  The simulated tenant (demo mode) could not be started or reached. */
@@ -223,7 +276,9 @@ export type ErrorCode =
 /**  A network request failed or timed out. */
 "network" | "cloud_not_configured" | "cloud_config_invalid" | "not_signed_in" | "timeout" | "throttled" | "service_unavailable" | "consent_required" | "interaction_required" | "public_client_flows_disabled" | 
 /**  Expected after "sign out everywhere": the app's own sign-in ended too. */
-"signed_out_everywhere" | "sign_in_expired" | "sign_in_declined" | "device_code_expired" | "sign_in_state_mismatch" | "sign_in_timed_out" | "loopback_unavailable" | "browser_unavailable" | "sign_in_failed" | "graph_error" | "keyring_unavailable" | 
+"signed_out_everywhere" | "sign_in_expired" | "sign_in_declined" | "device_code_expired" | "sign_in_state_mismatch" | "sign_in_timed_out" | "loopback_unavailable" | "browser_unavailable" | "sign_in_failed" | "graph_error" | "keyring_unavailable" | "disk_full" | "backup_failed" | "io_error" | "journal_corrupt" | "journal_entry_not_found" | "journal_wrong_state" | "not_undoable" | "addin_policy_managed" | "registry_not_current_user" | "registry_key_missing" | "registry_error" | "registry_export_invalid" | "process_changed" | "process_still_running" | "start_failed" | "tool_failed" | "profile_missing" | "profile_is_default" | "credential_not_office" | "url_rejected" | "bisect_wrong_step" | "unsupported_on_this_os" | 
+/**  A repair failed in a way without a code of its own. */
+"repair_failed" | 
 /**  What the user typed or picked cannot be used as it is. */
 "invalid_input" | 
 /**  Something inside the app went wrong; a bug, not the user's fault. */
@@ -322,10 +377,36 @@ export type OtherAccount = {
 	notes: string[],
 };
 
+/**  What an applied action did, recorded in its journal entry. */
+export type Outcome = 
+/**  A registry key was changed; its previous state is in the backup. */
+{ kind: "registry"; key: string } | 
+/**  A program was closed. `running` is what ran (exe and arguments) so it can be started again. */
+{ kind: "closed"; running: RunningProcess | null; forced: boolean; 
+/**  It ended on its own before or while being asked to close. */
+exited_by_itself: boolean } | 
+/**  Outlook was closed (if it ran) and started again as a new process. */
+{ kind: "restarted"; previous: RunningProcess | null; new_pid: number; exe: string; args: string[] } | 
+/**  A saved sign-in was deleted (`existed` false: it was already gone). */
+{ kind: "credential_removed"; target: string; existed: boolean };
+
 /**  A page the step opens (allowlisted https Microsoft hosts only). */
 export type Page = {
 	label: string,
 	url: string,
+};
+
+/**  What an action will do, shown before it runs and kept in the journal. */
+export type Preview = {
+	/**  One line: "Turn off the add-in Contoso CRM". */
+	title: string,
+	/**  Each change in plain words. */
+	changes: string[],
+	/**  What undo does, or why there is no undo. */
+	undo: string,
+	undoable: boolean,
+	/**  The action runs only with the user's explicit consent flag. */
+	needs_consent: boolean,
 };
 
 /**  One running client process. */
@@ -408,6 +489,17 @@ export type RevokeOutcome =
 { kind: "not_found" } | 
 /**  Anything else, with Graph's (or our) code and message. */
 { kind: "failed"; code: string; message: string };
+
+/**  A program as it ran: enough to recognise it and to start it again. */
+export type RunningProcess = {
+	pid: number,
+	name: string,
+	exe: string | null,
+	/**  Arguments after the program itself. */
+	args: string[],
+	/**  Seconds since the Unix epoch (0 when unknown). */
+	start_time: number,
+};
 
 /**
  *  Everything the scan found. The six arrays of the CLI contract, plus the date of the

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use scan::{Progress, ScanOptions, ScanReport};
 
 use crate::account::{AccountState, Endpoint};
+use crate::actions::{ActionRequest, Repairs};
 use crate::demo::Demo;
 use crate::error::{AppError, ErrorCode};
 use crate::start::{Mode, StartReport, start_check};
@@ -23,6 +24,10 @@ pub struct AppContext {
     browser: Mutex<Option<Browser>>,
     /// The last scan, for the diagnosis (the UI shows it; nothing is scanned twice).
     last_scan: Mutex<Option<ScanReport>>,
+    /// The app's data folder (journal and backups in live mode); the shell sets it.
+    data_dir: Mutex<Option<std::path::PathBuf>>,
+    /// The journal and registry of the current mode, opened on first use.
+    repairs: Mutex<Option<Repairs>>,
 }
 
 /// Opens a page in the user's browser.
@@ -35,6 +40,8 @@ impl Default for AppContext {
             account: Mutex::new(Arc::new(AccountState::new(Endpoint::Live))),
             browser: Mutex::new(None),
             last_scan: Mutex::new(None),
+            data_dir: Mutex::new(None),
+            repairs: Mutex::new(None),
         }
     }
 }
@@ -72,8 +79,11 @@ impl AppContext {
             let demo = Demo::start()?;
             self.set_account(AccountState::new(demo.endpoint()));
             *guard = Some(demo);
+            drop(guard);
+            self.reset_repairs();
+        } else {
+            drop(guard);
         }
-        drop(guard);
         Ok(self.mode())
     }
 
@@ -86,6 +96,7 @@ impl AppContext {
             if let Ok(mut scan) = self.last_scan.lock() {
                 scan.take();
             }
+            self.reset_repairs();
         }
         Mode::Live
     }
@@ -167,6 +178,82 @@ impl AppContext {
             *guard = Some(report.clone());
         }
         Ok(report)
+    }
+
+    /// Where live mode keeps its journal and backups (the shell passes the app data dir).
+    pub fn set_data_dir(&self, dir: std::path::PathBuf) {
+        if let Ok(mut guard) = self.data_dir.lock() {
+            *guard = Some(dir);
+        }
+    }
+
+    fn reset_repairs(&self) {
+        if let Ok(mut guard) = self.repairs.lock() {
+            guard.take();
+        }
+    }
+
+    /// Runs `f` on the current mode's repairs, opening the journal on first use. The demo
+    /// lock is taken and released before the repairs lock (never both at once).
+    fn with_repairs<T>(
+        &self,
+        f: impl FnOnce(&mut Repairs) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let demo_paths = {
+            let guard = self.demo.lock().map_err(|_| poisoned())?;
+            guard
+                .as_ref()
+                .map(|d| (d.pc_dir().to_path_buf(), d.hkcu_export()))
+        };
+        let mut guard = self.repairs.lock().map_err(|_| poisoned())?;
+        if guard.is_none() {
+            let opened = match demo_paths {
+                Some((pc_dir, Some(hkcu))) => Repairs::demo(&pc_dir, &hkcu)?,
+                Some((_, None)) => {
+                    return Err(AppError::new(
+                        ErrorCode::SandboxUnavailable,
+                        "The simulated PC has no registry export to change.",
+                        "Leave the demo and start it again.",
+                    ));
+                }
+                None => {
+                    let dir = self.data_dir.lock().map_err(|_| poisoned())?.clone();
+                    let dir = dir.ok_or_else(|| {
+                        AppError::new(
+                            ErrorCode::Internal,
+                            "Session Doctor does not know where to keep its journal.",
+                            "Restart Session Doctor.",
+                        )
+                    })?;
+                    Repairs::live(&dir)?
+                }
+            };
+            *guard = Some(opened);
+        }
+        match guard.as_mut() {
+            Some(repairs) => f(repairs),
+            None => Err(poisoned()),
+        }
+    }
+
+    /// What an action would change, before it runs.
+    pub fn preview_action(&self, request: &ActionRequest) -> Result<repair::Preview, AppError> {
+        self.with_repairs(|r| r.preview(request))
+    }
+
+    /// Runs an action through the journal (backup first).
+    pub fn run_action(&self, request: &ActionRequest) -> Result<repair::EntryView, AppError> {
+        self.with_repairs(|r| r.run(request))
+    }
+
+    /// Undoes a journaled action from its backup.
+    pub fn undo_action(&self, id: &str) -> Result<repair::EntryView, AppError> {
+        self.with_repairs(|r| r.undo(id))
+    }
+
+    /// Every journaled change of this mode, newest first.
+    pub fn journal(&self) -> Result<Vec<repair::EntryView>, AppError> {
+        self.with_repairs(|r| Ok(r.entries()))
     }
 
     /// Findings from the last scan and, when signed in, the last cloud snapshot.

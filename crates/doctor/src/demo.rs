@@ -57,6 +57,11 @@ impl Demo {
         self.pc_dir.path()
     }
 
+    /// The simulated PC's HKCU export, which demo repairs change.
+    pub fn hkcu_export(&self) -> Option<std::path::PathBuf> {
+        crate::actions::demo_hkcu(&self.pc.registry_files).cloned()
+    }
+
     /// Scan options that read the simulated PC instead of this computer.
     pub fn scan_options(&self) -> ScanOptions {
         demo_scan_options(&self.pc)

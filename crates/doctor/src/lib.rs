@@ -3,6 +3,7 @@
 //! The Tauri shell and the CLI both call into this crate; neither holds logic of its own.
 
 pub mod account;
+pub mod actions;
 pub mod context;
 pub mod decoder;
 pub mod demo;

@@ -1,0 +1,245 @@
+//! One-click repairs from the UI: what the user asked for, turned into `repair` actions that
+//! run through the journal (preview, backup, change, record, undo). Demo mode changes the
+//! simulated PC's registry export, so a re-scan shows the effect; live mode writes the real
+//! registry on Windows and has no registry elsewhere.
+
+use std::path::{Path, PathBuf};
+
+use repair::registry::{RegFileStore, RegistryWriter};
+use repair::{ActionSpec, EntryView, Env, Journal, Preview, RemoveProfile, RepairError, SetAddin};
+use serde::Deserialize;
+
+use crate::error::{AppError, ErrorCode};
+
+/// A repair the UI can ask for.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ActionRequest {
+    /// Turn an add-in off (HKCU LoadBehavior); refused for policy-managed add-ins.
+    DisableAddin { prog_id: String },
+    /// Turn an add-in back on.
+    EnableAddin { prog_id: String },
+    /// Remove a duplicate Outlook profile, exported first so undo can put it back.
+    RemoveProfile { name: String },
+}
+
+impl ActionRequest {
+    fn spec(&self) -> ActionSpec {
+        match self {
+            Self::DisableAddin { prog_id } => SetAddin::disable(prog_id).into(),
+            Self::EnableAddin { prog_id } => SetAddin::enable(prog_id).into(),
+            Self::RemoveProfile { name } => RemoveProfile::new(name).into(),
+        }
+    }
+}
+
+/// The journal and the registry the actions change, for one mode.
+pub struct Repairs {
+    journal: Journal,
+    registry: Option<Box<dyn RegistryWriter + Send>>,
+}
+
+impl std::fmt::Debug for Repairs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Repairs")
+            .field("journal", &self.journal.dir())
+            .field("registry", &self.registry.is_some())
+            .finish()
+    }
+}
+
+impl Repairs {
+    /// Demo: the journal beside the simulated PC, which owns the registry export it changes.
+    pub fn demo(pc_dir: &Path, hkcu_export: &Path) -> Result<Self, AppError> {
+        let journal = Journal::open(&pc_dir.join("journal")).map_err(|e| repair_error(&e))?;
+        let store = RegFileStore::open(hkcu_export).map_err(|e| repair_error(&e))?;
+        Ok(Self {
+            journal,
+            registry: Some(Box::new(store)),
+        })
+    }
+
+    /// Live: the journal in the app's data folder; the real registry on Windows only.
+    pub fn live(data_dir: &Path) -> Result<Self, AppError> {
+        let journal = Journal::open(&data_dir.join("journal")).map_err(|e| repair_error(&e))?;
+        Ok(Self {
+            journal,
+            registry: live_registry(),
+        })
+    }
+
+    pub fn preview(&mut self, request: &ActionRequest) -> Result<Preview, AppError> {
+        let spec = request.spec();
+        let mut env = env(&mut self.registry);
+        self.journal
+            .preview(&spec, &mut env)
+            .map_err(|e| repair_error(&e))
+    }
+
+    pub fn run(&mut self, request: &ActionRequest) -> Result<EntryView, AppError> {
+        let spec = request.spec();
+        let mut env = env(&mut self.registry);
+        self.journal
+            .run(spec, &mut env)
+            .map_err(|e| repair_error(&e))
+    }
+
+    pub fn undo(&mut self, id: &str) -> Result<EntryView, AppError> {
+        let mut env = env(&mut self.registry);
+        self.journal
+            .undo(id, &mut env)
+            .map_err(|e| repair_error(&e))
+    }
+
+    /// Every change, newest first, with what can be undone.
+    pub fn entries(&self) -> Vec<EntryView> {
+        let mut all = self.journal.entries();
+        all.sort_by(|a, b| b.created_at_ms.total_cmp(&a.created_at_ms));
+        all
+    }
+
+    /// Changes the app was killed in the middle of.
+    pub fn interrupted(&self) -> Vec<EntryView> {
+        self.journal.interrupted()
+    }
+
+    pub fn roll_back(&mut self, id: &str) -> Result<EntryView, AppError> {
+        let mut env = env(&mut self.registry);
+        self.journal
+            .roll_back(id, &mut env)
+            .map_err(|e| repair_error(&e))
+    }
+}
+
+/// The actions' environment: the registry they may change (borrowed apart from the journal).
+fn env(registry: &mut Option<Box<dyn RegistryWriter + Send>>) -> Env<'_> {
+    Env {
+        registry: registry
+            .as_deref_mut()
+            .map(|r| r as &mut dyn RegistryWriter),
+        credentials: None,
+    }
+}
+
+#[cfg(windows)]
+fn live_registry() -> Option<Box<dyn RegistryWriter + Send>> {
+    Some(Box::new(repair::registry::LiveRegistry::new()))
+}
+
+#[cfg(not(windows))]
+fn live_registry() -> Option<Box<dyn RegistryWriter + Send>> {
+    None
+}
+
+/// The simulated PC's HKCU export (the first registry file the simulated PC wrote).
+pub fn demo_hkcu(files: &[PathBuf]) -> Option<&PathBuf> {
+    files.iter().find(|f| {
+        f.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.eq_ignore_ascii_case("hkcu.reg"))
+    })
+}
+
+/// A repair error in the user's words, under a code the UI can branch on.
+pub fn repair_error(e: &RepairError) -> AppError {
+    let code = serde_json::from_value::<ErrorCode>(serde_json::Value::String(e.code().to_owned()))
+        .unwrap_or(ErrorCode::RepairFailed);
+    AppError::new(code, e.to_string(), e.hint())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo() -> (tempfile::TempDir, sandbox::pc::SimulatedPc) {
+        let dir = tempfile::tempdir().expect("tmp");
+        let pc = sandbox::pc::write_simulated_pc(dir.path()).expect("pc");
+        (dir, pc)
+    }
+
+    fn rescan(pc: &sandbox::pc::SimulatedPc) -> scan::ScanReport {
+        scan::run(&crate::demo::demo_scan_options(pc), &mut |_| {})
+    }
+
+    #[test]
+    fn removing_the_duplicate_profile_shows_in_a_rescan_and_undo_puts_it_back() {
+        let (dir, pc) = demo();
+        let hkcu = demo_hkcu(&pc.registry_files).expect("hkcu").clone();
+        // The store rewrites the export in `reg export`'s own layout, which the hand-made
+        // demo file need not match byte for byte; what must come back is the content.
+        let profiles = |r: &scan::ScanReport| {
+            let mut v: Vec<(String, Vec<Option<String>>)> = r
+                .profiles
+                .iter()
+                .map(|p| {
+                    (
+                        p.name.clone(),
+                        p.accounts.iter().map(|a| a.email.clone()).collect(),
+                    )
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        let before = profiles(&rescan(&pc));
+        let mut repairs = Repairs::demo(dir.path(), &hkcu).expect("repairs");
+        let duplicate = rescan(&pc)
+            .profiles
+            .into_iter()
+            .find(|p| !p.is_default && !p.duplicate_of.is_empty())
+            .expect("a non-default duplicate");
+        let request = ActionRequest::RemoveProfile {
+            name: duplicate.name.clone(),
+        };
+        let preview = repairs.preview(&request).expect("preview");
+        assert!(preview.undoable);
+        let done = repairs.run(&request).expect("run");
+        let after = rescan(&pc);
+        assert!(after.profiles.iter().all(|p| p.name != duplicate.name));
+        assert!(after.profiles.iter().all(|p| p.duplicate_of.is_empty()));
+        assert_eq!(repairs.entries()[0].id, done.id);
+        let after_change = std::fs::read(&hkcu).expect("read");
+        repairs.undo(&done.id).expect("undo");
+        assert!(
+            profiles(&rescan(&pc)) == before,
+            "undo did not bring the profile back"
+        );
+        // A second change and undo round-trips byte for byte in the store's own layout.
+        let again = repairs.run(&request).expect("run again");
+        assert!(std::fs::read(&hkcu).expect("read") == after_change);
+        repairs.undo(&again.id).expect("undo again");
+    }
+
+    #[test]
+    fn disabling_an_addin_and_refusing_a_policy_one() {
+        let (dir, pc) = demo();
+        let hkcu = demo_hkcu(&pc.registry_files).expect("hkcu").clone();
+        let mut repairs = Repairs::demo(dir.path(), &hkcu).expect("repairs");
+        let report = rescan(&pc);
+        let teams = report
+            .addins
+            .iter()
+            .find(|a| a.opens_connections && !a.policy)
+            .expect("a connection add-in");
+        repairs
+            .run(&ActionRequest::DisableAddin {
+                prog_id: teams.prog_id.clone(),
+            })
+            .expect("disable");
+        let after = rescan(&pc);
+        let now = after
+            .addins
+            .iter()
+            .find(|a| a.prog_id == teams.prog_id)
+            .expect("still listed");
+        assert_eq!(now.load_behavior, Some(0), "{now:?}");
+        if let Some(policy) = report.addins.iter().find(|a| a.policy) {
+            let err = repairs
+                .run(&ActionRequest::DisableAddin {
+                    prog_id: policy.prog_id.clone(),
+                })
+                .expect_err("policy-managed add-ins are refused");
+            assert_eq!(err.code, ErrorCode::AddinPolicyManaged);
+        }
+    }
+}
