@@ -187,6 +187,24 @@ test("--demo opens in demo mode and the scan shows the messy simulated PC", asyn
     assert.match(others, /Thunderbird/);
     await shot(browser, "03-scan-demo");
 
+    // A repair: remove the duplicate profile (previewed, confirmed, journaled), see it gone
+    // in the re-scan, then undo it and see it back.
+    await browser.$('[data-action="remove_profile"]').click();
+    await browser.$('[data-testid="action-confirm"]').waitForDisplayed({ timeout: 10000 });
+    await shot(browser, "03b-action-preview");
+    await browser.$('[data-testid="action-yes"]').click();
+    await browser.$('[data-testid="journal"]').waitForDisplayed({ timeout: 15000 });
+    await browser.waitUntil(
+      async () => !/same account as/.test(await browser.$('[data-testid="group-profiles"]').getText()),
+      { timeout: 15000, timeoutMsg: "the duplicate profile is still there after the repair" },
+    );
+    await shot(browser, "03c-after-repair");
+    await browser.$('[data-testid="undo"]').click();
+    await browser.waitUntil(
+      async () => /same account as/.test(await browser.$('[data-testid="group-profiles"]').getText()),
+      { timeout: 15000, timeoutMsg: "undo did not bring the duplicate profile back" },
+    );
+
     // Your account: sign in as the demo admin through the simulated Microsoft page, see the
     // tenant's devices and sign-ins, then sign out everywhere after the confirmation.
     await browser.$('[data-testid="tab-account"]').click();

@@ -11,6 +11,10 @@ const commands = vi.hoisted(() => ({
   decodeError: vi.fn(),
   getPlan: vi.fn(),
   getDiagnosis: vi.fn(),
+  previewAction: vi.fn(),
+  runAction: vi.fn(),
+  undoAction: vi.fn(),
+  journalEntries: vi.fn(),
 }));
 vi.mock("./bindings", () => ({
   commands,
@@ -175,6 +179,46 @@ describe("this computer", () => {
     const card = await screen.findByTestId("error");
     expect(card.textContent).toContain("Run it again");
     expect((screen.getByTestId("rescan") as HTMLButtonElement).disabled).toBe(false);
+  });
+});
+
+describe("repairs", () => {
+  const preview = { title: "Remove the profile Outlook - Copy", changes: ["Deletes the profile"], undo: "puts it back from the export", undoable: true, needs_consent: false };
+  const entry = (state: string, can_undo: boolean) => ({ id: "e1", kind: "remove_profile", target: "Outlook - Copy", preview, state, created_at_ms: 1, updated_at_ms: 1, can_undo, can_roll_back: false, outcome: null, error: null });
+
+  it("previews, asks, runs through the journal, rescans, and offers undo", async () => {
+    commands.journalEntries.mockResolvedValueOnce({ status: "ok", data: [] });
+    commands.previewAction.mockResolvedValue({ status: "ok", data: preview });
+    commands.runAction.mockResolvedValue({ status: "ok", data: entry("applied", true) });
+    commands.journalEntries.mockResolvedValue({ status: "ok", data: [entry("applied", true)] });
+    commands.undoAction.mockResolvedValue({ status: "ok", data: entry("undone", false) });
+    await startApp();
+    await waitFor(() => expect(screen.getByTestId("scan-status").textContent).toMatch(/Scan finished/));
+    const button = screen.getByTestId("group-profiles").querySelector('[data-action="remove_profile"]') as HTMLElement;
+    expect(button).toBeTruthy();
+    await fireEvent.click(button);
+    expect(commands.previewAction).toHaveBeenCalledWith({ kind: "remove_profile", name: "Outlook - Copy" });
+    const dialog = await screen.findByTestId("action-confirm");
+    expect(dialog.textContent).toContain("puts it back from the export");
+    expect(commands.runAction).not.toHaveBeenCalled();
+    await fireEvent.click(screen.getByTestId("action-yes"));
+    await screen.findByTestId("journal");
+    expect(commands.runAction).toHaveBeenCalledTimes(1);
+    expect(commands.runScan).toHaveBeenCalledTimes(2);
+    await fireEvent.click(screen.getByTestId("undo"));
+    expect(commands.undoAction).toHaveBeenCalledWith("e1");
+  });
+
+  it("shows a refused action as an error and changes nothing", async () => {
+    commands.journalEntries.mockResolvedValue({ status: "ok", data: [] });
+    commands.previewAction.mockResolvedValue({ status: "error", error: { code: "addin_policy_managed", message: "Managed by policy", hint: "Ask IT" } });
+    await startApp();
+    await waitFor(() => expect(screen.getByTestId("scan-status").textContent).toMatch(/Scan finished/));
+    const button = screen.getByTestId("group-addins").querySelector('[data-action="disable_addin"]') as HTMLElement;
+    await fireEvent.click(button);
+    const card = await screen.findByTestId("error");
+    expect(card.dataset.code).toBe("addin_policy_managed");
+    expect(commands.runAction).not.toHaveBeenCalled();
   });
 });
 
