@@ -198,6 +198,10 @@ test("--demo opens in demo mode and the scan shows the messy simulated PC", asyn
       async () => !/same account as/.test(await browser.$('[data-testid="group-profiles"]').getText()),
       { timeout: 15000, timeoutMsg: "the duplicate profile is still there after the repair" },
     );
+    // Verify: the before/now view shows the repair worked.
+    const beforeNow = await browser.$('[data-measure="duplicates"]');
+    await beforeNow.waitForDisplayed({ timeout: 10000 });
+    assert.match(await beforeNow.getText(), /2 → 0/);
     await shot(browser, "03c-after-repair");
     await browser.$('[data-testid="undo"]').click();
     await browser.waitUntil(

@@ -70,6 +70,7 @@ beforeEach(() => {
   localStorage.clear();
   i18n.set("en");
   scanState.report = null;
+  scanState.baseline = null;
   scanState.error = null;
   commands.getMode.mockResolvedValue({ kind: "live" });
   commands.runScan.mockImplementation(async (channel: { onmessage: (m: unknown) => void }) => {

@@ -16,6 +16,8 @@ export class ScanState {
   rows: SourceRow[] = $state(pendingRows());
   fraction = $state(0);
   report: ScanReport | null = $state(null);
+  /** The first scan of this mode: the "before" of the before/now comparison. */
+  baseline: ScanReport | null = $state(null);
   error: AppError | null = $state(null);
   elapsedMs = $state(0);
 
@@ -43,6 +45,7 @@ export class ScanState {
       return;
     }
     this.report = got.data;
+    this.baseline ??= got.data;
     this.fraction = 1;
     // The report's sources are the final word (durations, reasons).
     for (const s of got.data.sources) {
@@ -51,6 +54,20 @@ export class ScanState {
       else this.rows.push({ name: s.name, state: s.status, ms: s.ms, reason: s.reason });
     }
   }
+}
+
+/** Counts that show whether a repair worked, for the before/now view. */
+export type Measures = { outlook: number; profiles: number; duplicates: number; addins: number; m365: number };
+
+export function measure(r: ScanReport): Measures {
+  const off = (lb: number | null) => lb === 0 || lb === 2;
+  return {
+    outlook: r.processes.filter((p) => !p.helper && (p.kind === "classic_outlook" || p.kind === "new_outlook")).length,
+    profiles: r.profiles.length,
+    duplicates: r.profiles.filter((p) => p.duplicate_of.length > 0).length,
+    addins: r.addins.filter((a) => a.opens_connections && !off(a.load_behavior)).length,
+    m365: r.processes.reduce((n, p) => n + (p.connections?.microsoft_365 ?? 0), 0),
+  };
 }
 
 export const scanState = new ScanState();
