@@ -23,13 +23,21 @@ fn window(app: &App<MockRuntime>, label: &str) -> WebviewWindow<MockRuntime> {
 }
 
 fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str) -> Result<Value, Value> {
+    invoke_with(window, cmd, Value::Object(Default::default()))
+}
+
+fn invoke_with(
+    window: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    args: Value,
+) -> Result<Value, Value> {
     let request = InvokeRequest {
         cmd: cmd.into(),
         callback: CallbackFn(0),
         error: CallbackFn(1),
         // The origin the real app has on Linux and macOS.
         url: "tauri://localhost".parse().expect("url"),
-        body: InvokeBody::default(),
+        body: InvokeBody::Json(args),
         headers: Default::default(),
         invoke_key: INVOKE_KEY.to_string(),
     };
@@ -88,4 +96,59 @@ fn unknown_commands_are_refused() {
     let app = app(AppContext::live());
     let main = window(&app, "main");
     assert!(invoke(&main, "delete_everything").is_err());
+}
+
+#[test]
+fn decoder_and_plan_answer_through_ipc() {
+    let app = app(AppContext::live());
+    let main = window(&app, "main");
+    let decoded = invoke_with(
+        &main,
+        "decode_error",
+        serde_json::json!({"message": "Event 9646: exceeded the maximum of 32 objects of type session"}),
+    )
+    .expect("decoded");
+    assert_eq!(decoded["limit"], "mapi_sessions_per_user");
+    let err = invoke_with(&main, "decode_error", serde_json::json!({"message": "  "}))
+        .expect_err("empty input is refused");
+    assert_eq!(err["code"], "invalid_input");
+    let plan =
+        invoke_with(&main, "get_plan", serde_json::json!({"track": "personal"})).expect("plan");
+    assert_eq!(plan[0]["id"], "personal_sign_out_everywhere");
+}
+
+#[test]
+fn diagnosis_before_any_scan_says_what_to_do() {
+    let app = app(AppContext::live());
+    let main = window(&app, "main");
+    let err = invoke(&main, "get_diagnosis").expect_err("nothing scanned yet");
+    assert_eq!(err["code"], "invalid_input");
+    assert!(err["hint"].as_str().expect("hint").contains("Scan"));
+}
+
+#[test]
+fn demo_repair_preview_and_account_status_through_ipc() {
+    let app = app(AppContext::demo().expect("demo"));
+    let main = window(&app, "main");
+    let status = invoke(&main, "account_status").expect("status");
+    assert_eq!(status["configured"], true);
+    assert!(status["demo_users"].as_array().expect("users").len() >= 3);
+    let preview = invoke_with(
+        &main,
+        "preview_action",
+        serde_json::json!({"request": {"kind": "remove_profile", "name": "Outlook - Copy"}}),
+    )
+    .expect("preview");
+    assert_eq!(preview["undoable"], true);
+    assert_eq!(
+        invoke(&main, "journal_entries").expect("journal"),
+        serde_json::json!([])
+    );
+    let refused = invoke_with(
+        &main,
+        "run_action",
+        serde_json::json!({"request": {"kind": "remove_profile", "name": "No such profile"}}),
+    )
+    .expect_err("a missing profile is refused");
+    assert_eq!(refused["code"], "profile_missing");
 }
