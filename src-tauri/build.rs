@@ -23,6 +23,8 @@ fn main() {
             "run_action",
             "undo_action",
             "journal_entries",
+            "finish_action",
+            "roll_back_action",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build script failed: {e}"));

@@ -165,3 +165,23 @@ pub fn undo_action(ctx: State<'_, AppContext>, id: String) -> Result<repair::Ent
 pub fn journal_entries(ctx: State<'_, AppContext>) -> Result<Vec<repair::EntryView>, AppError> {
     ctx.journal()
 }
+
+/// Completes a change the app was killed in the middle of.
+#[tauri::command]
+#[specta::specta]
+pub fn finish_action(
+    ctx: State<'_, AppContext>,
+    id: String,
+) -> Result<repair::EntryView, AppError> {
+    ctx.finish_action(&id)
+}
+
+/// Rolls back a change the app was killed in the middle of.
+#[tauri::command]
+#[specta::specta]
+pub fn roll_back_action(
+    ctx: State<'_, AppContext>,
+    id: String,
+) -> Result<repair::EntryView, AppError> {
+    ctx.roll_back_action(&id)
+}

@@ -32,6 +32,8 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             commands::run_action,
             commands::undo_action,
             commands::journal_entries,
+            commands::finish_action,
+            commands::roll_back_action,
         ])
 }
 

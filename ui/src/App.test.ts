@@ -15,6 +15,8 @@ const commands = vi.hoisted(() => ({
   runAction: vi.fn(),
   undoAction: vi.fn(),
   journalEntries: vi.fn(),
+  finishAction: vi.fn(),
+  rollBackAction: vi.fn(),
 }));
 vi.mock("./bindings", () => ({
   commands,
@@ -208,6 +210,17 @@ describe("repairs", () => {
     expect(commands.runScan).toHaveBeenCalledTimes(2);
     await fireEvent.click(screen.getByTestId("undo"));
     expect(commands.undoAction).toHaveBeenCalledWith("e1");
+  });
+
+  it("offers to finish or put back a change the app was killed in the middle of", async () => {
+    commands.journalEntries.mockResolvedValue({ status: "ok", data: [{ ...entry("backed_up", false), can_roll_back: true }] });
+    commands.rollBackAction.mockResolvedValue({ status: "ok", data: entry("rolled_back", false) });
+    await startApp();
+    const journal = await screen.findByTestId("journal");
+    expect(journal.textContent).toContain("stopped in the middle");
+    await fireEvent.click(screen.getByTestId("roll-back"));
+    expect(commands.rollBackAction).toHaveBeenCalledWith("e1");
+    expect(commands.finishAction).not.toHaveBeenCalled();
   });
 
   it("shows a refused action as an error and changes nothing", async () => {

@@ -44,6 +44,10 @@ export const commands = {
 	undoAction: (id: string) => typedError<EntryView, AppError>(__TAURI_INVOKE("undo_action", { id })),
 	/**  The changes made in this mode, newest first, with what can be undone. */
 	journalEntries: () => typedError<EntryView[], AppError>(__TAURI_INVOKE("journal_entries")),
+	/**  Completes a change the app was killed in the middle of. */
+	finishAction: (id: string) => typedError<EntryView, AppError>(__TAURI_INVOKE("finish_action", { id })),
+	/**  Rolls back a change the app was killed in the middle of. */
+	rollBackAction: (id: string) => typedError<EntryView, AppError>(__TAURI_INVOKE("roll_back_action", { id })),
 };
 
 /* Constants */

@@ -103,6 +103,15 @@ impl Repairs {
         self.journal.interrupted()
     }
 
+    /// Completes a change the app was killed in the middle of.
+    pub fn finish(&mut self, id: &str) -> Result<EntryView, AppError> {
+        let mut env = env(&mut self.registry);
+        self.journal
+            .finish(id, &mut env)
+            .map_err(|e| repair_error(&e))
+    }
+
+    /// Puts back the state from before a change the app was killed in the middle of.
     pub fn roll_back(&mut self, id: &str) -> Result<EntryView, AppError> {
         let mut env = env(&mut self.registry);
         self.journal

@@ -251,6 +251,16 @@ impl AppContext {
         self.with_repairs(|r| r.undo(id))
     }
 
+    /// Completes an interrupted change (the app was killed between backup and change).
+    pub fn finish_action(&self, id: &str) -> Result<repair::EntryView, AppError> {
+        self.with_repairs(|r| r.finish(id))
+    }
+
+    /// Rolls an interrupted change back to the state before it.
+    pub fn roll_back_action(&self, id: &str) -> Result<repair::EntryView, AppError> {
+        self.with_repairs(|r| r.roll_back(id))
+    }
+
     /// Every journaled change of this mode, newest first.
     pub fn journal(&self) -> Result<Vec<repair::EntryView>, AppError> {
         self.with_repairs(|r| Ok(r.entries()))
