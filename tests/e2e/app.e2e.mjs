@@ -185,6 +185,9 @@ test("--demo opens in demo mode and the scan shows the messy simulated PC", asyn
     assert.match(addins, /opens its own connections/);
     const others = await browser.$('[data-testid="group-others"]').getText();
     assert.match(others, /Thunderbird/);
+    // The session map: the mailbox in the middle, the count against the likely limit.
+    await browser.$('[data-testid="map-count"]').waitForDisplayed({ timeout: 10000 });
+    assert.match(await browser.$('[data-testid="map-count"]').getText(), /^\d+ of 32$/);
     await shot(browser, "03-scan-demo");
 
     // A repair: remove the duplicate profile (previewed, confirmed, journaled), see it gone

@@ -1,7 +1,7 @@
 // Runs the scan and keeps its state: one row per source (drawn before the first event), the
 // report, and a typed error. Screens read it; only `run` changes it.
 import { Channel } from "@tauri-apps/api/core";
-import { commands, SCAN_SOURCES, type AppError, type Progress, type ScanReport } from "../bindings";
+import { commands, SCAN_SOURCES, type AppError, type Diagnosis, type Progress, type ScanReport } from "../bindings";
 import { call } from "./api";
 
 export type RowState = "pending" | "running" | "ok" | "skipped" | "failed";
@@ -20,6 +20,8 @@ export class ScanState {
   baseline: ScanReport | null = $state(null);
   error: AppError | null = $state(null);
   elapsedMs = $state(0);
+  /** The diagnosis of the latest scan (the limit estimate feeds the session map). */
+  diagnosis: Diagnosis | null = $state(null);
 
   /** Applies one progress event from the backend. */
   onProgress = (p: Progress) => {
@@ -47,6 +49,8 @@ export class ScanState {
     this.report = got.data;
     this.baseline ??= got.data;
     this.fraction = 1;
+    const diagnosed = await call(() => commands.getDiagnosis());
+    this.diagnosis = diagnosed.ok && diagnosed.data ? diagnosed.data : null;
     // The report's sources are the final word (durations, reasons).
     for (const s of got.data.sources) {
       const row = this.rows.find((r) => r.name === s.name);
