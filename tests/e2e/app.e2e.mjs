@@ -212,6 +212,15 @@ test("--demo opens in demo mode and the scan shows the messy simulated PC", asyn
       { timeout: 15000, timeoutMsg: "undo did not bring the duplicate profile back" },
     );
 
+    // Close the second (simulated) Outlook: "Outlook windows 2 → 1".
+    await browser.$('[data-action="close_client"]').click();
+    await browser.$('[data-testid="action-yes"]').waitForDisplayed({ timeout: 10000 });
+    await browser.$('[data-testid="action-yes"]').click();
+    const outlookWindows = await browser.$('[data-measure="outlook"]');
+    await outlookWindows.waitForDisplayed({ timeout: 15000 });
+    assert.match(await outlookWindows.getText(), /2 → 1/);
+    await shot(browser, "03d-outlook-closed");
+
     // Your account: sign in as the demo admin through the simulated Microsoft page, see the
     // tenant's devices and sign-ins, then sign out everywhere after the confirmation.
     await browser.$('[data-testid="tab-account"]').click();

@@ -223,6 +223,23 @@ describe("repairs", () => {
     expect(commands.finishAction).not.toHaveBeenCalled();
   });
 
+  it("forces a close only after a second, explicit yes", async () => {
+    commands.journalEntries.mockResolvedValue({ status: "ok", data: [] });
+    commands.previewAction.mockResolvedValue({ status: "ok", data: { ...preview, title: "Close Outlook", undoable: false } });
+    commands.runAction
+      .mockResolvedValueOnce({ status: "error", error: { code: "process_still_running", message: "Outlook is still running", hint: "Force it" } })
+      .mockResolvedValueOnce({ status: "ok", data: entry("applied", false) });
+    await startApp();
+    await waitFor(() => expect(screen.getByTestId("scan-status").textContent).toMatch(/Scan finished/));
+    const close = screen.getByTestId("group-outlook").querySelector('[data-action="close_client"][data-pid="12"]') as HTMLElement;
+    await fireEvent.click(close);
+    await fireEvent.click(await screen.findByTestId("action-yes"));
+    expect(commands.runAction).toHaveBeenLastCalledWith({ kind: "close_client", pid: 12, name: "classic_outlook", start_time: 1, force: false });
+    await fireEvent.click(await screen.findByTestId("force-yes"));
+    expect(commands.runAction).toHaveBeenLastCalledWith({ kind: "close_client", pid: 12, name: "classic_outlook", start_time: 1, force: true });
+    await waitFor(() => expect(screen.queryByTestId("force-confirm")).toBeNull());
+  });
+
   it("shows a refused action as an error and changes nothing", async () => {
     commands.journalEntries.mockResolvedValue({ status: "ok", data: [] });
     commands.previewAction.mockResolvedValue({ status: "error", error: { code: "addin_policy_managed", message: "Managed by policy", hint: "Ask IT" } });

@@ -88,7 +88,14 @@ export type ActionRequest =
 /**  Turn an add-in back on. */
 { kind: "enable_addin"; prog_id: string } | 
 /**  Remove a duplicate Outlook profile, exported first so undo can put it back. */
-{ kind: "remove_profile"; name: string };
+{ kind: "remove_profile"; name: string } | 
+/**
+ *  Close a mail app the scan saw. `force` only after the user agreed a second time
+ *  (a polite close that did not work); unsaved work may be lost then.
+ */
+{ kind: "close_client"; pid: number; name: string; start_time: number | null; force: boolean } | 
+/**  Close Outlook and start it again (normally, in safe mode, or with a profile). */
+{ kind: "restart_outlook"; pid: number; name: string; start_time: number | null; mode: RestartMode };
 
 /**  A COM add-in of Outlook. */
 export type Addin = {
@@ -482,6 +489,13 @@ export type Progress = {
 
 /**  Start or end of a source, for a progress bar per source. */
 export type ProgressState = "started" | "finished";
+
+/**  How Outlook starts again. */
+export type RestartMode = { mode: "normal" } | 
+/**  `/safe`: without add-ins, to see whether one causes the error. */
+{ mode: "safe" } | 
+/**  `/profile "Name"`. */
+{ mode: "profile"; name: string };
 
 /**  What happened for one user. */
 export type RevokeOutcome = 

@@ -6,7 +6,10 @@
 use std::path::{Path, PathBuf};
 
 use repair::registry::{RegFileStore, RegistryWriter};
-use repair::{ActionSpec, EntryView, Env, Journal, Preview, RemoveProfile, RepairError, SetAddin};
+use repair::{
+    ActionSpec, CloseClient, EntryView, Env, Journal, Preview, RemoveProfile, RepairError,
+    RestartMode, RestartOutlook, SetAddin,
+};
 use serde::Deserialize;
 
 use crate::error::{AppError, ErrorCode};
@@ -21,6 +24,21 @@ pub enum ActionRequest {
     EnableAddin { prog_id: String },
     /// Remove a duplicate Outlook profile, exported first so undo can put it back.
     RemoveProfile { name: String },
+    /// Close a mail app the scan saw. `force` only after the user agreed a second time
+    /// (a polite close that did not work); unsaved work may be lost then.
+    CloseClient {
+        pid: u32,
+        name: String,
+        start_time: Option<u32>,
+        force: bool,
+    },
+    /// Close Outlook and start it again (normally, in safe mode, or with a profile).
+    RestartOutlook {
+        pid: u32,
+        name: String,
+        start_time: Option<u32>,
+        mode: RestartMode,
+    },
 }
 
 impl ActionRequest {
@@ -29,7 +47,35 @@ impl ActionRequest {
             Self::DisableAddin { prog_id } => SetAddin::disable(prog_id).into(),
             Self::EnableAddin { prog_id } => SetAddin::enable(prog_id).into(),
             Self::RemoveProfile { name } => RemoveProfile::new(name).into(),
+            Self::CloseClient {
+                pid,
+                name,
+                start_time,
+                force,
+            } => {
+                let mut close = CloseClient::polite(*pid, name);
+                close.start_time = *start_time;
+                if *force {
+                    close = close.forced_with_consent();
+                }
+                close.into()
+            }
+            Self::RestartOutlook {
+                pid,
+                name,
+                start_time,
+                mode,
+            } => {
+                let mut restart = RestartOutlook::running(*pid, name, mode.clone());
+                restart.start_time = *start_time;
+                restart.into()
+            }
         }
+    }
+
+    /// Actions on running programs (the demo's programs are simulated, not real).
+    pub fn is_process_action(&self) -> bool {
+        matches!(self, Self::CloseClient { .. } | Self::RestartOutlook { .. })
     }
 }
 
@@ -140,6 +186,32 @@ fn live_registry() -> Option<Box<dyn RegistryWriter + Send>> {
     None
 }
 
+/// The record of a demo action on a simulated program (not journaled: nothing is real).
+pub fn simulated_entry(request: &ActionRequest, preview: Preview) -> EntryView {
+    let (kind, target) = match request {
+        ActionRequest::RestartOutlook { pid, .. } => (repair::ActionKind::RestartOutlook, *pid),
+        ActionRequest::CloseClient { pid, .. } => (repair::ActionKind::CloseClient, *pid),
+        _ => (repair::ActionKind::CloseClient, 0),
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as f64)
+        .unwrap_or_default();
+    EntryView {
+        id: format!("demo-{target}-{now}"),
+        kind,
+        target: format!("process {target}"),
+        preview,
+        state: repair::EntryState::Applied,
+        created_at_ms: now,
+        updated_at_ms: now,
+        can_undo: false,
+        can_roll_back: false,
+        outcome: None,
+        error: None,
+    }
+}
+
 /// The simulated PC's HKCU export (the first registry file the simulated PC wrote).
 pub fn demo_hkcu(files: &[PathBuf]) -> Option<&PathBuf> {
     files.iter().find(|f| {
@@ -217,6 +289,35 @@ mod tests {
         let again = repairs.run(&request).expect("run again");
         assert!(std::fs::read(&hkcu).expect("read") == after_change);
         repairs.undo(&again.id).expect("undo again");
+    }
+
+    #[test]
+    fn close_and_restart_specs_carry_what_the_scan_saw() {
+        let close = ActionRequest::CloseClient {
+            pid: 42,
+            name: "OUTLOOK.EXE".into(),
+            start_time: Some(7),
+            force: false,
+        };
+        assert!(close.is_process_action());
+        let ActionSpec::CloseClient(c) = close.spec() else {
+            panic!("a close spec")
+        };
+        assert_eq!(
+            (c.pid, c.start_time, c.force, c.force_consent),
+            (42, Some(7), false, false)
+        );
+        let forced = ActionRequest::CloseClient {
+            pid: 42,
+            name: "OUTLOOK.EXE".into(),
+            start_time: None,
+            force: true,
+        };
+        let ActionSpec::CloseClient(f) = forced.spec() else {
+            panic!("a close spec")
+        };
+        assert!(f.force && f.force_consent, "force only ever with consent");
+        assert!(!ActionRequest::RemoveProfile { name: "x".into() }.is_process_action());
     }
 
     #[test]

@@ -238,11 +238,26 @@ impl AppContext {
 
     /// What an action would change, before it runs.
     pub fn preview_action(&self, request: &ActionRequest) -> Result<repair::Preview, AppError> {
+        if request.is_process_action() {
+            let guard = self.demo.lock().map_err(|_| poisoned())?;
+            if let Some(demo) = guard.as_ref() {
+                return demo.preview_process_action(request);
+            }
+        }
         self.with_repairs(|r| r.preview(request))
     }
 
-    /// Runs an action through the journal (backup first).
+    /// Runs an action through the journal (backup first). In the demo, programs are
+    /// simulated: closing one changes the simulated PC, not this computer, and is not
+    /// journaled (there is nothing real to record or undo).
     pub fn run_action(&self, request: &ActionRequest) -> Result<repair::EntryView, AppError> {
+        if request.is_process_action() {
+            let mut guard = self.demo.lock().map_err(|_| poisoned())?;
+            if let Some(demo) = guard.as_mut() {
+                let preview = demo.run_process_action(request)?;
+                return Ok(crate::actions::simulated_entry(request, preview));
+            }
+        }
         self.with_repairs(|r| r.run(request))
     }
 
@@ -345,5 +360,40 @@ mod tests {
         let events = events.lock().expect("lock");
         assert!(!events.is_empty());
         assert!(events.iter().any(|p| p.fraction >= 1.0));
+    }
+
+    #[tokio::test]
+    async fn demo_close_removes_a_simulated_outlook_and_never_touches_real_processes() {
+        let ctx = AppContext::demo().expect("demo");
+        let before = ctx.scan(|_| {}).await.expect("scan");
+        let outlooks: Vec<_> = before
+            .processes
+            .iter()
+            .filter(|p| p.kind == scan::ClientKind::ClassicOutlook && !p.helper)
+            .collect();
+        assert_eq!(outlooks.len(), 2);
+        let request = ActionRequest::CloseClient {
+            pid: outlooks[1].pid,
+            name: outlooks[1].name.clone(),
+            start_time: outlooks[1].start_time,
+            force: false,
+        };
+        let preview = ctx.preview_action(&request).expect("preview");
+        assert!(!preview.undoable);
+        assert!(preview.title.contains("simulated"));
+        let entry = ctx.run_action(&request).expect("closed");
+        assert!(!entry.can_undo);
+        let after = ctx.scan(|_| {}).await.expect("scan");
+        let left = after
+            .processes
+            .iter()
+            .filter(|p| p.kind == scan::ClientKind::ClassicOutlook && !p.helper)
+            .count();
+        assert_eq!(left, 1);
+        // Closing it again is a clear error, not a signal to whatever has that pid here.
+        let again = ctx.run_action(&request).expect_err("already gone");
+        assert_eq!(again.code, ErrorCode::ProcessChanged);
+        // Nothing process-related went to the journal.
+        assert!(ctx.journal().expect("journal").is_empty());
     }
 }

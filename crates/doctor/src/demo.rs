@@ -62,6 +62,67 @@ impl Demo {
         crate::actions::demo_hkcu(&self.pc.registry_files).cloned()
     }
 
+    /// What closing or restarting a simulated program would do. The demo's programs are
+    /// plain data: nothing real is signalled, ever (their ids may be real pids here).
+    pub fn preview_process_action(
+        &self,
+        request: &crate::actions::ActionRequest,
+    ) -> Result<repair::Preview, AppError> {
+        let (pid, verb) = match request {
+            crate::actions::ActionRequest::CloseClient { pid, .. } => (*pid, "Close"),
+            crate::actions::ActionRequest::RestartOutlook { pid, .. } => (*pid, "Restart"),
+            _ => return Err(not_a_process_action()),
+        };
+        let p = self.simulated(pid)?;
+        Ok(repair::Preview {
+            title: format!("{verb} {} (process {pid}) on the simulated PC", p.name),
+            changes: vec![
+                "Asks the program to close, as clicking its X would; it saves its own work."
+                    .to_owned(),
+                "Demo: the simulated program goes away; nothing on this computer is touched."
+                    .to_owned(),
+            ],
+            undo: "Closing cannot be undone; start the program again when you need it.".to_owned(),
+            undoable: false,
+            needs_consent: false,
+        })
+    }
+
+    /// Closes (removes) or restarts (new process id) a simulated program.
+    pub fn run_process_action(
+        &mut self,
+        request: &crate::actions::ActionRequest,
+    ) -> Result<repair::Preview, AppError> {
+        let preview = self.preview_process_action(request)?;
+        match request {
+            crate::actions::ActionRequest::CloseClient { pid, .. } => {
+                self.pc.processes.retain(|p| p.pid != *pid);
+            }
+            crate::actions::ActionRequest::RestartOutlook { pid, .. } => {
+                let next = self.pc.processes.iter().map(|p| p.pid).max().unwrap_or(0) + 4;
+                if let Some(p) = self.pc.processes.iter_mut().find(|p| p.pid == *pid) {
+                    p.pid = next;
+                }
+            }
+            _ => return Err(not_a_process_action()),
+        }
+        Ok(preview)
+    }
+
+    fn simulated(&self, pid: u32) -> Result<&sandbox::pc::SimulatedProcess, AppError> {
+        self.pc
+            .processes
+            .iter()
+            .find(|p| p.pid == pid)
+            .ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::ProcessChanged,
+                    format!("Process {pid} is no longer running on the simulated PC."),
+                    "Scan again to see what runs now.",
+                )
+            })
+    }
+
     /// Scan options that read the simulated PC instead of this computer.
     pub fn scan_options(&self) -> ScanOptions {
         demo_scan_options(&self.pc)
@@ -103,4 +164,12 @@ pub fn snapshot_of(p: &sandbox::pc::SimulatedProcess) -> ProcessSnapshot {
             microsoft_365: p.microsoft_365,
         }),
     }
+}
+
+fn not_a_process_action() -> AppError {
+    AppError::new(
+        ErrorCode::Internal,
+        "That is not an action on a running program.",
+        "Report this as a bug.",
+    )
 }
