@@ -11,6 +11,7 @@ fn main() {
             "run_scan",
             "decode_error",
             "get_plan",
+            "plan_extras",
             "account_status",
             "sign_in",
             "start_device_code",

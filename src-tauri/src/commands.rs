@@ -54,6 +54,13 @@ pub fn decode_error(message: String) -> Result<DecodedError, AppError> {
     doctor::decoder::decode_for_user(&message)
 }
 
+/// The seed's "methods compared" table and tips, shown with the plan.
+#[tauri::command]
+#[specta::specta]
+pub fn plan_extras() -> doctor::plan::PlanExtras {
+    doctor::plan::extras()
+}
+
 /// The ordered repair plan of a track.
 #[tauri::command]
 #[specta::specta]

@@ -20,6 +20,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             commands::run_scan,
             commands::decode_error,
             commands::get_plan,
+            commands::plan_extras,
             commands::account_status,
             commands::sign_in,
             commands::start_device_code,

@@ -266,6 +266,7 @@ test("--demo opens in demo mode and the scan shows the messy simulated PC", asyn
       timeout: 5000,
       timeoutMsg: "Done did not move to the next step",
     });
+    assert.match(await browser.$('[data-testid="tips"]').getText(), /Consider setting a reminder/);
     await shot(browser, "05-plan");
   } finally {
     await browser.deleteSession();

@@ -11,6 +11,7 @@ const commands = vi.hoisted(() => ({
   decodeError: vi.fn(),
   getPlan: vi.fn(),
   getDiagnosis: vi.fn(),
+  planExtras: vi.fn(),
   previewAction: vi.fn(),
   runAction: vi.fn(),
   undoAction: vi.fn(),
@@ -303,6 +304,17 @@ describe("plan", () => {
     await screen.findByTestId("plan-step");
     await fireEvent.click(within(findings).getByText("Go to this step"));
     expect(screen.getByTestId("plan-step").dataset.step).toBe("sign_out_web");
+  });
+
+  it("shows the seed's methods table and its tips", async () => {
+    commands.planExtras.mockResolvedValue({
+      methods: { columns: ["Manual Sign-Out on Devices", "Microsoft 365 Security Portal", "IT Administrator Reset"], rows: [["Speed", "Fast if you have device access", "Immediate, from any location", "Depends on IT response time"]], recommendation: "Start with the portal." },
+      tips: ["Consider setting a reminder to fully close Outlook on secondary computers when your workday ends."],
+    });
+    await startApp();
+    await fireEvent.click(screen.getByTestId("tab-fix"));
+    expect((await screen.findByTestId("methods")).textContent).toContain("Immediate, from any location");
+    expect(screen.getByTestId("tips").textContent).toContain("Consider setting a reminder");
   });
 
   it("walks the steps, opens pages and remembers progress", async () => {

@@ -20,6 +20,8 @@ export const commands = {
 	decodeError: (message: string) => typedError<DecodedError, AppError>(__TAURI_INVOKE("decode_error", { message })),
 	/**  The ordered repair plan of a track. */
 	getPlan: (track: Track) => __TAURI_INVOKE<Step[]>("get_plan", { track }),
+	/**  The seed's "methods compared" table and tips, shown with the plan. */
+	planExtras: () => __TAURI_INVOKE<PlanExtras>("plan_extras"),
 	/**  Who is signed in (restored from the keyring), and the demo's test users. */
 	accountStatus: () => typedError<AccountStatus, AppError>(__TAURI_INVOKE("account_status")),
 	/**  Browser sign-in: Microsoft's page opens in the system browser and returns to the app. */
@@ -354,6 +356,14 @@ export type ManualRoute = {
 	takes_effect: string,
 };
 
+/**  The first seed's "Session Management Methods Compared" table, with the app's pick. */
+export type MethodComparison = {
+	columns: string[],
+	/**  Rows: item name, then one cell per column. */
+	rows: string[][],
+	recommendation: string,
+};
+
 /**  Where the app gets its data from. */
 export type Mode = 
 /**  This computer and the real Microsoft cloud. */
@@ -405,6 +415,12 @@ exited_by_itself: boolean } |
 export type Page = {
 	label: string,
 	url: string,
+};
+
+/**  What the plan screen shows around the steps: the seed's comparison table and its tips. */
+export type PlanExtras = {
+	methods: MethodComparison,
+	tips: string[],
 };
 
 /**  What an action will do, shown before it runs and kept in the journal. */

@@ -451,6 +451,20 @@ pub fn methods_compared() -> MethodComparison {
     }
 }
 
+/// What the plan screen shows around the steps: the seed's comparison table and its tips.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct PlanExtras {
+    pub methods: MethodComparison,
+    pub tips: Vec<String>,
+}
+
+pub fn extras() -> PlanExtras {
+    PlanExtras {
+        methods: methods_compared(),
+        tips: tips(),
+    }
+}
+
 /// Tips from the seeds that are not steps.
 pub fn tips() -> Vec<String> {
     vec![
@@ -587,6 +601,24 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_table_and_the_tip_are_the_seeds_own_words() {
+        let seeds = seed_text();
+        let table = methods_compared();
+        for cell in table.columns.iter().chain(table.rows.iter().flatten()) {
+            assert!(
+                seeds.contains(cell.as_str()),
+                "{cell:?} is not in the seed's table"
+            );
+        }
+        assert!(seeds.contains("Consider setting a reminder to fully close Outlook on secondary computers when your workday ends."));
+        assert!(
+            tips()
+                .iter()
+                .any(|t| t.starts_with("Consider setting a reminder"))
+        );
     }
 
     #[test]
