@@ -241,6 +241,21 @@ describe("repairs", () => {
     await waitFor(() => expect(screen.queryByTestId("force-confirm")).toBeNull());
   });
 
+  it("deletes a saved sign-in only after the consent box is ticked", async () => {
+    commands.journalEntries.mockResolvedValue({ status: "ok", data: [] });
+    commands.previewAction.mockResolvedValue({ status: "ok", data: { ...preview, title: "Delete the saved sign-in", undoable: false, needs_consent: true } });
+    commands.runAction.mockResolvedValue({ status: "ok", data: entry("applied", false) });
+    await startApp();
+    await waitFor(() => expect(screen.getByTestId("scan-status").textContent).toMatch(/Scan finished/));
+    await fireEvent.click(screen.getByTestId("group-credentials").querySelector('[data-action="remove_credential"]') as HTMLElement);
+    const yes = (await screen.findByTestId("action-yes")) as HTMLButtonElement;
+    expect(yes.disabled).toBe(true);
+    await fireEvent.click(screen.getByTestId("action-consent"));
+    expect(yes.disabled).toBe(false);
+    await fireEvent.click(yes);
+    expect(commands.runAction).toHaveBeenCalledWith({ kind: "remove_credential", target: "MicrosoftOffice16_Data:SSPI:a@contoso.com", consent: true });
+  });
+
   it("shows a refused action as an error and changes nothing", async () => {
     commands.journalEntries.mockResolvedValue({ status: "ok", data: [] });
     commands.previewAction.mockResolvedValue({ status: "error", error: { code: "addin_policy_managed", message: "Managed by policy", hint: "Ask IT" } });

@@ -96,6 +96,11 @@ export type ActionRequest =
  *  (a polite close that did not work); unsaved work may be lost then.
  */
 { kind: "close_client"; pid: number; name: string; start_time: number | null; force: boolean } | 
+/**
+ *  Delete a saved Office sign-in (Windows Credential Manager). `consent` is sent only
+ *  after the user read that this cannot be undone.
+ */
+{ kind: "remove_credential"; target: string; consent: boolean } | 
 /**  Close Outlook and start it again (normally, in safe mode, or with a profile). */
 { kind: "restart_outlook"; pid: number; name: string; start_time: number | null; mode: RestartMode };
 

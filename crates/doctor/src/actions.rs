@@ -5,10 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
+use repair::credential_store::CredentialStore;
 use repair::registry::{RegFileStore, RegistryWriter};
 use repair::{
-    ActionSpec, CloseClient, EntryView, Env, Journal, Preview, RemoveProfile, RepairError,
-    RestartMode, RestartOutlook, SetAddin,
+    ActionSpec, CloseClient, EntryView, Env, Journal, Preview, RemoveCredential, RemoveProfile,
+    RepairError, RestartMode, RestartOutlook, SetAddin,
 };
 use serde::Deserialize;
 
@@ -32,6 +33,9 @@ pub enum ActionRequest {
         start_time: Option<u32>,
         force: bool,
     },
+    /// Delete a saved Office sign-in (Windows Credential Manager). `consent` is sent only
+    /// after the user read that this cannot be undone.
+    RemoveCredential { target: String, consent: bool },
     /// Close Outlook and start it again (normally, in safe mode, or with a profile).
     RestartOutlook {
         pid: u32,
@@ -60,6 +64,11 @@ impl ActionRequest {
                 }
                 close.into()
             }
+            Self::RemoveCredential { target, consent } => RemoveCredential {
+                target: target.clone(),
+                consent: *consent,
+            }
+            .into(),
             Self::RestartOutlook {
                 pid,
                 name,
@@ -73,9 +82,13 @@ impl ActionRequest {
         }
     }
 
-    /// Actions on running programs (the demo's programs are simulated, not real).
-    pub fn is_process_action(&self) -> bool {
-        matches!(self, Self::CloseClient { .. } | Self::RestartOutlook { .. })
+    /// Actions on running programs and saved sign-ins: in the demo these are simulated, so
+    /// they change the simulated PC and never this computer.
+    pub fn is_simulated_in_demo(&self) -> bool {
+        matches!(
+            self,
+            Self::CloseClient { .. } | Self::RestartOutlook { .. } | Self::RemoveCredential { .. }
+        )
     }
 }
 
@@ -83,6 +96,7 @@ impl ActionRequest {
 pub struct Repairs {
     journal: Journal,
     registry: Option<Box<dyn RegistryWriter + Send>>,
+    credentials: Option<Box<dyn CredentialStore + Send>>,
 }
 
 impl std::fmt::Debug for Repairs {
@@ -102,6 +116,7 @@ impl Repairs {
         Ok(Self {
             journal,
             registry: Some(Box::new(store)),
+            credentials: None,
         })
     }
 
@@ -111,12 +126,13 @@ impl Repairs {
         Ok(Self {
             journal,
             registry: live_registry(),
+            credentials: live_credentials(),
         })
     }
 
     pub fn preview(&mut self, request: &ActionRequest) -> Result<Preview, AppError> {
         let spec = request.spec();
-        let mut env = env(&mut self.registry);
+        let mut env = env(&mut self.registry, &mut self.credentials);
         self.journal
             .preview(&spec, &mut env)
             .map_err(|e| repair_error(&e))
@@ -124,14 +140,14 @@ impl Repairs {
 
     pub fn run(&mut self, request: &ActionRequest) -> Result<EntryView, AppError> {
         let spec = request.spec();
-        let mut env = env(&mut self.registry);
+        let mut env = env(&mut self.registry, &mut self.credentials);
         self.journal
             .run(spec, &mut env)
             .map_err(|e| repair_error(&e))
     }
 
     pub fn undo(&mut self, id: &str) -> Result<EntryView, AppError> {
-        let mut env = env(&mut self.registry);
+        let mut env = env(&mut self.registry, &mut self.credentials);
         self.journal
             .undo(id, &mut env)
             .map_err(|e| repair_error(&e))
@@ -151,7 +167,7 @@ impl Repairs {
 
     /// Completes a change the app was killed in the middle of.
     pub fn finish(&mut self, id: &str) -> Result<EntryView, AppError> {
-        let mut env = env(&mut self.registry);
+        let mut env = env(&mut self.registry, &mut self.credentials);
         self.journal
             .finish(id, &mut env)
             .map_err(|e| repair_error(&e))
@@ -159,21 +175,37 @@ impl Repairs {
 
     /// Puts back the state from before a change the app was killed in the middle of.
     pub fn roll_back(&mut self, id: &str) -> Result<EntryView, AppError> {
-        let mut env = env(&mut self.registry);
+        let mut env = env(&mut self.registry, &mut self.credentials);
         self.journal
             .roll_back(id, &mut env)
             .map_err(|e| repair_error(&e))
     }
 }
 
-/// The actions' environment: the registry they may change (borrowed apart from the journal).
-fn env(registry: &mut Option<Box<dyn RegistryWriter + Send>>) -> Env<'_> {
+/// The actions' environment: the registry and credential store they may change (borrowed
+/// apart from the journal).
+fn env<'a>(
+    registry: &'a mut Option<Box<dyn RegistryWriter + Send>>,
+    credentials: &'a mut Option<Box<dyn CredentialStore + Send>>,
+) -> Env<'a> {
     Env {
         registry: registry
             .as_deref_mut()
             .map(|r| r as &mut dyn RegistryWriter),
-        credentials: None,
+        credentials: credentials
+            .as_deref_mut()
+            .map(|c| c as &mut dyn CredentialStore),
     }
+}
+
+#[cfg(windows)]
+fn live_credentials() -> Option<Box<dyn CredentialStore + Send>> {
+    Some(Box::new(repair::credential_store::WindowsCredentialManager))
+}
+
+#[cfg(not(windows))]
+fn live_credentials() -> Option<Box<dyn CredentialStore + Send>> {
+    None
 }
 
 #[cfg(windows)]
@@ -191,7 +223,7 @@ pub fn simulated_entry(request: &ActionRequest, preview: Preview) -> EntryView {
     let (kind, target) = match request {
         ActionRequest::RestartOutlook { pid, .. } => (repair::ActionKind::RestartOutlook, *pid),
         ActionRequest::CloseClient { pid, .. } => (repair::ActionKind::CloseClient, *pid),
-        _ => (repair::ActionKind::CloseClient, 0),
+        _ => (repair::ActionKind::RemoveCredential, 0),
     };
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -200,7 +232,10 @@ pub fn simulated_entry(request: &ActionRequest, preview: Preview) -> EntryView {
     EntryView {
         id: format!("demo-{target}-{now}"),
         kind,
-        target: format!("process {target}"),
+        target: match request {
+            ActionRequest::RemoveCredential { target, .. } => target.clone(),
+            _ => format!("process {target}"),
+        },
         preview,
         state: repair::EntryState::Applied,
         created_at_ms: now,
@@ -299,7 +334,7 @@ mod tests {
             start_time: Some(7),
             force: false,
         };
-        assert!(close.is_process_action());
+        assert!(close.is_simulated_in_demo());
         let ActionSpec::CloseClient(c) = close.spec() else {
             panic!("a close spec")
         };
@@ -317,7 +352,7 @@ mod tests {
             panic!("a close spec")
         };
         assert!(f.force && f.force_consent, "force only ever with consent");
-        assert!(!ActionRequest::RemoveProfile { name: "x".into() }.is_process_action());
+        assert!(!ActionRequest::RemoveProfile { name: "x".into() }.is_simulated_in_demo());
     }
 
     #[test]

@@ -238,10 +238,10 @@ impl AppContext {
 
     /// What an action would change, before it runs.
     pub fn preview_action(&self, request: &ActionRequest) -> Result<repair::Preview, AppError> {
-        if request.is_process_action() {
+        if request.is_simulated_in_demo() {
             let guard = self.demo.lock().map_err(|_| poisoned())?;
             if let Some(demo) = guard.as_ref() {
-                return demo.preview_process_action(request);
+                return demo.preview_simulated_action(request);
             }
         }
         self.with_repairs(|r| r.preview(request))
@@ -251,10 +251,10 @@ impl AppContext {
     /// simulated: closing one changes the simulated PC, not this computer, and is not
     /// journaled (there is nothing real to record or undo).
     pub fn run_action(&self, request: &ActionRequest) -> Result<repair::EntryView, AppError> {
-        if request.is_process_action() {
+        if request.is_simulated_in_demo() {
             let mut guard = self.demo.lock().map_err(|_| poisoned())?;
             if let Some(demo) = guard.as_mut() {
-                let preview = demo.run_process_action(request)?;
+                let preview = demo.run_simulated_action(request)?;
                 return Ok(crate::actions::simulated_entry(request, preview));
             }
         }
@@ -395,5 +395,38 @@ mod tests {
         assert_eq!(again.code, ErrorCode::ProcessChanged);
         // Nothing process-related went to the journal.
         assert!(ctx.journal().expect("journal").is_empty());
+    }
+
+    #[tokio::test]
+    async fn demo_removes_a_saved_sign_in_only_with_consent() {
+        let ctx = AppContext::demo().expect("demo");
+        let before = ctx.scan(|_| {}).await.expect("scan");
+        let target = before
+            .credentials
+            .first()
+            .expect("a saved sign-in")
+            .name
+            .clone();
+        let refused = ctx
+            .run_action(&ActionRequest::RemoveCredential {
+                target: target.clone(),
+                consent: false,
+            })
+            .expect_err("consent is required");
+        assert_eq!(refused.code, ErrorCode::ConsentRequired);
+        let preview = ctx
+            .preview_action(&ActionRequest::RemoveCredential {
+                target: target.clone(),
+                consent: false,
+            })
+            .expect("preview");
+        assert!(preview.needs_consent && !preview.undoable);
+        ctx.run_action(&ActionRequest::RemoveCredential {
+            target: target.clone(),
+            consent: true,
+        })
+        .expect("removed");
+        let after = ctx.scan(|_| {}).await.expect("scan");
+        assert!(after.credentials.iter().all(|c| c.name != target));
     }
 }

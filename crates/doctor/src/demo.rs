@@ -64,10 +64,30 @@ impl Demo {
 
     /// What closing or restarting a simulated program would do. The demo's programs are
     /// plain data: nothing real is signalled, ever (their ids may be real pids here).
-    pub fn preview_process_action(
+    pub fn preview_simulated_action(
         &self,
         request: &crate::actions::ActionRequest,
     ) -> Result<repair::Preview, AppError> {
+        if let crate::actions::ActionRequest::RemoveCredential { target, .. } = request {
+            if !self.pc.credentials.iter().any(|c| c == target) {
+                return Err(AppError::new(
+                    ErrorCode::InvalidInput,
+                    format!("The simulated PC has no saved sign-in named {target}."),
+                    "Scan again to see what is saved now.",
+                ));
+            }
+            return Ok(repair::Preview {
+                title: format!("Delete the saved sign-in {target} on the simulated PC"),
+                changes: vec![
+                    "Outlook asks for the password once and saves a fresh sign-in.".to_owned(),
+                    "Demo: only the simulated PC changes.".to_owned(),
+                ],
+                undo: "This cannot be undone: the saved secret is never read, so it cannot be put back."
+                    .to_owned(),
+                undoable: false,
+                needs_consent: true,
+            });
+        }
         let (pid, verb) = match request {
             crate::actions::ActionRequest::CloseClient { pid, .. } => (*pid, "Close"),
             crate::actions::ActionRequest::RestartOutlook { pid, .. } => (*pid, "Restart"),
@@ -89,12 +109,22 @@ impl Demo {
     }
 
     /// Closes (removes) or restarts (new process id) a simulated program.
-    pub fn run_process_action(
+    pub fn run_simulated_action(
         &mut self,
         request: &crate::actions::ActionRequest,
     ) -> Result<repair::Preview, AppError> {
-        let preview = self.preview_process_action(request)?;
+        let preview = self.preview_simulated_action(request)?;
         match request {
+            crate::actions::ActionRequest::RemoveCredential { target, consent } => {
+                if !consent {
+                    return Err(AppError::new(
+                        ErrorCode::ConsentRequired,
+                        "Deleting a saved sign-in needs your explicit yes.",
+                        "Read what it does, then confirm.",
+                    ));
+                }
+                self.pc.credentials.retain(|c| c != target);
+            }
             crate::actions::ActionRequest::CloseClient { pid, .. } => {
                 self.pc.processes.retain(|p| p.pid != *pid);
             }
