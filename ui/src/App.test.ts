@@ -332,6 +332,15 @@ describe("plan", () => {
     expect(screen.getByTestId("tips").textContent).toContain("Consider setting a reminder");
   });
 
+  it("shows the steps in Spanish", async () => {
+    await startApp();
+    i18n.set("es");
+    await fireEvent.click(screen.getByTestId("tab-fix"));
+    const step = await screen.findByTestId("plan-step");
+    expect(step.textContent).toContain("Cierre Outlook en todos los demás dispositivos");
+    i18n.set("en");
+  });
+
   it("walks the steps, opens pages and remembers progress", async () => {
     commands.getDiagnosis.mockResolvedValue({ status: "error", error: { code: "invalid_input", message: "nothing yet", hint: "scan" } });
     await startApp();

@@ -621,6 +621,25 @@ mod tests {
         );
     }
 
+    /// The UI shows Spanish step texts from `ui/src/i18n/steps.es.json`: every step needs one.
+    #[test]
+    fn every_step_has_a_spanish_text() {
+        let path =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/i18n/steps.es.json");
+        let text = std::fs::read_to_string(&path).expect("Spanish step texts");
+        let es: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+        for d in all_defs() {
+            let entry = &es[d.id];
+            assert!(entry["title"].is_string(), "no Spanish title for {}", d.id);
+            assert_eq!(
+                entry["instructions"].as_array().map(Vec::len),
+                Some(d.instructions.len()),
+                "Spanish instructions for {} do not match the English lines",
+                d.id
+            );
+        }
+    }
+
     #[test]
     fn ids_are_unique_and_tracks_match() {
         let mut seen = std::collections::HashSet::new();

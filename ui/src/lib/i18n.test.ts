@@ -18,3 +18,16 @@ describe("i18n", () => {
     expect(t("welcome.start")).toBe("Start");
   });
 });
+
+import stepsEs from "../i18n/steps.es.json";
+
+describe("Spanish step texts", () => {
+  it("give every step a title and instructions", () => {
+    const entries = Object.entries(stepsEs as Record<string, { title: string; instructions: string[] }>);
+    expect(entries.length).toBeGreaterThanOrEqual(21);
+    for (const [id, s] of entries) {
+      expect(s.title.trim(), id).not.toBe("");
+      expect(s.instructions.length, id).toBeGreaterThan(0);
+    }
+  });
+});
