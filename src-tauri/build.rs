@@ -26,6 +26,10 @@ fn main() {
             "journal_entries",
             "finish_action",
             "roll_back_action",
+            "bisect_start",
+            "bisect_answer",
+            "bisect_finish",
+            "bisect_state",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build script failed: {e}"));

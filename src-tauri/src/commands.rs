@@ -192,3 +192,39 @@ pub fn roll_back_action(
 ) -> Result<repair::EntryView, AppError> {
     ctx.roll_back_action(&id)
 }
+
+/// Starts the add-in check: turns off half of the enabled add-ins (journaled).
+#[tauri::command]
+#[specta::specta]
+pub fn bisect_start(ctx: State<'_, AppContext>) -> Result<repair::bisect::Bisect, AppError> {
+    ctx.bisect_start()
+}
+
+/// Answers "did the error come back?" and moves to the next round.
+#[tauri::command]
+#[specta::specta]
+pub fn bisect_answer(
+    ctx: State<'_, AppContext>,
+    error_came_back: bool,
+) -> Result<repair::bisect::Bisect, AppError> {
+    ctx.bisect_answer(error_came_back)
+}
+
+/// Ends the add-in check: everything back on, except the culprit if the user keeps it off.
+#[tauri::command]
+#[specta::specta]
+pub fn bisect_finish(
+    ctx: State<'_, AppContext>,
+    keep_culprit_disabled: bool,
+) -> Result<repair::bisect::Bisect, AppError> {
+    ctx.bisect_finish(keep_culprit_disabled)
+}
+
+/// The add-in check under way, if any.
+#[tauri::command]
+#[specta::specta]
+pub fn bisect_state(
+    ctx: State<'_, AppContext>,
+) -> Result<Option<repair::bisect::Bisect>, AppError> {
+    ctx.bisect_state()
+}

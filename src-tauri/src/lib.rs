@@ -35,6 +35,10 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             commands::journal_entries,
             commands::finish_action,
             commands::roll_back_action,
+            commands::bisect_start,
+            commands::bisect_answer,
+            commands::bisect_finish,
+            commands::bisect_state,
         ])
 }
 

@@ -221,6 +221,16 @@ test("--demo opens in demo mode and the scan shows the messy simulated PC", asyn
     assert.match(await outlookWindows.getText(), /2 → 1/);
     await shot(browser, "03d-outlook-closed");
 
+    // The add-in check: turn half off, answer, find the culprit, turn everything back on.
+    await browser.$('[data-testid="bisect-start"]').click();
+    await browser.$('[data-testid="bisect-round"]').waitForDisplayed({ timeout: 15000 });
+    await shot(browser, "03e-addin-check");
+    await browser.$('[data-testid="bisect-no"]').click();
+    await browser.$('[data-testid="bisect-found"]').waitForDisplayed({ timeout: 15000 });
+    await browser.$('[data-testid="bisect-restore"]').click();
+    await browser.$('[data-testid="bisect-done"]').waitForDisplayed({ timeout: 15000 });
+    assert.match(await browser.$('[data-testid="bisect-done"]').getText(), /every add-in is back on/);
+
     // Your account: sign in as the demo admin through the simulated Microsoft page, see the
     // tenant's devices and sign-ins, then sign out everywhere after the confirmation.
     await browser.$('[data-testid="tab-account"]').click();

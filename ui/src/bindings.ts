@@ -50,6 +50,14 @@ export const commands = {
 	finishAction: (id: string) => typedError<EntryView, AppError>(__TAURI_INVOKE("finish_action", { id })),
 	/**  Rolls back a change the app was killed in the middle of. */
 	rollBackAction: (id: string) => typedError<EntryView, AppError>(__TAURI_INVOKE("roll_back_action", { id })),
+	/**  Starts the add-in check: turns off half of the enabled add-ins (journaled). */
+	bisectStart: () => typedError<Bisect, AppError>(__TAURI_INVOKE("bisect_start")),
+	/**  Answers "did the error come back?" and moves to the next round. */
+	bisectAnswer: (errorCameBack: boolean) => typedError<Bisect, AppError>(__TAURI_INVOKE("bisect_answer", { errorCameBack })),
+	/**  Ends the add-in check: everything back on, except the culprit if the user keeps it off. */
+	bisectFinish: (keepCulpritDisabled: boolean) => typedError<Bisect, AppError>(__TAURI_INVOKE("bisect_finish", { keepCulpritDisabled })),
+	/**  The add-in check under way, if any. */
+	bisectState: () => typedError<Bisect | null, AppError>(__TAURI_INVOKE("bisect_state")),
 };
 
 /* Constants */
@@ -140,6 +148,34 @@ export type AppError = {
 	message: string,
 	hint: string,
 };
+
+/**  The bisect state machine. */
+export type Bisect = {
+	layout: RegistryLayout,
+	/**  Every add-in taking part, in order. */
+	candidates: string[],
+	/**  Add-ins left out because a policy manages them (with the reason). */
+	skipped: string[],
+	/**  The culprit is one of these. */
+	suspects: string[],
+	rounds: Round[],
+	/**  What the bisect has disabled right now. */
+	disabled: DisabledByBisect[],
+	phase: BisectPhase,
+};
+
+/**  Where the bisect is. */
+export type BisectPhase = 
+/**  Call [`Bisect::next_round`] to disable the next half. */
+{ phase: "ready" } | 
+/**  Half is disabled: restart Outlook, then [`Bisect::answer`]. */
+{ phase: "awaiting_answer" } | 
+/**  One suspect is left. */
+{ phase: "found"; culprit: string } | 
+/**  The error came back with every suspect disabled: no add-in causes it. */
+{ phase: "no_culprit" } | 
+/**  Add-ins restored; `kept_disabled` is the culprit when the user chose to keep it off. */
+{ phase: "finished"; kept_disabled: string | null };
 
 /**  What this account may do, learned from Graph's answers. */
 export type Capabilities = {
@@ -239,6 +275,12 @@ export type Diagnosis = {
 	/**  Most severe first. */
 	findings: Finding[],
 	estimate: LimitEstimate,
+};
+
+/**  An add-in the bisect disabled, with the journal entry that undoes it. */
+export type DisabledByBisect = {
+	prog_id: string,
+	entry_id: string,
 };
 
 /**  A decoded `Resiliency\DisabledItems` entry. */
@@ -511,6 +553,19 @@ export type Progress = {
 /**  Start or end of a source, for a progress bar per source. */
 export type ProgressState = "started" | "finished";
 
+/**
+ *  Where the actions find Outlook's keys. The default is the real layout; tests move it under
+ *  a scratch key (`HKCU\Software\SessionDoctorTest\<unique>`) so they never touch real settings.
+ */
+export type RegistryLayout = {
+	/**  `HKEY_CURRENT_USER\Software\Microsoft\Office`. */
+	office_root: string,
+	/**  Machine-wide add-in registrations (read only, to list add-ins). */
+	machine_addin_roots: string[],
+	/**  Policy roots (`...\Software\Policies\Microsoft\Office`), HKCU and HKLM. */
+	policy_roots: string[],
+};
+
 /**  How Outlook starts again. */
 export type RestartMode = { mode: "normal" } | 
 /**  `/safe`: without add-ins, to see whether one causes the error. */
@@ -528,6 +583,14 @@ export type RevokeOutcome =
 { kind: "not_found" } | 
 /**  Anything else, with Graph's (or our) code and message. */
 { kind: "failed"; code: string; message: string };
+
+/**  One round: the suspects before it and the half it disabled. */
+export type Round = {
+	suspects: string[],
+	disabled: string[],
+	/**  `Some(true)`: the error came back. */
+	error_came_back: boolean | null,
+};
 
 /**  A program as it ran: enough to recognise it and to start it again. */
 export type RunningProcess = {

@@ -5,11 +5,12 @@
 
 use std::path::{Path, PathBuf};
 
+use repair::bisect::{Bisect, BisectPhase};
 use repair::credential_store::CredentialStore;
 use repair::registry::{RegFileStore, RegistryWriter};
 use repair::{
-    ActionSpec, CloseClient, EntryView, Env, Journal, Preview, RemoveCredential, RemoveProfile,
-    RepairError, RestartMode, RestartOutlook, SetAddin,
+    ActionSpec, CloseClient, EntryView, Env, Journal, Preview, RegistryLayout, RemoveCredential,
+    RemoveProfile, RepairError, RestartMode, RestartOutlook, SetAddin,
 };
 use serde::Deserialize;
 
@@ -95,6 +96,8 @@ impl ActionRequest {
 /// The journal and the registry the actions change, for one mode.
 pub struct Repairs {
     journal: Journal,
+    /// The add-in bisect under way, if any (its changes are in the journal too).
+    bisect: Option<Bisect>,
     registry: Option<Box<dyn RegistryWriter + Send>>,
     credentials: Option<Box<dyn CredentialStore + Send>>,
 }
@@ -115,6 +118,7 @@ impl Repairs {
         let store = RegFileStore::open(hkcu_export).map_err(|e| repair_error(&e))?;
         Ok(Self {
             journal,
+            bisect: None,
             registry: Some(Box::new(store)),
             credentials: None,
         })
@@ -125,6 +129,7 @@ impl Repairs {
         let journal = Journal::open(&data_dir.join("journal")).map_err(|e| repair_error(&e))?;
         Ok(Self {
             journal,
+            bisect: None,
             registry: live_registry(),
             credentials: live_credentials(),
         })
@@ -163,6 +168,57 @@ impl Repairs {
     /// Changes the app was killed in the middle of.
     pub fn interrupted(&self) -> Vec<EntryView> {
         self.journal.interrupted()
+    }
+
+    /// Starts the add-in bisect over the enabled add-ins no policy manages, and turns off the
+    /// first half at once (journaled). The user then restarts Outlook and answers.
+    pub fn bisect_start(&mut self, addins: &[scan::Addin]) -> Result<Bisect, AppError> {
+        let states = repair::from_scan::addin_states(addins);
+        let mut bisect =
+            Bisect::start(&states, RegistryLayout::default()).map_err(|e| repair_error(&e))?;
+        let mut env = env(&mut self.registry, &mut self.credentials);
+        bisect
+            .next_round(&mut self.journal, &mut env)
+            .map_err(|e| repair_error(&e))?;
+        self.bisect = Some(bisect.clone());
+        Ok(bisect)
+    }
+
+    /// Records "did the error come back?" and, when suspects are left, turns off the next half.
+    pub fn bisect_answer(&mut self, error_came_back: bool) -> Result<Bisect, AppError> {
+        let Some(bisect) = self.bisect.as_mut() else {
+            return Err(no_bisect());
+        };
+        bisect
+            .answer(error_came_back)
+            .map_err(|e| repair_error(&e))?;
+        if bisect.phase == BisectPhase::Ready {
+            let mut env = env(&mut self.registry, &mut self.credentials);
+            bisect
+                .next_round(&mut self.journal, &mut env)
+                .map_err(|e| repair_error(&e))?;
+        }
+        Ok(bisect.clone())
+    }
+
+    /// Ends the bisect: everything it turned off comes back on, except the culprit when the
+    /// user chose to keep it off.
+    pub fn bisect_finish(&mut self, keep_culprit_disabled: bool) -> Result<Bisect, AppError> {
+        let Some(bisect) = self.bisect.as_mut() else {
+            return Err(no_bisect());
+        };
+        let mut env = env(&mut self.registry, &mut self.credentials);
+        bisect
+            .finish(keep_culprit_disabled, &mut self.journal, &mut env)
+            .map_err(|e| repair_error(&e))?;
+        let done = bisect.clone();
+        self.bisect = None;
+        Ok(done)
+    }
+
+    /// The bisect under way, to show after the screen was left.
+    pub fn bisect_state(&self) -> Option<Bisect> {
+        self.bisect.clone()
     }
 
     /// Completes a change the app was killed in the middle of.
@@ -216,6 +272,14 @@ fn live_registry() -> Option<Box<dyn RegistryWriter + Send>> {
 #[cfg(not(windows))]
 fn live_registry() -> Option<Box<dyn RegistryWriter + Send>> {
     None
+}
+
+fn no_bisect() -> AppError {
+    AppError::new(
+        ErrorCode::BisectWrongStep,
+        "No add-in check is under way.",
+        "Start the add-in check again from the add-ins list.",
+    )
 }
 
 /// The record of a demo action on a simulated program (not journaled: nothing is real).
@@ -324,6 +388,58 @@ mod tests {
         let again = repairs.run(&request).expect("run again");
         assert!(std::fs::read(&hkcu).expect("read") == after_change);
         repairs.undo(&again.id).expect("undo again");
+    }
+
+    #[test]
+    fn bisect_over_the_demo_addins_finds_the_culprit_and_restores_the_rest() {
+        let (dir, pc) = demo();
+        let hkcu = demo_hkcu(&pc.registry_files).expect("hkcu").clone();
+        let mut repairs = Repairs::demo(dir.path(), &hkcu).expect("repairs");
+        let report = rescan(&pc);
+        let started = repairs.bisect_start(&report.addins).expect("start");
+        assert_eq!(started.phase, BisectPhase::AwaitingAnswer);
+        let turned_off = started.rounds[0].disabled.clone();
+        assert!(!turned_off.is_empty());
+        // The bisect really turned them off in the simulated PC's registry.
+        let during = rescan(&pc);
+        for prog_id in &turned_off {
+            let a = during
+                .addins
+                .iter()
+                .find(|a| &a.prog_id == prog_id)
+                .expect("listed");
+            assert!(matches!(a.load_behavior, Some(0) | Some(2)), "{a:?}");
+        }
+        // "The error did not come back" with the first half off: the culprit is among them.
+        let mut state = repairs.bisect_answer(false).expect("answer");
+        while state.phase == BisectPhase::AwaitingAnswer {
+            state = repairs.bisect_answer(false).expect("answer");
+        }
+        let BisectPhase::Found { culprit } = state.phase.clone() else {
+            panic!("expected a culprit, got {:?}", state.phase)
+        };
+        let done = repairs.bisect_finish(false).expect("finish");
+        assert_eq!(
+            done.phase,
+            BisectPhase::Finished {
+                kept_disabled: None
+            }
+        );
+        let after = rescan(&pc);
+        let back = after
+            .addins
+            .iter()
+            .find(|a| a.prog_id == culprit)
+            .expect("listed");
+        assert!(
+            !matches!(back.load_behavior, Some(0) | Some(2)),
+            "restored: {back:?}"
+        );
+        assert!(repairs.bisect_state().is_none());
+        assert_eq!(
+            repairs.bisect_answer(true).expect_err("over").code,
+            ErrorCode::BisectWrongStep
+        );
     }
 
     #[test]

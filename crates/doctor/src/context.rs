@@ -266,6 +266,42 @@ impl AppContext {
         self.with_repairs(|r| r.undo(id))
     }
 
+    /// Starts the add-in check over the add-ins of the last scan.
+    pub fn bisect_start(&self) -> Result<repair::bisect::Bisect, AppError> {
+        let addins = self
+            .last_scan
+            .lock()
+            .map_err(|_| poisoned())?
+            .as_ref()
+            .map(|r| r.addins.clone())
+            .ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::InvalidInput,
+                    "Scan this computer first: the add-in check works on the add-ins it found.",
+                    "Open the This computer tab and scan.",
+                )
+            })?;
+        self.with_repairs(|r| r.bisect_start(&addins))
+    }
+
+    /// "Did the error come back?" for the current round of the add-in check.
+    pub fn bisect_answer(&self, error_came_back: bool) -> Result<repair::bisect::Bisect, AppError> {
+        self.with_repairs(|r| r.bisect_answer(error_came_back))
+    }
+
+    /// Ends the add-in check, keeping the culprit off if the user wants.
+    pub fn bisect_finish(
+        &self,
+        keep_culprit_disabled: bool,
+    ) -> Result<repair::bisect::Bisect, AppError> {
+        self.with_repairs(|r| r.bisect_finish(keep_culprit_disabled))
+    }
+
+    /// The add-in check under way, if any.
+    pub fn bisect_state(&self) -> Result<Option<repair::bisect::Bisect>, AppError> {
+        self.with_repairs(|r| Ok(r.bisect_state()))
+    }
+
     /// Completes an interrupted change (the app was killed between backup and change).
     pub fn finish_action(&self, id: &str) -> Result<repair::EntryView, AppError> {
         self.with_repairs(|r| r.finish(id))

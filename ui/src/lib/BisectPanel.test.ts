@@ -1,0 +1,51 @@
+// The add-in check against a stubbed backend: start, answer, culprit, keep it off.
+import { describe, it, expect, vi, beforeEach } from "vitest";
+import { render, screen, fireEvent } from "@testing-library/svelte";
+
+const commands = vi.hoisted(() => ({
+  bisectState: vi.fn(),
+  bisectStart: vi.fn(),
+  bisectAnswer: vi.fn(),
+  bisectFinish: vi.fn(),
+}));
+vi.mock("../bindings", () => ({ commands }));
+
+import BisectPanel from "./BisectPanel.svelte";
+import { i18n } from "./i18n.svelte";
+
+const layout = { office_root: "HKCU", machine_addin_roots: [], policy_roots: [] };
+const state = (phase: object, rounds: { suspects: string[]; disabled: string[]; error_came_back: boolean | null }[] = []) => ({
+  layout, candidates: ["A", "B", "C", "D"], skipped: [], suspects: ["A", "B"], rounds, disabled: [], phase,
+});
+
+beforeEach(() => {
+  vi.resetAllMocks();
+  i18n.set("en");
+  commands.bisectState.mockResolvedValue({ status: "ok", data: null });
+});
+
+describe("BisectPanel", () => {
+  it("narrows down to the culprit and keeps it off if asked", async () => {
+    const onchange = vi.fn();
+    commands.bisectStart.mockResolvedValue({ status: "ok", data: state({ phase: "awaiting_answer" }, [{ suspects: ["A", "B", "C", "D"], disabled: ["A", "B"], error_came_back: null }]) });
+    commands.bisectAnswer.mockResolvedValue({ status: "ok", data: state({ phase: "found", culprit: "B" }) });
+    commands.bisectFinish.mockResolvedValue({ status: "ok", data: state({ phase: "finished", kept_disabled: "B" }) });
+    render(BisectPanel, { onchange });
+    await fireEvent.click(await screen.findByTestId("bisect-start"));
+    expect((await screen.findByTestId("bisect-round")).textContent).toContain("Round 1 of at most 2: these add-ins are off now: A, B.");
+    await fireEvent.click(screen.getByTestId("bisect-no"));
+    expect(commands.bisectAnswer).toHaveBeenCalledWith(false);
+    expect((await screen.findByTestId("bisect-found")).textContent).toContain("B");
+    await fireEvent.click(screen.getByTestId("bisect-keep"));
+    expect(commands.bisectFinish).toHaveBeenCalledWith(true);
+    expect((await screen.findByTestId("bisect-done")).textContent).toContain("B stays off");
+    expect(onchange).toHaveBeenCalledTimes(3);
+  });
+
+  it("shows why it cannot start", async () => {
+    commands.bisectStart.mockResolvedValue({ status: "error", error: { code: "bisect_wrong_step", message: "No enabled add-in may be turned off", hint: "Nothing to check" } });
+    render(BisectPanel);
+    await fireEvent.click(await screen.findByTestId("bisect-start"));
+    expect((await screen.findByTestId("error")).dataset.code).toBe("bisect_wrong_step");
+  });
+});
