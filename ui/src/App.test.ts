@@ -309,6 +309,7 @@ describe("plan", () => {
       data: {
         findings: [{ code: "outlook_running_multiple", severity: "high", title: "Outlook is running 2 times", evidence: ["OUTLOOK.EXE (process 11)"], step: "sign_out_web", sessions: 4 }],
         estimate: { limit: "mapi_sessions_per_user", limit_number: 32, counted: 24, reason: "r" },
+        wait: { verdict: "act", stale_after_minutes: 120, blocking: ["outlook_running_multiple"] },
       },
     });
     await startApp();
@@ -319,6 +320,15 @@ describe("plan", () => {
     await screen.findByTestId("plan-step");
     await fireEvent.click(within(findings).getByText("Go to this step"));
     expect(screen.getByTestId("plan-step").dataset.step).toBe("sign_out_web");
+    // Live causes: the answer is "act", naming what keeps sessions open.
+    const wait = screen.getByTestId("wait-or-act");
+    expect(wait.dataset.verdict).toBe("act");
+    expect(wait.textContent).toContain("Outlook is open more than once");
+    // In Spanish the finding's kind is translated; its evidence stays as facts.
+    i18n.set("es");
+    await waitFor(() => expect(findings.textContent).toContain("Outlook está abierto más de una vez"));
+    expect(findings.textContent).toContain("OUTLOOK.EXE (process 11)");
+    i18n.set("en");
   });
 
   it("shows the seed's methods table and its tips", async () => {

@@ -275,6 +275,7 @@ export type Diagnosis = {
 	/**  Most severe first. */
 	findings: Finding[],
 	estimate: LimitEstimate,
+	wait: WaitOrAct,
 };
 
 /**  An add-in the bisect disabled, with the journal entry that undoes it. */
@@ -734,6 +735,25 @@ export type UserRevoke = {
 	user: string,
 	outcome: RevokeOutcome,
 };
+
+/**  The "wait or act" answer (field guide, section 1: stale sessions time out by themselves). */
+export type WaitOrAct = {
+	verdict: WaitVerdict,
+	/**  How long an orphaned session may linger before the server drops it, in minutes. */
+	stale_after_minutes: number,
+	/**  Findings that waiting will not clear (they hold sessions open right now). */
+	blocking: FindingCode[],
+};
+
+/**  Whether waiting can clear the error, or something here keeps re-creating sessions. */
+export type WaitVerdict = 
+/**  Something found here holds sessions open now: waiting will not help. */
+"act" | 
+/**
+ *  Nothing here holds extra sessions; orphaned ones (a dropped VPN, Wi-Fi, a laptop
+ *  that slept) are dropped by the server on their own, or at once by signing out everywhere.
+ */
+"wait_or_sign_out";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -52,6 +52,18 @@ pub fn run(args: &DiagnoseArgs) -> Result<(), String> {
         "Most likely limit: {:?} ({}), {} connections counted here. {}",
         e.limit, e.limit_number, e.counted, e.reason
     );
+    let w = &out.diagnosis.wait;
+    match w.verdict {
+        doctor::diagnose::WaitVerdict::Act => println!(
+            "Act now: waiting will not help while {} finding(s) below hold sessions open.",
+            w.blocking.len()
+        ),
+        doctor::diagnose::WaitVerdict::WaitOrSignOut => println!(
+            "Wait or act: nothing here holds extra sessions. Sessions left by a dropped connection \
+             time out within about {} minutes; signing out everywhere clears them now.",
+            w.stale_after_minutes
+        ),
+    }
     for f in &out.diagnosis.findings {
         println!("[{:?}] {} -> step {}", f.severity, f.title, f.step);
         for line in &f.evidence {

@@ -64,7 +64,35 @@ pub struct Diagnosis {
     /// Most severe first.
     pub findings: Vec<Finding>,
     pub estimate: LimitEstimate,
+    pub wait: WaitOrAct,
 }
+
+/// Whether waiting can clear the error, or something here keeps re-creating sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum WaitVerdict {
+    /// Something found here holds sessions open now: waiting will not help.
+    Act,
+    /// Nothing here holds extra sessions; orphaned ones (a dropped VPN, Wi-Fi, a laptop
+    /// that slept) are dropped by the server on their own, or at once by signing out everywhere.
+    WaitOrSignOut,
+}
+
+/// The "wait or act" answer (field guide, section 1: stale sessions time out by themselves).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct WaitOrAct {
+    pub verdict: WaitVerdict,
+    /// How long an orphaned session may linger before the server drops it, in minutes.
+    pub stale_after_minutes: u32,
+    /// Findings that waiting will not clear (they hold sessions open right now).
+    pub blocking: Vec<FindingCode>,
+}
+
+/// Sessions orphaned by a dropped connection stay on the server until TCP keep-alive notices
+/// the peer is gone; Windows' default KeepAliveTime is 7,200,000 ms (2 hours), the figure
+/// Exchange admins quote for lingering event-9646 sessions. Not a published Exchange Online
+/// timeout, so the UI says "about".
+pub const STALE_SESSION_MINUTES: u32 = 120;
 
 /// Mobile device partnerships per mailbox (field guide, section 1).
 const MOBILE_LIMIT: u32 = 100;
@@ -86,7 +114,28 @@ pub fn diagnose(scan: &ScanReport, cloud: Option<&CloudSnapshot>) -> Diagnosis {
     }
     findings.sort_by(|a, b| a.severity.cmp(&b.severity).then(a.code.cmp(&b.code)));
     let estimate = estimate(scan, &findings);
-    Diagnosis { findings, estimate }
+    let wait = wait_or_act(&findings);
+    Diagnosis {
+        findings,
+        estimate,
+        wait,
+    }
+}
+
+/// Every finding is a live source of sessions: a running client, a profile or add-in that
+/// reconnects at each start, a device still signed in, a saved sign-in that keeps reviving
+/// them. None of them times out, so any finding means "act"; with none, waiting works.
+fn wait_or_act(findings: &[Finding]) -> WaitOrAct {
+    let blocking: BTreeSet<FindingCode> = findings.iter().map(|f| f.code).collect();
+    WaitOrAct {
+        verdict: if blocking.is_empty() {
+            WaitVerdict::WaitOrSignOut
+        } else {
+            WaitVerdict::Act
+        },
+        stale_after_minutes: STALE_SESSION_MINUTES,
+        blocking: blocking.into_iter().collect(),
+    }
 }
 
 /// Windows the user opened (not helpers) of one kind.
@@ -453,6 +502,26 @@ mod tests {
         let d = diagnose(&ScanReport::default(), None);
         assert!(d.findings.is_empty());
         assert_eq!(d.estimate.counted, 0);
+        // Nothing holds sessions here: the leftovers of a dropped connection time out.
+        assert_eq!(d.wait.verdict, WaitVerdict::WaitOrSignOut);
+        assert_eq!(d.wait.stale_after_minutes, 120);
+        assert!(d.wait.blocking.is_empty());
+    }
+
+    #[test]
+    fn live_causes_mean_act_not_wait() {
+        let d = diagnose(&demo_scan(), None);
+        assert_eq!(d.wait.verdict, WaitVerdict::Act);
+        assert!(
+            d.wait
+                .blocking
+                .contains(&FindingCode::OutlookRunningMultiple)
+        );
+        assert!(d.wait.blocking.contains(&FindingCode::DuplicateProfiles));
+        // One entry per kind of cause, even when a rule reports several findings.
+        let mut sorted = d.wait.blocking.clone();
+        sorted.dedup();
+        assert_eq!(sorted, d.wait.blocking);
     }
 
     #[test]
