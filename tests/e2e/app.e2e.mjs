@@ -3,7 +3,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
-import { mkdirSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, existsSync, mkdtempSync, rmSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +14,7 @@ import { remote } from "webdriverio";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const app = process.env.SESSION_DOCTOR_BIN ?? resolve(root, "target/debug/session-doctor");
 const shots = resolve(root, "target/e2e");
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 mkdirSync(shots, { recursive: true });
 
 let driver;
@@ -128,6 +130,40 @@ async function launch(args = []) {
 
 async function shot(browser, name) {
   await browser.saveScreenshot(resolve(shots, `${name}.png`));
+}
+
+/** Runs axe-core in the page (injected once; the app never reloads) against WCAG 2.1 A and
+ *  AA and returns the violations, one short line each. */
+async function axe(browser) {
+  const loaded = await browser.execute(() => typeof window.axe === "object");
+  if (!loaded) await browser.execute(`${axeSource}; return true;`);
+  return browser.executeAsync((done) => {
+    window.axe
+      .run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } })
+      .then((r) => done(r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 4).join(", ")}`)))
+      .catch((e) => done([`axe failed: ${e}`]));
+  });
+}
+
+/** Walks every step of the chosen track with Done, a screenshot of each, to the end. */
+async function walkPlan(browser, track, prefix) {
+  const step = await browser.$('[data-testid="plan-step"]');
+  await step.waitForDisplayed({ timeout: 10000 });
+  const seen = [];
+  for (let i = 0; i < 30 && !(await browser.$('[data-testid="plan-finished"]').isExisting()); i++) {
+    const id = await step.getAttribute("data-step");
+    seen.push(id);
+    await shot(browser, `${prefix}-${String(seen.length).padStart(2, "0")}-${id}`);
+    await browser.$('[data-testid="plan-done"]').click();
+    if (!(await browser.$('[data-testid="plan-finished"]').isExisting())) {
+      await browser.waitUntil(async () => (await step.getAttribute("data-step")) !== id, {
+        timeout: 5000,
+        timeoutMsg: `Done did not leave step ${id} of the ${track} track`,
+      });
+    }
+  }
+  await browser.$('[data-testid="plan-finished"]').waitForDisplayed({ timeout: 5000 });
+  return seen;
 }
 
 test("Start runs the backend check, shows its answer and scans this computer", async () => {
@@ -277,7 +313,105 @@ test("--demo opens in demo mode and the scan shows the messy simulated PC", asyn
       timeoutMsg: "Done did not move to the next step",
     });
     assert.match(await browser.$('[data-testid="tips"]').getText(), /Consider setting a reminder/);
+    // Live causes remain (the duplicate profile): the answer is act, not wait.
+    assert.equal(await browser.$('[data-testid="wait-or-act"]').getAttribute("data-verdict"), "act");
     await shot(browser, "05-plan");
+    // The rest of the work track, step by step, in the first seed's order.
+    const seen = await walkPlan(browser, "work", "05-work");
+    assert.deepEqual(seen, [
+      "sign_out_web", "sign_out_everywhere", "review_sessions", "restart_outlook_here",
+      "phone_app_background", "duplicate_profiles", "addins_safe_mode", "other_mail_apps", "it_help_desk",
+    ]);
+    assert.match(await browser.$('[data-testid="plan-finished"]').getText(), /10/);
+    await shot(browser, "05-work-finished");
+  } finally {
+    await browser.deleteSession();
+  }
+});
+
+test("the personal (Outlook.com) flow: sign in, sign out everywhere by the account page, every step", async () => {
+  const { browser } = await launch(["--demo"]);
+  try {
+    await browser.$('[data-testid="start"]').click();
+    await browser.$('[data-testid="tab-account"]').waitForDisplayed({ timeout: 15000 });
+    await browser.$('[data-testid="tab-account"]').click();
+    await browser.$('input[value="sam.taylor@outlook.com"]').waitForDisplayed({ timeout: 10000 });
+    await browser.$('input[value="sam.taylor@outlook.com"]').click();
+    await browser.$('[data-testid="sign-in"]').click();
+    const who = await browser.$('[data-testid="signed-in-as"]');
+    await who.waitForDisplayed({ timeout: 20000 });
+    assert.match(await who.getText(), /sam\.taylor@outlook\.com/);
+    assert.match(await who.getText(), /personal/i);
+    await shot(browser, "10-personal-account");
+    await browser.$('[data-testid="sign-out-everywhere"]').click();
+    const confirm = await browser.$('[data-testid="confirm"]');
+    await confirm.waitForDisplayed({ timeout: 5000 });
+    assert.match(await confirm.getText(), /24 hours/);
+    await shot(browser, "11-personal-confirm");
+    await browser.$('[data-testid="confirm-yes"]').click();
+    const result = await browser.$('[data-testid="sign-out-result"]');
+    await result.waitForDisplayed({ timeout: 20000 });
+    // No API for personal accounts: the exact page and what to press on it.
+    assert.match(await result.getText(), /Sign me out|sign out/i);
+    await shot(browser, "12-personal-sign-out-route");
+
+    await browser.$('[data-testid="tab-fix"]').click();
+    await browser.$('input[name="track"][value="personal"]').waitForDisplayed({ timeout: 10000 });
+    await browser.$('input[name="track"][value="personal"]').click();
+    const step = await browser.$('[data-testid="plan-step"]');
+    await browser.waitUntil(async () => (await step.getAttribute("data-step")) === "personal_sign_out_everywhere", {
+      timeout: 5000,
+      timeoutMsg: "the personal track did not load",
+    });
+    const seen = await walkPlan(browser, "personal", "13-personal");
+    // The second seed's steps in its order, then its common problems.
+    assert.deepEqual(seen, [
+      "personal_sign_out_everywhere", "personal_remove_devices", "personal_change_password",
+      "personal_sign_out_browser", "personal_remove_windows_mail", "personal_remove_phone_app",
+      "restart_outlook_here_personal", "personal_clear_browsing_data", "personal_clear_app_data",
+    ]);
+    await shot(browser, "13-personal-finished");
+  } finally {
+    await browser.deleteSession();
+  }
+});
+
+test("axe-core finds no WCAG A/AA violations on any screen, light and dark", async () => {
+  const { browser } = await launch(["--demo"]);
+  const problems = [];
+  const check = async (screenName) => {
+    for (const v of await axe(browser)) problems.push(`${screenName}: ${v}`);
+  };
+  try {
+    for (const scheme of ["light", "dark"]) {
+      await browser.$('[data-testid="theme"]').selectByAttribute("value", scheme);
+      await browser.waitUntil(async () => (await browser.$("html").getAttribute("data-theme")) === scheme, { timeout: 5000 });
+      if (await browser.$('[data-testid="start"]').isExisting()) {
+        await check(`welcome/${scheme}`);
+        await shot(browser, `20-welcome-${scheme}`);
+        await browser.$('[data-testid="start"]').click();
+      }
+      await browser.$('[data-testid="tab-computer"]').click();
+      await browser.$('[data-testid="group-outlook"]').waitForDisplayed({ timeout: 20000 });
+      await check(`computer/${scheme}`);
+      await shot(browser, `21-computer-${scheme}`);
+      await browser.$('[data-testid="tab-account"]').click();
+      await browser.$('[data-testid="sign-in"]').waitForDisplayed({ timeout: 10000 });
+      await check(`account/${scheme}`);
+      await shot(browser, `22-account-${scheme}`);
+      await browser.$('[data-testid="tab-decoder"]').click();
+      await browser.$('[data-testid="decoder-input"]').setValue("event 9646 exceeded the maximum of 32 objects of type session");
+      await browser.$('[data-testid="decoder-explain"]').click();
+      await browser.$('[data-testid="decoder-result"]').waitForDisplayed({ timeout: 10000 });
+      await check(`decoder/${scheme}`);
+      await shot(browser, `23-decoder-${scheme}`);
+      await browser.$('[data-testid="tab-fix"]').click();
+      await browser.$('[data-testid="plan-step"]').waitForDisplayed({ timeout: 10000 });
+      await browser.$('[data-testid="findings"]').waitForDisplayed({ timeout: 10000 });
+      await check(`fix/${scheme}`);
+      await shot(browser, `24-fix-${scheme}`);
+    }
+    assert.deepEqual(problems, []);
   } finally {
     await browser.deleteSession();
   }

@@ -367,3 +367,16 @@ describe("plan", () => {
     expect(saved.states).toEqual({ close_other_devices: "done", sign_out_web: "skipped" });
   });
 });
+
+describe("theme", () => {
+  it("switches to dark and back to the system setting, remembered across starts", async () => {
+    render(App);
+    const select = screen.getByTestId("theme") as HTMLSelectElement;
+    await fireEvent.change(select, { target: { value: "dark" } });
+    expect(document.documentElement.dataset.theme).toBe("dark");
+    expect(localStorage.getItem("session-doctor.theme")).toBe("dark");
+    await fireEvent.change(select, { target: { value: "system" } });
+    expect(document.documentElement.hasAttribute("data-theme")).toBe(false);
+    expect(localStorage.getItem("session-doctor.theme")).toBeNull();
+  });
+});
