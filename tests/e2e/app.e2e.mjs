@@ -286,6 +286,7 @@ test("--demo opens in demo mode and the scan shows the messy simulated PC", asyn
     const signedOut = await browser.$('[data-testid="sign-out-result"]');
     await signedOut.waitForDisplayed({ timeout: 20000 });
     assert.match(await signedOut.getText(), /including here/);
+    await signedOut.scrollIntoView();
     await shot(browser, "08-signed-out");
 
     await browser.$('[data-testid="tab-decoder"]').click();
@@ -342,6 +343,9 @@ test("the personal (Outlook.com) flow: sign in, sign out everywhere by the accou
     await who.waitForDisplayed({ timeout: 20000 });
     assert.match(await who.getText(), /sam\.taylor@outlook\.com/);
     assert.match(await who.getText(), /personal/i);
+    // No API lists a personal account's devices: no misleading "Devices (0)", a pointer instead.
+    await browser.$('[data-testid="notes"]').waitForDisplayed({ timeout: 10000 });
+    assert.ok(!(await browser.$('[data-testid="devices"]').isExisting()));
     await shot(browser, "10-personal-account");
     await browser.$('[data-testid="sign-out-everywhere"]').click();
     const confirm = await browser.$('[data-testid="confirm"]');
@@ -353,6 +357,7 @@ test("the personal (Outlook.com) flow: sign in, sign out everywhere by the accou
     await result.waitForDisplayed({ timeout: 20000 });
     // No API for personal accounts: the exact page and what to press on it.
     assert.match(await result.getText(), /Sign me out|sign out/i);
+    await result.scrollIntoView();
     await shot(browser, "12-personal-sign-out-route");
 
     await browser.$('[data-testid="tab-fix"]').click();

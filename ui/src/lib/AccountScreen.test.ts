@@ -44,7 +44,7 @@ beforeEach(() => {
 async function signedIn() {
   render(AccountScreen);
   await fireEvent.click(await screen.findByTestId("sign-in"));
-  await screen.findByTestId("devices");
+  await screen.findByTestId("signed-in-as");
 }
 
 describe("AccountScreen", () => {
@@ -87,6 +87,11 @@ describe("AccountScreen", () => {
     commands.cloudSnapshot.mockResolvedValue({ status: "ok", data: snapshot(personal) });
     commands.signOutEverywhere.mockResolvedValue({ status: "ok", data: { results: [{ user: "me", outcome: { kind: "manual", route } }], signed_out_here: false, summary: "Open the page" } });
     await signedIn();
+    // No API lists a personal account's devices: no empty "Devices (0)" that reads as "none".
+    await waitFor(() => expect(commands.cloudSnapshot).toHaveBeenCalled());
+    await new Promise((r) => setTimeout(r, 20));
+    expect(screen.queryByTestId("devices")).toBeNull();
+    expect(screen.queryByTestId("sign-ins")).toBeNull();
     await fireEvent.click(screen.getByTestId("sign-out-everywhere"));
     expect(screen.getByTestId("confirm").textContent).toContain("up to 24 hours");
     await fireEvent.click(screen.getByTestId("confirm-yes"));
