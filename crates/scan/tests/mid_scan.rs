@@ -11,7 +11,6 @@ fn options(pc: &sandbox::pc::SimulatedPc) -> ScanOptions {
         live: false,
         processes: Some(Vec::new()),
         credentials: Some(Vec::new()),
-        ..ScanOptions::default()
     }
 }
 
