@@ -73,6 +73,18 @@ pub enum CloudError {
     },
     #[error("the system keyring is not available: {0}")]
     Keyring(String),
+    /// Admin mode: Graph refused because the signed-in account lacks an Entra admin role
+    /// or the app lacks admin-consented permissions. Carries what is needed (see
+    /// `cloud::admin_requirements()` for the details the UI shows).
+    #[error("{action} needs an admin role in Microsoft Entra ID and admin-consented permissions")]
+    AdminRequired {
+        /// What was refused, in words ("signing out other users").
+        action: String,
+        /// Entra roles, any one of which is enough.
+        roles: Vec<String>,
+        /// Delegated Microsoft Graph permissions the app needs, with admin consent.
+        permissions: Vec<String>,
+    },
 }
 
 impl CloudError {
@@ -101,6 +113,7 @@ impl CloudError {
             Self::OAuth { .. } => "sign_in_failed",
             Self::Graph { .. } => "graph_error",
             Self::Keyring(_) => "keyring_unavailable",
+            Self::AdminRequired { .. } => "admin_required",
         }
     }
 
@@ -129,6 +142,11 @@ impl CloudError {
             Self::OAuth { trace_id, .. } => format!("Try again; if it keeps failing, give your IT admin the trace id {trace_id}."),
             Self::Graph { .. } => "Try again later; if it keeps failing, export the report for your IT admin.".into(),
             Self::Keyring(_) => "Unlock or enable the system keyring (Keychain, Credential Manager, GNOME Keyring/KWallet) and try again.".into(),
+            Self::AdminRequired { roles, permissions, .. } => format!(
+                "Sign in with an account that has one of these Entra roles: {}. The app registration also needs the delegated permissions {} with admin consent (Entra admin center, App registrations, API permissions, Grant admin consent).",
+                roles.join(", "),
+                permissions.join(", ")
+            ),
         }
     }
 

@@ -76,12 +76,26 @@ impl Graph<'_> {
         url: &str,
         body: Option<&Value>,
     ) -> Result<RawResponse, CloudError> {
+        self.send_with(method, url, body, &[]).await
+    }
+
+    /// [`send`](Self::send) with extra request headers (`ConsistencyLevel: eventual`).
+    async fn send_with(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Result<RawResponse, CloudError> {
         let mut builder = self
             .http
             .client()
             .request(method, url)
             .bearer_auth(self.token.expose())
             .header(reqwest::header::ACCEPT, "application/json");
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
         if let Some(b) = body {
             builder = builder.json(b);
         } else {
@@ -94,7 +108,18 @@ impl Graph<'_> {
     }
 
     pub async fn get(&self, path: &str) -> Result<Value, CloudError> {
-        let raw = self.send(Method::GET, &self.url(path), None).await?;
+        self.get_with(path, &[]).await
+    }
+
+    /// [`get`](Self::get) with extra request headers.
+    pub async fn get_with(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<Value, CloudError> {
+        let raw = self
+            .send_with(Method::GET, &self.url(path), None, headers)
+            .await?;
         if !raw.is_success() {
             return Err(graph_error(&raw));
         }
@@ -104,10 +129,21 @@ impl Graph<'_> {
     /// Every item of a collection, following `@odata.nextLink` exactly as given until it
     /// is absent, up to `cap` items. Returns the items and whether the cap cut them off.
     pub async fn get_all(&self, path: &str, cap: usize) -> Result<(Vec<Value>, bool), CloudError> {
+        self.get_all_with(path, cap, &[]).await
+    }
+
+    /// [`get_all`](Self::get_all) sending `headers` with every page (advanced queries
+    /// need `ConsistencyLevel: eventual` on the next pages too).
+    pub async fn get_all_with(
+        &self,
+        path: &str,
+        cap: usize,
+        headers: &[(&str, &str)],
+    ) -> Result<(Vec<Value>, bool), CloudError> {
         let mut items = Vec::new();
         let mut next = Some(self.url(path));
         while let Some(url) = next.take() {
-            let page = self.get(&url).await?;
+            let page = self.get_with(&url, headers).await?;
             let Some(value) = page.get("value").and_then(Value::as_array) else {
                 return Err(CloudError::UnexpectedResponse {
                     host: host_of(&url),

@@ -6,6 +6,13 @@
 //! [`CloudSession::sign_out_everywhere`]. Every failure is a [`CloudError`] with a stable
 //! [`code`](CloudError::code) and a [`hint`](CloudError::hint).
 //!
+//! Admin mode (an admin signed in with `CloudConfig::admin`): [`CloudSession::admin_access`]
+//! says what the account may do (and, for a non-admin, which role and permissions to ask
+//! for); [`CloudSession::search_users`] or [`parse_upn_csv`] pick users;
+//! [`CloudSession::user_activity`] shows one user's sign-ins and devices;
+//! [`CloudSession::revoke_many`] signs many out through `$batch` with progress, and
+//! [`failed_upns`] / [`merge_results`] make "retry the failed ones" one call.
+//!
 //! ```no_run
 //! use std::sync::Arc;
 //! use cloud::{CloudConfig, CloudSession, KeyringStore, DEFAULT_KEYRING_SERVICE};
@@ -27,7 +34,9 @@
 //! ```
 
 mod account;
+mod admin;
 mod config;
+mod csv_users;
 mod error;
 mod graph;
 mod http;
@@ -42,8 +51,17 @@ mod snapshot;
 mod store;
 
 pub use account::{Account, AccountKind, CONSUMER_TENANT_ID};
+pub use admin::{
+    ACTIVITY_SIGN_INS, AdminAccess, AdminPermission, AdminRequirements, AdminRole, BatchProgress,
+    BulkRevokeOutcome, BulkRevokeSummary, DirectoryUser, USER_SEARCH_CAP, UserActivity,
+    UserRevokeResult, UserSearch, admin_requirements, failed_upns, merge_results, summarize_bulk,
+};
 pub use config::{
     CloudConfig, ENV_AUTHORITY, ENV_CLIENT_ID, ENV_GRAPH, ENV_TENANT, NationalCloud, RetryPolicy,
+};
+pub use csv_users::{
+    CSV_MAX_ROWS, CSV_MAX_SKIPPED, SkipKind, SkippedLine, UpnImport, is_object_id, parse_upn_csv,
+    upn_problem,
 };
 pub use error::CloudError;
 pub use graph::BATCH_LIMIT;

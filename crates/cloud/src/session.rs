@@ -148,7 +148,7 @@ impl CloudSession {
 
     /// A usable access token, refreshing (and rotating the stored refresh token) when
     /// needed. A dead refresh token signs the session out.
-    async fn access_token(&self, force_refresh: bool) -> Result<Secret, CloudError> {
+    pub(crate) async fn access_token(&self, force_refresh: bool) -> Result<Secret, CloudError> {
         let mut state = self.state.lock().await;
         if !force_refresh
             && let Some((token, expires)) = &state.access
@@ -186,7 +186,7 @@ impl CloudSession {
         }
     }
 
-    fn graph<'a>(&'a self, token: &'a Secret) -> Graph<'a> {
+    pub(crate) fn graph<'a>(&'a self, token: &'a Secret) -> Graph<'a> {
         Graph {
             http: &self.http,
             base: &self.cfg.graph_base,

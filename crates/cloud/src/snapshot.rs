@@ -95,7 +95,7 @@ pub struct CloudSnapshot {
     pub notes: Vec<Note>,
 }
 
-fn s(v: &Value, key: &str) -> Option<String> {
+pub(crate) fn s(v: &Value, key: &str) -> Option<String> {
     v.get(key)
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
@@ -117,7 +117,7 @@ fn device_from(v: &Value, registered: bool, owned: bool) -> Option<Device> {
     })
 }
 
-fn sign_in_from(v: &Value) -> SignIn {
+pub(crate) fn sign_in_from(v: &Value) -> SignIn {
     let detail = v.get("deviceDetail").cloned().unwrap_or(Value::Null);
     let location = v.get("location").cloned().unwrap_or(Value::Null);
     let status = v.get("status").cloned().unwrap_or(Value::Null);
@@ -151,7 +151,7 @@ fn sign_in_from(v: &Value) -> SignIn {
 }
 
 /// Merges registered and owned lists by id.
-fn merge_devices(registered: Vec<Value>, owned: Vec<Value>) -> Vec<Device> {
+pub(crate) fn merge_devices(registered: Vec<Value>, owned: Vec<Value>) -> Vec<Device> {
     let mut out: Vec<Device> = registered
         .iter()
         .filter_map(|v| device_from(v, true, false))
@@ -178,7 +178,12 @@ fn merge_devices(registered: Vec<Value>, owned: Vec<Value>) -> Vec<Device> {
     out
 }
 
-fn note_for(topic: NoteTopic, what: &str, e: &CloudError, manual: Option<ManualRoute>) -> Note {
+pub(crate) fn note_for(
+    topic: NoteTopic,
+    what: &str,
+    e: &CloudError,
+    manual: Option<ManualRoute>,
+) -> Note {
     match e {
         CloudError::Graph {
             status: 403,
@@ -332,7 +337,7 @@ pub(crate) async fn take(
     })
 }
 
-fn manual_devices() -> ManualRoute {
+pub(crate) fn manual_devices() -> ManualRoute {
     ManualRoute {
         url: "https://myaccount.microsoft.com/device-list".into(),
         title: "Your devices (work or school account)".into(),

@@ -31,6 +31,11 @@ pub struct Fault {
     pub content_type: Option<String>,
     /// How many matching requests it affects; `None` is every one.
     pub times: Option<u32>,
+    /// Lets this many matching requests through untouched before the fault applies
+    /// ("the 21st to 40th revoke fail": `.after(20).times(20)`).
+    pub skip: u32,
+    /// Only `$batch` sub-requests match (a plain request to the same path passes).
+    pub batch_only: bool,
 }
 
 impl Fault {
@@ -46,6 +51,8 @@ impl Fault {
             body: None,
             content_type: None,
             times: Some(1),
+            skip: 0,
+            batch_only: false,
         }
     }
 
@@ -86,8 +93,23 @@ impl Fault {
         self
     }
 
-    fn matches(&self, method: &str, path: &str) -> bool {
-        path.starts_with(&self.path_prefix)
+    /// Passes the first `n` matching requests through, then applies (`times` counts from
+    /// there). Requests taken by an earlier fault are not counted.
+    pub fn after(mut self, n: u32) -> Self {
+        self.skip = n;
+        self
+    }
+
+    /// Matches `$batch` sub-requests only: with `.after(20).times(20)` on
+    /// `/graph/v1.0/users/` the middle batch of three fails, whatever users it holds.
+    pub fn in_batch(mut self) -> Self {
+        self.batch_only = true;
+        self
+    }
+
+    fn matches(&self, method: &str, path: &str, in_batch: bool) -> bool {
+        (in_batch || !self.batch_only)
+            && path.starts_with(&self.path_prefix)
             && self
                 .method
                 .as_deref()
@@ -122,8 +144,30 @@ impl Faults {
 
     /// Takes one use of the first fault matching the request, if any.
     pub(crate) fn take(&self, method: &str, path: &str) -> Option<Fault> {
+        self.take_where(method, path, false)
+    }
+
+    /// [`take`](Self::take) for a sub-request of a `$batch`.
+    pub(crate) fn take_in_batch(&self, method: &str, path: &str) -> Option<Fault> {
+        self.take_where(method, path, true)
+    }
+
+    fn take_where(&self, method: &str, path: &str, in_batch: bool) -> Option<Fault> {
         let mut faults = self.lock();
-        let fault = faults.iter_mut().find(|f| f.matches(method, path))?;
+        let mut chosen = None;
+        for (i, f) in faults.iter_mut().enumerate() {
+            if !f.matches(method, path, in_batch) {
+                continue;
+            }
+            if f.skip > 0 {
+                // Counted, let through; a later fault may still take the request.
+                f.skip -= 1;
+                continue;
+            }
+            chosen = Some(i);
+            break;
+        }
+        let fault = &mut faults[chosen?];
         if let Some(n) = fault.times.as_mut() {
             *n -= 1;
         }

@@ -1,5 +1,6 @@
 //! The simulated Microsoft Graph v1.0 under `{base}/graph/v1.0`: `/me`, device lists,
-//! `/auditLogs/signIns`, `revokeSignInSessions` and `$batch`, with `@odata.nextLink`
+//! `/auditLogs/signIns`, `revokeSignInSessions`, `$batch`, and the directory reads of
+//! admin mode (`/users`, `/me/memberOf`: see `directory.rs`), with `@odata.nextLink`
 //! paging and errors in the documented shape
 //! `{"error":{"code","message","innerError":{"request-id","date"}}}`.
 
@@ -27,10 +28,10 @@ const BATCH_LIMIT: usize = 20;
 const SIGN_INS_MAX_TOP: usize = 1000;
 
 /// A Graph answer before it becomes HTTP (so `$batch` can embed it).
-struct Answer {
-    status: StatusCode,
-    body: Option<Value>,
-    headers: Vec<(String, String)>,
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) body: Option<Value>,
+    pub(crate) headers: Vec<(String, String)>,
 }
 
 impl Answer {
@@ -59,7 +60,7 @@ pub(crate) fn graph_error_body(code: &str, message: &str) -> Value {
     })
 }
 
-fn err(status: StatusCode, code: &str, message: &str) -> Answer {
+pub(crate) fn err(status: StatusCode, code: &str, message: &str) -> Answer {
     Answer {
         status,
         body: Some(graph_error_body(code, message)),
@@ -67,7 +68,7 @@ fn err(status: StatusCode, code: &str, message: &str) -> Answer {
     }
 }
 
-fn denied() -> Answer {
+pub(crate) fn denied() -> Answer {
     err(
         StatusCode::FORBIDDEN,
         "Authorization_RequestDenied",
@@ -105,6 +106,10 @@ pub(crate) async fn handle(
         .and_then(|h| h.to_str().ok())
         .and_then(|h| h.strip_prefix("Bearer "))
         .map(str::to_owned);
+    let eventual = headers
+        .get("consistencylevel")
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("eventual"));
     let answer = if path == "/$batch" && method == Method::POST {
         batch(&shared, &base, bearer.as_deref(), &body).await
     } else {
@@ -115,6 +120,7 @@ pub(crate) async fn handle(
             &path,
             &query,
             bearer.as_deref(),
+            eventual,
         )
     };
     let mut response = match answer.body {
@@ -139,6 +145,8 @@ fn dispatch(
     path: &str,
     query: &str,
     bearer: Option<&str>,
+    // `ConsistencyLevel: eventual` was sent (needed for `$search` and `$count`).
+    eventual: bool,
 ) -> Answer {
     let grant = {
         let auth = shared.auth();
@@ -180,6 +188,15 @@ fn dispatch(
                 );
             }
             devices(shared, base, path, &q, &me, list)
+        }
+        ("GET", ["users"]) => {
+            crate::directory::list_users(shared, base, path, &q, &me, &has, eventual)
+        }
+        ("GET", ["me", "memberOf" | "transitiveMemberOf"]) => {
+            crate::directory::member_of(shared, base, path, &q, &me, &has, None)
+        }
+        ("GET", ["me", "memberOf" | "transitiveMemberOf", cast]) => {
+            crate::directory::member_of(shared, base, path, &q, &me, &has, Some(cast))
         }
         ("GET", ["users", key, ..])
             if !(key.eq_ignore_ascii_case(&me.id)
@@ -328,7 +345,7 @@ fn parse_eq_filter(filter: &str) -> Option<(&'static str, String)> {
 /// One page of `items`, with `@odata.nextLink` carrying the whole query on to the next.
 /// Only the page's rows are rendered, so a page costs the same however long the list.
 #[allow(clippy::too_many_arguments)]
-fn page<T>(
+pub(crate) fn page<T>(
     base: &str,
     path: &str,
     q: &HashMap<String, String>,
@@ -409,21 +426,21 @@ fn revoke(shared: &Shared, me: &User, target: &User) -> Answer {
     }))
 }
 
-/// `POST /$batch`: at most 20 requests, each answered on its own (faults included).
+/// `POST /$batch`: at most 20 requests with unique ids, each answered on its own
+/// (faults included); answers match requests by `id`, not by position.
 async fn batch(shared: &Shared, base: &str, bearer: Option<&str>, body: &[u8]) -> Answer {
-    let Ok(parsed) = serde_json::from_slice::<Value>(body) else {
-        return err(
+    let invalid = |why: &str| {
+        err(
             StatusCode::BAD_REQUEST,
             "BadRequest",
-            "Invalid batch payload format.",
-        );
+            &format!("Invalid batch payload format: {why}"),
+        )
+    };
+    let Ok(parsed) = serde_json::from_slice::<Value>(body) else {
+        return invalid("the body is not JSON.");
     };
     let Some(requests) = parsed.get("requests").and_then(Value::as_array) else {
-        return err(
-            StatusCode::BAD_REQUEST,
-            "BadRequest",
-            "Invalid batch payload format.",
-        );
+        return invalid("a \"requests\" array is required.");
     };
     if requests.len() > BATCH_LIMIT {
         return err(
@@ -431,6 +448,22 @@ async fn batch(shared: &Shared, base: &str, bearer: Option<&str>, body: &[u8]) -
             "BadRequest",
             "Number of batch request steps exceeds the maximum of 20.",
         );
+    }
+    // Every request needs a string id, method and url; ids are unique, ignoring case.
+    let mut seen: Vec<String> = Vec::with_capacity(requests.len());
+    for r in requests {
+        let field = |k: &str| r.get(k).and_then(Value::as_str).filter(|v| !v.is_empty());
+        let (Some(id), Some(_), Some(_)) = (field("id"), field("method"), field("url")) else {
+            return invalid("each request needs \"id\", \"method\" and \"url\".");
+        };
+        if seen.iter().any(|s| s.eq_ignore_ascii_case(id)) {
+            return err(
+                StatusCode::BAD_REQUEST,
+                "BadRequest",
+                &format!("Batch request contains duplicate request id '{id}'."),
+            );
+        }
+        seen.push(id.to_owned());
     }
     let mut responses = Vec::with_capacity(requests.len());
     for r in requests {
@@ -446,10 +479,19 @@ async fn batch(shared: &Shared, base: &str, bearer: Option<&str>, body: &[u8]) -
         } else {
             format!("/{url}")
         };
+        let eventual = r
+            .get("headers")
+            .and_then(Value::as_object)
+            .and_then(|h| {
+                h.iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("ConsistencyLevel"))
+            })
+            .and_then(|(_, v)| v.as_str())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("eventual"));
         let (path, query) = url.split_once('?').unwrap_or((&url, ""));
         let full_path = format!("{GRAPH_PREFIX}{path}");
         shared.record(&method, &full_path);
-        let answer = match shared.faults.take(&method, &full_path) {
+        let answer = match shared.faults.take_in_batch(&method, &full_path) {
             Some(fault) => {
                 if !fault.delay.is_zero() {
                     tokio::time::sleep(fault.delay).await;
@@ -476,16 +518,18 @@ async fn batch(shared: &Shared, base: &str, bearer: Option<&str>, body: &[u8]) -
                             headers,
                         }
                     }
-                    None => dispatch(shared, base, &method, path, query, bearer),
+                    None => dispatch(shared, base, &method, path, query, bearer, eventual),
                 }
             }
-            None => dispatch(shared, base, &method, path, query, bearer),
+            None => dispatch(shared, base, &method, path, query, bearer, eventual),
         };
         let mut headers = Map::new();
-        headers.insert(
-            "Content-Type".into(),
-            Value::String("application/json".into()),
-        );
+        if answer.body.is_some() {
+            headers.insert(
+                "Content-Type".into(),
+                Value::String("application/json".into()),
+            );
+        }
         for (k, v) in answer.headers {
             headers.insert(k, Value::String(v));
         }
@@ -494,6 +538,9 @@ async fn batch(shared: &Shared, base: &str, bearer: Option<&str>, body: &[u8]) -
             sub["body"] = b;
         }
         responses.push(sub);
+    }
+    if shared.tenant.batch_responses_reversed {
+        responses.reverse();
     }
     Answer::ok(json!({"responses": responses}))
 }

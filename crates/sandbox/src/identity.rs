@@ -101,6 +101,29 @@ impl AuthState {
         }
     }
 
+    /// An access token and a refresh token for `user_id`, as a sign-in on some other
+    /// device would leave them (tests give many users live sessions to revoke).
+    pub(crate) fn mint(&mut self, user_id: &str, scopes: &str) -> (String, String) {
+        let access = self.token("sbx-at");
+        self.access.insert(
+            access.clone(),
+            AccessGrant {
+                user_id: user_id.to_owned(),
+                scopes: scopes.to_owned(),
+                expires: Instant::now() + ACCESS_LIFETIME,
+            },
+        );
+        let refresh = self.token("sbx-rt");
+        self.refresh.insert(
+            refresh.clone(),
+            Grant {
+                user_id: user_id.to_owned(),
+                scopes: scopes.to_owned(),
+            },
+        );
+        (access, refresh)
+    }
+
     /// Live refresh tokens of a user (tests check a revoke really removed them).
     pub(crate) fn live_refresh_tokens(&self, user_id: &str) -> usize {
         self.refresh

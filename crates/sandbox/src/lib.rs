@@ -5,6 +5,8 @@
 //! [`Sandbox`] runs its own server thread and stops when dropped, so tests can run many
 //! side by side.
 
+mod bulk;
+mod directory;
 mod faults;
 mod graph;
 mod identity;
@@ -16,7 +18,7 @@ mod users;
 
 pub use faults::{Fault, Faults, RetryAfter};
 pub use graph::GRAPH_PREFIX;
-pub use server::{RequestRecord, Sandbox, SandboxError};
+pub use server::{IssuedTokens, RequestRecord, Sandbox, SandboxError};
 pub use tenant::{
     DEMO_ADMIN_UPN, DEMO_MEMBER_UPN, DEMO_PERSONAL_UPN, DeviceFlowPlan, DeviceOutcome,
     SANDBOX_CLIENT_ID, Tenant, demo_users,

@@ -48,6 +48,13 @@ pub struct RequestRecord {
     pub at: Instant,
 }
 
+/// Tokens handed out by [`Sandbox::issue_tokens`]: a session of the user elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedTokens {
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
 /// State shared by all handlers of one sandbox.
 #[derive(Debug)]
 pub(crate) struct Shared {
@@ -187,6 +194,18 @@ impl Sandbox {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// Signs `upn` in without a browser, as an app on another device would be: a live
+    /// access token and refresh token with `scopes` (space separated). `None` for an
+    /// unknown user. A revoke kills the refresh token (AADSTS50173 afterwards).
+    pub fn issue_tokens(&self, upn: &str, scopes: &str) -> Option<IssuedTokens> {
+        let user = self.shared.tenant.user_by_upn(upn)?;
+        let (access_token, refresh_token) = self.shared.auth().mint(&user.id, scopes);
+        Some(IssuedTokens {
+            access_token,
+            refresh_token,
+        })
     }
 
     /// Refresh tokens of `upn` that still work (a revoke brings this to zero).

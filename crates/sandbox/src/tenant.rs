@@ -87,6 +87,10 @@ pub struct Tenant {
     /// 200 with `{"value": true}` (what Graph documents) or 204; clients must accept both.
     #[serde(skip)]
     pub revoke_status: u16,
+    /// `$batch` answers come back in the reverse order of the requests: Graph promises no
+    /// order, so clients must match answers by `id`.
+    #[serde(skip)]
+    pub batch_responses_reversed: bool,
 }
 
 impl Tenant {
@@ -134,6 +138,7 @@ impl Tenant {
                 expires_in_secs: 900,
             },
             revoke_status: 200,
+            batch_responses_reversed: false,
         }
     }
 
@@ -177,6 +182,12 @@ impl Tenant {
         self
     }
 
+    /// Answers `$batch` sub-requests in reverse order (see `batch_responses_reversed`).
+    pub fn with_batch_responses_reversed(mut self) -> Self {
+        self.batch_responses_reversed = true;
+        self
+    }
+
     pub fn user_by_upn(&self, upn: &str) -> Option<&User> {
         self.users.iter().find(|u| u.upn.eq_ignore_ascii_case(upn))
     }
@@ -191,7 +202,7 @@ impl Tenant {
 
 // A table row in code form: positional arguments read best next to each other below.
 #[allow(clippy::too_many_arguments)]
-fn device(
+pub(crate) fn device(
     owner: &str,
     n: u32,
     name: &str,
@@ -217,7 +228,7 @@ fn device(
     }
 }
 
-const HOUR: u64 = 3600;
+pub(crate) const HOUR: u64 = 3600;
 
 /// Six devices: three Windows PCs (one joined, one hybrid, one registered), a Mac, an
 /// iPhone and an Android phone. That is the spread behind most "too many sessions" cases.
@@ -313,7 +324,7 @@ fn member_devices(owner: &str) -> Vec<Device> {
 
 /// Realistic sign-ins, newest first: Outlook desktop, Outlook on the web, Teams and the
 /// mobile apps, from a few places, with the odd failure.
-fn demo_sign_ins(user: &User, n: usize) -> Vec<SignIn> {
+pub(crate) fn demo_sign_ins(user: &User, n: usize) -> Vec<SignIn> {
     // (app, clientAppUsed, device, os, browser)
     const SOURCES: [(&str, &str, &str, &str, &str); 8] = [
         (
