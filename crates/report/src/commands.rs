@@ -1,0 +1,230 @@
+//! Commands for IT, filled in for this case (field guide, section 5): each with one line
+//! saying when it applies, the ones that fit the likely limit first. Arguments are quoted
+//! for PowerShell so an address can never become code.
+
+use serde::{Deserialize, Serialize};
+
+/// Registry key of the Exchange store's per-user session limits.
+pub const STORE_KEY: &str =
+    "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\ParametersSystem";
+
+/// RCAMaxConcurrency suggested when raising it (the default is 40).
+pub const SUGGESTED_RCA_CONCURRENCY: u32 = 60;
+/// "Maximum Allowed Sessions Per User" suggested when raising it (the default is 32).
+pub const SUGGESTED_MAPI_SESSIONS: u32 = 64;
+/// "Maximum Allowed Service Sessions Per User" suggested (the default is 16).
+pub const SUGGESTED_SERVICE_SESSIONS: u32 = 32;
+
+/// One command for an administrator.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct AdminCommand {
+    /// Stable id (`revoke_sessions`, `remove_mobile_devices`, ...).
+    pub id: String,
+    pub title: String,
+    /// Ready to paste into PowerShell.
+    pub command: String,
+    /// When it applies, in one line.
+    pub applies_when: String,
+    /// Fits what this report found (likely limit, findings, where the mailbox lives).
+    pub relevant: bool,
+}
+
+/// What decides the commands and their order.
+#[derive(Debug, Clone, Default)]
+pub struct CommandContext<'a> {
+    /// UPN to fill in (already a pseudonym when the report is redacted).
+    pub account: Option<&'a str>,
+    /// The likely limit's code.
+    pub limit: Option<&'a str>,
+    pub finding_codes: Vec<&'a str>,
+    pub on_premises: Option<bool>,
+    /// A personal Microsoft account: there is no administrator.
+    pub personal: bool,
+}
+
+/// Quotes a PowerShell argument: single quotes, with every single quote (PowerShell also
+/// takes the typographic ones as quotes) doubled; control characters are dropped. Inside
+/// single quotes nothing is expanded, so `$(...)` stays text.
+pub fn ps_quote(arg: &str) -> String {
+    let mut out = String::with_capacity(arg.len() + 2);
+    out.push('\'');
+    for c in arg.chars() {
+        if c.is_control() {
+            continue;
+        }
+        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
+}
+
+/// The commands, most relevant first, or none and why.
+pub fn admin_commands(ctx: &CommandContext<'_>) -> (Vec<AdminCommand>, Option<String>) {
+    if ctx.personal {
+        return (
+            Vec::new(),
+            Some(
+                "Personal Microsoft accounts (Outlook.com, Hotmail, Live, MSN) have no administrator: \
+                 \"Sign me out\" under Advanced security options of the account does what IT would do."
+                    .to_owned(),
+            ),
+        );
+    }
+    let user = ps_quote(ctx.account.unwrap_or("<user principal name>"));
+    let limit = ctx.limit.unwrap_or_default();
+    let maybe_on_premises = ctx.on_premises != Some(false);
+    let generic_on_premises = ctx.on_premises == Some(true) && limit == "allowed_sessions";
+    let mobile = limit == "mobile_device_partnerships"
+        || ctx.finding_codes.iter().any(|c| c.contains("mobile"));
+    let rca =
+        maybe_on_premises && (limit == "rpc_client_access_concurrency" || generic_on_premises);
+    let mapi = maybe_on_premises && (limit == "mapi_sessions_per_user" || generic_on_premises);
+    let service = maybe_on_premises && limit == "service_sessions_per_user";
+
+    let mut commands = vec![
+        AdminCommand {
+            id: "revoke_sessions".into(),
+            title: "Sign the user out everywhere".into(),
+            command: format!("Revoke-MgUserSignInSession -UserId {user}"),
+            applies_when: "Exchange Online / Microsoft 365: signs the user out of every app and device within minutes; needs the Microsoft Graph PowerShell module and User.RevokeSessions.All.".into(),
+            relevant: true,
+        },
+        AdminCommand {
+            id: "remove_mobile_devices".into(),
+            title: "Remove the mailbox's mobile device partnerships".into(),
+            command: format!("Get-MobileDevice -Mailbox {user} | Remove-MobileDevice -Confirm:$false"),
+            applies_when: "When the phone app or many old phones hold partnerships (limit 100 per mailbox); removes every one, so phones set up again.".into(),
+            relevant: mobile,
+        },
+        AdminCommand {
+            id: "throttling_policy".into(),
+            title: "See which throttling policy applies to the user".into(),
+            command: format!("Get-ThrottlingPolicyAssociation -Identity {user}"),
+            applies_when: "Exchange Server on-premises only, before changing RCAMaxConcurrency: an empty ThrottlingPolicy means the default policy applies.".into(),
+            relevant: rca,
+        },
+        AdminCommand {
+            id: "raise_rca_concurrency".into(),
+            title: "Raise the RPC Client Access concurrency of that policy".into(),
+            command: format!(
+                "Set-ThrottlingPolicy -Identity (Get-ThrottlingPolicyAssociation -Identity {user}).ThrottlingPolicy -RCAMaxConcurrency {SUGGESTED_RCA_CONCURRENCY}"
+            ),
+            applies_when: "Exchange Server on-premises only, when the RPC client access concurrency limit (40) is hit; it changes the policy for every mailbox that uses it.".into(),
+            relevant: rca,
+        },
+        AdminCommand {
+            id: "store_sessions_per_user".into(),
+            title: "Raise the store's \"Maximum Allowed Sessions Per User\"".into(),
+            command: format!(
+                "New-ItemProperty -Path {} -Name 'Maximum Allowed Sessions Per User' -PropertyType DWord -Value {SUGGESTED_MAPI_SESSIONS} -Force",
+                ps_quote(STORE_KEY)
+            ),
+            applies_when: "Exchange Server on-premises only (on the mailbox server), when event 9646 says 32 objects of type session; raise carefully, then restart the Information Store.".into(),
+            relevant: mapi,
+        },
+        AdminCommand {
+            id: "store_service_sessions_per_user".into(),
+            title: "Raise the store's \"Maximum Allowed Service Sessions Per User\"".into(),
+            command: format!(
+                "New-ItemProperty -Path {} -Name 'Maximum Allowed Service Sessions Per User' -PropertyType DWord -Value {SUGGESTED_SERVICE_SESSIONS} -Force",
+                ps_quote(STORE_KEY)
+            ),
+            applies_when: "Exchange Server 2010 or later on-premises only, when event 9646 says 16 objects of type session (IMAP, POP, OWA, EAS, EWS); then restart the Information Store.".into(),
+            relevant: service,
+        },
+    ];
+    // Stable: the relevant ones first, each group in the order above.
+    commands.sort_by_key(|c| !c.relevant);
+    (commands, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_keeps_arguments_literal() {
+        assert_eq!(ps_quote("megan@contoso.com"), "'megan@contoso.com'");
+        assert_eq!(ps_quote("o'brien@contoso.com"), "'o''brien@contoso.com'");
+        assert_eq!(ps_quote("a\u{2019}b"), "'a\u{2019}\u{2019}b'");
+        assert_eq!(ps_quote("$(Remove-Item C:\\)"), "'$(Remove-Item C:\\)'");
+        assert_eq!(ps_quote("x';calc;'\n"), "'x'';calc;'''");
+    }
+
+    #[test]
+    fn order_follows_the_limit_and_where_the_mailbox_lives() {
+        let ids = |ctx: &CommandContext<'_>| -> Vec<(String, bool)> {
+            admin_commands(ctx)
+                .0
+                .into_iter()
+                .map(|c| (c.id, c.relevant))
+                .collect()
+        };
+        let on_prem = CommandContext {
+            account: Some("megan@contoso.com"),
+            limit: Some("mapi_sessions_per_user"),
+            on_premises: Some(true),
+            ..Default::default()
+        };
+        let got = ids(&on_prem);
+        assert_eq!(got[0], ("revoke_sessions".to_owned(), true));
+        assert_eq!(got[1], ("store_sessions_per_user".to_owned(), true));
+        assert!(got[2..].iter().all(|(_, relevant)| !relevant));
+
+        let online = CommandContext {
+            limit: Some("rpc_client_access_concurrency"),
+            on_premises: Some(false),
+            finding_codes: vec!["mobile_devices_near_limit"],
+            ..on_prem.clone()
+        };
+        let got = ids(&online);
+        assert_eq!(
+            got.iter()
+                .filter(|(_, r)| *r)
+                .map(|(i, _)| i.as_str())
+                .collect::<Vec<_>>(),
+            vec!["revoke_sessions", "remove_mobile_devices"]
+        );
+        assert_eq!(got.len(), 6);
+
+        let personal = CommandContext {
+            personal: true,
+            ..on_prem
+        };
+        let (cmds, note) = admin_commands(&personal);
+        assert!(cmds.is_empty());
+        assert!(note.is_some_and(|n| n.contains("Sign me out")));
+    }
+
+    #[test]
+    fn commands_are_filled_in() {
+        let (cmds, _) = admin_commands(&CommandContext {
+            account: Some("o'brien@contoso.com"),
+            ..Default::default()
+        });
+        let by_id = |id: &str| {
+            cmds.iter()
+                .find(|c| c.id == id)
+                .map(|c| c.command.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            by_id("revoke_sessions"),
+            "Revoke-MgUserSignInSession -UserId 'o''brien@contoso.com'"
+        );
+        assert_eq!(
+            by_id("remove_mobile_devices"),
+            "Get-MobileDevice -Mailbox 'o''brien@contoso.com' | Remove-MobileDevice -Confirm:$false"
+        );
+        assert!(by_id("store_sessions_per_user").contains(
+            "'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\ParametersSystem' -Name 'Maximum Allowed Sessions Per User'"
+        ));
+        assert!(
+            cmds.iter()
+                .all(|c| !c.applies_when.is_empty() && !c.applies_when.contains('\n'))
+        );
+    }
+}

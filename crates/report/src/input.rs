@@ -1,0 +1,98 @@
+//! What the report is made from. The doctor converts its diagnosis, plan progress and
+//! repair journal into these plain lines, so this crate needs neither the doctor nor Tauri.
+
+use serde::{Deserialize, Serialize};
+
+/// Everything a report is built from. Nothing here reads the clock or the machine: the
+/// caller passes the time, the OS and the app version in.
+#[derive(Debug, Clone, Default, Serialize, specta::Type)]
+pub struct ReportInput {
+    /// Version of Session Doctor that made the report.
+    pub app_version: String,
+    /// When the report was made, RFC 3339 (passed in: no clock inside).
+    pub generated_at: String,
+    /// The account (UPN) the report is about; when `None`, the cloud snapshot's user.
+    pub account: Option<String>,
+    /// The error message the user saw, as pasted (may be `None`).
+    pub error_message: Option<String>,
+    /// Operating system name (`Windows 11 Pro`, `macOS`, `Ubuntu 24.04`), when known.
+    pub os: Option<String>,
+    pub os_version: Option<String>,
+    /// This computer's name (personal: redacted as `device-N`).
+    pub host_name: Option<String>,
+    /// The OS user running the app (personal: redacted as `user-N`).
+    pub os_user: Option<String>,
+    /// `Some(true)` for Exchange Server on-premises, `Some(false)` for Exchange Online,
+    /// `None` when unknown (the on-premises commands are then kept, marked as such).
+    pub on_premises: Option<bool>,
+    /// What the scan of this computer found.
+    pub scan: Option<scan::ScanReport>,
+    /// What the signed-in account showed (devices, sign-ins, notes).
+    pub cloud: Option<cloud::CloudSnapshot>,
+    /// Findings, most severe first.
+    pub findings: Vec<FindingLine>,
+    /// The limit most likely hit.
+    pub limit: Option<LimitLine>,
+    /// The plan's steps and how far the user got.
+    pub steps: Vec<StepLine>,
+    /// Changes made through the repair journal, oldest first.
+    pub repairs: Vec<RepairLine>,
+    /// "Before and now" measures.
+    pub before_after: Vec<MeasureLine>,
+}
+
+/// One finding with its evidence and the plan step that fixes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct FindingLine {
+    /// Stable finding code (`duplicate_profiles`, `mobile_devices_near_limit`, ...).
+    pub code: String,
+    /// `high`, `medium` or `low`.
+    pub severity: String,
+    pub title: String,
+    /// Facts, one line each.
+    pub evidence: Vec<String>,
+    /// Plan step id that fixes it.
+    pub step: Option<String>,
+}
+
+/// The limit most likely hit, with the numbers behind the guess.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct LimitLine {
+    /// The doctor's limit code (`mapi_sessions_per_user`, ...) or plain words.
+    pub name: String,
+    /// The published number of the limit (0 when none is published).
+    pub number: u32,
+    /// Sessions counted against it.
+    pub counted: u32,
+    pub reason: String,
+}
+
+/// One step of the plan.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct StepLine {
+    pub id: String,
+    pub title: String,
+    /// `work`, `personal` or `admin`.
+    pub track: String,
+    /// `done`, `skipped` or `pending`.
+    pub status: String,
+}
+
+/// One change made through the repair journal.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct RepairLine {
+    /// When, RFC 3339.
+    pub when: String,
+    pub what: String,
+    pub result: String,
+    /// Put back since.
+    pub undone: bool,
+}
+
+/// A "before and now" measure (Outlook windows, connections to Microsoft 365, ...).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct MeasureLine {
+    pub label: String,
+    pub before: u32,
+    pub now: u32,
+}
