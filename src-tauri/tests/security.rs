@@ -36,7 +36,9 @@ fn capability_files() -> Vec<PathBuf> {
 /// The app's own commands, as the build script declares them to Tauri's ACL.
 fn declared_commands() -> BTreeSet<String> {
     let build = std::fs::read_to_string(crate_dir().join("build.rs")).expect("build.rs");
-    let start = build.find(".commands(&[").expect("command list in build.rs");
+    let start = build
+        .find(".commands(&[")
+        .expect("command list in build.rs");
     let end = start + build[start..].find("])").expect("end of the command list");
     build[start..end]
         .lines()
@@ -58,15 +60,26 @@ const MICROSOFT_DOMAINS: &[&str] = &[
 #[test]
 fn csp_allows_no_unsafe_sources_and_no_remote_scripts() {
     let csp = &conf()["app"]["security"]["csp"];
-    let directives = csp.as_object().expect("the CSP is set, as an object of directives");
-    for required in ["default-src", "script-src", "object-src", "base-uri", "frame-ancestors"] {
+    let directives = csp
+        .as_object()
+        .expect("the CSP is set, as an object of directives");
+    for required in [
+        "default-src",
+        "script-src",
+        "object-src",
+        "base-uri",
+        "frame-ancestors",
+    ] {
         assert!(directives.contains_key(required), "CSP lacks {required}");
     }
     for (name, value) in directives {
         let value = value.as_str().unwrap_or_default();
         assert!(!value.contains("unsafe-"), "{name} allows {value}");
         assert!(!value.contains('*'), "{name} uses a wildcard: {value}");
-        assert!(!value.contains("data:") || name == "img-src", "{name} allows data: URLs");
+        assert!(
+            !value.contains("data:") || name == "img-src",
+            "{name} allows data: URLs"
+        );
     }
     for name in ["default-src", "script-src", "style-src"] {
         let value = directives[name].as_str().unwrap_or_default();
@@ -88,9 +101,19 @@ fn no_setting_switches_a_protection_off() {
     let c = conf();
     let security = &c["app"]["security"];
     assert_eq!(security["freezePrototype"], true);
-    assert!(security.get("dangerousDisableAssetCspModification").is_none());
-    assert!(security.get("assetProtocol").is_none(), "no asset protocol scope");
-    assert_ne!(c["app"]["withGlobalTauri"], true, "no window.__TAURI__ global");
+    assert!(
+        security
+            .get("dangerousDisableAssetCspModification")
+            .is_none()
+    );
+    assert!(
+        security.get("assetProtocol").is_none(),
+        "no asset protocol scope"
+    );
+    assert_ne!(
+        c["app"]["withGlobalTauri"], true,
+        "no window.__TAURI__ global"
+    );
     // Capabilities are the files under capabilities/, named here; none inline.
     let named: Vec<&str> = security["capabilities"]
         .as_array()
@@ -100,7 +123,11 @@ fn no_setting_switches_a_protection_off() {
         .collect();
     assert_eq!(named, ["main-window"]);
     for window in c["app"]["windows"].as_array().expect("windows") {
-        assert!(window.get("url").is_none_or(|u| !u.as_str().unwrap_or("").starts_with("http")));
+        assert!(
+            window
+                .get("url")
+                .is_none_or(|u| !u.as_str().unwrap_or("").starts_with("http"))
+        );
     }
 }
 
@@ -112,10 +139,20 @@ fn capabilities_target_the_main_window_only_and_grant_only_our_commands() {
     for file in capability_files() {
         let cap = read_json(&file);
         let name = file.display();
-        assert_eq!(cap["windows"], serde_json::json!(["main"]), "{name}: windows");
+        assert_eq!(
+            cap["windows"],
+            serde_json::json!(["main"]),
+            "{name}: windows"
+        );
         assert!(cap.get("webviews").is_none(), "{name}: webviews");
-        assert!(cap.get("remote").is_none(), "{name}: remote URLs get no access");
-        assert!(cap.get("platforms").is_none(), "{name}: same rights everywhere");
+        assert!(
+            cap.get("remote").is_none(),
+            "{name}: remote URLs get no access"
+        );
+        assert!(
+            cap.get("platforms").is_none(),
+            "{name}: same rights everywhere"
+        );
         for permission in cap["permissions"].as_array().expect("permissions") {
             let id = permission
                 .as_str()
@@ -123,19 +160,30 @@ fn capabilities_target_the_main_window_only_and_grant_only_our_commands() {
                 .expect("permission id");
             if let Some(command) = id.strip_prefix("allow-") {
                 let command = command.replace('-', "_");
-                assert!(commands.contains(&command), "{name}: {id} is not our command");
+                assert!(
+                    commands.contains(&command),
+                    "{name}: {id} is not our command"
+                );
                 granted.insert(command);
                 continue;
             }
             // Plugin rights: exactly these, nothing like fs:, shell: or opener:default.
             assert!(
-                ["core:event:default", "log:allow-log", "opener:allow-open-url"].contains(&id),
+                [
+                    "core:event:default",
+                    "log:allow-log",
+                    "opener:allow-open-url"
+                ]
+                .contains(&id),
                 "{name}: {id} grants more than the app needs"
             );
             assert!(!id.contains('*'), "{name}: wildcard permission {id}");
         }
     }
-    assert_eq!(granted, commands, "every command granted exactly once in all");
+    assert_eq!(
+        granted, commands,
+        "every command granted exactly once in all"
+    );
 }
 
 #[test]
@@ -150,16 +198,25 @@ fn the_opener_opens_https_microsoft_pages_only() {
                 }
                 assert!(p.get("deny").is_none_or(|d| d.is_array()));
             }
-            assert_ne!(p.as_str(), Some("opener:default"), "opener:default opens anything");
+            assert_ne!(
+                p.as_str(),
+                Some("opener:default"),
+                "opener:default opens anything"
+            );
             assert_ne!(p.as_str(), Some("opener:allow-open-path"));
         }
     }
     assert!(!urls.is_empty(), "the opener is scoped");
     for url in &urls {
-        let rest = url.strip_prefix("https://").unwrap_or_else(|| panic!("{url} is not https"));
+        let rest = url
+            .strip_prefix("https://")
+            .unwrap_or_else(|| panic!("{url} is not https"));
         let host = rest.split('/').next().unwrap_or_default();
         let host = host.strip_prefix("*.").unwrap_or(host);
-        assert!(!host.contains('*') && !host.contains(':'), "{url}: loose host");
+        assert!(
+            !host.contains('*') && !host.contains(':'),
+            "{url}: loose host"
+        );
         assert!(
             MICROSOFT_DOMAINS.contains(&host),
             "{url} is not a Microsoft domain we open"
@@ -171,7 +228,10 @@ fn the_opener_opens_https_microsoft_pages_only() {
 fn the_bundle_ships_no_dev_server_or_remote_frontend() {
     let c = conf();
     let dist = c["build"]["frontendDist"].as_str().expect("frontendDist");
-    assert!(!dist.starts_with("http"), "the UI is embedded, not fetched: {dist}");
+    assert!(
+        !dist.starts_with("http"),
+        "the UI is embedded, not fetched: {dist}"
+    );
     // The dev URL only serves `tauri dev`; it must stay on this machine.
     if let Some(dev) = c["build"]["devUrl"].as_str() {
         assert!(dev.starts_with("http://localhost:") || dev.starts_with("http://127.0.0.1:"));
