@@ -1,6 +1,7 @@
 //! The Tauri shell of Session Doctor: window, plugins and command registration only.
 
 mod commands;
+mod rendering;
 
 use doctor::AppContext;
 use tauri::Manager;
@@ -104,6 +105,9 @@ pub fn run() {
         )
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
+            if let Some(window) = app.get_webview_window("main") {
+                rendering::prefer_software_painting(&window);
+            }
             // Live repairs keep their journal and backups in the app's data folder.
             if let Ok(dir) = app.path().app_data_dir() {
                 app.state::<AppContext>().set_data_dir(dir);
