@@ -79,6 +79,7 @@ pub fn build_app<R: tauri::Runtime>(
 }
 
 pub fn run() {
+    rendering::prefer_software_painting();
     let ctx = if demo_requested() {
         AppContext::demo().unwrap_or_else(|e| {
             eprintln!("session-doctor: {} {}", e.message, e.hint);
@@ -105,9 +106,6 @@ pub fn run() {
         )
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
-            if let Some(window) = app.get_webview_window("main") {
-                rendering::prefer_software_painting(&window);
-            }
             // Live repairs keep their journal and backups in the app's data folder.
             if let Ok(dir) = app.path().app_data_dir() {
                 app.state::<AppContext>().set_data_dir(dir);
