@@ -29,6 +29,10 @@ const appEnv = {
   XDG_DATA_HOME: resolve(home, ".local/share"),
   XDG_CACHE_HOME: resolve(home, ".cache"),
   XDG_STATE_HOME: resolve(home, ".local/state"),
+  // WebKitWebDriver's screenshots wait for a composited frame; with the app's default
+  // software painting on Linux (src-tauri/src/rendering.rs) they never come. The DOM,
+  // layout and styles under test are the same either way.
+  SESSION_DOCTOR_GPU: "1",
 };
 
 function running(pattern) {
