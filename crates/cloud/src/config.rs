@@ -12,6 +12,8 @@ pub const ENV_AUTHORITY: &str = "SESSION_DOCTOR_AUTHORITY";
 pub const ENV_TENANT: &str = "SESSION_DOCTOR_TENANT";
 pub const ENV_CLIENT_ID: &str = "SESSION_DOCTOR_CLIENT_ID";
 pub const ENV_GRAPH: &str = "SESSION_DOCTOR_GRAPH";
+/// `public`, `us_gov` or `china`: the national cloud whose authority and Graph to use.
+pub const ENV_CLOUD: &str = "SESSION_DOCTOR_CLOUD";
 
 /// Microsoft's clouds; each has its own sign-in authority and Graph host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -23,6 +25,15 @@ pub enum NationalCloud {
 }
 
 impl NationalCloud {
+    pub fn parse(name: &str) -> Option<Self> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "public" | "global" => Some(Self::Public),
+            "us_gov" | "usgov" => Some(Self::UsGov),
+            "china" => Some(Self::China),
+            _ => None,
+        }
+    }
+
     pub fn authority(self) -> &'static str {
         match self {
             Self::Public => "https://login.microsoftonline.com",
@@ -133,11 +144,17 @@ impl CloudConfig {
     /// [`from_env`](Self::from_env) with the variables supplied by the caller (tests, the
     /// app's settings).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, CloudError> {
-        let mut cfg = Self::default();
         let val = |k: &str| {
             get(k)
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
+        };
+        // The national cloud sets the defaults; an explicit authority or Graph still wins.
+        let mut cfg = match val(ENV_CLOUD) {
+            Some(name) => Self::national(NationalCloud::parse(&name).ok_or_else(|| {
+                CloudError::InvalidConfig(format!("cloud '{name}' must be public, us_gov or china"))
+            })?),
+            None => Self::default(),
         };
         if let Some(a) = val(ENV_AUTHORITY) {
             cfg.authority = a.trim_end_matches('/').to_owned();
@@ -229,6 +246,16 @@ mod tests {
         );
         assert_eq!(cfg.graph_base, "https://graph.microsoft.com/v1.0");
         assert_eq!(cfg.client_id, "abc");
+    }
+
+    #[test]
+    fn a_national_cloud_sets_both_hosts_and_an_unknown_one_is_refused() {
+        let gov =
+            CloudConfig::from_lookup(|k| (k == ENV_CLOUD).then(|| "US_Gov".into())).expect("valid");
+        assert_eq!(gov.authority, "https://login.microsoftonline.us");
+        assert_eq!(gov.graph_base, "https://graph.microsoft.us/v1.0");
+        let mars = CloudConfig::from_lookup(|k| (k == ENV_CLOUD).then(|| "mars".into()));
+        assert!(matches!(mars, Err(CloudError::InvalidConfig(m)) if m.contains("mars")));
     }
 
     #[test]

@@ -57,7 +57,8 @@ pub use admin::{
     UserRevokeResult, UserSearch, admin_requirements, failed_upns, merge_results, summarize_bulk,
 };
 pub use config::{
-    CloudConfig, ENV_AUTHORITY, ENV_CLIENT_ID, ENV_GRAPH, ENV_TENANT, NationalCloud, RetryPolicy,
+    CloudConfig, ENV_AUTHORITY, ENV_CLIENT_ID, ENV_CLOUD, ENV_GRAPH, ENV_TENANT, NationalCloud,
+    RetryPolicy,
 };
 pub use csv_users::{
     CSV_MAX_ROWS, CSV_MAX_SKIPPED, SkipKind, SkippedLine, UpnImport, is_object_id, parse_upn_csv,

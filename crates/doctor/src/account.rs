@@ -13,10 +13,19 @@ use serde::Serialize;
 
 use crate::error::{AppError, ErrorCode};
 
+/// The answer to a bulk sign-out: one result per user, the counts, and who to retry.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct BulkRevokeView {
+    pub results: Vec<cloud::UserRevokeResult>,
+    pub summary: cloud::BulkRevokeSummary,
+    /// The users whose failure may pass on a second try ("Retry the failed ones").
+    pub retry: Vec<String>,
+}
+
 /// Where the cloud calls go.
 #[derive(Debug, Clone)]
 pub enum Endpoint {
-    /// Microsoft, as configured by the environment (and later the app's settings).
+    /// Microsoft, as configured by IT (config file, environment) over the defaults.
     Live,
     /// The simulated tenant at this base URL.
     Demo {
@@ -73,10 +82,13 @@ impl AccountState {
     fn config(&self, admin: bool, kind: Option<AccountKind>) -> Result<CloudConfig, AppError> {
         let mut cfg = match &self.endpoint {
             Endpoint::Live => {
-                let mut cfg = CloudConfig::from_env().map_err(|e| cloud_error(&e))?;
+                // What IT preset (config file, environment variables) over the defaults.
+                let preset = settings::load();
+                let mut cfg = CloudConfig::from_lookup(|k| preset.cloud_value(k))
+                    .map_err(|e| cloud_error(&e))?;
                 // The user's choice narrows Microsoft's page to work or personal accounts,
                 // unless IT pinned a tenant.
-                if std::env::var_os(cloud::ENV_TENANT).is_none() {
+                if !preset.tenant_pinned() {
                     match kind {
                         Some(AccountKind::Work) => cfg.tenant = "organizations".to_owned(),
                         Some(AccountKind::Personal) => cfg.tenant = "consumers".to_owned(),
@@ -224,6 +236,47 @@ impl AccountState {
             .map_err(|e| cloud_error(&e))
     }
 
+    // Admin mode: one call each into the signed-in session (crates/cloud/src/admin.rs).
+
+    pub async fn admin_access(&self) -> Result<cloud::AdminAccess, AppError> {
+        let session = self.session().await?;
+        session.admin_access().await.map_err(|e| cloud_error(&e))
+    }
+
+    pub async fn admin_search(&self, query: &str) -> Result<cloud::UserSearch, AppError> {
+        let session = self.session().await?;
+        session
+            .search_users(query)
+            .await
+            .map_err(|e| cloud_error(&e))
+    }
+
+    pub async fn admin_user_activity(&self, upn: &str) -> Result<cloud::UserActivity, AppError> {
+        let session = self.session().await?;
+        session
+            .user_activity(upn)
+            .await
+            .map_err(|e| cloud_error(&e))
+    }
+
+    /// Signs many users out everywhere through `$batch`, reporting after each batch.
+    pub async fn admin_revoke(
+        &self,
+        upns: &[String],
+        progress: impl FnMut(cloud::BatchProgress),
+    ) -> Result<BulkRevokeView, AppError> {
+        let session = self.session().await?;
+        let results = session
+            .revoke_many(upns, progress)
+            .await
+            .map_err(|e| cloud_error(&e))?;
+        Ok(BulkRevokeView {
+            summary: cloud::summarize_bulk(&results),
+            retry: cloud::failed_upns(&results),
+            results,
+        })
+    }
+
     /// Forgets the sign-in on this computer (removes the refresh token from the keyring).
     pub async fn forget(&self) -> Result<(), AppError> {
         let session = self.session().await?;
@@ -305,6 +358,11 @@ mod tests {
             CloudError::DeviceCodeExpired,
             CloudError::StateMismatch,
             CloudError::PublicClientFlowsDisabled,
+            CloudError::AdminRequired {
+                action: "signing out other users".into(),
+                roles: vec!["Helpdesk Administrator".into()],
+                permissions: vec!["User.RevokeSessions.All".into()],
+            },
         ];
         for e in errors {
             let mapped = cloud_error(&e);

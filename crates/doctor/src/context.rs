@@ -24,6 +24,8 @@ pub struct AppContext {
     browser: Mutex<Option<Browser>>,
     /// The last scan, for the diagnosis (the UI shows it; nothing is scanned twice).
     last_scan: Mutex<Option<ScanReport>>,
+    /// The first scan of this mode: the "before" of the report's before/now.
+    first_scan: Mutex<Option<ScanReport>>,
     /// The app's data folder (journal and backups in live mode); the shell sets it.
     data_dir: Mutex<Option<std::path::PathBuf>>,
     /// The journal and registry of the current mode, opened on first use.
@@ -40,6 +42,7 @@ impl Default for AppContext {
             account: Mutex::new(Arc::new(AccountState::new(Endpoint::Live))),
             browser: Mutex::new(None),
             last_scan: Mutex::new(None),
+            first_scan: Mutex::new(None),
             data_dir: Mutex::new(None),
             repairs: Mutex::new(None),
         }
@@ -80,6 +83,7 @@ impl AppContext {
             self.set_account(AccountState::new(demo.endpoint()));
             *guard = Some(demo);
             drop(guard);
+            self.forget_scans();
             self.reset_repairs();
         } else {
             drop(guard);
@@ -93,9 +97,7 @@ impl AppContext {
             && guard.take().is_some()
         {
             self.set_account(AccountState::new(Endpoint::Live));
-            if let Ok(mut scan) = self.last_scan.lock() {
-                scan.take();
-            }
+            self.forget_scans();
             self.reset_repairs();
         }
         Mode::Live
@@ -177,7 +179,38 @@ impl AppContext {
         if let Ok(mut guard) = self.last_scan.lock() {
             *guard = Some(report.clone());
         }
+        if let Ok(mut guard) = self.first_scan.lock() {
+            guard.get_or_insert_with(|| report.clone());
+        }
         Ok(report)
+    }
+
+    /// Scans of one mode never mix with the other's.
+    fn forget_scans(&self) {
+        for slot in [&self.last_scan, &self.first_scan] {
+            if let Ok(mut guard) = slot.lock() {
+                guard.take();
+            }
+        }
+    }
+
+    /// The simulated PC's folder while in demo mode (tests look at what was written there).
+    pub fn demo_dir(&self) -> Option<std::path::PathBuf> {
+        let guard = self.demo.lock().ok()?;
+        guard.as_ref().map(|d| d.pc_dir().to_path_buf())
+    }
+
+    pub fn last_scan(&self) -> Option<ScanReport> {
+        self.last_scan.lock().ok().and_then(|g| g.clone())
+    }
+
+    pub fn first_scan(&self) -> Option<ScanReport> {
+        self.first_scan.lock().ok().and_then(|g| g.clone())
+    }
+
+    /// What IT preset (config file, environment), read fresh so a changed file counts.
+    pub fn settings(&self) -> settings::Settings {
+        settings::load()
     }
 
     /// Where live mode keeps its journal and backups (the shell passes the app data dir).

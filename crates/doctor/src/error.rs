@@ -35,6 +35,8 @@ pub enum ErrorCode {
     SignInFailed,
     GraphError,
     KeyringUnavailable,
+    /// Admin mode needs an Entra admin role and admin-consented permissions (named in the hint).
+    AdminRequired,
     // Repairs (crates/repair); the names are `RepairError::code()`'s.
     DiskFull,
     BackupFailed,

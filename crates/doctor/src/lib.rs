@@ -10,6 +10,7 @@ pub mod demo;
 pub mod diagnose;
 pub mod error;
 pub mod plan;
+pub mod report;
 pub mod start;
 
 pub use context::AppContext;

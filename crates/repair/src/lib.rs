@@ -42,3 +42,10 @@ pub use actions::{
 pub use bisect::{Bisect, BisectPhase};
 pub use error::{ErrorInfo, RepairError};
 pub use journal::{Entry, EntryState, EntryView, Journal};
+
+/// Writes `bytes` to `target` atomically (temp file, fsync, rename), readable by its owner
+/// only (0600 on Unix): the journal's own writer, offered for the other files the app
+/// saves (reports), so none of them is ever half-written or world-readable.
+pub fn write_private_file(target: &std::path::Path, bytes: &[u8]) -> Result<(), RepairError> {
+    fsio::write_atomic(target, bytes)
+}

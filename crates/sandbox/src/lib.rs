@@ -13,7 +13,8 @@ mod identity;
 pub mod pc;
 mod server;
 mod tenant;
-mod time;
+/// RFC 3339 timestamps without a date library (also used for report times).
+pub mod time;
 mod users;
 
 pub use faults::{Fault, Faults, RetryAfter};

@@ -1,0 +1,335 @@
+//! The help-desk report of this session: what the scan found, the diagnosis, the repairs
+//! from the journal, the steps the user went through and the before/now counts, handed to
+//! the `report` crate, which redacts and renders. Saved files are written atomically and
+//! readable by their owner only.
+
+use std::path::{Path, PathBuf};
+
+use report::{FindingLine, LimitLine, MeasureLine, RepairLine, Report, ReportInput, StepLine};
+use scan::ScanReport;
+use serde::{Deserialize, Serialize};
+use settings::ReportFormat;
+
+use crate::context::AppContext;
+use crate::error::{AppError, ErrorCode};
+use crate::plan::{Track, plan};
+
+/// A step of the plan and what the user did with it (the UI keeps this progress).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct StepProgress {
+    pub id: String,
+    /// `done` or `skipped`; steps not listed are pending.
+    pub status: String,
+}
+
+/// What the report covers, as the user chose it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct ReportRequest {
+    /// Names, addresses, device names and IPs as they are; pseudonyms otherwise.
+    pub include_personal_data: bool,
+    pub track: Option<Track>,
+    pub steps: Vec<StepProgress>,
+    /// The error text the user saw, if they pasted it into the decoder.
+    pub error_message: Option<String>,
+}
+
+/// The report with its two renderings, for the preview and "copy for a ticket".
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ReportView {
+    pub report: Report,
+    pub html: String,
+    pub ticket: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct SavedReport {
+    pub path: String,
+    pub format: ReportFormat,
+    pub bytes: u32,
+    pub redacted: bool,
+}
+
+/// Counts that show whether the repairs worked; the same as the scan screen's before/now.
+pub fn measures(scan: &ScanReport) -> Vec<(&'static str, u32)> {
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let off = |lb: Option<u32>| matches!(lb, Some(0) | Some(2));
+    vec![
+        (
+            "Outlook windows",
+            count(
+                scan.processes
+                    .iter()
+                    .filter(|p| {
+                        !p.helper
+                            && matches!(
+                                p.kind,
+                                scan::ClientKind::ClassicOutlook | scan::ClientKind::NewOutlook
+                            )
+                    })
+                    .count(),
+            ),
+        ),
+        ("Outlook profiles", count(scan.profiles.len())),
+        (
+            "Duplicate profiles",
+            count(
+                scan.profiles
+                    .iter()
+                    .filter(|p| !p.duplicate_of.is_empty())
+                    .count(),
+            ),
+        ),
+        (
+            "Add-ins that open connections",
+            count(
+                scan.addins
+                    .iter()
+                    .filter(|a| a.opens_connections && !off(a.load_behavior))
+                    .count(),
+            ),
+        ),
+        (
+            "Connections to Microsoft 365",
+            scan.processes
+                .iter()
+                .map(|p| p.connections.map_or(0, |c| c.microsoft_365))
+                .sum(),
+        ),
+    ]
+}
+
+fn before_after(first: Option<&ScanReport>, last: Option<&ScanReport>) -> Vec<MeasureLine> {
+    let (Some(first), Some(last)) = (first, last) else {
+        return Vec::new();
+    };
+    measures(first)
+        .into_iter()
+        .zip(measures(last))
+        .map(|((label, before), (_, now))| MeasureLine {
+            label: label.to_owned(),
+            before,
+            now,
+        })
+        .collect()
+}
+
+fn repair_line(e: &repair::EntryView) -> RepairLine {
+    let when = sandbox::time::rfc3339(
+        std::time::UNIX_EPOCH + std::time::Duration::from_millis(e.created_at_ms.max(0.0) as u64),
+    );
+    let result = match (&e.state, &e.error) {
+        (_, Some(err)) => format!("{:?}: {err}", e.state),
+        (state, None) => format!("{state:?}"),
+    };
+    RepairLine {
+        when,
+        what: e.preview.title.clone(),
+        result: result.to_lowercase(),
+        undone: matches!(e.state, repair::journal::EntryState::Undone),
+    }
+}
+
+impl AppContext {
+    /// Everything the report needs from this session.
+    pub fn report_input(&self, request: &ReportRequest) -> ReportInput {
+        let scan = self.last_scan();
+        let first = self.first_scan();
+        let cloud = self.account().last_snapshot();
+        let diagnosis = self.diagnosis().ok();
+        let findings = diagnosis
+            .as_ref()
+            .map(|d| {
+                d.findings
+                    .iter()
+                    .map(|f| FindingLine {
+                        code: enum_name(&f.code),
+                        severity: enum_name(&f.severity),
+                        title: f.title.clone(),
+                        evidence: f.evidence.clone(),
+                        step: Some(f.step.clone()),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let limit = diagnosis.as_ref().map(|d| LimitLine {
+            name: enum_name(&d.estimate.limit),
+            number: d.estimate.limit_number,
+            counted: d.estimate.counted,
+            reason: d.estimate.reason.clone(),
+        });
+        let track = request.track.unwrap_or(Track::Work);
+        let steps = plan(track)
+            .into_iter()
+            .map(|s| StepLine {
+                status: request
+                    .steps
+                    .iter()
+                    .find(|p| p.id == s.id)
+                    .map_or_else(|| "pending".to_owned(), |p| p.status.clone()),
+                track: enum_name(&s.track),
+                id: s.id,
+                title: s.title,
+            })
+            .collect();
+        let repairs = self
+            .journal()
+            .map(|entries| entries.iter().map(repair_line).collect())
+            .unwrap_or_default();
+        let account = cloud.as_ref().map(|c| c.account.upn.clone()).or_else(|| {
+            // Not signed in: the mailbox of the default Outlook profile is who it is about.
+            scan.as_ref().and_then(|s| {
+                s.profiles
+                    .iter()
+                    .find(|p| p.is_default)
+                    .and_then(|p| p.accounts.iter().find_map(|a| a.email.clone()))
+            })
+        });
+        let demo = matches!(self.mode(), crate::start::Mode::Demo { .. });
+        ReportInput {
+            app_version: env!("CARGO_PKG_VERSION").to_owned(),
+            generated_at: sandbox::time::rfc3339(std::time::SystemTime::now()),
+            account,
+            error_message: request.error_message.clone(),
+            os: Some(if demo {
+                "Windows 11 (simulated)".to_owned()
+            } else {
+                std::env::consts::OS.to_owned()
+            }),
+            os_version: if demo {
+                None
+            } else {
+                sysinfo::System::long_os_version()
+            },
+            host_name: if demo {
+                Some("MEGAN-LAPTOP".to_owned())
+            } else {
+                sysinfo::System::host_name()
+            },
+            os_user: if demo {
+                Some("megan".to_owned())
+            } else {
+                std::env::var("USER")
+                    .or_else(|_| std::env::var("USERNAME"))
+                    .ok()
+            },
+            on_premises: None,
+            before_after: before_after(first.as_ref(), scan.as_ref()),
+            scan,
+            cloud,
+            findings,
+            limit,
+            steps,
+            repairs,
+        }
+    }
+
+    /// The report, redacted unless the user asked otherwise, with its HTML and ticket text.
+    pub fn build_report(&self, request: &ReportRequest) -> ReportView {
+        let report =
+            report::build_report(&self.report_input(request), request.include_personal_data);
+        ReportView {
+            html: report::to_html(&report),
+            ticket: report::ticket_summary(&report),
+            report,
+        }
+    }
+
+    /// Saves the report as `format` to `target`, or, without one, into the folder IT preset
+    /// (`report.folder`) under a dated name. Never overwrites another file silently: an
+    /// existing name gets a number.
+    pub fn save_report(
+        &self,
+        request: &ReportRequest,
+        format: ReportFormat,
+        target: Option<PathBuf>,
+    ) -> Result<SavedReport, AppError> {
+        let view = self.build_report(request);
+        let bytes = match format {
+            ReportFormat::Html => view.html.into_bytes(),
+            ReportFormat::Json => report::to_json(&view.report)
+                .map_err(|e| {
+                    AppError::new(
+                        ErrorCode::Internal,
+                        format!("The report could not be written as JSON: {e}"),
+                        "Save it as HTML instead.",
+                    )
+                })?
+                .into_bytes(),
+        };
+        let path = match target {
+            Some(p) => p,
+            None => {
+                let folder = self.settings().report_folder.value.ok_or_else(|| {
+                    AppError::new(
+                        ErrorCode::InvalidInput,
+                        "No place to save the report was chosen.",
+                        "Choose a file in the save dialog.",
+                    )
+                })?;
+                free_name(Path::new(&folder), &view.report.generated_at, format)
+            }
+        };
+        repair::write_private_file(&path, &bytes).map_err(|e| {
+            AppError::new(
+                ErrorCode::Internal,
+                format!("The report could not be saved to {}: {e}", path.display()),
+                "Pick another folder (one you can write to, with free space) and save again.",
+            )
+        })?;
+        Ok(SavedReport {
+            path: path.display().to_string(),
+            format,
+            bytes: u32::try_from(bytes.len()).unwrap_or(u32::MAX),
+            redacted: view.report.redacted,
+        })
+    }
+}
+
+/// `session-doctor-report-2026-11-27T1015.html`, or `...-2.html` when taken.
+fn free_name(folder: &Path, generated_at: &str, format: ReportFormat) -> PathBuf {
+    let stamp: String = generated_at
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(15)
+        .collect();
+    let ext = match format {
+        ReportFormat::Html => "html",
+        ReportFormat::Json => "json",
+    };
+    let mut candidate = folder.join(format!("session-doctor-report-{stamp}.{ext}"));
+    let mut n = 2;
+    while candidate.exists() {
+        candidate = folder.join(format!("session-doctor-report-{stamp}-{n}.{ext}"));
+        n += 1;
+    }
+    candidate
+}
+
+/// The serde name of a unit enum variant (`high`, `duplicate_profiles`).
+fn enum_name<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn free_names_never_overwrite() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let a = free_name(dir.path(), "2026-11-27T10:15:00Z", ReportFormat::Html);
+        assert!(
+            a.ends_with("session-doctor-report-2026-11-27T1015.html"),
+            "{a:?}"
+        );
+        std::fs::write(&a, "x").expect("write");
+        let b = free_name(dir.path(), "2026-11-27T10:15:00Z", ReportFormat::Html);
+        assert!(
+            b.ends_with("session-doctor-report-2026-11-27T1015-2.html"),
+            "{b:?}"
+        );
+    }
+}

@@ -1,0 +1,207 @@
+//! The help-desk report end to end in demo mode: a real scan of the simulated PC, a real
+//! journaled repair, a real sign-in to the simulated tenant, then the report, saved to a
+//! temp folder. Nothing personal in it unless asked for; no token in any file written.
+
+use std::path::Path;
+
+use doctor::AppContext;
+use doctor::actions::ActionRequest;
+use doctor::report::{ReportRequest, StepProgress};
+use settings::ReportFormat;
+
+/// Names, addresses, devices and IPs the simulated PC and tenant are known to contain.
+const PERSONAL: &[&str] = &[
+    "megan.bowen@contoso.example",
+    "Megan Bowen",
+    "MEGAN-LAPTOP",
+    "contoso.example",
+];
+
+async fn demo_session() -> AppContext {
+    let ctx = AppContext::demo().expect("demo starts");
+    ctx.scan(|_| {}).await.expect("scan");
+    // A repair, so the report has a journal entry and a before/now.
+    ctx.run_action(&ActionRequest::RemoveProfile {
+        name: "Outlook - Copy".to_owned(),
+    })
+    .expect("profile removed");
+    ctx.scan(|_| {}).await.expect("rescan");
+    let admin = sandbox::demo_users().remove(0).0;
+    ctx.sign_in(Some(admin), true, None)
+        .await
+        .expect("demo admin signs in");
+    ctx.account().snapshot(None).await.expect("snapshot");
+    ctx
+}
+
+fn request(include_personal_data: bool) -> ReportRequest {
+    ReportRequest {
+        include_personal_data,
+        track: None,
+        steps: vec![StepProgress {
+            id: "close_other_devices".to_owned(),
+            status: "done".to_owned(),
+        }],
+        error_message: Some(
+            "Outlook has exceeded the maximum number of allowed sessions".to_owned(),
+        ),
+    }
+}
+
+/// Every file under `dir`, with its bytes.
+fn files(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(bytes) = std::fs::read(&p) {
+                out.push((p, bytes));
+            }
+        }
+    }
+    out
+}
+
+fn contains(hay: &[u8], needle: &str) -> bool {
+    let hay = String::from_utf8_lossy(hay).to_lowercase();
+    hay.contains(&needle.to_lowercase())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_redacted_report_names_nobody_and_the_full_one_does() {
+    let ctx = demo_session().await;
+    let redacted = ctx.build_report(&request(false));
+    assert!(redacted.report.redacted);
+    for text in [
+        &redacted.html,
+        &redacted.ticket,
+        &report::to_json(&redacted.report).expect("json"),
+    ] {
+        for name in PERSONAL {
+            assert!(!contains(text.as_bytes(), name), "{name} leaked");
+        }
+        assert!(
+            !text.contains("sbx-at.") && !text.contains("sbx-rt."),
+            "a token leaked"
+        );
+    }
+    // The session's facts are all there: findings, the repair, before/now, the step,
+    // the admin commands filled in with the pseudonym.
+    let r = &redacted.report;
+    assert!(!r.findings.is_empty());
+    assert!(
+        r.repairs.iter().any(|l| l.what.contains("profile")),
+        "{:?}",
+        r.repairs
+    );
+    assert!(
+        r.before_after
+            .iter()
+            .any(|m| m.label == "Duplicate profiles" && m.before == 2 && m.now == 0),
+        "{:?}",
+        r.before_after
+    );
+    assert!(
+        r.steps
+            .iter()
+            .any(|s| s.id == "close_other_devices" && s.status == "done")
+    );
+    let account = r
+        .account
+        .clone()
+        .expect("the account is named by pseudonym");
+    assert!(account.starts_with("user-"), "{account}");
+    let revoke = r
+        .admin_commands
+        .iter()
+        .find(|c| c.command.starts_with("Revoke-MgUserSignInSession"))
+        .expect("the revoke command");
+    assert!(revoke.command.contains(&account), "{}", revoke.command);
+    assert!(
+        r.devices.len() >= 6,
+        "the tenant's devices, renamed: {}",
+        r.devices.len()
+    );
+
+    let full = ctx.build_report(&request(true));
+    assert!(!full.report.redacted);
+    assert!(full.html.contains("megan.bowen@contoso.example"));
+    assert!(full.html.contains("MEGAN-LAPTOP"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saved_reports_are_private_files_without_tokens() {
+    let ctx = demo_session().await;
+    let dir = tempfile::tempdir().expect("tmp");
+    let html = ctx
+        .save_report(
+            &request(false),
+            ReportFormat::Html,
+            Some(dir.path().join("report.html")),
+        )
+        .expect("saved");
+    let json = ctx
+        .save_report(
+            &request(false),
+            ReportFormat::Json,
+            Some(dir.path().join("report.json")),
+        )
+        .expect("saved");
+    assert!(html.redacted && json.redacted);
+    let parsed = report::from_json(&std::fs::read_to_string(&json.path).expect("read"))
+        .expect("the JSON reads back");
+    assert!(parsed.redacted);
+
+    // Every file the session wrote: the reports and the demo's journal and backups.
+    let mut written = files(dir.path());
+    if let Some(pc) = ctx.demo_dir() {
+        written.extend(files(&pc));
+    }
+    assert!(written.len() >= 3, "{} files", written.len());
+    for (path, bytes) in &written {
+        assert!(
+            !contains(bytes, "sbx-at.") && !contains(bytes, "sbx-rt."),
+            "token in {path:?}"
+        );
+    }
+    for (path, bytes) in files(dir.path()) {
+        for name in PERSONAL {
+            assert!(!contains(&bytes, name), "{name} in {path:?}");
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{path:?} is {mode:o}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_target_the_preset_folder_is_used_and_nothing_is_overwritten() {
+    let ctx = AppContext::demo().expect("demo");
+    ctx.scan(|_| {}).await.expect("scan");
+    // No folder preset and no file chosen: a clear error, nothing written.
+    if ctx.settings().report_folder.value.is_none() {
+        let err = ctx
+            .save_report(&request(false), ReportFormat::Html, None)
+            .expect_err("nowhere to save");
+        assert!(err.hint.contains("save dialog"), "{}", err.hint);
+    }
+    // An unwritable target is a clear error too.
+    let err = ctx
+        .save_report(
+            &request(false),
+            ReportFormat::Html,
+            Some("/proc/session-doctor/report.html".into()),
+        )
+        .expect_err("cannot write there");
+    assert!(
+        err.message.contains("could not be saved"),
+        "{}",
+        err.message
+    );
+}

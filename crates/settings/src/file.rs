@@ -1,0 +1,89 @@
+//! The config file's shape. Unknown keys are refused with their name (a typo like
+//! `client-id` must not silently do nothing), and so are wrong types.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+/// Files bigger than this are not a config file someone wrote by hand.
+const MAX_FILE_BYTES: u64 = 64 * 1024;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub client_id: Option<String>,
+    pub tenant: Option<String>,
+    /// `public`, `us_gov` or `china`.
+    pub cloud: Option<String>,
+    pub authority: Option<String>,
+    pub graph: Option<String>,
+    #[serde(default)]
+    pub report: ReportSection,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSection {
+    pub include_personal_data: Option<bool>,
+    /// Save reports here without asking (a help-desk share, for instance).
+    pub folder: Option<String>,
+    /// `html` or `json`.
+    pub format: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path} is {size} bytes; a config file is at most {max} bytes")]
+    TooBig { path: String, size: u64, max: u64 },
+    #[error("{path} is not valid TOML for Session Doctor: {message}")]
+    Invalid { path: String, message: String },
+}
+
+impl ConfigFile {
+    /// `Ok(None)` when there is no file: the usual case on an unmanaged computer.
+    pub fn read(path: &Path) -> Result<Option<Self>, FileError> {
+        let shown = path.display().to_string();
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => {
+                return Err(FileError::Read {
+                    path: shown,
+                    source,
+                });
+            }
+        };
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(FileError::TooBig {
+                path: shown,
+                size: meta.len(),
+                max: MAX_FILE_BYTES,
+            });
+        }
+        let bytes = std::fs::read(path).map_err(|source| FileError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        // Windows editors like to start UTF-8 files with a byte order mark.
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        let text = std::str::from_utf8(bytes).map_err(|e| FileError::Invalid {
+            path: shown.clone(),
+            message: format!("not UTF-8 text ({e})"),
+        })?;
+        Self::parse(text)
+            .map(Some)
+            .map_err(|message| FileError::Invalid {
+                path: shown,
+                message,
+            })
+    }
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        toml::from_str(text).map_err(|e| e.message().to_owned())
+    }
+}

@@ -1,0 +1,26 @@
+//! Settings an IT department presets for Session Doctor, so users never type a client id:
+//! a system-wide config file (TOML, in a documented place per OS) and environment
+//! variables. Precedence: environment, then the file, then built-in defaults. Every value
+//! remembers where it came from, so the app can say "set by your IT department".
+//!
+//! Nothing here touches the network or the user's files; a broken file is reported and
+//! ignored, never a panic.
+
+mod file;
+mod load;
+mod paths;
+
+pub use file::{ConfigFile, FileError, ReportSection};
+pub use load::{
+    ENV_CONFIG, ENV_REPORT_DIR, ENV_REPORT_FORMAT, ENV_REPORT_PERSONAL, ReportFormat, Setting,
+    Settings, SettingsSource, load, load_from,
+};
+pub use paths::system_config_path;
+
+/// The cloud variables the cloud client reads (see `cloud::config`): the same names in the
+/// environment and, lower-cased without the prefix, in the file.
+pub const ENV_AUTHORITY: &str = "SESSION_DOCTOR_AUTHORITY";
+pub const ENV_TENANT: &str = "SESSION_DOCTOR_TENANT";
+pub const ENV_CLIENT_ID: &str = "SESSION_DOCTOR_CLIENT_ID";
+pub const ENV_GRAPH: &str = "SESSION_DOCTOR_GRAPH";
+pub const ENV_CLOUD: &str = "SESSION_DOCTOR_CLOUD";

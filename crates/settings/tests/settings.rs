@@ -1,0 +1,171 @@
+//! Settings from real files in a temp dir and a supplied environment.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use settings::{ReportFormat, SettingsSource, load_from};
+
+fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    move |k| map.get(k).cloned()
+}
+
+fn write(dir: &Path, text: &[u8]) -> std::path::PathBuf {
+    let p = dir.join("config.toml");
+    std::fs::write(&p, text).expect("write config");
+    p
+}
+
+const FULL: &str = r#"
+# Preset by Contoso IT
+client_id = "11111111-2222-3333-4444-555555555555"
+tenant = "contoso.onmicrosoft.com"
+cloud = "us_gov"
+
+[report]
+include_personal_data = true
+folder = '\\helpdesk\reports'
+format = "json"
+"#;
+
+#[test]
+fn no_file_and_no_environment_gives_the_defaults() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let s = load_from(env(&[]), &dir.path().join("missing.toml"));
+    assert!(!s.file_found);
+    assert!(s.problems.is_empty());
+    assert_eq!(s.client_id.value, None);
+    assert_eq!(s.cloud.value, "public");
+    assert!(!s.report_include_personal_data.value);
+    assert_eq!(s.report_format.value, ReportFormat::Html);
+    assert_eq!(s.client_id.source, SettingsSource::Default);
+    assert!(!s.tenant_pinned());
+}
+
+#[test]
+fn the_file_presets_everything_and_says_so() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = write(dir.path(), FULL.as_bytes());
+    let s = load_from(env(&[]), &path);
+    assert!(s.file_found);
+    assert!(s.problems.is_empty(), "{:?}", s.problems);
+    assert_eq!(
+        s.client_id.value.as_deref(),
+        Some("11111111-2222-3333-4444-555555555555")
+    );
+    assert_eq!(
+        s.client_id.source,
+        SettingsSource::File {
+            path: path.display().to_string()
+        }
+    );
+    assert!(s.tenant_pinned());
+    assert_eq!(s.cloud.value, "us_gov");
+    assert!(s.report_include_personal_data.value);
+    assert_eq!(
+        s.report_folder.value.as_deref(),
+        Some(r"\\helpdesk\reports")
+    );
+    assert_eq!(s.report_format.value, ReportFormat::Json);
+    assert_eq!(
+        s.cloud_value(settings::ENV_TENANT).as_deref(),
+        Some("contoso.onmicrosoft.com")
+    );
+}
+
+#[test]
+fn the_environment_wins_over_the_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = write(dir.path(), FULL.as_bytes());
+    let s = load_from(
+        env(&[
+            ("SESSION_DOCTOR_CLIENT_ID", "from-env"),
+            ("SESSION_DOCTOR_REPORT_PERSONAL_DATA", "no"),
+            ("SESSION_DOCTOR_TENANT", "   "),
+        ]),
+        &path,
+    );
+    assert_eq!(s.client_id.value.as_deref(), Some("from-env"));
+    assert_eq!(
+        s.client_id.source,
+        SettingsSource::Environment {
+            variable: "SESSION_DOCTOR_CLIENT_ID".to_owned()
+        }
+    );
+    assert!(!s.report_include_personal_data.value);
+    // A blank variable does not blank out the file's value.
+    assert_eq!(s.tenant.value.as_deref(), Some("contoso.onmicrosoft.com"));
+}
+
+#[test]
+fn a_typo_in_the_file_is_named_and_the_defaults_stand_in() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = write(dir.path(), b"client-id = \"x\"\n");
+    let s = load_from(env(&[]), &path);
+    assert!(s.file_found);
+    assert_eq!(s.client_id.value, None);
+    assert_eq!(s.problems.len(), 1);
+    assert!(s.problems[0].contains("client-id"), "{:?}", s.problems);
+    assert!(s.problems[0].contains("ignored"));
+}
+
+#[test]
+fn broken_odd_and_huge_files_are_problems_not_panics() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for (name, bytes) in [
+        ("not toml", b"client_id = \"unterminated\n".to_vec()),
+        (
+            "wrong type",
+            b"[report]\ninclude_personal_data = \"maybe\"\n".to_vec(),
+        ),
+        ("not utf-8", vec![0xff, 0xfe, 0x00, 0x41]),
+        ("huge", vec![b'#'; 200 * 1024]),
+        ("html", b"<html><body>proxy</body></html>".to_vec()),
+    ] {
+        let path = write(dir.path(), &bytes);
+        let s = load_from(env(&[]), &path);
+        assert_eq!(s.problems.len(), 1, "{name}: {:?}", s.problems);
+        assert_eq!(s.client_id.value, None, "{name}");
+    }
+    // A byte order mark from Notepad is fine.
+    let path = write(dir.path(), b"\xEF\xBB\xBFtenant = \"contoso.example\"\n");
+    let s = load_from(env(&[]), &path);
+    assert!(s.problems.is_empty(), "{:?}", s.problems);
+    assert_eq!(s.tenant.value.as_deref(), Some("contoso.example"));
+}
+
+#[test]
+fn unknown_values_fall_back_with_a_reason() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = write(
+        dir.path(),
+        b"cloud = \"mars\"\n[report]\nformat = \"pdf\"\n",
+    );
+    let s = load_from(
+        env(&[("SESSION_DOCTOR_REPORT_PERSONAL_DATA", "sometimes")]),
+        &path,
+    );
+    assert_eq!(s.cloud.value, "public");
+    assert_eq!(s.report_format.value, ReportFormat::Html);
+    assert!(!s.report_include_personal_data.value);
+    assert_eq!(s.problems.len(), 3, "{:?}", s.problems);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_a_problem() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = write(dir.path(), FULL.as_bytes());
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    let readable_anyway = std::fs::read(&path).is_ok(); // root reads everything
+    let s = load_from(env(&[]), &path);
+    if readable_anyway {
+        assert!(s.problems.is_empty());
+    } else {
+        assert!(s.problems[0].contains("cannot read"), "{:?}", s.problems);
+    }
+}
