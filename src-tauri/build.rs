@@ -30,6 +30,14 @@ fn main() {
             "bisect_answer",
             "bisect_finish",
             "bisect_state",
+            "get_settings",
+            "build_report",
+            "save_report",
+            "admin_access",
+            "admin_search",
+            "admin_import_csv",
+            "admin_user_activity",
+            "admin_revoke",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build script failed: {e}"));

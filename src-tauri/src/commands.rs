@@ -1,9 +1,10 @@
 //! The app's commands. Each body is one call into `doctor`: the shell holds no logic.
 
 use cloud::{Account, AccountKind, CloudSnapshot, DeviceCodePrompt, SignOutReport};
-use doctor::account::AccountStatus;
+use doctor::account::{AccountStatus, BulkRevokeView};
 use doctor::decoder::DecodedError;
 use doctor::plan::{Step, Track};
+use doctor::report::{ReportRequest, ReportView, SavedReport};
 use doctor::{AppContext, AppError, Mode, StartReport};
 use scan::{Progress, ScanReport};
 use tauri::State;
@@ -227,4 +228,76 @@ pub fn bisect_state(
     ctx: State<'_, AppContext>,
 ) -> Result<Option<repair::bisect::Bisect>, AppError> {
     ctx.bisect_state()
+}
+
+/// What IT preset for this app (config file, environment), each value with its source.
+#[tauri::command]
+#[specta::specta]
+pub fn get_settings(ctx: State<'_, AppContext>) -> settings::Settings {
+    ctx.settings()
+}
+
+/// The help-desk report of this session, with its HTML and the ticket summary.
+#[tauri::command]
+#[specta::specta]
+pub fn build_report(ctx: State<'_, AppContext>, request: ReportRequest) -> ReportView {
+    ctx.build_report(&request)
+}
+
+/// Saves the report (the save dialog, or the folder IT preset); `None` when cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_report(
+    ctx: State<'_, AppContext>,
+    request: ReportRequest,
+    format: settings::ReportFormat,
+) -> Result<Option<SavedReport>, AppError> {
+    ctx.save_report_interactive(&request, format).await
+}
+
+/// Admin mode: who is signed in, which roles and permissions they hold or lack.
+#[tauri::command]
+#[specta::specta]
+pub async fn admin_access(ctx: State<'_, AppContext>) -> Result<cloud::AdminAccess, AppError> {
+    ctx.account().admin_access().await
+}
+
+/// Admin mode: find users by name or address.
+#[tauri::command]
+#[specta::specta]
+pub async fn admin_search(
+    ctx: State<'_, AppContext>,
+    query: String,
+) -> Result<cloud::UserSearch, AppError> {
+    ctx.account().admin_search(&query).await
+}
+
+/// Admin mode: the user addresses in a CSV file's text, and the lines skipped with why.
+#[tauri::command]
+#[specta::specta]
+pub fn admin_import_csv(text: String) -> cloud::UpnImport {
+    cloud::parse_upn_csv(&text)
+}
+
+/// Admin mode: one user's recent sign-ins and devices.
+#[tauri::command]
+#[specta::specta]
+pub async fn admin_user_activity(
+    ctx: State<'_, AppContext>,
+    upn: String,
+) -> Result<cloud::UserActivity, AppError> {
+    ctx.account().admin_user_activity(&upn).await
+}
+
+/// Admin mode: signs these users out everywhere, in batches, streaming progress.
+#[tauri::command]
+#[specta::specta]
+pub async fn admin_revoke(
+    ctx: State<'_, AppContext>,
+    upns: Vec<String>,
+    on_progress: Channel<cloud::BatchProgress>,
+) -> Result<BulkRevokeView, AppError> {
+    ctx.account()
+        .admin_revoke(&upns, move |p| drop(on_progress.send(p)))
+        .await
 }

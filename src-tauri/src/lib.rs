@@ -40,6 +40,14 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             commands::bisect_answer,
             commands::bisect_finish,
             commands::bisect_state,
+            commands::get_settings,
+            commands::build_report,
+            commands::save_report,
+            commands::admin_access,
+            commands::admin_search,
+            commands::admin_import_csv,
+            commands::admin_user_activity,
+            commands::admin_revoke,
         ])
 }
 
@@ -105,6 +113,8 @@ pub fn run() {
                 .build(),
         )
         .plugin(tauri_plugin_opener::init())
+        // Used from Rust only (the save dialog); the page gets no dialog permission.
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             // Live repairs keep their journal and backups in the app's data folder.
             if let Ok(dir) = app.path().app_data_dir() {
@@ -112,6 +122,17 @@ pub fn run() {
             }
             // Sign-in opens Microsoft's page in the system browser through the opener.
             let handle = app.handle().clone();
+            // Reports are saved where the user picks in the native save dialog.
+            let dialog = app.handle().clone();
+            app.state::<AppContext>().set_save_picker(move |name| {
+                use tauri_plugin_dialog::DialogExt;
+                dialog
+                    .dialog()
+                    .file()
+                    .set_file_name(name)
+                    .blocking_save_file()
+                    .and_then(|p| p.into_path().ok())
+            });
             app.state::<AppContext>().set_browser(move |url| {
                 use tauri_plugin_opener::OpenerExt;
                 handle

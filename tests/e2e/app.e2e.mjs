@@ -33,7 +33,12 @@ const appEnv = {
   // software painting on Linux (src-tauri/src/rendering.rs) they never come. The DOM,
   // layout and styles under test are the same either way.
   SESSION_DOCTOR_GPU: "1",
+  // The help-desk flow: reports go to this folder without a save dialog (the IT preset),
+  // and the demo tenant fails the middle batch of the first bulk sign-out once.
+  SESSION_DOCTOR_REPORT_DIR: resolve(home, "reports"),
+  SESSION_DOCTOR_DEMO_FLAKY_BATCH: "1",
 };
+mkdirSync(appEnv.SESSION_DOCTOR_REPORT_DIR, { recursive: true });
 
 function running(pattern) {
   try {
@@ -419,8 +424,84 @@ test("axe-core finds no WCAG A/AA violations on any screen, light and dark", asy
       await browser.$('[data-testid="findings"]').waitForDisplayed({ timeout: 10000 });
       await check(`fix/${scheme}`);
       await shot(browser, `24-fix-${scheme}`);
+      await browser.$('[data-testid="tab-helpdesk"]').click();
+      await browser.$('[data-testid="report-panel"]').waitForDisplayed({ timeout: 10000 });
+      await browser.$('[data-testid="report-preview"]').click();
+      await browser.$('[data-testid="report-ticket"]').waitForDisplayed({ timeout: 10000 });
+      await check(`helpdesk/${scheme}`);
+      await shot(browser, `25-helpdesk-${scheme}`);
     }
     assert.deepEqual(problems, []);
+  } finally {
+    await browser.deleteSession();
+  }
+});
+
+test("help desk: a redacted report, then admin mode signs 45 users out in 3 batches and retries the failed ones", async () => {
+  const { browser } = await launch(["--demo"]);
+  try {
+    await browser.$('[data-testid="start"]').click();
+    await browser.$('[data-testid="group-outlook"]').waitForDisplayed({ timeout: 20000 });
+    // Sign in as the demo admin, asking for the admin permissions.
+    await browser.$('[data-testid="tab-account"]').click();
+    await browser.$('[data-testid="sign-in"]').waitForDisplayed({ timeout: 10000 });
+    await browser.$('input[type="checkbox"]').click();
+    await browser.$('[data-testid="sign-in"]').click();
+    await browser.$('[data-testid="devices"]').waitForDisplayed({ timeout: 20000 });
+
+    await browser.$('[data-testid="tab-helpdesk"]').click();
+    await browser.$('[data-testid="report-panel"]').waitForDisplayed({ timeout: 10000 });
+    await browser.$('[data-testid="report-save"]').click();
+    const saved = await browser.$('[data-testid="report-saved"]');
+    await saved.waitForDisplayed({ timeout: 15000 });
+    const path = await saved.getAttribute("data-path");
+    assert.ok(path.startsWith(appEnv.SESSION_DOCTOR_REPORT_DIR), path);
+    const html = readFileSync(path, "utf8");
+    for (const personal of ["megan.bowen@contoso.example", "Megan Bowen", "MEGAN-LAPTOP"]) {
+      assert.ok(!html.includes(personal), `${personal} is in the redacted report`);
+    }
+    assert.match(html, /Revoke-MgUserSignInSession -UserId 'user-1@domain-1'/);
+    await browser.$('[data-testid="report-preview"]').click();
+    await browser.$('[data-testid="report-ticket"]').waitForDisplayed({ timeout: 10000 });
+    await shot(browser, "30-helpdesk-report");
+
+    // Admin mode: find the 45 demo users, sign them all out.
+    await browser.$('[data-testid="admin-open"]').click();
+    await browser.$('[data-testid="admin-who"]').waitForDisplayed({ timeout: 15000 });
+    await browser.$('[data-testid="admin-query"]').setValue("user");
+    await browser.$('[data-testid="admin-search"]').click();
+    await browser.$('[data-testid="admin-found"]').waitForDisplayed({ timeout: 15000 });
+    await browser.waitUntil(async () => (await browser.$$('[data-testid="admin-found"] li input').length) === 45, {
+      timeout: 10000,
+      timeoutMsg: "the search did not list the 45 demo users",
+    });
+    await browser.$("button=Choose all found").click();
+    assert.match(await browser.$('[data-testid="admin-chosen-count"]').getText(), /45 users chosen/);
+    await browser.$('[data-testid="admin-revoke"]').click();
+    await browser.$('[data-testid="admin-confirm"]').waitForDisplayed({ timeout: 5000 });
+    await shot(browser, "31-admin-confirm");
+    await browser.$('[data-testid="admin-confirm-yes"]').click();
+    const summary = await browser.$('[data-testid="admin-summary"]');
+    await summary.waitForDisplayed({ timeout: 30000 });
+    // The middle batch (20 users) failed with 503; the other 25 are signed out.
+    assert.match(await summary.getText(), /25 of 45 signed out; 20 failed/);
+    assert.equal((await browser.$$('[data-testid="admin-results"] tr[data-outcome="failed"]')).length, 20);
+    await browser.$('[data-testid="admin-retry"]').scrollIntoView();
+    await shot(browser, "32-admin-partial");
+    await browser.$('[data-testid="admin-retry"]').click();
+    await browser.waitUntil(async () => /45 of 45 signed out; 0 failed/.test(await summary.getText()), {
+      timeout: 30000,
+      timeoutMsg: "the retry did not finish the failed ones",
+    });
+    assert.equal((await browser.$$('[data-testid="admin-results"] tr[data-outcome="revoked"]')).length, 45);
+    assert.ok(!(await browser.$('[data-testid="admin-retry"]').isExisting()));
+    await summary.scrollIntoView();
+    await shot(browser, "33-admin-done");
+
+    // The saved HTML report itself, opened in the real window.
+    await browser.url(`file://${path}`);
+    await browser.$("h1").waitForDisplayed({ timeout: 10000 });
+    await shot(browser, "34-report-html");
   } finally {
     await browser.deleteSession();
   }

@@ -58,6 +58,22 @@ export const commands = {
 	bisectFinish: (keepCulpritDisabled: boolean) => typedError<Bisect, AppError>(__TAURI_INVOKE("bisect_finish", { keepCulpritDisabled })),
 	/**  The add-in check under way, if any. */
 	bisectState: () => typedError<Bisect | null, AppError>(__TAURI_INVOKE("bisect_state")),
+	/**  What IT preset for this app (config file, environment), each value with its source. */
+	getSettings: () => __TAURI_INVOKE<Settings>("get_settings"),
+	/**  The help-desk report of this session, with its HTML and the ticket summary. */
+	buildReport: (request: ReportRequest) => __TAURI_INVOKE<ReportView>("build_report", { request }),
+	/**  Saves the report (the save dialog, or the folder IT preset); `None` when cancelled. */
+	saveReport: (request: ReportRequest, format: ReportFormat) => typedError<SavedReport | null, AppError>(__TAURI_INVOKE("save_report", { request, format })),
+	/**  Admin mode: who is signed in, which roles and permissions they hold or lack. */
+	adminAccess: () => typedError<AdminAccess, AppError>(__TAURI_INVOKE("admin_access")),
+	/**  Admin mode: find users by name or address. */
+	adminSearch: (query: string) => typedError<UserSearch, AppError>(__TAURI_INVOKE("admin_search", { query })),
+	/**  Admin mode: the user addresses in a CSV file's text, and the lines skipped with why. */
+	adminImportCsv: (text: string) => __TAURI_INVOKE<UpnImport>("admin_import_csv", { text }),
+	/**  Admin mode: one user's recent sign-ins and devices. */
+	adminUserActivity: (upn: string) => typedError<UserActivity, AppError>(__TAURI_INVOKE("admin_user_activity", { upn })),
+	/**  Admin mode: signs these users out everywhere, in batches, streaming progress. */
+	adminRevoke: (upns: string[], onProgress: Channel<BatchProgress>) => typedError<BulkRevokeView, AppError>(__TAURI_INVOKE("admin_revoke", { upns, onProgress })),
 };
 
 /* Constants */
@@ -78,6 +94,14 @@ export type Account = {
 
 /**  Work or school (Entra ID) versus personal (Outlook.com, Hotmail, Live, MSN). */
 export type AccountKind = "work" | "personal";
+
+/**  An account of another mail app. */
+export type AccountLine = {
+	client: string,
+	email: string | null,
+	host: string | null,
+	account_type: string | null,
+};
 
 /**  What the account screen shows before anything is fetched. */
 export type AccountStatus = {
@@ -142,11 +166,84 @@ export type Addin = {
 	notes: string[],
 };
 
+/**  What the signed-in account may do in admin mode, checked when the mode opens. */
+export type AdminAccess = {
+	upn: string,
+	/**  Entra directory roles the account holds (active assignments), by name. */
+	roles: string[],
+	/**  Whether the roles could be read at all (they need `Directory.Read.All`). */
+	roles_known: boolean,
+	/**  The directory can be searched. */
+	can_search: boolean,
+	/**  A role held can revoke other users' sessions, and the permission was requested. */
+	can_revoke: boolean,
+	/**  A role held can read other users' sign-ins, and the permission was requested. */
+	can_read_sign_ins: boolean,
+	/**  Admin permissions this sign-in did not ask for or was not granted. */
+	missing_permissions: string[],
+	requirements: AdminRequirements,
+	summary: string,
+};
+
+/**  One command for an administrator. */
+export type AdminCommand = {
+	/**  Stable id (`revoke_sessions`, `remove_mobile_devices`, ...). */
+	id: string,
+	title: string,
+	/**  Ready to paste into PowerShell. */
+	command: string,
+	/**  When it applies, in one line. */
+	applies_when: string,
+	/**  Fits what this report found (likely limit, findings, where the mailbox lives). */
+	relevant: boolean,
+};
+
+/**  A delegated Microsoft Graph permission admin mode needs (with admin consent). */
+export type AdminPermission = {
+	name: string,
+	/**  Broader permissions that also do. */
+	alternatives: string[],
+	needed_for: string,
+};
+
+/**  Everything admin mode needs, for the screen that tells a non-admin what to ask for. */
+export type AdminRequirements = {
+	/**  Any one of these lets the signed-in user sign others out (least privileged first). */
+	revoke_roles: AdminRole[],
+	/**  Any one of these lets the signed-in user read others' sign-ins. */
+	sign_in_roles: AdminRole[],
+	permissions: AdminPermission[],
+	/**  Licence needed for sign-in logs through Graph. */
+	licence: string,
+	summary: string,
+};
+
+/**  An Entra built-in role and what it covers for admin mode. */
+export type AdminRole = {
+	name: string,
+	/**  The role template id, the same in every tenant. */
+	template_id: string,
+	/**  Whose sessions (or which logs) it reaches. */
+	covers: string,
+};
+
 /**  An error as the user sees it. */
 export type AppError = {
 	code: ErrorCode,
 	message: string,
 	hint: string,
+};
+
+/**  Where a bulk revoke is, reported after each `$batch` (and once before the first). */
+export type BatchProgress = {
+	/**  Users with a final result so far. */
+	done: number,
+	total: number,
+	/**  Batches finished (0 before the first), of `batches`. */
+	batch: number,
+	batches: number,
+	revoked: number,
+	failed: number,
 };
 
 /**  The bisect state machine. */
@@ -177,6 +274,38 @@ export type BisectPhase =
 /**  Add-ins restored; `kept_disabled` is the culprit when the user chose to keep it off. */
 { phase: "finished"; kept_disabled: string | null };
 
+/**  What happened to one user of a bulk revoke. */
+export type BulkRevokeOutcome = 
+/**
+ *  Microsoft accepted the revoke: every refresh token of the user is dead (the
+ *  user's apps ask for a sign-in within minutes).
+ */
+{ kind: "revoked" } | 
+/**
+ *  Not done. `code` is Graph's error code (`Request_ResourceNotFound`,
+ *  `Authorization_RequestDenied`, `TooManyRequests`...) or ours (`invalid_user`,
+ *  `unexpected_response`...). `retryable`: trying again later may work.
+ */
+{ kind: "failed"; code: string; message: string; retryable: boolean };
+
+/**  Counts and one sentence for a bulk revoke's results. */
+export type BulkRevokeSummary = {
+	total: number,
+	revoked: number,
+	failed: number,
+	/**  Of the failed, those worth retrying ("Retry the failed ones"). */
+	retryable: number,
+	summary: string,
+};
+
+/**  The answer to a bulk sign-out: one result per user, the counts, and who to retry. */
+export type BulkRevokeView = {
+	results: UserRevokeResult[],
+	summary: BulkRevokeSummary,
+	/**  The users whose failure may pass on a second try ("Retry the failed ones"). */
+	retry: string[],
+};
+
 /**  What this account may do, learned from Graph's answers. */
 export type Capabilities = {
 	/**  Whether "sign out everywhere" can go through the API (otherwise: the manual route). */
@@ -187,6 +316,24 @@ export type Capabilities = {
 
 /**  What a client process is. The names are the CLI contract's `kind` values. */
 export type ClientKind = "classic_outlook" | "new_outlook" | "windows_mail" | "outlook_mac" | "teams" | "outlook_web_app" | "thunderbird" | "evolution" | "em_client" | "apple_mail" | "prospect_mail" | "mapi_client";
+
+/**  One kind of mail client on this computer. */
+export type ClientLine = {
+	/**  The scan's kind (`classic_outlook`, `new_outlook`, ...). */
+	kind: string,
+	label: string,
+	/**
+	 *  What the scan could tell about the version, with where it came from; `None` when
+	 *  the scan does not show it (the report says "unknown" rather than guess).
+	 */
+	version: string | null,
+	/**  Windows the user opened (helper processes not counted). */
+	running: number,
+	/**  Connections to Microsoft 365, when measured. */
+	microsoft_365_connections: number | null,
+	/**  Accounts set up in it (for classic Outlook: in all profiles). */
+	accounts: number,
+};
 
 /**  Everything the cloud side knows about one user. */
 export type CloudSnapshot = {
@@ -271,11 +418,33 @@ export type DeviceCodePrompt = {
 	interval_secs: number,
 };
 
+/**  A device linked to the account. */
+export type DeviceLine = {
+	/**  `None` when Microsoft does not let this account read the device. */
+	name: string | null,
+	/**  System and version. */
+	operating_system: string | null,
+	/**  `joined`, `hybrid joined`, `registered`, or as Microsoft says. */
+	trust: string | null,
+	last_sign_in: string | null,
+	managed: boolean | null,
+	compliant: boolean | null,
+};
+
 export type Diagnosis = {
 	/**  Most severe first. */
 	findings: Finding[],
 	estimate: LimitEstimate,
 	wait: WaitOrAct,
+};
+
+/**  A user of the directory as admin mode lists it. */
+export type DirectoryUser = {
+	/**  The directory object id. */
+	id: string,
+	display_name: string | null,
+	upn: string,
+	mail: string | null,
 };
 
 /**  An add-in the bisect disabled, with the journal entry that undoes it. */
@@ -328,6 +497,24 @@ export type EntryView = {
 	error: string | null,
 };
 
+/**  Where the report was made. */
+export type Environment = {
+	/**  `unknown` when not given. */
+	os: string,
+	os_version: string | null,
+	/**  This computer's name (a pseudonym when redacted). */
+	computer: string | null,
+	app_version: string,
+	/**  Outlook variants seen running or set up here. */
+	outlook: ClientLine[],
+	/**  Other mail and calendar apps seen running or set up here. */
+	other_clients: ClientLine[],
+	/**  Scan sources that failed, with why. */
+	scan_problems: string[],
+	/**  Date of the Microsoft 365 address list that classified connections. */
+	m365_ranges_date: string | null,
+};
+
 /**  Stable, machine-readable error codes. The UI branches on these, never on text. */
 export type ErrorCode = 
 /**  The simulated tenant (demo mode) could not be started or reached. */
@@ -337,7 +524,9 @@ export type ErrorCode =
 /**  A network request failed or timed out. */
 "network" | "cloud_not_configured" | "cloud_config_invalid" | "not_signed_in" | "timeout" | "throttled" | "service_unavailable" | "consent_required" | "interaction_required" | "public_client_flows_disabled" | 
 /**  Expected after "sign out everywhere": the app's own sign-in ended too. */
-"signed_out_everywhere" | "sign_in_expired" | "sign_in_declined" | "device_code_expired" | "sign_in_state_mismatch" | "sign_in_timed_out" | "loopback_unavailable" | "browser_unavailable" | "sign_in_failed" | "graph_error" | "keyring_unavailable" | "disk_full" | "backup_failed" | "io_error" | "journal_corrupt" | "journal_entry_not_found" | "journal_wrong_state" | "not_undoable" | "addin_policy_managed" | "registry_not_current_user" | "registry_key_missing" | "registry_error" | "registry_export_invalid" | "process_changed" | "process_still_running" | "start_failed" | "tool_failed" | "profile_missing" | "profile_is_default" | "credential_not_office" | "url_rejected" | "bisect_wrong_step" | "unsupported_on_this_os" | 
+"signed_out_everywhere" | "sign_in_expired" | "sign_in_declined" | "device_code_expired" | "sign_in_state_mismatch" | "sign_in_timed_out" | "loopback_unavailable" | "browser_unavailable" | "sign_in_failed" | "graph_error" | "keyring_unavailable" | 
+/**  Admin mode needs an Entra admin role and admin-consented permissions (named in the hint). */
+"admin_required" | "disk_full" | "backup_failed" | "io_error" | "journal_corrupt" | "journal_entry_not_found" | "journal_wrong_state" | "not_undoable" | "addin_policy_managed" | "registry_not_current_user" | "registry_key_missing" | "registry_error" | "registry_export_invalid" | "process_changed" | "process_still_running" | "start_failed" | "tool_failed" | "profile_missing" | "profile_is_default" | "credential_not_office" | "url_rejected" | "bisect_wrong_step" | "unsupported_on_this_os" | 
 /**  A repair failed in a way without a code of its own. */
 "repair_failed" | 
 /**  What the user typed or picked cannot be used as it is. */
@@ -360,6 +549,19 @@ export type Finding = {
 
 /**  Stable finding codes (the CLI contract names them). */
 export type FindingCode = "outlook_running_multiple" | "duplicate_profiles" | "addin_opens_connections" | "addin_crashing" | "other_client_same_account" | "web_app_sessions" | "stale_credentials" | "shared_mailboxes_downloaded" | "mapi_clients" | "other_devices" | "mobile_devices_near_limit";
+
+/**  One finding with its evidence and the plan step that fixes it. */
+export type FindingLine = {
+	/**  Stable finding code (`duplicate_profiles`, `mobile_devices_near_limit`, ...). */
+	code: string,
+	/**  `high`, `medium` or `low`. */
+	severity: string,
+	title: string,
+	/**  Facts, one line each. */
+	evidence: string[],
+	/**  Plan step id that fixes it. */
+	step: string | null,
+};
 
 /**  The server-side limits behind the error, from the field guide's table. */
 export type Limit = 
@@ -393,6 +595,17 @@ export type LimitEstimate = {
 	reason: string,
 };
 
+/**  The limit most likely hit, in words. */
+export type LimitView = {
+	/**  The doctor's code (`mapi_sessions_per_user`) or the words given. */
+	code: string,
+	label: string,
+	/**  Published number, 0 when none is published. */
+	number: number,
+	counted: number,
+	reason: string,
+};
+
 /**  A page to open and the steps to take on it. */
 export type ManualRoute = {
 	url: string,
@@ -402,6 +615,13 @@ export type ManualRoute = {
 	steps: string[],
 	/**  How long until it takes effect everywhere. */
 	takes_effect: string,
+};
+
+/**  A "before and now" measure (Outlook windows, connections to Microsoft 365, ...). */
+export type MeasureLine = {
+	label: string,
+	before: number,
+	now: number,
 };
 
 /**  The first seed's "Session Management Methods Compared" table, with the app's pick. */
@@ -541,6 +761,19 @@ export type ProfileAccount = {
 	account_name: string | null,
 };
 
+/**  A classic Outlook profile. */
+export type ProfileLine = {
+	name: string,
+	version: string,
+	is_default: boolean,
+	/**  `address (kind)`, one per account. */
+	accounts: string[],
+	shared_mailboxes: number,
+	duplicate_of: string[],
+	cached_mode: boolean | null,
+	download_shared_folders: boolean | null,
+};
+
 /**  A progress event. */
 export type Progress = {
 	source: string,
@@ -565,6 +798,73 @@ export type RegistryLayout = {
 	machine_addin_roots: string[],
 	/**  Policy roots (`...\Software\Policies\Microsoft\Office`), HKCU and HKLM. */
 	policy_roots: string[],
+};
+
+/**  One change made through the repair journal. */
+export type RepairLine = {
+	/**  When, RFC 3339. */
+	when: string,
+	what: string,
+	result: string,
+	/**  Put back since. */
+	undone: boolean,
+};
+
+/**  A whole report. */
+export type Report = {
+	/**  Personal data replaced by pseudonyms (the default). */
+	redacted: boolean,
+	/**  When it was made, RFC 3339. */
+	generated_at: string,
+	/**  The account the report is about (a pseudonym when redacted). */
+	account: string | null,
+	summary: Summary,
+	/**  Most severe first. */
+	findings: FindingLine[],
+	findings_left_out: number,
+	limit: LimitView | null,
+	steps: StepLine[],
+	/**  Oldest first. */
+	repairs: RepairLine[],
+	repairs_left_out: number,
+	before_after: MeasureLine[],
+	environment: Environment,
+	profiles: ProfileLine[],
+	profiles_left_out: number,
+	other_accounts: AccountLine[],
+	other_accounts_left_out: number,
+	/**  The account's devices, most recently seen first. */
+	devices: DeviceLine[],
+	devices_left_out: number,
+	/**  The newest sign-ins, newest first. */
+	sign_ins: SignInLine[],
+	/**  Older sign-ins not shown. */
+	sign_ins_left_out: number,
+	/**  What the cloud side could not read, and where to look instead. */
+	cloud_notes: string[],
+	/**  Commands for IT, most relevant first. */
+	admin_commands: AdminCommand[],
+	/**  Why there are no admin commands, when there are none. */
+	admin_note: string | null,
+};
+
+export type ReportFormat = "html" | "json";
+
+/**  What the report covers, as the user chose it. */
+export type ReportRequest = {
+	/**  Names, addresses, device names and IPs as they are; pseudonyms otherwise. */
+	include_personal_data: boolean,
+	track: Track | null,
+	steps: StepProgress[],
+	/**  The error text the user saw, if they pasted it into the decoder. */
+	error_message: string | null,
+};
+
+/**  The report with its two renderings, for the preview and "copy for a ticket". */
+export type ReportView = {
+	report: Report,
+	html: string,
+	ticket: string,
 };
 
 /**  How Outlook starts again. */
@@ -604,6 +904,13 @@ export type RunningProcess = {
 	start_time: number,
 };
 
+export type SavedReport = {
+	path: string,
+	format: ReportFormat,
+	bytes: number,
+	redacted: boolean,
+};
+
 /**
  *  Everything the scan found. The six arrays of the CLI contract, plus the date of the
  *  Microsoft 365 address list that classified connections.
@@ -627,6 +934,35 @@ export type ScanReport = {
 	m365_ranges_date: string,
 };
 
+export type Setting<T> = {
+	value: T,
+	source: SettingsSource,
+};
+
+/**  Everything an administrator can preset. */
+export type Settings = {
+	client_id: Setting<string | null>,
+	tenant: Setting<string | null>,
+	/**  `public`, `us_gov` or `china`. */
+	cloud: Setting<string>,
+	authority: Setting<string | null>,
+	graph: Setting<string | null>,
+	report_include_personal_data: Setting<boolean>,
+	report_folder: Setting<string | null>,
+	report_format: Setting<ReportFormat>,
+	/**  The config file looked at, and whether it was there. */
+	file: string,
+	file_found: boolean,
+	/**
+	 *  Values that were refused (a broken file, an unknown cloud), in words; the defaults
+	 *  stand in for them.
+	 */
+	problems: string[],
+};
+
+/**  Where a value came from, for the settings panel. */
+export type SettingsSource = { kind: "default" } | { kind: "file"; path: string } | { kind: "environment"; variable: string };
+
 export type Severity = "high" | "medium" | "low";
 
 /**  One sign-in from the audit log, newest first. */
@@ -648,6 +984,24 @@ export type SignIn = {
 	interactive: boolean,
 };
 
+/**  One sign-in of the account. */
+export type SignInLine = {
+	when: string,
+	app: string,
+	client_app: string,
+	device: string | null,
+	operating_system: string | null,
+	browser: string | null,
+	/**  City and country; the country only when redacted. */
+	location: string | null,
+	/**  Masked to its first two octets (or groups) when redacted. */
+	ip: string | null,
+	success: boolean,
+	/**  `code: reason` of a failed sign-in. */
+	error: string | null,
+	interactive: boolean,
+};
+
 /**  What "sign out everywhere" did. */
 export type SignOutReport = {
 	results: UserRevoke[],
@@ -655,6 +1009,28 @@ export type SignOutReport = {
 	signed_out_here: boolean,
 	/**  One sentence for the UI and the CLI. */
 	summary: string,
+};
+
+/**  Why a line gave no user. */
+export type SkipKind = 
+/**  The same address (ignoring case) came earlier. */
+"duplicate" | 
+/**  The cell is not a valid user name (`user@domain`). */
+"invalid_address" | 
+/**  The line has no value in the column read. */
+"missing_address" | 
+/**  A quoted field never closes (the file is cut or malformed). */
+"unclosed_quote";
+
+/**  A line of the file that gave no user, and why. */
+export type SkippedLine = {
+	/**  1-based line number in the file (where the row starts). */
+	line: number,
+	/**  The line as written (cut to 200 characters). */
+	text: string,
+	kind: SkipKind,
+	/**  In words, for the UI and the CLI. */
+	reason: string,
 };
 
 /**  One place the scan looked. */
@@ -713,6 +1089,36 @@ export type StepKind =
 /**  Short, exact instructions, usually with a button that opens the right page. */
 "guide";
 
+/**  One step of the plan. */
+export type StepLine = {
+	id: string,
+	title: string,
+	/**  `work`, `personal` or `admin`. */
+	track: string,
+	/**  `done`, `skipped` or `pending`. */
+	status: string,
+};
+
+/**  A step of the plan and what the user did with it (the UI keeps this progress). */
+export type StepProgress = {
+	id: string,
+	/**  `done` or `skipped`; steps not listed are pending. */
+	status: string,
+};
+
+/**  The report in a few numbers and one sentence. */
+export type Summary = {
+	/**  The error the user saw. */
+	error: string,
+	headline: string,
+	findings: number,
+	high_findings: number,
+	steps_done: number,
+	steps_total: number,
+	repairs: number,
+	repairs_undone: number,
+};
+
 /**  What the simulated tenant said about itself. */
 export type TenantHealth = {
 	status: string,
@@ -730,10 +1136,53 @@ export type Track =
 /**  An IT administrator acting for another user. */
 "admin";
 
+/**  What a CSV of users gave. */
+export type UpnImport = {
+	/**  Valid, distinct addresses in file order, as written (case kept). */
+	upns: string[],
+	skipped: SkippedLine[],
+	/**  Skipped lines beyond the first 1,000, not listed. */
+	more_skipped: number,
+	/**  The column read: its header, or "column 1" when the file has none. */
+	column: string,
+	had_header: boolean,
+	/**  Rows after the first 10,000 that were not read. */
+	rows_not_read: number,
+	/**  One sentence for the UI. */
+	summary: string,
+};
+
+/**  One user's recent sign-ins and devices, for an admin. */
+export type UserActivity = {
+	user: DirectoryUser,
+	devices: Device[],
+	/**  Newest first, at most [`ACTIVITY_SIGN_INS`]. */
+	sign_ins: SignIn[],
+	/**  Older sign-ins exist beyond those shown. */
+	sign_ins_truncated: boolean,
+	/**  What could not be read and why (a missing reader role, no Entra ID P1 licence...). */
+	notes: Note[],
+};
+
 /**  The result for one user (`upn`, or the signed-in user). */
 export type UserRevoke = {
 	user: string,
 	outcome: RevokeOutcome,
+};
+
+/**  The result for one user, in the order the users were given. */
+export type UserRevokeResult = {
+	upn: string,
+	outcome: BulkRevokeOutcome,
+};
+
+/**  The answer to a directory search. */
+export type UserSearch = {
+	/**  The text searched for, as used (trimmed, shortened). */
+	query: string,
+	users: DirectoryUser[],
+	/**  More users matched than [`USER_SEARCH_CAP`]: the admin should narrow the search. */
+	truncated: boolean,
 };
 
 /**  The "wait or act" answer (field guide, section 1: stale sessions time out by themselves). */

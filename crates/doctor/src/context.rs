@@ -30,7 +30,12 @@ pub struct AppContext {
     data_dir: Mutex<Option<std::path::PathBuf>>,
     /// The journal and registry of the current mode, opened on first use.
     repairs: Mutex<Option<Repairs>>,
+    /// Asks the user where to save a file (the native save dialog); the shell installs it.
+    save_picker: Mutex<Option<SavePicker>>,
 }
+
+/// Asks where to save: the suggested file name in, the chosen path (or `None`, cancelled) out.
+pub type SavePicker = Arc<dyn Fn(&str) -> Option<std::path::PathBuf> + Send + Sync>;
 
 /// Opens a page in the user's browser.
 pub type Browser = Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
@@ -45,6 +50,7 @@ impl Default for AppContext {
             first_scan: Mutex::new(None),
             data_dir: Mutex::new(None),
             repairs: Mutex::new(None),
+            save_picker: Mutex::new(None),
         }
     }
 }
@@ -211,6 +217,20 @@ impl AppContext {
     /// What IT preset (config file, environment), read fresh so a changed file counts.
     pub fn settings(&self) -> settings::Settings {
         settings::load()
+    }
+
+    /// Installs the save dialog.
+    pub fn set_save_picker(
+        &self,
+        pick: impl Fn(&str) -> Option<std::path::PathBuf> + Send + Sync + 'static,
+    ) {
+        if let Ok(mut guard) = self.save_picker.lock() {
+            *guard = Some(Arc::new(pick));
+        }
+    }
+
+    pub(crate) fn save_picker(&self) -> Option<SavePicker> {
+        self.save_picker.lock().ok().and_then(|g| g.clone())
     }
 
     /// Where live mode keeps its journal and backups (the shell passes the app data dir).

@@ -16,6 +16,13 @@ pub struct Demo {
     pc: sandbox::pc::SimulatedPc,
 }
 
+/// Ordinary users added to the demo tenant (user001@contoso.example...).
+pub const DEMO_BULK_USERS: usize = 45;
+
+/// Makes the demo tenant fail the middle batch of the first bulk sign-out (503), so "retry
+/// the failed ones" can be seen working; the end-to-end test sets it.
+pub const ENV_DEMO_FLAKY_BATCH: &str = "SESSION_DOCTOR_DEMO_FLAKY_BATCH";
+
 impl Demo {
     pub fn start() -> Result<Self, AppError> {
         let failed = |detail: String| {
@@ -25,7 +32,21 @@ impl Demo {
                 "Check that programs may listen on 127.0.0.1 and write to the temp folder, then try again.",
             )
         };
-        let sandbox = sandbox::Sandbox::start().map_err(|e| failed(e.to_string()))?;
+        // The demo company has 45 more people, so admin mode has someone to search for and
+        // a bulk sign-out runs in three batches.
+        let tenant = sandbox::Tenant::demo().with_bulk_users(DEMO_BULK_USERS);
+        let sandbox = sandbox::Sandbox::start_with(tenant).map_err(|e| failed(e.to_string()))?;
+        if std::env::var_os(ENV_DEMO_FLAKY_BATCH).is_some() {
+            // The second batch of the first bulk sign-out fails with 503, once.
+            sandbox.faults().push(
+                sandbox::Fault::on("/graph/v1.0/users/")
+                    .method("POST")
+                    .in_batch()
+                    .after(20)
+                    .times(20)
+                    .status(503),
+            );
+        }
         let pc_dir = tempfile::Builder::new()
             .prefix("session-doctor-demo-")
             .tempdir()

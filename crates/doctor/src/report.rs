@@ -285,6 +285,45 @@ impl AppContext {
     }
 }
 
+impl AppContext {
+    /// "Save report": into the folder IT preset, if any, else where the user picks in the
+    /// save dialog. `Ok(None)` when the user cancelled the dialog.
+    pub async fn save_report_interactive(
+        &self,
+        request: &ReportRequest,
+        format: ReportFormat,
+    ) -> Result<Option<SavedReport>, AppError> {
+        if self.settings().report_folder.value.is_some() {
+            return self.save_report(request, format, None).map(Some);
+        }
+        let picker = self.save_picker().ok_or_else(|| {
+            AppError::new(
+                ErrorCode::Internal,
+                "No save dialog is available.",
+                "Copy the summary for a ticket instead, or ask IT to preset a report folder.",
+            )
+        })?;
+        let name = match format {
+            ReportFormat::Html => "session-doctor-report.html",
+            ReportFormat::Json => "session-doctor-report.json",
+        };
+        // The dialog blocks until the user answers: keep it off the async runtime.
+        let chosen = tokio::task::spawn_blocking(move || picker(name))
+            .await
+            .map_err(|e| {
+                AppError::new(
+                    ErrorCode::Internal,
+                    format!("The save dialog closed unexpectedly: {e}"),
+                    "Try saving again.",
+                )
+            })?;
+        match chosen {
+            Some(path) => self.save_report(request, format, Some(path)).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
 /// `session-doctor-report-2026-11-27T1015.html`, or `...-2.html` when taken.
 fn free_name(folder: &Path, generated_at: &str, format: ReportFormat) -> PathBuf {
     let stamp: String = generated_at
