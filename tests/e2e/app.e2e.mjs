@@ -460,7 +460,7 @@ test("help desk: a redacted report, then admin mode signs 45 users out in 3 batc
     for (const personal of ["megan.bowen@contoso.example", "Megan Bowen", "MEGAN-LAPTOP"]) {
       assert.ok(!html.includes(personal), `${personal} is in the redacted report`);
     }
-    assert.match(html, /Revoke-MgUserSignInSession -UserId 'user-1@domain-1'/);
+    assert.match(html, /Revoke-MgUserSignInSession -UserId &#39;user-1@domain-1&#39;/);
     await browser.$('[data-testid="report-preview"]').click();
     await browser.$('[data-testid="report-ticket"]').waitForDisplayed({ timeout: 10000 });
     await shot(browser, "30-helpdesk-report");
