@@ -52,7 +52,9 @@ pub struct SignoutEverywhereArgs {
 }
 
 fn session(admin: bool) -> Result<CloudSession, String> {
-    let mut cfg = CloudConfig::from_env().map_err(describe)?;
+    // What IT preset (config file, environment variables) over the defaults, as in the app.
+    let preset = settings::load();
+    let mut cfg = CloudConfig::from_lookup(|k| preset.cloud_value(k)).map_err(describe)?;
     cfg.admin = admin;
     let service = std::env::var(ENV_KEYRING_SERVICE)
         .ok()

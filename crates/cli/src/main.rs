@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 mod check;
 mod cloud;
 mod diagnose;
+mod report;
 mod scan;
 
 #[derive(Debug, Parser)]
@@ -36,6 +37,9 @@ enum Command {
     /// What makes this computer hit the session limit (findings with evidence), and the
     /// ordered repair plan. Takes the scan's options.
     Diagnose(diagnose::DiagnoseArgs),
+    /// The help-desk report of a scan (--json or --html; without either, the short summary
+    /// for a ticket), personal data replaced by pseudonyms unless --include-personal-data.
+    Report(report::ReportArgs),
     /// Sign in to Microsoft (browser with PKCE, or --device-code); the token goes to the OS keyring.
     Signin(cloud::SigninArgs),
     /// List the account's devices and recent sign-ins, what it may do, and what could not be read.
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Scan(args) => scan::run(&args),
         Command::Diagnose(args) => diagnose::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Signin(args) => cloud::signin(&args),
         Command::Sessions(args) => cloud::sessions(&args),
         Command::SignoutEverywhere(args) => cloud::signout_everywhere(&args),

@@ -87,6 +87,10 @@ pub fn wants_json(args: &ScanArgs) -> bool {
     args.json
 }
 
+pub fn is_demo(args: &ScanArgs) -> bool {
+    args.demo
+}
+
 pub fn run(args: &ScanArgs) -> Result<(), String> {
     let report = report(args)?;
     if args.json {

@@ -129,98 +129,124 @@ fn repair_line(e: &repair::EntryView) -> RepairLine {
     }
 }
 
+/// The facts of one session, gathered by the app or the CLI.
+#[derive(Debug, Default)]
+pub struct SessionFacts {
+    /// The first scan (the "before") and the last one (the "now").
+    pub first_scan: Option<ScanReport>,
+    pub last_scan: Option<ScanReport>,
+    pub cloud: Option<cloud::CloudSnapshot>,
+    pub journal: Vec<repair::EntryView>,
+    /// The simulated PC: the environment is the simulated one, not this computer's.
+    pub demo: bool,
+}
+
+/// Everything the report needs, from the session's facts and the user's request.
+pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput {
+    let SessionFacts {
+        first_scan: first,
+        last_scan: scan,
+        cloud,
+        journal,
+        demo,
+    } = facts;
+    let diagnosis = scan
+        .as_ref()
+        .map(|s| crate::diagnose::diagnose(s, cloud.as_ref()));
+    let findings = diagnosis
+        .as_ref()
+        .map(|d| {
+            d.findings
+                .iter()
+                .map(|f| FindingLine {
+                    code: enum_name(&f.code),
+                    severity: enum_name(&f.severity),
+                    title: f.title.clone(),
+                    evidence: f.evidence.clone(),
+                    step: Some(f.step.clone()),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let limit = diagnosis.as_ref().map(|d| LimitLine {
+        name: enum_name(&d.estimate.limit),
+        number: d.estimate.limit_number,
+        counted: d.estimate.counted,
+        reason: d.estimate.reason.clone(),
+    });
+    let track = request.track.unwrap_or(Track::Work);
+    let steps = plan(track)
+        .into_iter()
+        .map(|s| StepLine {
+            status: request
+                .steps
+                .iter()
+                .find(|p| p.id == s.id)
+                .map_or_else(|| "pending".to_owned(), |p| p.status.clone()),
+            track: enum_name(&s.track),
+            id: s.id,
+            title: s.title,
+        })
+        .collect();
+    let repairs = journal.iter().map(repair_line).collect();
+    let account = cloud.as_ref().map(|c| c.account.upn.clone()).or_else(|| {
+        // Not signed in: the mailbox of the default Outlook profile is who it is about.
+        scan.as_ref().and_then(|s| {
+            s.profiles
+                .iter()
+                .find(|p| p.is_default)
+                .and_then(|p| p.accounts.iter().find_map(|a| a.email.clone()))
+        })
+    });
+    ReportInput {
+        app_version: env!("CARGO_PKG_VERSION").to_owned(),
+        generated_at: sandbox::time::rfc3339(std::time::SystemTime::now()),
+        account,
+        error_message: request.error_message.clone(),
+        os: Some(if demo {
+            "Windows 11 (simulated)".to_owned()
+        } else {
+            std::env::consts::OS.to_owned()
+        }),
+        os_version: if demo {
+            None
+        } else {
+            sysinfo::System::long_os_version()
+        },
+        host_name: if demo {
+            Some("MEGAN-LAPTOP".to_owned())
+        } else {
+            sysinfo::System::host_name()
+        },
+        os_user: if demo {
+            Some("megan".to_owned())
+        } else {
+            std::env::var("USER")
+                .or_else(|_| std::env::var("USERNAME"))
+                .ok()
+        },
+        on_premises: None,
+        before_after: before_after(first.as_ref(), scan.as_ref()),
+        scan,
+        cloud,
+        findings,
+        limit,
+        steps,
+        repairs,
+    }
+}
+
 impl AppContext {
     /// Everything the report needs from this session.
     pub fn report_input(&self, request: &ReportRequest) -> ReportInput {
-        let scan = self.last_scan();
-        let first = self.first_scan();
-        let cloud = self.account().last_snapshot();
-        let diagnosis = self.diagnosis().ok();
-        let findings = diagnosis
-            .as_ref()
-            .map(|d| {
-                d.findings
-                    .iter()
-                    .map(|f| FindingLine {
-                        code: enum_name(&f.code),
-                        severity: enum_name(&f.severity),
-                        title: f.title.clone(),
-                        evidence: f.evidence.clone(),
-                        step: Some(f.step.clone()),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let limit = diagnosis.as_ref().map(|d| LimitLine {
-            name: enum_name(&d.estimate.limit),
-            number: d.estimate.limit_number,
-            counted: d.estimate.counted,
-            reason: d.estimate.reason.clone(),
-        });
-        let track = request.track.unwrap_or(Track::Work);
-        let steps = plan(track)
-            .into_iter()
-            .map(|s| StepLine {
-                status: request
-                    .steps
-                    .iter()
-                    .find(|p| p.id == s.id)
-                    .map_or_else(|| "pending".to_owned(), |p| p.status.clone()),
-                track: enum_name(&s.track),
-                id: s.id,
-                title: s.title,
-            })
-            .collect();
-        let repairs = self
-            .journal()
-            .map(|entries| entries.iter().map(repair_line).collect())
-            .unwrap_or_default();
-        let account = cloud.as_ref().map(|c| c.account.upn.clone()).or_else(|| {
-            // Not signed in: the mailbox of the default Outlook profile is who it is about.
-            scan.as_ref().and_then(|s| {
-                s.profiles
-                    .iter()
-                    .find(|p| p.is_default)
-                    .and_then(|p| p.accounts.iter().find_map(|a| a.email.clone()))
-            })
-        });
-        let demo = matches!(self.mode(), crate::start::Mode::Demo { .. });
-        ReportInput {
-            app_version: env!("CARGO_PKG_VERSION").to_owned(),
-            generated_at: sandbox::time::rfc3339(std::time::SystemTime::now()),
-            account,
-            error_message: request.error_message.clone(),
-            os: Some(if demo {
-                "Windows 11 (simulated)".to_owned()
-            } else {
-                std::env::consts::OS.to_owned()
-            }),
-            os_version: if demo {
-                None
-            } else {
-                sysinfo::System::long_os_version()
-            },
-            host_name: if demo {
-                Some("MEGAN-LAPTOP".to_owned())
-            } else {
-                sysinfo::System::host_name()
-            },
-            os_user: if demo {
-                Some("megan".to_owned())
-            } else {
-                std::env::var("USER")
-                    .or_else(|_| std::env::var("USERNAME"))
-                    .ok()
-            },
-            on_premises: None,
-            before_after: before_after(first.as_ref(), scan.as_ref()),
-            scan,
-            cloud,
-            findings,
-            limit,
-            steps,
-            repairs,
-        }
+        let facts = SessionFacts {
+            first_scan: self.first_scan(),
+            last_scan: self.last_scan(),
+            cloud: self.account().last_snapshot(),
+            journal: self.journal().unwrap_or_default(),
+            demo: matches!(self.mode(), crate::start::Mode::Demo { .. }),
+        };
+        report_input(facts, request)
     }
 
     /// The report, redacted unless the user asked otherwise, with its HTML and ticket text.

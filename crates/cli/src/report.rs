@@ -1,0 +1,48 @@
+//! `session-doctor-cli report`: the help-desk report of a scan of this computer (or of the
+//! simulated PC with --demo), printed to stdout.
+//!
+//! Contract: `report --json|--html [--include-personal-data] [scan options]`; without
+//! either format flag it prints the short plain-text summary for a ticket.
+
+use clap::Args;
+use doctor::report::{ReportRequest, SessionFacts, report_input};
+
+use crate::scan::{ScanArgs, is_demo, report as scan_report, wants_json};
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    scan: ScanArgs,
+    /// Print the report as self-contained HTML (readable, printable).
+    #[arg(long, conflicts_with = "json")]
+    html: bool,
+    /// Keep names, email addresses, device names and IP addresses (replaced by consistent
+    /// pseudonyms otherwise). IT can make this the default (see the README).
+    #[arg(long)]
+    include_personal_data: bool,
+}
+
+pub fn run(args: &ReportArgs) -> Result<(), String> {
+    let scan = scan_report(&args.scan)?;
+    let include_personal_data =
+        args.include_personal_data || settings::load().report_include_personal_data.value;
+    let request = ReportRequest {
+        include_personal_data,
+        ..ReportRequest::default()
+    };
+    let facts = SessionFacts {
+        first_scan: None,
+        last_scan: Some(scan),
+        demo: is_demo(&args.scan),
+        ..SessionFacts::default()
+    };
+    let report = report::build_report(&report_input(facts, &request), include_personal_data);
+    if wants_json(&args.scan) {
+        println!("{}", report::to_json(&report).map_err(|e| e.to_string())?);
+    } else if args.html {
+        println!("{}", report::to_html(&report));
+    } else {
+        println!("{}", report::ticket_summary(&report));
+    }
+    Ok(())
+}

@@ -1,0 +1,75 @@
+//! `report` as a help desk runs it: the real binary on the simulated PC, printing to stdout.
+
+use assert_cmd::Command;
+
+/// Known personal data of the simulated PC (its user, mailbox, computer name).
+const PERSONAL: &[&str] = &["megan.bowen@contoso.example", "Megan Bowen", "MEGAN-LAPTOP"];
+
+fn run(args: &[&str]) -> String {
+    let out = Command::cargo_bin("session-doctor-cli")
+        .expect("binary")
+        .args(args)
+        // No IT preset from the machine running the tests.
+        .env("SESSION_DOCTOR_CONFIG", "/nonexistent/session-doctor.toml")
+        .env_remove("SESSION_DOCTOR_REPORT_PERSONAL_DATA")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).expect("utf-8")
+}
+
+#[test]
+fn json_is_redacted_by_default_and_complete() {
+    let text = run(&["report", "--json", "--demo", "--no-live"]);
+    let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(v["redacted"], true);
+    assert!(v["findings"].as_array().is_some_and(|f| !f.is_empty()));
+    assert!(v["admin_commands"].as_array().is_some_and(|c| c.len() >= 4));
+    for name in PERSONAL {
+        assert!(!text.contains(name), "{name} in the redacted JSON");
+    }
+}
+
+#[test]
+fn personal_data_only_when_asked() {
+    let text = run(&[
+        "report",
+        "--json",
+        "--demo",
+        "--no-live",
+        "--include-personal-data",
+    ]);
+    assert!(text.contains("megan.bowen@contoso.example"));
+    assert!(text.contains("MEGAN-LAPTOP"));
+}
+
+#[test]
+fn html_and_the_ticket_summary() {
+    let html = run(&["report", "--html", "--demo", "--no-live"]);
+    assert!(
+        html.starts_with("<!DOCTYPE html>"),
+        "{}",
+        &html[..40.min(html.len())]
+    );
+    assert!(html.contains("Revoke-MgUserSignInSession"));
+    let ticket = run(&["report", "--demo", "--no-live"]);
+    assert!(ticket.lines().count() <= 30, "{ticket}");
+    assert!(ticket.contains("Likely limit"));
+    for name in PERSONAL {
+        assert!(
+            !html.contains(name) && !ticket.contains(name),
+            "{name} leaked"
+        );
+    }
+}
+
+#[test]
+fn json_and_html_together_is_a_usage_error() {
+    Command::cargo_bin("session-doctor-cli")
+        .expect("binary")
+        .args(["report", "--json", "--html", "--demo"])
+        .assert()
+        .failure();
+}
