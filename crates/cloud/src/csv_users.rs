@@ -144,7 +144,9 @@ fn address_in(cell: &str) -> String {
     if let (Some(open), true) = (v.rfind('<'), v.ends_with('>')) {
         v = v[open + 1..v.len() - 1].trim();
     }
-    if v.len() >= 7 && v[..7].eq_ignore_ascii_case("mailto:") {
+    if v.get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("mailto:"))
+    {
         v = v[7..].trim();
     }
     v.to_owned()

@@ -92,11 +92,22 @@ impl Http {
             let path = req.url().path().to_owned();
             let retries_left = attempt < self.retry.max_retries;
             match self.client.execute(req).await {
-                Ok(resp) => {
+                Ok(mut resp) => {
                     let status = resp.status().as_u16();
                     let headers = resp.headers().clone();
-                    let body = match resp.bytes().await {
-                        Ok(b) => b.to_vec(),
+                    let body = match read_capped(&mut resp).await {
+                        Ok(Some(b)) => b,
+                        Ok(None) => {
+                            log::warn!("{method} {host}{path}: answer over the size cap");
+                            return Err(CloudError::UnexpectedResponse {
+                                host,
+                                status,
+                                detail: format!(
+                                    "the answer is larger than {} MiB and was not read",
+                                    MAX_RESPONSE_BYTES / (1024 * 1024)
+                                ),
+                            });
+                        }
                         Err(e) if retries_left => {
                             log::warn!("{method} {host}{path}: body cut off ({e}), retrying");
                             self.pause(attempt, None).await;
@@ -146,6 +157,28 @@ impl Http {
         let wait = asked.unwrap_or(backoff).min(self.retry.max_delay);
         tokio::time::sleep(wait).await;
     }
+}
+
+/// The largest answer read into memory. Graph's biggest pages (1,000 sign-ins) are a few
+/// MB; anything far larger is a proxy or a fault, and reading it whole could exhaust memory.
+pub(crate) const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+/// The whole body, or `None` as soon as it (or its announced length) passes the cap.
+async fn read_capped(resp: &mut reqwest::Response) -> Result<Option<Vec<u8>>, reqwest::Error> {
+    if resp
+        .content_length()
+        .is_some_and(|n| n > MAX_RESPONSE_BYTES as u64)
+    {
+        return Ok(None);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
 }
 
 fn net_error(host: &str, e: reqwest::Error) -> CloudError {

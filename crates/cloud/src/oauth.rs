@@ -121,6 +121,11 @@ pub(crate) fn client(cfg: &CloudConfig) -> Result<AadClient, CloudError> {
         .set_auth_type(AuthType::RequestBody))
 }
 
+/// The longest lifetime believed from an answer (`expires_in` of a token or a device code).
+/// Microsoft's are an hour or less; a larger number is a fault, and `u64::MAX` seconds
+/// would overflow the clock.
+pub(crate) const MAX_LIFETIME: Duration = Duration::from_secs(86_400);
+
 /// Tokens from one successful token request.
 #[derive(Debug, Clone)]
 pub(crate) struct TokenSet {
@@ -132,7 +137,10 @@ pub(crate) struct TokenSet {
 
 impl TokenSet {
     pub fn from_response(r: &AadTokenResponse) -> Self {
-        let lifetime = r.expires_in().unwrap_or(Duration::from_secs(3600));
+        let lifetime = r
+            .expires_in()
+            .unwrap_or(Duration::from_secs(3600))
+            .min(MAX_LIFETIME);
         Self {
             access_token: Secret::new(r.access_token().secret().clone()),
             refresh_token: r.refresh_token().map(|t| Secret::new(t.secret().clone())),

@@ -179,7 +179,10 @@ impl CloudSession {
                     e.code()
                 );
                 *state = State::default();
-                self.store.clear()?;
+                // A keyring that cannot forget must not hide why the session ended.
+                if let Err(k) = self.store.clear() {
+                    log::warn!("could not remove the dead sign-in from the keyring: {k}");
+                }
                 Err(e)
             }
             Err(e) => Err(e),

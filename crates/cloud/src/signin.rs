@@ -94,6 +94,9 @@ pub struct DeviceCodeFlow {
     expires_at: Instant,
 }
 
+/// The longest wait between device code polls, whatever the server announces (Microsoft: 5 s).
+const MAX_POLL_INTERVAL: Duration = Duration::from_secs(60);
+
 pub(crate) async fn start_device_code(
     cfg: &CloudConfig,
     http: &Http,
@@ -105,14 +108,16 @@ pub(crate) async fn start_device_code(
         .request_async(http)
         .await
         .map_err(|e| oauth::map_request_error(e, &host(cfg)))?;
-    let expires_in = details.expires_in();
+    // Bounded: a huge lifetime would overflow the clock, a huge interval stall the polling.
+    let expires_in = details.expires_in().min(oauth::MAX_LIFETIME);
+    let interval = details.interval().min(MAX_POLL_INTERVAL);
     Ok(DeviceCodeFlow {
         prompt: DeviceCodePrompt {
             user_code: details.user_code().secret().clone(),
             verification_uri: details.verification_uri().to_string(),
             message: details.extra_fields().message.clone(),
             expires_in_secs: u32::try_from(expires_in.as_secs()).unwrap_or(u32::MAX),
-            interval_secs: u32::try_from(details.interval().as_secs()).unwrap_or(u32::MAX),
+            interval_secs: u32::try_from(interval.as_secs()).unwrap_or(u32::MAX),
         },
         device_code: Secret::new(details.device_code().secret().clone()),
         expires_at: Instant::now() + expires_in,

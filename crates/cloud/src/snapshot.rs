@@ -268,6 +268,20 @@ pub(crate) async fn take(
         graph.get_all(&sign_ins_path, cfg.max_sign_ins),
     );
     let me = me?;
+    // A refused token on any read means the token died mid-run (revoked, expired), not that
+    // the read is forbidden: fail the whole snapshot so the session refreshes and reads it
+    // all again, or says "sign in again", instead of showing half a picture.
+    let unauthorized = [
+        registered.as_ref().err(),
+        owned.as_ref().err(),
+        sign_ins.as_ref().err(),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|e| matches!(e, CloudError::Graph { status: 401, .. }));
+    if let Some(e) = unauthorized {
+        return Err(e.clone());
+    }
     let upn = s(&me, "userPrincipalName").unwrap_or_else(|| account.upn.clone());
     let mut notes = Vec::new();
     let mut can_read_devices = true;
