@@ -1,6 +1,7 @@
 //! The Tauri shell of Session Doctor: window, plugins and command registration only.
 
 mod commands;
+mod privacy;
 mod rendering;
 
 use doctor::AppContext;
@@ -87,6 +88,7 @@ pub fn build_app<R: tauri::Runtime>(
 }
 
 pub fn run() {
+    privacy::private_files_by_default();
     rendering::prefer_software_painting();
     let ctx = if demo_requested() {
         AppContext::demo().unwrap_or_else(|e| {

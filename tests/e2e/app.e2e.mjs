@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
-import { mkdirSync, existsSync, mkdtempSync, rmSync, readFileSync } from "node:fs";
+import { mkdirSync, existsSync, mkdtempSync, rmSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { resolve, dirname } from "node:path";
@@ -505,4 +505,28 @@ test("help desk: a redacted report, then admin mode signs 45 users out in 3 batc
   } finally {
     await browser.deleteSession();
   }
+});
+
+test("every file the app wrote under its home is private and holds no token", async () => {
+  await waitForAppExit();
+  const files = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const p = resolve(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.isFile()) files.push(p);
+    }
+  };
+  walk(home);
+  // The app's log, WebKit's storage and the saved reports, at least.
+  assert.ok(files.some((f) => f.includes("/logs/")), `no log file among ${files.length} files`);
+  assert.ok(files.some((f) => f.endsWith(".html")), "no saved report");
+  const problems = [];
+  for (const f of files) {
+    const mode = statSync(f).mode & 0o777;
+    if (mode & 0o077) problems.push(`${f} is ${mode.toString(8)}`);
+    const text = readFileSync(f).toString("latin1");
+    if (/sbx-(at|rt)\.\d+\./.test(text)) problems.push(`${f} holds a token`);
+  }
+  assert.deepEqual(problems, []);
 });
