@@ -110,6 +110,11 @@ export type AccountStatus = {
 	configured: boolean,
 	/**  Demo mode: the simulated tenant's test users, to pick from. */
 	demo_users: DemoUser[],
+	/**
+	 *  Why a saved sign-in could not be restored (a locked keyring, a dead token), when
+	 *  that is not simply "nothing saved".
+	 */
+	problem: AppError | null,
 };
 
 /**  Kinds of journaled actions. */

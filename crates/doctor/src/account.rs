@@ -43,6 +43,9 @@ pub struct AccountStatus {
     pub configured: bool,
     /// Demo mode: the simulated tenant's test users, to pick from.
     pub demo_users: Vec<DemoUser>,
+    /// Why a saved sign-in could not be restored (a locked keyring, a dead token), when
+    /// that is not simply "nothing saved".
+    pub problem: Option<AppError>,
 }
 
 /// A test user of the simulated tenant.
@@ -146,11 +149,18 @@ impl AccountState {
                 account: s.account().await,
                 configured: true,
                 demo_users,
+                problem: None,
             },
-            Err(_) => AccountStatus {
+            // Only a missing or broken configuration means "not set up"; a locked keyring
+            // must not send the user looking for a client id.
+            Err(e) => AccountStatus {
                 account: None,
-                configured: false,
+                configured: !matches!(
+                    e.code,
+                    ErrorCode::CloudNotConfigured | ErrorCode::CloudConfigInvalid
+                ),
                 demo_users,
+                problem: Some(e),
             },
         }
     }

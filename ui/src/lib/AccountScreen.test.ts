@@ -119,6 +119,14 @@ describe("AccountScreen", () => {
     expect(screen.queryByTestId("sign-in")).toBeNull();
   });
 
+  it("says the keyring is locked instead of 'not set up', and still offers the sign-in", async () => {
+    commands.accountStatus.mockResolvedValue({ status: "ok", data: { account: null, configured: true, demo_users: [], problem: { code: "keyring_unavailable", message: "The system keyring is locked.", hint: "Unlock it (log in again) and retry." } } });
+    render(AccountScreen);
+    expect((await screen.findByTestId("error")).dataset.code).toBe("keyring_unavailable");
+    expect(screen.queryByTestId("not-configured")).toBeNull();
+    expect(screen.getByTestId("sign-in")).toBeTruthy();
+  });
+
   it("lets a live user choose work or personal, which narrows the sign-in", async () => {
     commands.accountStatus.mockResolvedValue({ status: "ok", data: { account: null, configured: true, demo_users: [] } });
     render(AccountScreen);
