@@ -21,7 +21,7 @@ use crate::graph::{BATCH_LIMIT, Graph, SubResponse, encode};
 use crate::secret::Secret;
 use crate::session::CloudSession;
 use crate::snapshot::{
-    Device, Note, NoteTopic, SignIn, manual_devices, merge_devices, note_for, s, sign_in_from,
+    Device, Note, NoteTopic, SignIn, device_lists, merge_devices, note_for, s, sign_in_from,
 };
 
 /// Users returned by one search at most (pages are followed until then).
@@ -721,24 +721,7 @@ impl CloudSession {
             detail: "a user without id or userPrincipalName".into(),
         })?;
         let mut notes = Vec::new();
-        let registered = registered.map(|(v, _)| v).unwrap_or_else(|e| {
-            notes.push(note_for(
-                NoteTopic::Devices,
-                "the registered devices",
-                &e,
-                Some(manual_devices()),
-            ));
-            Vec::new()
-        });
-        let owned = owned.map(|(v, _)| v).unwrap_or_else(|e| {
-            notes.push(note_for(
-                NoteTopic::OwnedDevices,
-                "the owned devices",
-                &e,
-                None,
-            ));
-            Vec::new()
-        });
+        let (registered, owned, _) = device_lists(registered, owned, &mut notes);
         let (sign_ins, sign_ins_truncated) = match sign_ins {
             Ok((rows, cut)) => (rows.iter().map(sign_in_from).collect(), cut),
             Err(e) => {

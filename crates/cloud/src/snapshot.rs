@@ -178,6 +178,37 @@ pub(crate) fn merge_devices(registered: Vec<Value>, owned: Vec<Value>) -> Vec<De
     out
 }
 
+/// The registered and owned device lists of one user's reads (`(items, truncated)` pages);
+/// a refused or failed read becomes a note and an empty list. Also says whether the
+/// registered devices were readable at all (a 403 means the account may not read them).
+pub(crate) fn device_lists(
+    registered: Result<(Vec<Value>, bool), CloudError>,
+    owned: Result<(Vec<Value>, bool), CloudError>,
+    notes: &mut Vec<Note>,
+) -> (Vec<Value>, Vec<Value>, bool) {
+    let mut readable = true;
+    let registered = registered.map(|(v, _)| v).unwrap_or_else(|e| {
+        readable = !e.is_forbidden();
+        notes.push(note_for(
+            NoteTopic::Devices,
+            "the registered devices",
+            &e,
+            Some(manual_devices()),
+        ));
+        Vec::new()
+    });
+    let owned = owned.map(|(v, _)| v).unwrap_or_else(|e| {
+        notes.push(note_for(
+            NoteTopic::OwnedDevices,
+            "the owned devices",
+            &e,
+            None,
+        ));
+        Vec::new()
+    });
+    (registered, owned, readable)
+}
+
 pub(crate) fn note_for(
     topic: NoteTopic,
     what: &str,
@@ -284,26 +315,7 @@ pub(crate) async fn take(
     }
     let upn = s(&me, "userPrincipalName").unwrap_or_else(|| account.upn.clone());
     let mut notes = Vec::new();
-    let mut can_read_devices = true;
-    let registered = registered.map(|(v, _)| v).unwrap_or_else(|e| {
-        can_read_devices = !e.is_forbidden();
-        notes.push(note_for(
-            NoteTopic::Devices,
-            "the registered devices",
-            &e,
-            Some(manual_devices()),
-        ));
-        Vec::new()
-    });
-    let owned = owned.map(|(v, _)| v).unwrap_or_else(|e| {
-        notes.push(note_for(
-            NoteTopic::OwnedDevices,
-            "the owned devices",
-            &e,
-            None,
-        ));
-        Vec::new()
-    });
+    let (registered, owned, can_read_devices) = device_lists(registered, owned, &mut notes);
     let (sign_ins, can_read_sign_ins) = match sign_ins {
         Ok((rows, cut)) => {
             if cut {
