@@ -185,3 +185,58 @@ const PAGE_OK: &str = "You're signed in. You can close this tab and go back to S
 const PAGE_FAILED: &str =
     "Sign-in did not finish. You can close this tab; Session Doctor says what to do next.";
 const PAGE_STATE: &str = "This sign-in answer does not belong to the sign-in Session Doctor started, so it was ignored. Close this tab and start again from the app.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn get(port: u16, path: &str) -> std::io::Result<String> {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).await?;
+        s.write_all(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").as_bytes())
+            .await?;
+        let mut out = String::new();
+        s.read_to_string(&mut out).await?;
+        Ok(out)
+    }
+
+    #[tokio::test]
+    async fn it_listens_on_loopback_addresses_only() {
+        let lb = Loopback::bind().await.expect("bind");
+        let v4 = lb.v4.local_addr().expect("addr");
+        assert!(v4.ip().is_loopback(), "{v4}");
+        if let Some(v6) = &lb.v6 {
+            assert!(v6.local_addr().expect("addr").ip().is_loopback());
+        }
+        assert!(lb.redirect_uri().starts_with("http://localhost:"));
+    }
+
+    #[tokio::test]
+    async fn one_redirect_ends_the_wait_and_the_port_closes() {
+        let lb = Loopback::bind().await.expect("bind");
+        let port = lb.port;
+        let waiting = tokio::spawn(lb.wait("st4te", Duration::from_secs(10)));
+        // A stray request (favicon) is answered 404 and does not end the wait.
+        let stray = get(port, "/favicon.ico").await.expect("stray answered");
+        assert!(stray.starts_with("HTTP/1.1 404"), "{stray}");
+        let page = get(port, "/?code=abc&state=st4te").await.expect("redirect");
+        assert!(page.contains("You're signed in"), "{page}");
+        match waiting.await.expect("joined") {
+            Ok(Redirect::Code(code)) => assert_eq!(code, "abc"),
+            other => panic!("expected the code, got {other:?}"),
+        }
+        // The listener is gone with the wait: nothing answers on the port any more.
+        assert!(TcpStream::connect(("127.0.0.1", port)).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn it_gives_up_after_the_timeout() {
+        let lb = Loopback::bind().await.expect("bind");
+        let started = std::time::Instant::now();
+        let err = lb
+            .wait("s", Duration::from_millis(200))
+            .await
+            .expect_err("nobody came back");
+        assert!(matches!(err, CloudError::LoopbackTimeout { .. }), "{err:?}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+}
