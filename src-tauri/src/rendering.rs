@@ -12,7 +12,9 @@
 //! variable is set before anything else runs.
 
 /// Environment variable that keeps WebKitGTK's GPU compositing.
-pub const ENV_GPU: &str = "SESSION_DOCTOR_GPU";
+#[cfg(target_os = "linux")]
+const ENV_GPU: &str = "SESSION_DOCTOR_GPU";
+#[cfg(target_os = "linux")]
 const ENV_WEBKIT: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
 
 /// Must be the first thing `run` does: no other thread may exist yet.
