@@ -38,6 +38,8 @@ mod admin;
 mod config;
 mod csv_users;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod graph;
 mod http;
 mod loopback;

@@ -515,8 +515,13 @@ fn parse_data(data: &str, v4: bool) -> Result<RawValue, String> {
     Ok(RawValue { kind, bytes })
 }
 
+/// `\\`, `\"`, and line breaks as Wine's `\n` / `\r` (a value name may hold one; written
+/// raw it would cut the line and make the backup unreadable).
 fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"")
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r")
 }
 
 /// A REG_SZ that can be written as `"text"` and read back to the same bytes: valid UTF-16,

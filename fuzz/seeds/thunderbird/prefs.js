@@ -1,0 +1,14 @@
+user_pref("mail.account.account1.server", "server1");
+user_pref("mail.account.account1.identities", "id1,id2");
+user_pref("mail.identity.id1.useremail", "ann@contoso.com");
+user_pref("mail.server.server1.hostname", "outlook.office365.com");
+user_pref("mail.server.server1.type", "imap");
+user_pref("mail.server.server1.userName", "ann.smith");
+user_pref("mail.server.server2.hostname", "Local Folders");
+user_pref("mail.server.server2.type", "none");
+user_pref("mail.server.server3.hostname", "news.example.com");
+user_pref("mail.server.server3.type", "nntp");
+user_pref("mail.server.server7.hostname", "imap-mail.outlook.com");
+user_pref("mail.server.server7.userName", "ann@outlook.com");
+user_pref("mail.server.server7.port", 993);
+user_pref("x.escaped", "a\"b\\c\n");
