@@ -89,10 +89,10 @@ for t in "${selected[@]}"; do
   status=$?
   set -e
   elapsed=$(($(date +%s) - start))
-  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1 || true)
   if [ -z "$runs" ]; then
     # Killed before the final stats (a crash): the last status line's #N.
-    runs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
+    runs=$(grep -aoE '^#[0-9]+' "$log" | tail -1 | tr -d '#' || true)
   fi
   runs=${runs:-0}
   crashes=$(($(find "$artifacts" -type f | wc -l) - before))
