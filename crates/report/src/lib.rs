@@ -38,5 +38,5 @@ pub use model::{
     AccountLine, ClientLine, DEFAULT_ERROR, DeviceLine, Environment, LimitView, MAX_SIGN_INS,
     ProfileLine, Report, SignInLine, Summary, build_report, client_label, limit_label,
 };
-pub use redact::Redactor;
+pub use redact::{Redactor, is_public_domain};
 pub use ticket::ticket_summary;

@@ -601,7 +601,9 @@ fn collapse_spaces(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn is_public_domain(domain: &str) -> bool {
+/// A mail domain of a public provider (`outlook.com`, `hotmail.co.uk`): kept in pseudonyms,
+/// since it says nothing about the person. Public for the fuzz target's oracle.
+pub fn is_public_domain(domain: &str) -> bool {
     let d = domain.to_ascii_lowercase();
     PUBLIC_MAIL_DOMAINS.contains(&d.as_str())
         || PUBLIC_MAIL_PREFIXES
