@@ -214,12 +214,12 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
             sysinfo::System::long_os_version()
         },
         host_name: if demo {
-            Some("MEGAN-LAPTOP".to_owned())
+            Some(sandbox::pc::COMPUTER_NAME.to_owned())
         } else {
             sysinfo::System::host_name()
         },
         os_user: if demo {
-            Some("megan".to_owned())
+            Some(sandbox::pc::WINDOWS_USER.to_owned())
         } else {
             std::env::var("USER")
                 .or_else(|_| std::env::var("USERNAME"))

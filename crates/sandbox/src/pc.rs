@@ -21,6 +21,10 @@ use std::path::{Path, PathBuf};
 /// scan and the account screens tell one story.
 pub const ACCOUNT: &str = crate::tenant::DEMO_ADMIN_UPN;
 /// App id of the Outlook web app (PWA) in Chromium browsers.
+/// The simulated PC's Windows user and computer name (the tenant lists the same laptop).
+pub const WINDOWS_USER: &str = "megan";
+pub const COMPUTER_NAME: &str = "MEGAN-LAPTOP";
+
 pub const OUTLOOK_PWA_APP_ID: &str = "faolnafnngnfdaknnbpnkhgohbobgegn";
 
 /// A process of the simulated PC, with the connections it "holds".
@@ -307,7 +311,7 @@ fn write_thunderbird(home: &Path) -> Result<(), PcError> {
 }
 
 fn processes() -> Vec<SimulatedProcess> {
-    let user = "CONTOSO\\megan".to_owned();
+    let user = format!("CONTOSO\\{WINDOWS_USER}");
     let outlook_exe = "C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE";
     let edge = "C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe";
     let p = |name: &str, pid, exe: &str, cmd: &[&str], start, est, m365| SimulatedProcess {
