@@ -109,7 +109,8 @@ fn open_browser(url: &str) -> Result<(), String> {
 
 pub fn signin(args: &SigninArgs) -> Result<(), String> {
     let s = session(args.admin)?;
-    let account = runtime()?.block_on(async {
+    let rt = runtime()?;
+    let account = rt.block_on(async {
         if args.device_code {
             let flow = s.start_device_code().await?;
             let p = &flow.prompt;
@@ -132,6 +133,10 @@ pub fn signin(args: &SigninArgs) -> Result<(), String> {
         ::cloud::AccountKind::Personal => "personal",
     };
     println!("Signed in as {} ({kind} account).", account.upn);
+    // Say how long it is kept, as it is: a kernel keyring or a refused save is not "remembered".
+    if let Some(remembered) = rt.block_on(s.remembered()) {
+        println!("{}", remembered.sentence());
+    }
     Ok(())
 }
 

@@ -37,6 +37,8 @@ fn run(sb: &Sandbox, script: &str, out: &Path) -> Option<std::process::Output> {
         .env("SESSION_DOCTOR_CLIENT_ID", sb.client_id())
         .env("SESSION_DOCTOR_GRAPH", sb.graph_base())
         .env("SESSION_DOCTOR_KEYRING_SERVICE", service)
+        // The private kernel keyring above, never the desktop's Secret Service.
+        .env("SESSION_DOCTOR_KEYRING_BACKEND", "kernel")
         .output();
     match result {
         Ok(o) if String::from_utf8_lossy(&o.stderr).contains("keyring_unavailable") => {
@@ -91,6 +93,12 @@ fn admin_signs_in_lists_sessions_and_signs_out_everywhere() {
         "the code prompt names the page"
     );
     assert!(read(out, "signin.out").contains(DEMO_ADMIN_UPN));
+    // Honest about the kernel keyring: kept until logout, not across a restart.
+    assert!(
+        read(out, "signin.out").contains("not remembered after a restart"),
+        "{}",
+        read(out, "signin.out")
+    );
 
     let me: serde_json::Value =
         serde_json::from_str(&read(out, "me.json")).expect("sessions --json");
@@ -256,4 +264,93 @@ fn browser_sign_in_through_the_loopback() {
     let text = read(out, "sessions.txt");
     assert!(text.contains("2 devices"), "{text}");
     assert!(text.contains("https://mysignins.microsoft.com"), "{text}");
+}
+
+/// Runs `script` under its own D-Bus session with an unlocked gnome-keyring-daemon whose
+/// files live in `home` (a temp dir): the desktop's Secret Service, never the user's.
+fn run_with_secret_service(
+    sb: &Sandbox,
+    home: &Path,
+    script: &str,
+    out: &Path,
+) -> Option<std::process::Output> {
+    let data = home.join("data");
+    let runtime = home.join("run");
+    for d in [&data, &runtime] {
+        std::fs::create_dir_all(d).ok()?;
+    }
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700));
+    }
+    let service = format!("session-doctor-cli-ss-{}", std::process::id());
+    let full = format!(
+        "echo '' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || exit 97\n{script}"
+    );
+    let result = Command::new("dbus-run-session")
+        .args(["--", "sh", "-c", &full])
+        .env("CLI", CLI)
+        .env("OUT", out)
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", &data)
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .env("SESSION_DOCTOR_AUTHORITY", sb.authority())
+        .env("SESSION_DOCTOR_TENANT", "organizations")
+        .env("SESSION_DOCTOR_CLIENT_ID", sb.client_id())
+        .env("SESSION_DOCTOR_GRAPH", sb.graph_base())
+        .env("SESSION_DOCTOR_KEYRING_SERVICE", service)
+        .env_remove("SESSION_DOCTOR_KEYRING_BACKEND")
+        .output();
+    match result {
+        Ok(o) if o.status.code() == Some(97) => {
+            println!("SKIPPED: gnome-keyring-daemon is not installed");
+            None
+        }
+        Ok(o) => Some(o),
+        Err(e) => {
+            println!("SKIPPED: dbus-run-session is not available: {e}");
+            None
+        }
+    }
+}
+
+#[test]
+fn a_sign_in_survives_a_restart_where_a_secret_service_runs() {
+    let sb = Sandbox::start().expect("sandbox");
+    sb.set_device_flow(plan(DEMO_MEMBER_UPN));
+    let home = tempfile::tempdir().expect("home");
+    let dir = tempfile::tempdir().expect("out");
+    let out = dir.path();
+    let Some(first) = run_with_secret_service(
+        &sb,
+        home.path(),
+        r#""$CLI" signin --device-code >"$OUT/signin.out" 2>"$OUT/signin.err" || exit 11"#,
+        out,
+    ) else {
+        return;
+    };
+    assert!(
+        first.status.success(),
+        "{}{}",
+        read(out, "signin.out"),
+        read(out, "signin.err")
+    );
+    assert!(
+        read(out, "signin.out").contains("Remembered in the desktop keyring"),
+        "{}",
+        read(out, "signin.out")
+    );
+    // The D-Bus session and the keyring daemon are gone: a new login reads the keyring file.
+    let Some(second) = run_with_secret_service(
+        &sb,
+        home.path(),
+        r#""$CLI" sessions --json >"$OUT/me.json" 2>"$OUT/me.err" || exit 12
+           "$CLI" signout >"$OUT/signout.out" 2>&1 || exit 13"#,
+        out,
+    ) else {
+        return;
+    };
+    assert!(second.status.success(), "{}", read(out, "me.err"));
+    let me: serde_json::Value = serde_json::from_str(&read(out, "me.json")).expect("json");
+    assert_eq!(me["account"]["upn"], DEMO_MEMBER_UPN);
 }

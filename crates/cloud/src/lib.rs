@@ -74,4 +74,7 @@ pub use secret::Secret;
 pub use session::CloudSession;
 pub use signin::{DeviceCodeFlow, DeviceCodePrompt};
 pub use snapshot::{Capabilities, CloudSnapshot, Device, Note, NoteTopic, SignIn};
-pub use store::{DEFAULT_KEYRING_SERVICE, KeyringStore, MemoryStore, StoredSession, TokenStore};
+pub use store::{
+    DEFAULT_KEYRING_SERVICE, ENV_KEYRING_BACKEND, KeyringBackend, KeyringStore, MemoryStore,
+    Remembered, StoredSession, TokenStore,
+};

@@ -16,7 +16,7 @@ use crate::revoke::{self, RevokeOutcome, SignOutReport, UserRevoke};
 use crate::secret::Secret;
 use crate::signin::{self, DeviceCodeFlow};
 use crate::snapshot::{self, CloudSnapshot};
-use crate::store::{StoredSession, TokenStore};
+use crate::store::{Remembered, StoredSession, TokenStore};
 
 /// Refresh a little before expiry so a request never starts with a dying token.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(120);
@@ -28,6 +28,8 @@ struct State {
     refresh: Option<Secret>,
     /// Learned from a revoke attempt: the answer beats the guess from the sign-in log.
     can_revoke: Option<bool>,
+    /// How long this sign-in is kept (what the keyring's save gave, or this run only).
+    remembered: Option<Remembered>,
 }
 
 /// A Microsoft account session. One per app; share it behind an `Arc`.
@@ -68,8 +70,31 @@ impl CloudSession {
         if let Some(s) = stored {
             state.account = Some(s.account.clone());
             state.refresh = Some(s.refresh_token);
+            state.remembered = Some(self.store.remembers());
         }
         Ok(state.account.clone())
+    }
+
+    /// How long the current sign-in is kept: across restarts, until logout (Linux kernel
+    /// keyring), or for this run only (the keyring refused it). `None` when signed out.
+    pub async fn remembered(&self) -> Option<Remembered> {
+        self.state.lock().await.remembered.clone()
+    }
+
+    /// Saves the session; a keyring that refuses it never fails a sign-in the user already
+    /// completed: the session is then kept in memory for this run, and says so.
+    fn keep(&self, session: &StoredSession) -> Remembered {
+        match self.store.save(session) {
+            Ok(()) => self.store.remembers(),
+            Err(e) => {
+                log::warn!(
+                    "the sign-in could not be saved in the keyring ({e}); keeping it for this run only"
+                );
+                Remembered::ThisRunOnly {
+                    reason: Some(e.to_string()),
+                }
+            }
+        }
     }
 
     /// Browser sign-in (authorization code + PKCE on a loopback redirect). `open` shows
@@ -129,18 +154,21 @@ impl CloudSession {
             admin_scopes: self.cfg.admin,
             ..account
         };
-        if let Some(rt) = &tokens.refresh_token {
-            self.store.save(&StoredSession {
+        let remembered = match &tokens.refresh_token {
+            Some(rt) => self.keep(&StoredSession {
                 refresh_token: rt.clone(),
                 account: account.clone(),
-            })?;
-        }
+            }),
+            // No refresh token (no offline_access): nothing to keep beyond the hour.
+            None => Remembered::ThisRunOnly { reason: None },
+        };
         let mut state = self.state.lock().await;
         *state = State {
             account: Some(account.clone()),
             access: Some((tokens.access_token, tokens.expires_at)),
             refresh: tokens.refresh_token,
             can_revoke: None,
+            remembered: Some(remembered),
         };
         log::info!("signed in as a {:?} account", account.kind);
         Ok(account)
@@ -163,11 +191,13 @@ impl CloudSession {
         match signin::refresh(&self.cfg, &self.http, &refresh, admin).await {
             Ok(tokens) => {
                 let rt = tokens.refresh_token.clone().unwrap_or(refresh);
-                if let Some(account) = &state.account {
-                    self.store.save(&StoredSession {
+                if let Some(account) = state.account.clone() {
+                    // A rotated token the keyring refuses is still good for this run.
+                    let kept = self.keep(&StoredSession {
                         refresh_token: rt.clone(),
-                        account: account.clone(),
-                    })?;
+                        account,
+                    });
+                    state.remembered = Some(kept);
                 }
                 state.refresh = Some(rt);
                 state.access = Some((tokens.access_token.clone(), tokens.expires_at));

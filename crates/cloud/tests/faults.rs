@@ -17,7 +17,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cloud::{
     Account, AccountKind, CloudConfig, CloudError, CloudSession, MemoryStore, NoteTopic,
-    RetryPolicy, Secret, StoredSession, TokenStore,
+    Remembered, RetryPolicy, Secret, StoredSession, TokenStore,
 };
 use common::{browser, config, count, session, sign_in, start};
 use sandbox::{DEMO_ADMIN_UPN, Fault, RetryAfter, Sandbox, Tenant};
@@ -520,6 +520,11 @@ impl TokenStore for LockedKeyring {
         self.calls.fetch_add(1, Ordering::SeqCst);
         Err(CloudError::Keyring("no secret service is running".into()))
     }
+    fn remembers(&self) -> Remembered {
+        Remembered::AcrossRestarts {
+            store: "a locked keyring".into(),
+        }
+    }
 }
 
 #[tokio::test]
@@ -531,16 +536,28 @@ async fn a_locked_or_missing_keyring_is_a_clear_error_never_a_panic() {
     assert_eq!(err.code(), "keyring_unavailable");
     assert!(err.hint().contains("keyring"), "{}", err.hint());
 
-    // Sign-in succeeds at Microsoft but cannot be remembered: a clear error, and the token
-    // is not kept anywhere else (no file, no half state).
+    // Sign-in succeeds at Microsoft but cannot be remembered: the user is signed in for this
+    // run (never a failed sign-in after authenticating), told why it will not be kept, and
+    // the token is kept nowhere else (no file).
     let (open, _) = browser(|l| l);
-    let err = s
+    let account = s
         .sign_in_browser(open, Some(DEMO_ADMIN_UPN))
         .await
-        .expect_err("cannot save");
-    assert_eq!(err.code(), "keyring_unavailable");
-    assert!(err.to_string().contains("locked"), "{err}");
-    assert_eq!(s.account().await, None);
+        .expect("signed in for this run");
+    assert_eq!(account.upn, DEMO_ADMIN_UPN);
+    match s.remembered().await {
+        Some(Remembered::ThisRunOnly { reason: Some(why) }) => {
+            assert!(why.contains("locked"), "{why}")
+        }
+        other => panic!("expected 'this run only': {other:?}"),
+    }
+    assert!(
+        s.remembered()
+            .await
+            .is_some_and(|r| r.sentence().contains("not remembered after a restart"))
+    );
+    // It works for this run: the snapshot reads with the in-memory tokens.
+    assert_eq!(s.snapshot(None).await.expect("snapshot").devices.len(), 6);
     // Signing out here with a keyring that cannot forget: an error, but signed out in memory.
     assert_eq!(
         s.sign_out().await.expect_err("cannot clear").code(),
@@ -562,6 +579,9 @@ impl TokenStore for UndeletableKeyring {
     }
     fn clear(&self) -> Result<(), CloudError> {
         Err(CloudError::Keyring("read-only keychain".into()))
+    }
+    fn remembers(&self) -> Remembered {
+        self.0.remembers()
     }
 }
 
@@ -590,6 +610,7 @@ async fn graph_200_with_an_empty_body_or_the_wrong_shape_is_an_unexpected_respon
 
     sb.inject(
         Fault::on("/graph/v1.0/me")
+            .exact()
             .method("GET")
             .status(200)
             .body("application/json", ""),
@@ -601,10 +622,16 @@ async fn graph_200_with_an_empty_body_or_the_wrong_shape_is_an_unexpected_respon
     );
 
     // JSON labelled as HTML (or HTML labelled as JSON) is refused as a proxy page.
-    sb.inject(Fault::on("/graph/v1.0/me").method("GET").status(200).body(
-        "application/json",
-        "<html><body>Sign in to the Wi-Fi</body></html>",
-    ));
+    sb.inject(
+        Fault::on("/graph/v1.0/me")
+            .exact()
+            .method("GET")
+            .status(200)
+            .body(
+                "application/json",
+                "<html><body>Sign in to the Wi-Fi</body></html>",
+            ),
+    );
     let err = s.snapshot(None).await.expect_err("html as json");
     assert!(err.to_string().contains("HTML"), "{err}");
 

@@ -46,6 +46,8 @@ pub struct AccountStatus {
     /// Why a saved sign-in could not be restored (a locked keyring, a dead token), when
     /// that is not simply "nothing saved".
     pub problem: Option<AppError>,
+    /// How long the sign-in is kept (across restarts, until logout, this run only).
+    pub remembered: Option<cloud::Remembered>,
 }
 
 /// A test user of the simulated tenant.
@@ -150,6 +152,7 @@ impl AccountState {
                 configured: true,
                 demo_users,
                 problem: None,
+                remembered: s.remembered().await,
             },
             // Only a missing or broken configuration means "not set up"; a locked keyring
             // must not send the user looking for a client id.
@@ -161,6 +164,7 @@ impl AccountState {
                 ),
                 demo_users,
                 problem: Some(e),
+                remembered: None,
             },
         }
     }

@@ -1,5 +1,5 @@
-//! Saved sign-ins behind a trait: Windows Credential Manager through `cmdkey` (which never
-//! prints secrets), and a folder of files (one file per saved sign-in) for demo mode and the
+//! Saved sign-ins behind a trait: Windows Credential Manager through the credential API
+//! (names only), and a folder of files (one file per saved sign-in) for demo mode and the
 //! Linux tests. Only names are listed; secrets are never read.
 
 use std::path::{Path, PathBuf};
@@ -124,7 +124,8 @@ impl CredentialStore for FileCredentialStore {
     }
 }
 
-/// Windows Credential Manager via `cmdkey /list` and `cmdkey /delete:TARGET`.
+/// Windows Credential Manager through the credential API (`CredEnumerateW`, `CredDeleteW`):
+/// names exactly as stored, whatever the console's code page.
 #[cfg(windows)]
 #[derive(Debug, Default, Clone, Copy)]
 pub struct WindowsCredentialManager;
@@ -132,56 +133,32 @@ pub struct WindowsCredentialManager;
 #[cfg(windows)]
 impl CredentialStore for WindowsCredentialManager {
     fn list(&self) -> Result<Vec<String>, RepairError> {
-        let out = crate::process::run_tool_output("cmdkey", &["/list"])?;
-        Ok(parse_cmdkey_list(&decode(&out)))
+        Ok(platform::credentials::list(Some("MicrosoftOffice"))
+            .map_err(credential_api_error)?
+            .into_iter()
+            .map(|c| c.target)
+            .filter(|t| is_office_target(t))
+            .collect())
     }
 
     fn delete(&mut self, target: &str) -> Result<bool, RepairError> {
-        let Some(listed) = self.list()?.into_iter().find(|t| same_target(t, target)) else {
+        let Some(listed) = platform::credentials::list(Some("MicrosoftOffice"))
+            .map_err(credential_api_error)?
+            .into_iter()
+            .find(|c| same_target(&c.target, target))
+        else {
             return Ok(false);
         };
-        // cmdkey lists `LegacyGeneric:target=X`; try that spelling first, then the bare X.
-        match crate::process::run_tool_output("cmdkey", &[&format!("/delete:{listed}")]) {
-            Ok(_) => Ok(true),
-            Err(first) => {
-                let bare = bare_target(&listed);
-                if bare == listed {
-                    return Err(first);
-                }
-                crate::process::run_tool_output("cmdkey", &[&format!("/delete:{bare}")])?;
-                Ok(true)
-            }
-        }
+        platform::credentials::delete(&listed.target, listed.kind).map_err(credential_api_error)
     }
 }
 
 #[cfg(windows)]
-fn decode(bytes: &[u8]) -> String {
-    if bytes.len() >= 2 && bytes[1] == 0 {
-        let units: Vec<u16> = bytes
-            .chunks_exact(2)
-            .map(|c| u16::from_le_bytes([c[0], c[1]]))
-            .collect();
-        String::from_utf16_lossy(&units)
-    } else {
-        String::from_utf8_lossy(bytes).into_owned()
+fn credential_api_error(e: platform::CredentialError) -> RepairError {
+    RepairError::Tool {
+        tool: "Windows Credential Manager".to_owned(),
+        reason: e.to_string(),
     }
-}
-
-/// Target names from `cmdkey /list` (labels are localised, so any `label: value` line whose
-/// value looks like a target counts; `LegacyGeneric:target=` is kept as cmdkey needs it).
-pub fn parse_cmdkey_list(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for line in text.lines() {
-        let Some((_, value)) = line.split_once(':') else {
-            continue;
-        };
-        let v = value.trim();
-        if is_office_target(v) && !out.iter().any(|o| o == v) {
-            out.push(v.to_owned());
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -209,15 +186,6 @@ mod tests {
             "MicrosoftOffice16_Data:SSPI:b"
         ));
         assert_eq!(bare_target("x"), "x");
-    }
-
-    #[test]
-    fn cmdkey_output_is_parsed() {
-        let text = "\r\nCurrently stored credentials:\r\n\r\n    Target: LegacyGeneric:target=MicrosoftOffice16_Data:SSPI:a@b.com\r\n    Type: Generic\r\n    User: a@b.com\r\n\r\n    Target: Domain:target=server\r\n";
-        assert_eq!(
-            parse_cmdkey_list(text),
-            vec!["LegacyGeneric:target=MicrosoftOffice16_Data:SSPI:a@b.com".to_owned()]
-        );
     }
 
     #[test]

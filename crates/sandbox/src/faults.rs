@@ -36,6 +36,9 @@ pub struct Fault {
     pub skip: u32,
     /// Only `$batch` sub-requests match (a plain request to the same path passes).
     pub batch_only: bool,
+    /// Only the path itself matches, not paths under it (`/me` but not `/me/ownedDevices`,
+    /// which the client may send first: its reads run concurrently).
+    pub exact: bool,
 }
 
 impl Fault {
@@ -53,7 +56,14 @@ impl Fault {
             times: Some(1),
             skip: 0,
             batch_only: false,
+            exact: false,
         }
+    }
+
+    /// Matches the path itself only, not the paths under it.
+    pub fn exact(mut self) -> Self {
+        self.exact = true;
+        self
     }
 
     pub fn status(mut self, status: u16) -> Self {
@@ -109,7 +119,11 @@ impl Fault {
 
     fn matches(&self, method: &str, path: &str, in_batch: bool) -> bool {
         (in_batch || !self.batch_only)
-            && path.starts_with(&self.path_prefix)
+            && (if self.exact {
+                path == self.path_prefix
+            } else {
+                path.starts_with(&self.path_prefix)
+            })
             && self
                 .method
                 .as_deref()

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::server::Shared;
-use crate::tenant::{DeviceFlowPlan, DeviceOutcome};
+use crate::tenant::{DeviceFlowPlan, DeviceOutcome, TokenLengths};
 use crate::users::{CONSUMER_TENANT_ID, User, UserKind};
 
 /// Authorization codes live about ten minutes at Microsoft.
@@ -73,11 +73,27 @@ struct DeviceGrant {
 }
 
 impl AuthState {
-    fn token(&mut self, prefix: &str) -> String {
+    /// A new opaque value `len` characters long (at least the prefix, counter and nonce).
+    /// Microsoft does not specify token lengths and real ones pass 2,000 characters, so
+    /// tokens are padded to the tenant's [`TokenLengths`]; codes stay short.
+    fn token(&mut self, prefix: &str, len: usize) -> String {
         self.counter += 1;
         // Unpredictable enough for a simulation, without a randomness dependency.
         let r = RandomState::new().hash_one((self.counter, SystemTime::now()));
-        format!("{prefix}.{}.{r:016x}", self.counter)
+        let mut value = format!("{prefix}.{}.{r:016x}", self.counter);
+        if value.len() < len {
+            value.push('.');
+        }
+        // base64url characters, as in real tokens, from a xorshift seeded by the nonce.
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let mut x = r | 1;
+        while value.len() < len {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            value.push(ALPHABET[(x % 64) as usize] as char);
+        }
+        value
     }
 
     /// The user a bearer token belongs to, if it is a live access token.
@@ -103,8 +119,13 @@ impl AuthState {
 
     /// An access token and a refresh token for `user_id`, as a sign-in on some other
     /// device would leave them (tests give many users live sessions to revoke).
-    pub(crate) fn mint(&mut self, user_id: &str, scopes: &str) -> (String, String) {
-        let access = self.token("sbx-at");
+    pub(crate) fn mint(
+        &mut self,
+        user_id: &str,
+        scopes: &str,
+        lengths: TokenLengths,
+    ) -> (String, String) {
+        let access = self.token("sbx-at", lengths.access);
         self.access.insert(
             access.clone(),
             AccessGrant {
@@ -113,7 +134,7 @@ impl AuthState {
                 expires: Instant::now() + ACCESS_LIFETIME,
             },
         );
-        let refresh = self.token("sbx-rt");
+        let refresh = self.token("sbx-rt", lengths.refresh);
         self.refresh.insert(
             refresh.clone(),
             Grant {
@@ -288,7 +309,7 @@ pub(crate) async fn authorize(
     };
     let code = {
         let mut auth = shared.auth();
-        let code = auth.token("sbx-code");
+        let code = auth.token("sbx-code", 0);
         auth.codes.insert(
             code.clone(),
             PendingCode {
@@ -384,7 +405,7 @@ pub(crate) async fn devicecode(
         .device_plan
         .clone()
         .unwrap_or_else(|| shared.tenant.device_flow.clone());
-    let device_code = auth.token("sbx-device");
+    let device_code = auth.token("sbx-device", 0);
     let user_code = format!(
         "S{:08X}",
         auth.counter.wrapping_mul(2_654_435_761) & 0xFFFF_FFFF
@@ -616,8 +637,9 @@ fn issue(shared: &Shared, base: &str, client_id: &str, user_id: &str, scopes: &s
         );
     };
     let has = |s: &str| scopes.split_whitespace().any(|x| x.eq_ignore_ascii_case(s));
+    let lengths = shared.tenant.token_lengths;
     let mut auth = shared.auth();
-    let access = auth.token("sbx-at");
+    let access = auth.token("sbx-at", lengths.access);
     auth.access.insert(
         access.clone(),
         AccessGrant {
@@ -638,7 +660,7 @@ fn issue(shared: &Shared, base: &str, client_id: &str, user_id: &str, scopes: &s
         "access_token": access,
     });
     if has("offline_access") {
-        let rt = auth.token("sbx-rt");
+        let rt = auth.token("sbx-rt", lengths.refresh);
         auth.refresh.insert(
             rt.clone(),
             Grant {

@@ -22,6 +22,6 @@ pub use graph::GRAPH_PREFIX;
 pub use server::{IssuedTokens, RequestRecord, Sandbox, SandboxError};
 pub use tenant::{
     DEMO_ADMIN_UPN, DEMO_MEMBER_UPN, DEMO_PERSONAL_UPN, DeviceFlowPlan, DeviceOutcome,
-    SANDBOX_CLIENT_ID, Tenant, demo_users,
+    SANDBOX_CLIENT_ID, Tenant, TokenLengths, demo_users,
 };
 pub use users::{CONSUMER_TENANT_ID, Device, SignIn, User, UserKind};

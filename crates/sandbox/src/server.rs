@@ -201,7 +201,10 @@ impl Sandbox {
     /// unknown user. A revoke kills the refresh token (AADSTS50173 afterwards).
     pub fn issue_tokens(&self, upn: &str, scopes: &str) -> Option<IssuedTokens> {
         let user = self.shared.tenant.user_by_upn(upn)?;
-        let (access_token, refresh_token) = self.shared.auth().mint(&user.id, scopes);
+        let (access_token, refresh_token) =
+            self.shared
+                .auth()
+                .mint(&user.id, scopes, self.shared.tenant.token_lengths);
         Some(IssuedTokens {
             access_token,
             refresh_token,

@@ -91,6 +91,32 @@ pub struct Tenant {
     /// order, so clients must match answers by `id`.
     #[serde(skip)]
     pub batch_responses_reversed: bool,
+    /// How long the tokens it issues are.
+    #[serde(skip)]
+    pub token_lengths: TokenLengths,
+}
+
+/// Lengths of the tokens the simulated tenant issues. Microsoft leaves them unspecified
+/// and real ones are long (access tokens 1,500 to 3,000+ characters, refresh tokens past
+/// 3,000), so every test meets long tokens unless it asks otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenLengths {
+    pub access: usize,
+    pub refresh: usize,
+}
+
+impl TokenLengths {
+    /// The longest a tenant issues here: 8 KB.
+    pub const MAX: usize = 8192;
+}
+
+impl Default for TokenLengths {
+    fn default() -> Self {
+        Self {
+            access: 2600,
+            refresh: 3400,
+        }
+    }
 }
 
 impl Tenant {
@@ -139,7 +165,17 @@ impl Tenant {
             },
             revoke_status: 200,
             batch_responses_reversed: false,
+            token_lengths: TokenLengths::default(),
         }
+    }
+
+    /// Issues tokens of these lengths (each at most [`TokenLengths::MAX`]).
+    pub fn with_token_lengths(mut self, access: usize, refresh: usize) -> Self {
+        self.token_lengths = TokenLengths {
+            access: access.min(TokenLengths::MAX),
+            refresh: refresh.min(TokenLengths::MAX),
+        };
+        self
     }
 
     /// Adds `n` ordinary users `user001@domain`...: bulk revokes need many targets.

@@ -1,4 +1,4 @@
-//! Running a system tool (`cmdkey`, `tasklist`, `security`) behind a trait, so the parsers of
+//! Running a system tool (`tasklist`, `security`, `lsof`) behind a trait, so the parsers of
 //! their output are tested on recorded text and the scan never hangs on a stuck tool.
 
 use std::io::Read;

@@ -1,7 +1,7 @@
-//! Saved Office credentials, by name only: Windows Credential Manager (`cmdkey /list`) and
-//! the macOS keychain (`security dump-keychain` without `-d`, which prints attributes but
-//! never secrets). The tools run behind [`CommandRunner`] so the parsers are tested on
-//! recorded output.
+//! Saved Office credentials, by name only: Windows Credential Manager (the credential API)
+//! and the macOS keychain (`security dump-keychain` without `-d`, which prints attributes but
+//! never secrets). The keychain tool runs behind [`CommandRunner`] so its parser is tested
+//! on recorded output.
 
 use crate::command::{CommandRunner, decode_output};
 use crate::report::Credential;
@@ -17,30 +17,21 @@ fn is_office_target(name: &str) -> bool {
         .is_some_and(|rest| rest.contains("_data:"))
 }
 
-/// Windows: runs `cmdkey /list` and keeps the Office targets.
-pub fn windows(runner: &dyn CommandRunner) -> Result<Vec<Credential>, String> {
-    let out = runner.run("cmdkey", &["/list"])?;
-    Ok(parse_cmdkey(&decode_output(&out)))
+/// Windows: the Office targets among the saved credentials, read through the credential
+/// API (`CredEnumerateW`): `cmdkey /list` prints in the OEM code page, which breaks
+/// non-ASCII names, and localises its labels.
+pub fn windows() -> Result<Vec<Credential>, String> {
+    let saved = platform::credentials::list(Some("MicrosoftOffice")).map_err(|e| e.to_string())?;
+    Ok(office_credentials(saved.into_iter().map(|c| c.target)))
 }
 
-/// Parses `cmdkey /list`. Labels are localised ("Target:", "Ziel:", "Cible :"), so any
-/// `label: value` line whose value is an Office target counts; `LegacyGeneric:target=`
-/// prefixes are removed.
-pub fn parse_cmdkey(text: &str) -> Vec<Credential> {
+/// The Office targets among `targets`, each once, exactly as stored.
+pub fn office_credentials(targets: impl IntoIterator<Item = String>) -> Vec<Credential> {
     let mut out: Vec<Credential> = Vec::new();
-    for line in text.lines() {
-        let Some((_, value)) = line.split_once(':') else {
-            continue;
-        };
-        let value = value.trim();
-        let name = match value.find("target=") {
-            Some(i) => &value[i + "target=".len()..],
-            None => value,
-        }
-        .trim();
-        if is_office_target(name) && !out.iter().any(|c| c.name == name) {
+    for name in targets {
+        if is_office_target(&name) && !out.iter().any(|c| c.name == name) {
             out.push(Credential {
-                name: name.to_owned(),
+                name,
                 store: WINDOWS_STORE.to_owned(),
             });
         }
@@ -86,29 +77,29 @@ pub fn parse_keychain_dump(text: &str) -> Vec<Credential> {
 mod tests {
     use super::*;
 
-    /// Output of `cmdkey /list` on Windows 11 (English), with a German line mixed in.
-    const CMDKEY: &str = "\r\nCurrently stored credentials:\r\n\r\n    Target: LegacyGeneric:target=MicrosoftOffice16_Data:SSPI:ann@contoso.com\r\n    Type: Generic \r\n    User: ann@contoso.com\r\n    Local machine persistence\r\n\r\n    Target: LegacyGeneric:target=MicrosoftOffice16_Data:ADAL:9188040d-6c67-4c5b-b112-36a304b66dad\r\n    Type: Generic \r\n\r\n    Target: WindowsLive:target=virtualapp/didlogical\r\n    Ziel: MicrosoftOffice15_Data:SSPI:old@contoso.com\r\n";
-
-    struct Recorded(&'static str);
-    impl CommandRunner for Recorded {
-        fn run(&self, _: &str, _: &[&str]) -> Result<Vec<u8>, String> {
-            Ok(self.0.as_bytes().to_vec())
-        }
-    }
-
     #[test]
-    fn cmdkey_office_targets_only() {
-        let got = windows(&Recorded(CMDKEY)).expect("parses");
+    fn office_targets_only_each_once_and_exact() {
+        let got = office_credentials(
+            [
+                "MicrosoftOffice16_Data:SSPI:josé@contoso.com",
+                "MicrosoftOffice16_Data:ADAL:9188040d-6c67-4c5b-b112-36a304b66dad",
+                "WindowsLive:target=virtualapp/didlogical",
+                "MicrosoftOffice16_Data:SSPI:josé@contoso.com",
+                "MicrosoftOffice15_Data:SSPI:old@contoso.com",
+                "MicrosoftOffice",
+            ]
+            .map(String::from),
+        );
         let names: Vec<&str> = got.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(
             names,
             vec![
-                "MicrosoftOffice16_Data:SSPI:ann@contoso.com",
+                "MicrosoftOffice16_Data:SSPI:josé@contoso.com",
                 "MicrosoftOffice16_Data:ADAL:9188040d-6c67-4c5b-b112-36a304b66dad",
                 "MicrosoftOffice15_Data:SSPI:old@contoso.com",
             ]
         );
-        assert!(parse_cmdkey("").is_empty());
+        assert!(got.iter().all(|c| c.store == WINDOWS_STORE));
     }
 
     #[test]

@@ -334,7 +334,7 @@ pub fn run(options: &ScanOptions, progress: &mut dyn FnMut(Progress)) -> ScanRep
         }
         let runner = command::SystemRunner::default();
         let result = if cfg!(windows) {
-            credentials::windows(&runner)
+            credentials::windows()
         } else if cfg!(target_os = "macos") {
             credentials::macos(&runner)
         } else {

@@ -48,6 +48,31 @@ async function signedIn() {
 }
 
 describe("AccountScreen", () => {
+  it("says honestly when a sign-in will not be remembered after a restart", async () => {
+    commands.accountStatus
+      .mockResolvedValueOnce({ status: "ok", data: { account: null, configured: true, demo_users: [] } })
+      .mockResolvedValue({ status: "ok", data: { account: work, configured: true, demo_users: [], remembered: { kind: "until_logout" } } });
+    await signedIn();
+    expect((await screen.findByTestId("remembered")).textContent).toContain("not remembered after a restart");
+  });
+
+  it("names why the keyring refused the sign-in", async () => {
+    commands.accountStatus
+      .mockResolvedValueOnce({ status: "ok", data: { account: null, configured: true, demo_users: [] } })
+      .mockResolvedValue({ status: "ok", data: { account: work, configured: true, demo_users: [], remembered: { kind: "this_run_only", reason: "the collection is locked" } } });
+    await signedIn();
+    expect((await screen.findByTestId("remembered")).textContent).toContain("the collection is locked");
+  });
+
+  it("shows no note for a sign-in kept across restarts", async () => {
+    commands.accountStatus
+      .mockResolvedValueOnce({ status: "ok", data: { account: null, configured: true, demo_users: [] } })
+      .mockResolvedValue({ status: "ok", data: { account: work, configured: true, demo_users: [], remembered: { kind: "across_restarts", store: "Windows Credential Manager" } } });
+    await signedIn();
+    await waitFor(() => expect(commands.accountStatus).toHaveBeenCalledTimes(2));
+    expect(screen.queryByTestId("remembered")).toBeNull();
+  });
+
   it("signs in as the picked demo user and shows devices and sign-ins in plain words", async () => {
     render(AccountScreen);
     await fireEvent.click(await screen.findByLabelText(/lee@contoso\.example/));

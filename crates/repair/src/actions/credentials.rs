@@ -1,4 +1,4 @@
-//! Remove a stale saved Office sign-in (Windows `cmdkey /delete:TARGET`), only with the user's
+//! Remove a stale saved Office sign-in (Windows Credential Manager, `CredDeleteW`), only with the user's
 //! consent and only for Office targets. There is no undo: the secret is never read, so it
 //! cannot be put back (Office asks for the password at the next sign-in instead).
 
