@@ -47,7 +47,8 @@ pub struct Offer {
     pub kind: ActionKind,
     /// Exactly what the action acts on.
     pub target: OfferTarget,
-    /// One line for a person: "Remove the duplicate Outlook profile \"Outlook \" (16.0)".
+    /// One line for a person: `Remove the duplicate Outlook profile "Outlook " (16.0; same
+    /// account as "Outlook")`.
     pub title: String,
 }
 
