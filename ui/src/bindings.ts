@@ -127,7 +127,7 @@ export type ActionRequest =
 /**  Turn an add-in back on. */
 { kind: "enable_addin"; prog_id: string } | 
 /**  Remove a duplicate Outlook profile, exported first so undo can put it back. */
-{ kind: "remove_profile"; name: string } | 
+{ kind: "remove_profile"; name: string; version?: string | null } | 
 /**
  *  Close a mail app the scan saw. `force` only after the user agreed a second time
  *  (a polite close that did not work); unsaved work may be lost then.

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 mod check;
 mod cloud;
 mod diagnose;
+mod fix;
 mod report;
 mod scan;
 
@@ -37,6 +38,10 @@ enum Command {
     /// What makes this computer hit the session limit (findings with evidence), and the
     /// ordered repair plan. Takes the scan's options.
     Diagnose(diagnose::DiagnoseArgs),
+    /// The scan's repairs for scripts: `fix list` (ids), `fix preview ID`, `fix run ID --yes`,
+    /// `fix journal`, `fix undo ENTRY --yes`. Journaled with backups, as in the app. Takes
+    /// the scan's options; with --registry-file the export itself is changed.
+    Fix(fix::FixArgs),
     /// The help-desk report of a scan (--json or --html; without either, the short summary
     /// for a ticket), personal data replaced by pseudonyms unless --include-personal-data.
     Report(report::ReportArgs),
@@ -56,6 +61,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Scan(args) => scan::run(&args),
         Command::Diagnose(args) => diagnose::run(&args),
+        Command::Fix(args) => fix::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Signin(args) => cloud::signin(&args),
         Command::Sessions(args) => cloud::sessions(&args),

@@ -14,24 +14,43 @@ pub struct ScanArgs {
     /// Print the report as JSON (one object with processes, profiles, addins, accounts,
     /// credentials, sources).
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
     /// Analyse this .reg export instead of the live registry (repeatable).
     #[arg(long = "registry-file", value_name = "FILE.reg")]
-    registry_files: Vec<PathBuf>,
+    pub(crate) registry_files: Vec<PathBuf>,
     /// Read user files (Thunderbird, Evolution, Outlook for Mac, new Outlook) under DIR
     /// instead of the real home.
     #[arg(long, value_name = "DIR")]
-    home: Option<PathBuf>,
+    pub(crate) home: Option<PathBuf>,
     /// Skip running processes and sockets.
     #[arg(long)]
-    no_live: bool,
+    pub(crate) no_live: bool,
     /// Scan the sandbox's simulated PC (written to a temporary directory) instead.
     #[arg(long)]
-    demo: bool,
+    pub(crate) demo: bool,
 }
 
 /// Runs the scan the arguments describe; shared with `diagnose`.
 pub fn report(args: &ScanArgs) -> Result<scan::ScanReport, String> {
+    check_inputs(args)?;
+    // The temp dir must outlive the scan: keep the handle in scope.
+    let demo_dir = if args.demo {
+        Some(tempfile::tempdir().map_err(|e| format!("cannot create a temp dir: {e}"))?)
+    } else {
+        None
+    };
+    let demo = match &demo_dir {
+        Some(dir) => {
+            let pc = sandbox::pc::write_simulated_pc(dir.path()).map_err(|e| e.to_string())?;
+            Some(doctor::demo::demo_scan_options(&pc))
+        }
+        None => None,
+    };
+    Ok(scan::run(&options(args, demo), &mut |_| {}))
+}
+
+/// Refuses unreadable `--registry-file` exports and a `--home` that is not a folder.
+pub fn check_inputs(args: &ScanArgs) -> Result<(), String> {
     for f in &args.registry_files {
         // Unreadable exports are a usage error, not a failed source: the user named them.
         std::fs::File::open(f)
@@ -50,18 +69,15 @@ pub fn report(args: &ScanArgs) -> Result<scan::ScanReport, String> {
     {
         return Err(format!("--home {} is not a directory", h.display()));
     }
+    Ok(())
+}
 
-    // The temp dir must outlive the scan: keep the handle in scope.
-    let demo_dir = if args.demo {
-        Some(tempfile::tempdir().map_err(|e| format!("cannot create a temp dir: {e}"))?)
-    } else {
-        None
-    };
-    let options = match &demo_dir {
-        Some(dir) => {
-            let pc = sandbox::pc::write_simulated_pc(dir.path()).map_err(|e| e.to_string())?;
+/// The scan options: the simulated PC's (`demo`, when given) with the extra exports and
+/// `--home` on top, else this computer's.
+pub fn options(args: &ScanArgs, demo: Option<ScanOptions>) -> ScanOptions {
+    match demo {
+        Some(mut options) => {
             // The same simulated PC the app's demo scans; extra exports and --home still apply.
-            let mut options = doctor::demo::demo_scan_options(&pc);
             options
                 .registry_files
                 .extend(args.registry_files.iter().cloned());
@@ -77,9 +93,7 @@ pub fn report(args: &ScanArgs) -> Result<scan::ScanReport, String> {
             processes: None,
             credentials: None,
         },
-    };
-
-    Ok(scan::run(&options, &mut |_| {}))
+    }
 }
 
 /// Whether `--json` was given.

@@ -25,7 +25,13 @@ pub enum ActionRequest {
     /// Turn an add-in back on.
     EnableAddin { prog_id: String },
     /// Remove a duplicate Outlook profile, exported first so undo can put it back.
-    RemoveProfile { name: String },
+    RemoveProfile {
+        // The exact key name, never trimmed ("Outlook " is not "Outlook").
+        name: String,
+        // The Office version key the profile lives under ("16.0", "15.0"); absent: "16.0".
+        #[serde(default)]
+        version: Option<String>,
+    },
     /// Close a mail app the scan saw. `force` only after the user agreed a second time
     /// (a polite close that did not work); unsaved work may be lost then.
     CloseClient {
@@ -51,7 +57,13 @@ impl ActionRequest {
         match self {
             Self::DisableAddin { prog_id } => SetAddin::disable(prog_id).into(),
             Self::EnableAddin { prog_id } => SetAddin::enable(prog_id).into(),
-            Self::RemoveProfile { name } => RemoveProfile::new(name).into(),
+            Self::RemoveProfile { name, version } => {
+                let mut remove = RemoveProfile::new(name);
+                if let Some(v) = version {
+                    remove.version = v.clone();
+                }
+                remove.into()
+            }
             Self::CloseClient {
                 pid,
                 name,
@@ -122,6 +134,25 @@ impl Repairs {
             registry: Some(Box::new(store)),
             credentials: None,
         })
+    }
+
+    /// A `.reg` export as the registry: changes are made to the file itself (read and
+    /// written back whole at each change), journaled in `journal_dir`. Saved sign-ins are
+    /// this computer's, as a scan of the export reads them.
+    pub fn on_export(journal_dir: &Path, export: &Path) -> Result<Self, AppError> {
+        let store = RegFileStore::open(export).map_err(|e| repair_error(&e))?;
+        let journal = Journal::open(journal_dir).map_err(|e| repair_error(&e))?;
+        Ok(Self {
+            journal,
+            bisect: None,
+            registry: Some(Box::new(store)),
+            credentials: live_credentials(),
+        })
+    }
+
+    /// The folder the journal keeps its entries and backups in.
+    pub fn journal_dir(&self) -> &Path {
+        self.journal.dir()
     }
 
     /// Live: the journal in the app's data folder; the real registry on Windows only.
@@ -370,6 +401,7 @@ mod tests {
             .expect("a non-default duplicate");
         let request = ActionRequest::RemoveProfile {
             name: duplicate.name.clone(),
+            version: Some(duplicate.version.clone()),
         };
         let preview = repairs.preview(&request).expect("preview");
         assert!(preview.undoable);
@@ -468,7 +500,13 @@ mod tests {
             panic!("a close spec")
         };
         assert!(f.force && f.force_consent, "force only ever with consent");
-        assert!(!ActionRequest::RemoveProfile { name: "x".into() }.is_simulated_in_demo());
+        assert!(
+            !ActionRequest::RemoveProfile {
+                name: "x".into(),
+                version: None
+            }
+            .is_simulated_in_demo()
+        );
     }
 
     #[test]

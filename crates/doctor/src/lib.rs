@@ -5,10 +5,12 @@
 pub mod account;
 pub mod actions;
 pub mod context;
+pub mod data_dir;
 pub mod decoder;
 pub mod demo;
 pub mod diagnose;
 pub mod error;
+pub mod offers;
 pub mod plan;
 pub mod report;
 pub mod start;

@@ -23,6 +23,7 @@ async fn demo_session() -> AppContext {
     // A repair, so the report has a journal entry and a before/now.
     ctx.run_action(&ActionRequest::RemoveProfile {
         name: "Outlook - Copy".to_owned(),
+        version: None,
     })
     .expect("profile removed");
     ctx.scan(|_| {}).await.expect("rescan");

@@ -79,8 +79,11 @@ pub struct RegTree {
 }
 
 /// Canonical key path: long hive names, single backslashes, no leading/trailing backslash.
+/// Key names are kept exactly as written: spaces are part of a registry key name (a profile
+/// named "Outlook " is not "Outlook"), so nothing is trimmed; only the hive's short aliases
+/// are expanded. Case is kept too (lookups compare case-insensitively, as Windows does).
 pub fn normalize_path(path: &str) -> String {
-    let mut parts = path.split('\\').map(str::trim).filter(|p| !p.is_empty());
+    let mut parts = path.split('\\').filter(|p| !p.is_empty());
     let hive = match parts.next() {
         Some(h) => h,
         None => return String::new(),
@@ -591,6 +594,43 @@ fn write_value(s: &mut String, name: &str, v: &RawValue) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_names_keep_their_spaces() {
+        // A profile "Outlook " (trailing space) is a different key from "Outlook": parsing,
+        // lookups, deleting and writing must never merge the two.
+        let p = "HKEY_CURRENT_USER\\Software\\Microsoft\\Office\\16.0\\Outlook\\Profiles";
+        let text = format!(
+            "Windows Registry Editor Version 5.00\r\n\r\n[{p}\\Outlook]\r\n\"A\"=dword:00000001\r\n\r\n[{p}\\Outlook ]\r\n\"B\"=dword:00000002\r\n\r\n[{p}\\ Lead]\r\n\r\n"
+        );
+        let mut t = RegTree::parse(text.as_bytes(), "test").expect("parse");
+        assert_eq!(t.key_count(), 3, "{:?}", t.paths());
+        assert_eq!(
+            t.subkeys(p).expect("listed"),
+            vec![
+                " Lead".to_owned(),
+                "Outlook".to_owned(),
+                "Outlook ".to_owned()
+            ]
+        );
+        assert_eq!(
+            t.value(&format!("{p}\\Outlook "), "B"),
+            Some(RawValue::dword(2))
+        );
+        assert_eq!(t.value(&format!("{p}\\Outlook "), "A"), None);
+        let dup = t.subtree(&format!("{p}\\Outlook ")).expect("subtree");
+        assert_eq!(dup.paths(), vec![format!("{p}\\Outlook ")]);
+        assert!(t.remove_subtree(&format!("{p}\\Outlook ")));
+        assert_eq!(
+            t.value(&format!("{p}\\Outlook"), "A"),
+            Some(RawValue::dword(1))
+        );
+        assert!(t.to_reg_text().contains(&format!("[{p}\\ Lead]")));
+        assert_eq!(
+            normalize_path("hkcu\\A \\\\ B\\"),
+            "HKEY_CURRENT_USER\\A \\ B"
+        );
+    }
 
     fn sample() -> RegTree {
         let mut t = RegTree::new();

@@ -206,3 +206,41 @@ fn wine_reg_exe_export_reads_every_type() {
     );
     assert_eq!(get(""), RegValue::Sz("default value".into()));
 }
+
+#[test]
+fn a_trailing_space_makes_another_profile() {
+    // "Outlook " (trailing space) and "Outlook" are two keys in the registry: the scan must
+    // report both, each with its own accounts, the one with the space as the duplicate.
+    let p = "HKEY_CURRENT_USER\\Software\\Microsoft\\Office\\16.0\\Outlook";
+    // Each profile keeps its accounts under another first key, so reading one profile's
+    // keys in the other's place finds nothing.
+    let account = |profile: &str, n: &str, mail: &str| {
+        let section = if profile == "Outlook" {
+            "9375CFF0413111d3B88A00104B2A6676"
+        } else {
+            "0a0d020000000000c000000000000046"
+        };
+        format!(
+            "\r\n[{p}\\Profiles\\{profile}\\{section}\\{n}]\r\n\
+             \"Email\"=\"{mail}\"\r\n\
+             \"clsid\"=\"{{ED475414-B0D6-11D2-8C3B-00104B2A6676}}\"\r\n"
+        )
+    };
+    let text = format!(
+        "Windows Registry Editor Version 5.00\r\n\r\n[{p}]\r\n\"DefaultProfile\"=\"Outlook\"\r\n{}{}{}",
+        account("Outlook", "00000001", "ann@contoso.com"),
+        account("Outlook ", "00000002", "ann@contoso.com"),
+        account("Outlook ", "00000003", "bob@contoso.com"),
+    );
+    let reg = RegFile::from_bytes(text.as_bytes(), "test").expect("parse");
+    let (profiles, problems) = scan::profiles::read_profiles(&reg);
+    assert!(problems.is_empty(), "{problems:?}");
+    let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, vec!["Outlook", "Outlook "]);
+    let (plain, spaced) = (&profiles[0], &profiles[1]);
+    assert!(plain.is_default && !spaced.is_default);
+    assert_eq!(plain.accounts.len(), 1, "{plain:#?}");
+    assert_eq!(spaced.accounts.len(), 2, "{spaced:#?}");
+    assert_eq!(spaced.duplicate_of, vec!["Outlook".to_owned()]);
+    assert_eq!(spaced.key, format!("{p}\\Profiles\\Outlook "));
+}

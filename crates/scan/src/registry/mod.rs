@@ -64,8 +64,10 @@ pub trait Registry {
 }
 
 /// Canonical form of a key path: long hive name, single backslashes, no trailing backslash.
+/// Key names are kept exactly: spaces belong to the name (a profile "Outlook " is not the
+/// profile "Outlook"), so nothing is trimmed; only the hive's short aliases are expanded.
 pub fn normalize_path(path: &str) -> String {
-    let trimmed = path.trim().trim_matches('\\');
+    let trimmed = path.trim_matches('\\');
     let (hive, rest) = match trimmed.split_once('\\') {
         Some((h, r)) => (h, Some(r)),
         None => (trimmed, None),
@@ -223,6 +225,11 @@ mod tests {
             "HKEY_CURRENT_USER\\Software\\X"
         );
         assert_eq!(normalize_path("hklm"), "HKEY_LOCAL_MACHINE");
+        // Spaces are part of key names: "Outlook " is its own profile.
+        assert_eq!(
+            normalize_path("HKCU\\P\\Outlook "),
+            "HKEY_CURRENT_USER\\P\\Outlook "
+        );
     }
 
     #[test]

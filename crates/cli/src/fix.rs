@@ -1,0 +1,456 @@
+//! `session-doctor-cli fix`: the scan screen's repairs for scripts, through the app's own
+//! backend (`doctor::offers` for what is offered, `doctor::actions::Repairs` for preview,
+//! journal, backup and undo).
+//!
+//! ```text
+//! fix list    [--json] [scan options]           what the current scan offers, with ids
+//! fix preview ID [--json] [scan options]        what ID would change (changes nothing)
+//! fix run ID [--yes] [--json] [scan options]    without --yes: the preview, nothing changed
+//! fix journal [--json] [scan options]           the journal, newest first
+//! fix undo ENTRY [--yes] [--json] [scan options]
+//! ```
+//!
+//! Ids are `doctor::offers`' (`remove_profile:16.0:Outlook%20`, `disable_addin:<ProgID>`,
+//! ...): one shell word, no quoting needed. Without `--yes`, `run` and `undo` print what they
+//! would do, say that nothing was changed, and exit 0. Errors are one line on stderr and
+//! exit 1; an id the current scan does not offer is an error and changes nothing.
+//!
+//! Where changes go: the live registry (Windows) with the journal in the data folder; with
+//! `--registry-file FILE.reg`, the export itself (rewritten in `reg export`'s layout), with
+//! its own journal under `<data>/exports/`; with `--demo`, a throw-away simulated PC. The
+//! data folder is `--data-dir`, else `$SESSION_DOCTOR_DATA_DIR`, else the app's own.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use doctor::actions::{ActionRequest, Repairs};
+use doctor::offers::{self, Offer};
+use doctor::{AppError, data_dir};
+use repair::{EntryView, Preview};
+use serde_json::json;
+
+use crate::scan::{self as scan_args, ScanArgs};
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    #[command(subcommand)]
+    command: FixCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum FixCommand {
+    /// The repairs the current scan offers, each with the id to pass to preview/run.
+    List(Place),
+    /// What one offered repair would change. Changes nothing.
+    Preview(IdArgs),
+    /// Runs one offered repair through the journal (backup first). Without --yes: prints
+    /// the preview and changes nothing.
+    Run(RunArgs),
+    /// The journal of changes, newest first, with what can be undone.
+    Journal(Place),
+    /// Puts a journal entry's change back from its backup. Without --yes: says what would
+    /// be undone and changes nothing.
+    Undo(UndoArgs),
+}
+
+/// The scan's options and where the journal lives.
+#[derive(Debug, Args)]
+struct Place {
+    #[command(flatten)]
+    scan: ScanArgs,
+    /// Keep the journal and its backups in DIR (default: $SESSION_DOCTOR_DATA_DIR, else the
+    /// app's data folder, e.g. ~/.local/share/app.sessiondoctor.desktop).
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct IdArgs {
+    /// The id `fix list` printed (e.g. remove_profile:16.0:Outlook%20).
+    id: String,
+    #[command(flatten)]
+    place: Place,
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    #[command(flatten)]
+    offer: IdArgs,
+    /// Really make the change; without it, the preview is printed and nothing changes.
+    #[arg(long)]
+    yes: bool,
+}
+
+#[derive(Debug, Args)]
+struct UndoArgs {
+    /// The journal entry's id (`fix journal` lists them).
+    entry: String,
+    /// Really undo it; without it, what would be undone is printed and nothing changes.
+    #[arg(long)]
+    yes: bool,
+    #[command(flatten)]
+    place: Place,
+}
+
+pub fn run(args: &FixArgs) -> Result<(), String> {
+    match &args.command {
+        FixCommand::List(place) => list(place),
+        FixCommand::Preview(a) => preview(a),
+        FixCommand::Run(a) => run_offer(a),
+        FixCommand::Journal(place) => journal(place),
+        FixCommand::Undo(a) => undo(a),
+    }
+}
+
+/// The registry the repairs change and, in the demo, the simulated PC behind it.
+struct Backend {
+    repairs: Repairs,
+    /// Kept alive: the simulated PC's files live as long as it.
+    demo: Option<doctor::demo::Demo>,
+    /// The export changed by the repairs, with `--registry-file`.
+    export: Option<PathBuf>,
+}
+
+impl Backend {
+    fn open(place: &Place) -> Result<Self, String> {
+        let scan = &place.scan;
+        scan_args::check_inputs(scan)?;
+        if scan.demo {
+            let demo = doctor::demo::Demo::start().map_err(|e| one_line(&e))?;
+            let hkcu = demo
+                .hkcu_export()
+                .ok_or("the simulated PC has no HKCU export")?;
+            let repairs = Repairs::demo(demo.pc_dir(), &hkcu).map_err(|e| one_line(&e))?;
+            return Ok(Self {
+                repairs,
+                demo: Some(demo),
+                export: None,
+            });
+        }
+        let data = data_folder(place)?;
+        if scan.registry_files.is_empty() {
+            let repairs = Repairs::live(&data).map_err(|e| one_line(&e))?;
+            return Ok(Self {
+                repairs,
+                demo: None,
+                export: None,
+            });
+        }
+        let export = writable_export(&scan.registry_files)?;
+        let journal = data_dir::export_journal_dir(&data, &export).map_err(|e| {
+            format!(
+                "cannot find --registry-file {}: {e}; nothing was changed",
+                export.display()
+            )
+        })?;
+        let repairs = Repairs::on_export(&journal, &export).map_err(|e| one_line(&e))?;
+        Ok(Self {
+            repairs,
+            demo: None,
+            export: Some(export),
+        })
+    }
+
+    fn scan(&self, args: &ScanArgs) -> scan::ScanReport {
+        let demo = self.demo.as_ref().map(doctor::demo::Demo::scan_options);
+        scan::run(&scan_args::options(args, demo), &mut |_| {})
+    }
+
+    fn preview(&mut self, request: &ActionRequest) -> Result<Preview, AppError> {
+        if let Some(demo) = &self.demo
+            && request.is_simulated_in_demo()
+        {
+            return demo.preview_simulated_action(request);
+        }
+        self.repairs.preview(request)
+    }
+
+    fn run(&mut self, request: &ActionRequest) -> Result<EntryView, AppError> {
+        if let Some(demo) = &mut self.demo
+            && request.is_simulated_in_demo()
+        {
+            let preview = demo.run_simulated_action(request)?;
+            return Ok(doctor::actions::simulated_entry(request, preview));
+        }
+        self.repairs.run(request)
+    }
+
+    /// Said after a change in the demo: nothing real changed.
+    fn demo_note(&self) -> Option<String> {
+        self.demo.as_ref().map(|d| {
+            format!(
+                "demo: this changed a throw-away copy of the simulated PC in {}, deleted when this command ends; nothing on this computer changed",
+                d.pc_dir().display()
+            )
+        })
+    }
+}
+
+/// The data folder: `--data-dir`, else the environment, else the app's.
+fn data_folder(place: &Place) -> Result<PathBuf, String> {
+    if let Some(d) = &place.data_dir {
+        return Ok(d.clone());
+    }
+    if let Some(d) = std::env::var_os(data_dir::ENV_DATA_DIR).filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(d));
+    }
+    data_dir::platform_data_dir().ok_or_else(|| {
+        format!(
+            "no data folder for the journal: pass --data-dir DIR or set {}",
+            data_dir::ENV_DATA_DIR
+        )
+    })
+}
+
+/// The export the repairs change: the only `--registry-file`, or the only one holding
+/// HKEY_CURRENT_USER keys (the repairs change the current user's settings only).
+fn writable_export(files: &[PathBuf]) -> Result<PathBuf, String> {
+    if let [only] = files {
+        return Ok(only.clone());
+    }
+    let hkcu: Vec<&PathBuf> = files.iter().filter(|f| holds_hkcu(f)).collect();
+    match hkcu.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(
+            "none of the --registry-file exports holds HKEY_CURRENT_USER keys, which the repairs change; nothing was changed"
+                .to_owned(),
+        ),
+        many => Err(format!(
+            "{} of the --registry-file exports hold HKEY_CURRENT_USER keys; fix changes one: name only that one; nothing was changed",
+            many.len()
+        )),
+    }
+}
+
+fn holds_hkcu(file: &Path) -> bool {
+    repair::registry::RegFileStore::open(file)
+        .and_then(|s| s.load())
+        .is_ok_and(|t| {
+            t.paths()
+                .iter()
+                .any(|p| p.to_ascii_uppercase().starts_with("HKEY_CURRENT_USER\\"))
+        })
+}
+
+/// Refuses, before anything is journaled, an export the change could not be written to.
+fn check_writable(export: &Path) -> Result<(), String> {
+    let refuse = |why: String| {
+        format!(
+            "cannot change --registry-file {}: {why}; nothing was changed",
+            export.display()
+        )
+    };
+    let meta = std::fs::metadata(export).map_err(|e| refuse(e.to_string()))?;
+    if meta.permissions().readonly() {
+        return Err(refuse("the file is read-only".to_owned()));
+    }
+    // The file is replaced atomically by a temp file beside it: the folder must be writable.
+    let dir = export
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    tempfile::NamedTempFile::new_in(dir).map(drop).map_err(|e| {
+        refuse(format!(
+            "its folder {} is not writable ({e})",
+            dir.display()
+        ))
+    })
+}
+
+fn list(place: &Place) -> Result<(), String> {
+    scan_args::check_inputs(&place.scan)?;
+    let offers = if place.scan.demo {
+        let demo = doctor::demo::Demo::start().map_err(|e| one_line(&e))?;
+        offers::offers(&scan::run(
+            &scan_args::options(&place.scan, Some(demo.scan_options())),
+            &mut |_| {},
+        ))
+    } else {
+        offers::offers(&scan_args::report(&place.scan)?)
+    };
+    if place.scan.json {
+        return print_json(&offers);
+    }
+    if offers.is_empty() {
+        println!("The scan offers no repair.");
+    }
+    for o in &offers {
+        println!("{}\n    {}", o.id, o.title);
+    }
+    Ok(())
+}
+
+/// Scans and finds the offer, or says it is not offered (nothing changed).
+fn offered(backend: &Backend, args: &IdArgs) -> Result<Offer, String> {
+    let report = backend.scan(&args.place.scan);
+    let offers = offers::offers(&report);
+    match offers::find(&offers, &args.id).map_err(|e| format!("{e}; nothing was changed"))? {
+        Some(o) => Ok(o.clone()),
+        None => Err(format!(
+            "{} is not offered by the current scan (done already, or the computer changed); nothing was changed. `fix list` shows what is offered now",
+            args.id
+        )),
+    }
+}
+
+fn preview(args: &IdArgs) -> Result<(), String> {
+    let mut backend = Backend::open(&args.place)?;
+    let offer = offered(&backend, args)?;
+    // Previewing changes nothing, so a sign-in's removal is previewed as confirmed: its
+    // check (consent given) is the one `run --yes` will pass.
+    let preview = backend
+        .preview(&offer.confirmed_request())
+        .map_err(|e| format!("{}; nothing was changed", one_line(&e)))?;
+    if args.place.scan.json {
+        return print_json(&json!({ "offer": offer, "preview": preview }));
+    }
+    println!("{}\n", offer.id);
+    println!("{}", preview.text());
+    Ok(())
+}
+
+fn run_offer(run: &RunArgs) -> Result<(), String> {
+    let args = &run.offer;
+    let mut backend = Backend::open(&args.place)?;
+    let offer = offered(&backend, args)?;
+    let request = offer.confirmed_request();
+    let preview = backend
+        .preview(&request)
+        .map_err(|e| format!("{}; nothing was changed", one_line(&e)))?;
+    if !run.yes {
+        if args.place.scan.json {
+            return print_json(&json!({ "offer": offer, "preview": preview, "changed": false }));
+        }
+        println!("{}\n", preview.text());
+        println!(
+            "Nothing was changed. To do it: session-doctor-cli fix run {} --yes (with the same options)",
+            offer.id
+        );
+        return Ok(());
+    }
+    if let Some(export) = &backend.export {
+        check_writable(export)?;
+    }
+    let entry = backend.run(&request).map_err(|e| one_line(&e))?;
+    if let Some(note) = backend.demo_note() {
+        eprintln!("session-doctor-cli: {note}");
+    }
+    if args.place.scan.json {
+        return print_json(&entry);
+    }
+    println!("Done: {}", entry.preview.title);
+    if backend.demo.is_some() {
+        println!(
+            "Demo entry {}: the simulated PC and its journal are gone when this command ends",
+            entry.id
+        );
+    } else if entry.can_undo {
+        println!(
+            "Journal entry {}: undo with `session-doctor-cli fix undo {} --yes` (same options)",
+            entry.id, entry.id
+        );
+    } else {
+        println!("Journal entry {}: {}", entry.id, entry.preview.undo);
+    }
+    Ok(())
+}
+
+fn journal(place: &Place) -> Result<(), String> {
+    let backend = Backend::open(place)?;
+    let entries = backend.repairs.entries();
+    if place.scan.json {
+        return print_json(&entries);
+    }
+    println!("Journal: {}", backend.repairs.journal_dir().display());
+    if entries.is_empty() {
+        println!("No changes yet.");
+    }
+    for e in &entries {
+        let undo = if e.can_undo {
+            "can be undone"
+        } else if e.can_roll_back {
+            "interrupted: can be rolled back"
+        } else {
+            "no undo"
+        };
+        println!(
+            "{}  {}  {}  {:?}  ({undo})\n    {}",
+            e.id,
+            serde_name(&e.state),
+            serde_name(&e.kind),
+            e.target,
+            e.preview.title
+        );
+    }
+    Ok(())
+}
+
+fn undo(args: &UndoArgs) -> Result<(), String> {
+    let mut backend = Backend::open(&args.place)?;
+    let entries = backend.repairs.entries();
+    let Some(entry) = entries.iter().find(|e| e.id == args.entry) else {
+        let demo = if backend.demo.is_some() {
+            " (the demo's journal lasts one command)"
+        } else {
+            ""
+        };
+        return Err(format!(
+            "no journal entry {} in {}{demo}; nothing was changed. `fix journal` lists the entries",
+            args.entry,
+            backend.repairs.journal_dir().display()
+        ));
+    };
+    if !entry.can_undo {
+        return Err(format!(
+            "journal entry {} cannot be undone (it is {}: {}); nothing was changed",
+            entry.id,
+            serde_name(&entry.state),
+            entry.preview.undo
+        ));
+    }
+    if !args.yes {
+        if args.place.scan.json {
+            return print_json(&json!({ "entry": entry, "changed": false }));
+        }
+        println!("Would undo {}: {}", entry.id, entry.preview.title);
+        println!("{}", entry.preview.undo);
+        println!(
+            "Nothing was changed. To do it: session-doctor-cli fix undo {} --yes (with the same options)",
+            entry.id
+        );
+        return Ok(());
+    }
+    if let Some(export) = &backend.export {
+        check_writable(export)?;
+    }
+    let done = backend.repairs.undo(&entry.id).map_err(|e| one_line(&e))?;
+    if args.place.scan.json {
+        return print_json(&done);
+    }
+    println!("Undone: {} (journal entry {})", done.preview.title, done.id);
+    Ok(())
+}
+
+/// The snake_case name serde gives a unit enum value.
+fn serde_name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn print_json<T: serde::Serialize + ?Sized>(v: &T) -> Result<(), String> {
+    let text = serde_json::to_string_pretty(v).map_err(|e| e.to_string())?;
+    println!("{text}");
+    Ok(())
+}
+
+/// An error in one line: what happened, then what to do.
+fn one_line(e: &AppError) -> String {
+    let text = if e.hint.is_empty() {
+        e.message.clone()
+    } else {
+        format!("{} ({})", e.message.trim_end_matches('.'), e.hint)
+    };
+    text.replace(['\r', '\n'], " ")
+}

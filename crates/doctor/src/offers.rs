@@ -1,0 +1,483 @@
+//! What a scan offers to repair: one [`Offer`] per button the app's scan screen can show,
+//! each with a stable id a script can pass back (`session-doctor-cli fix run ID`), the
+//! exact target it acts on, and the [`ActionRequest`] that runs it through the journal.
+//!
+//! The rules mirror the scan screen (`ui/src/lib/ScanResults.svelte`), spelled out for a
+//! headless caller that has no screen to pick from:
+//!
+//! - a profile with a duplicate (`duplicate_of` not empty) that is not the default, under
+//!   Office 16.0 or 15.0 -> `remove_profile`;
+//! - an add-in no policy manages that loads (LoadBehavior set, not 0 or 2) -> `disable_addin`
+//!   (the screen shows the button only for add-ins known to open connections or crash;
+//!   the bisect turns any of them off, so every one is offered here);
+//! - an add-in no policy manages with LoadBehavior 0 -> `enable_addin`;
+//! - every running mail client window (not a helper process) -> `close_client`, and for
+//!   classic Outlook also `restart_outlook` (normally, and in safe mode);
+//! - every saved Office sign-in -> `remove_credential`.
+//!
+//! # Ids
+//!
+//! `<kind>:<part>[:<part>...]`, each part percent-encoded (every byte but ASCII letters,
+//! digits and `-._~` becomes `%XX`), so an id is one shell word that needs no quoting and
+//! keeps spaces exactly ("Outlook " is `Outlook%20`):
+//!
+//! | kind | id |
+//! |---|---|
+//! | remove_profile | `remove_profile:<version>:<profile name>` |
+//! | disable_addin / enable_addin | `disable_addin:<ProgID>` |
+//! | close_client | `close_client:<pid>:<start time or ->` |
+//! | restart_outlook | `restart_outlook:<pid>:<start time or ->:<normal or safe>` |
+//! | remove_credential | `remove_credential:<target>` |
+//!
+//! The same machine state gives the same ids; the start time in a process id means a
+//! reused pid is never mistaken for the program the scan saw.
+
+use repair::{ActionKind, RestartMode};
+use scan::{ClientKind, ScanReport};
+use serde::Serialize;
+
+use crate::actions::ActionRequest;
+
+/// One repair the scan offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub struct Offer {
+    /// Stable, shell-safe id derived from the target (see the module docs).
+    pub id: String,
+    pub kind: ActionKind,
+    /// Exactly what the action acts on.
+    pub target: OfferTarget,
+    /// One line for a person: `Remove the duplicate Outlook profile "Outlook " (16.0; same
+    /// account as "Outlook")`.
+    pub title: String,
+}
+
+/// What an offer acts on, as the scan reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(untagged)]
+pub enum OfferTarget {
+    /// A classic Outlook profile: its exact key name (never trimmed) and the Office version
+    /// key it lives under ("16.0", "15.0").
+    Profile { profile: String, version: String },
+    /// A COM add-in: its ProgID and the hive its effective LoadBehavior came from (`HKCU`,
+    /// `HKLM`, ...). The change is always written for the current user (HKCU).
+    Addin { prog_id: String, hive: String },
+    /// A running program. `mode` is set for a restart: `normal` or `safe`.
+    Process {
+        pid: u32,
+        start_time: Option<u32>,
+        exe: Option<String>,
+        name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        mode: Option<String>,
+    },
+    /// A saved sign-in (Windows Credential Manager target).
+    Credential { target: String },
+}
+
+impl Offer {
+    /// The request that runs the offer, as the app's buttons send it: no force for a
+    /// close, no consent for removing a sign-in (ask the user first, then use
+    /// [`Offer::confirmed_request`]).
+    pub fn request(&self) -> ActionRequest {
+        self.request_with(false)
+    }
+
+    /// The request after the user confirmed (read the preview and said yes): removing a
+    /// sign-in carries the consent it requires. Closing a program stays polite.
+    pub fn confirmed_request(&self) -> ActionRequest {
+        self.request_with(true)
+    }
+
+    fn request_with(&self, consent: bool) -> ActionRequest {
+        match (&self.kind, &self.target) {
+            (ActionKind::RemoveProfile, OfferTarget::Profile { profile, version }) => {
+                ActionRequest::RemoveProfile {
+                    name: profile.clone(),
+                    version: Some(version.clone()),
+                }
+            }
+            (ActionKind::EnableAddin, OfferTarget::Addin { prog_id, .. }) => {
+                ActionRequest::EnableAddin {
+                    prog_id: prog_id.clone(),
+                }
+            }
+            (_, OfferTarget::Addin { prog_id, .. }) => ActionRequest::DisableAddin {
+                prog_id: prog_id.clone(),
+            },
+            (
+                ActionKind::RestartOutlook,
+                OfferTarget::Process {
+                    pid,
+                    start_time,
+                    name,
+                    mode,
+                    ..
+                },
+            ) => ActionRequest::RestartOutlook {
+                pid: *pid,
+                name: name.clone(),
+                start_time: *start_time,
+                mode: if mode.as_deref() == Some("safe") {
+                    RestartMode::Safe
+                } else {
+                    RestartMode::Normal
+                },
+            },
+            (
+                _,
+                OfferTarget::Process {
+                    pid,
+                    start_time,
+                    name,
+                    ..
+                },
+            ) => ActionRequest::CloseClient {
+                pid: *pid,
+                name: name.clone(),
+                start_time: *start_time,
+                force: false,
+            },
+            (_, OfferTarget::Credential { target }) => ActionRequest::RemoveCredential {
+                target: target.clone(),
+                consent,
+            },
+            (_, OfferTarget::Profile { profile, version }) => ActionRequest::RemoveProfile {
+                name: profile.clone(),
+                version: Some(version.clone()),
+            },
+        }
+    }
+}
+
+/// Office versions whose profiles the repair can remove (the Windows Messaging Subsystem
+/// profiles of Outlook 2010 and older live elsewhere and are not offered).
+const REMOVABLE_PROFILE_VERSIONS: &[&str] = &["16.0", "15.0"];
+
+/// Every repair the scan offers, in the order of the scan screen: programs, profiles,
+/// add-ins, saved sign-ins.
+pub fn offers(report: &ScanReport) -> Vec<Offer> {
+    let mut out = Vec::new();
+    for p in report.processes.iter().filter(|p| !p.helper) {
+        let start = p
+            .start_time
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| "-".to_owned());
+        let process = |mode: Option<&str>| OfferTarget::Process {
+            pid: p.pid,
+            start_time: p.start_time,
+            exe: p.exe.clone(),
+            name: p.name.clone(),
+            mode: mode.map(str::to_owned),
+        };
+        out.push(Offer {
+            id: make_id("close_client", &[&p.pid.to_string(), &start]),
+            kind: ActionKind::CloseClient,
+            target: process(None),
+            title: format!("Close {} (process {})", p.name, p.pid),
+        });
+        if p.kind == ClientKind::ClassicOutlook {
+            for (mode, words) in [("normal", ""), ("safe", " in safe mode (no add-ins)")] {
+                out.push(Offer {
+                    id: make_id("restart_outlook", &[&p.pid.to_string(), &start, mode]),
+                    kind: ActionKind::RestartOutlook,
+                    target: process(Some(mode)),
+                    title: format!("Restart Outlook (process {}){words}", p.pid),
+                });
+            }
+        }
+    }
+    for p in &report.profiles {
+        if p.duplicate_of.is_empty()
+            || p.is_default
+            || !REMOVABLE_PROFILE_VERSIONS.contains(&p.version.as_str())
+        {
+            continue;
+        }
+        out.push(Offer {
+            id: make_id("remove_profile", &[&p.version, &p.name]),
+            kind: ActionKind::RemoveProfile,
+            target: OfferTarget::Profile {
+                profile: p.name.clone(),
+                version: p.version.clone(),
+            },
+            title: format!(
+                "Remove the duplicate Outlook profile \"{}\" ({}; same account as {})",
+                p.name,
+                p.version,
+                p.duplicate_of
+                    .iter()
+                    .map(|d| format!("\"{d}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    }
+    for a in report.addins.iter().filter(|a| !a.policy) {
+        let name = a.friendly_name.as_deref().unwrap_or(&a.prog_id);
+        let target = OfferTarget::Addin {
+            prog_id: a.prog_id.clone(),
+            hive: a.hive.clone(),
+        };
+        match a.load_behavior {
+            Some(0) => out.push(Offer {
+                id: make_id("enable_addin", &[&a.prog_id]),
+                kind: ActionKind::EnableAddin,
+                target,
+                title: format!("Turn the add-in {name} back on ({})", a.prog_id),
+            }),
+            Some(lb) if lb != 2 => out.push(Offer {
+                id: make_id("disable_addin", &[&a.prog_id]),
+                kind: ActionKind::DisableAddin,
+                target,
+                title: format!("Turn off the add-in {name} ({})", a.prog_id),
+            }),
+            _ => {}
+        }
+    }
+    for c in &report.credentials {
+        out.push(Offer {
+            id: make_id("remove_credential", &[&c.name]),
+            kind: ActionKind::RemoveCredential,
+            target: OfferTarget::Credential {
+                target: c.name.clone(),
+            },
+            title: format!("Remove the saved sign-in {}", c.name),
+        });
+    }
+    out
+}
+
+/// The kinds an id may start with.
+const KINDS: &[&str] = &[
+    "remove_profile",
+    "disable_addin",
+    "enable_addin",
+    "close_client",
+    "restart_outlook",
+    "remove_credential",
+];
+
+/// Why an id given by a user is not one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct BadId(String);
+
+/// The id in its canonical spelling: a script may percent-encode more than needed or use
+/// lower-case hex (`16%2e0` is `16.0`); what decodes to the same text is the same id.
+/// Refuses ids of an unknown kind, with broken escapes or without a target.
+pub fn canonical_id(id: &str) -> Result<String, BadId> {
+    let mut parts = id.split(':');
+    let kind = parts.next().unwrap_or_default();
+    if !KINDS.contains(&kind) {
+        return Err(BadId(format!(
+            "{id:?} is not an action id: ids start with one of {}, as `fix list` prints them",
+            KINDS.join(", ")
+        )));
+    }
+    let decoded = parts
+        .map(|p| {
+            decode_part(p).ok_or_else(|| {
+                BadId(format!(
+                    "{id:?} is not an action id: {p:?} has a broken %-escape"
+                ))
+            })
+        })
+        .collect::<Result<Vec<String>, BadId>>()?;
+    if decoded.is_empty() {
+        return Err(BadId(format!(
+            "{id:?} is not an action id: it names no target (see `fix list`)"
+        )));
+    }
+    let refs: Vec<&str> = decoded.iter().map(String::as_str).collect();
+    Ok(make_id(kind, &refs))
+}
+
+/// The offer with this id (in any spelling [`canonical_id`] accepts).
+pub fn find<'a>(offers: &'a [Offer], id: &str) -> Result<Option<&'a Offer>, BadId> {
+    let id = canonical_id(id)?;
+    Ok(offers.iter().find(|o| o.id == id))
+}
+
+fn make_id(kind: &str, parts: &[&str]) -> String {
+    let mut id = kind.to_owned();
+    for p in parts {
+        id.push(':');
+        id.push_str(&encode_part(p));
+    }
+    id
+}
+
+/// Percent-encodes everything but ASCII letters, digits and `-._~`.
+pub fn encode_part(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn decode_part(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo_report() -> (tempfile::TempDir, ScanReport) {
+        let dir = tempfile::tempdir().expect("tmp");
+        let pc = sandbox::pc::write_simulated_pc(dir.path()).expect("pc");
+        let report = scan::run(&crate::demo::demo_scan_options(&pc), &mut |_| {});
+        (dir, report)
+    }
+
+    #[test]
+    fn the_demo_pc_offers_what_its_scan_screen_shows() {
+        let (_dir, report) = demo_report();
+        let offers = offers(&report);
+        let ids: Vec<&str> = offers.iter().map(|o| o.id.as_str()).collect();
+        assert!(
+            ids.contains(&"remove_profile:16.0:Outlook%20-%20Copy"),
+            "{ids:#?}"
+        );
+        assert!(
+            !ids.iter()
+                .any(|i| i.starts_with("remove_profile:16.0:Outlook:")),
+            "the default profile is never offered: {ids:#?}"
+        );
+        assert!(
+            ids.contains(&"disable_addin:TeamsAddin.FastConnect"),
+            "{ids:#?}"
+        );
+        assert!(
+            !ids.iter().any(|i| i.contains("Fabrikam.Archiver")),
+            "policy-managed add-ins are never offered: {ids:#?}"
+        );
+        assert!(
+            !ids.iter().any(|i| i.contains("Contoso.PdfMaker")),
+            "LoadBehavior 2 (Outlook unloaded it) is neither on nor off by the user: {ids:#?}"
+        );
+        let outlook: Vec<_> = report
+            .processes
+            .iter()
+            .filter(|p| !p.helper && p.kind == ClientKind::ClassicOutlook)
+            .collect();
+        assert!(!outlook.is_empty());
+        for p in &outlook {
+            for kind in ["close_client", "restart_outlook"] {
+                assert!(
+                    ids.iter()
+                        .any(|i| i.starts_with(&format!("{kind}:{}:", p.pid))),
+                    "{kind} for {}: {ids:#?}",
+                    p.pid
+                );
+            }
+        }
+        for c in &report.credentials {
+            assert!(ids.contains(&make_id("remove_credential", &[&c.name]).as_str()));
+        }
+        // Stable: the same state gives the same list.
+        let (_again_dir, again) = demo_report();
+        assert_eq!(super::offers(&again), offers);
+        // Every id is one shell word and finds its offer again.
+        for o in &offers {
+            assert!(
+                o.id.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._~%:".contains(&b)),
+                "{}",
+                o.id
+            );
+            assert_eq!(find(&offers, &o.id).expect("valid"), Some(o));
+        }
+    }
+
+    #[test]
+    fn requests_carry_the_exact_target() {
+        let (_dir, report) = demo_report();
+        let offers = offers(&report);
+        let profile = offers
+            .iter()
+            .find(|o| o.kind == ActionKind::RemoveProfile)
+            .expect("a profile offer");
+        assert_eq!(
+            profile.request(),
+            ActionRequest::RemoveProfile {
+                name: "Outlook - Copy".into(),
+                version: Some("16.0".into())
+            }
+        );
+        let cred = offers
+            .iter()
+            .find(|o| o.kind == ActionKind::RemoveCredential)
+            .expect("a credential offer");
+        assert!(matches!(
+            cred.request(),
+            ActionRequest::RemoveCredential { consent: false, .. }
+        ));
+        assert!(matches!(
+            cred.confirmed_request(),
+            ActionRequest::RemoveCredential { consent: true, .. }
+        ));
+        let safe = offers
+            .iter()
+            .find(|o| o.id.ends_with(":safe"))
+            .expect("a safe-mode restart");
+        assert!(matches!(
+            safe.request(),
+            ActionRequest::RestartOutlook {
+                mode: RestartMode::Safe,
+                ..
+            }
+        ));
+        let json = serde_json::to_value(profile).expect("json");
+        assert_eq!(json["kind"], "remove_profile");
+        assert_eq!(json["target"]["profile"], "Outlook - Copy");
+        assert_eq!(json["target"]["version"], "16.0");
+    }
+
+    #[test]
+    fn ids_keep_spaces_and_accept_other_escape_spellings() {
+        assert_eq!(
+            make_id("remove_profile", &["16.0", "Outlook "]),
+            "remove_profile:16.0:Outlook%20"
+        );
+        assert_ne!(
+            make_id("remove_profile", &["16.0", "Outlook "]),
+            make_id("remove_profile", &["16.0", "Outlook"])
+        );
+        assert_eq!(
+            make_id("remove_credential", &["MicrosoftOffice16_Data:SSPI:a@b.c"]),
+            "remove_credential:MicrosoftOffice16_Data%3ASSPI%3Aa%40b.c"
+        );
+        assert_eq!(
+            canonical_id("remove_profile:16%2e0:Outlook%20").expect("ok"),
+            "remove_profile:16.0:Outlook%20"
+        );
+        assert_eq!(
+            canonical_id("remove_profile:16.0:Caf%c3%a9").expect("ok"),
+            "remove_profile:16.0:Caf%C3%A9"
+        );
+        assert!(canonical_id("format_disk:C").is_err());
+        assert!(canonical_id("remove_profile:16.0:Outlook%2").is_err());
+        assert!(canonical_id("remove_profile:16.0:%FF").is_err());
+        assert!(canonical_id("remove_profile").is_err());
+    }
+}
