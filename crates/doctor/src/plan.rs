@@ -1,4 +1,4 @@
-//! The repair plan: every step and tip of the two source articles (`shared/seeds/`), in
+//! The repair plan: every step and tip of the two source articles (`seeds/` in this crate), in
 //! their order, per track. Each step says where in the seeds it comes from, and a test
 //! checks those quotes against the seed text, so the plan cannot drift from the script.
 
@@ -478,21 +478,15 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
 
-    /// The seeds live in `shared/seeds/` beside the repository (the project's checkout
-    /// layout on every machine and in CI).
+    /// The two source articles, kept in the repository (`crates/doctor/seeds/`, copied from
+    /// the project's seed folder) so a clone alone passes `make test`; the work article
+    /// first, as the plan orders the tracks.
     fn seed_text() -> String {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
-        let mut entries: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("seed articles must be at {}: {e}", dir.display()))
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .collect();
-        entries.sort();
-        entries
-            .iter()
-            .map(|p| std::fs::read_to_string(p).expect("seed is text"))
-            .collect::<Vec<_>>()
-            .join("\n")
+        [
+            include_str!("../seeds/work-school.txt"),
+            include_str!("../seeds/personal.txt"),
+        ]
+        .join("\n")
     }
 
     #[test]
