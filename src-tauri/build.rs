@@ -10,6 +10,7 @@ fn main() {
             "start_check",
             "run_scan",
             "decode_error",
+            "open_page",
             "get_plan",
             "plan_extras",
             "account_status",

@@ -55,6 +55,14 @@ pub fn decode_error(message: String) -> Result<DecodedError, AppError> {
     doctor::decoder::decode_for_user(&message)
 }
 
+/// Opens a Microsoft page in the system browser after the backend checked it (https, no
+/// user name, Microsoft's domains only). The page itself may open nothing.
+#[tauri::command]
+#[specta::specta]
+pub fn open_page(ctx: State<'_, AppContext>, url: String) -> Result<(), AppError> {
+    ctx.open_page(&url)
+}
+
 /// The seed's "methods compared" table and tips, shown with the plan.
 #[tauri::command]
 #[specta::specta]

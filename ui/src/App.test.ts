@@ -18,6 +18,7 @@ const commands = vi.hoisted(() => ({
   journalEntries: vi.fn(),
   finishAction: vi.fn(),
   rollBackAction: vi.fn(),
+  openPage: vi.fn(),
 }));
 vi.mock("./bindings", () => ({
   commands,
@@ -29,8 +30,6 @@ vi.mock("@tauri-apps/api/core", () => ({
     onmessage: (m: unknown) => void = () => {};
   },
 }));
-const openUrl = vi.hoisted(() => vi.fn());
-vi.mock("@tauri-apps/plugin-opener", () => ({ openUrl }));
 
 import App from "./App.svelte";
 import { scanState } from "./lib/scan.svelte";
@@ -360,7 +359,11 @@ describe("plan", () => {
     await fireEvent.click(screen.getByTestId("plan-done"));
     await waitFor(() => expect(screen.getByTestId("plan-step").dataset.step).toBe("sign_out_web"));
     await fireEvent.click(screen.getByText("Open Outlook on the web"));
-    expect(openUrl).toHaveBeenCalledWith("https://outlook.office.com/");
+    expect(commands.openPage).toHaveBeenCalledWith("https://outlook.office.com/");
+    // A page the backend refuses (or a browser that fails) is said, not swallowed.
+    commands.openPage.mockResolvedValueOnce({ status: "error", error: { code: "browser_unavailable", message: "The browser could not open https://outlook.office.com/", hint: "Copy the address into a browser yourself." } });
+    await fireEvent.click(screen.getByText("Open Outlook on the web"));
+    expect(await screen.findByText(/The browser could not open/)).toBeTruthy();
     await fireEvent.click(screen.getByTestId("plan-skip"));
     await screen.findByTestId("plan-finished");
     const saved = JSON.parse(localStorage.getItem("session-doctor.plan") ?? "{}");

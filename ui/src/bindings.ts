@@ -18,6 +18,11 @@ export const commands = {
 	runScan: (onProgress: Channel<Progress>) => typedError<ScanReport, AppError>(__TAURI_INVOKE("run_scan", { onProgress })),
 	/**  The error decoder: which limit a pasted message points to, and the first steps. */
 	decodeError: (message: string) => typedError<DecodedError, AppError>(__TAURI_INVOKE("decode_error", { message })),
+	/**
+	 *  Opens a Microsoft page in the system browser after the backend checked it (https, no
+	 *  user name, Microsoft's domains only). The page itself may open nothing.
+	 */
+	openPage: (url: string) => typedError<null, AppError>(__TAURI_INVOKE("open_page", { url })),
 	/**  The ordered repair plan of a track. */
 	getPlan: (track: Track) => __TAURI_INVOKE<Step[]>("get_plan", { track }),
 	/**  The seed's "methods compared" table and tips, shown with the plan. */
@@ -115,6 +120,8 @@ export type AccountStatus = {
 	 *  that is not simply "nothing saved".
 	 */
 	problem: AppError | null,
+	/**  How long the sign-in is kept (across restarts, until logout, this run only). */
+	remembered: Remembered | null,
 };
 
 /**  Kinds of journaled actions. */
@@ -804,6 +811,28 @@ export type RegistryLayout = {
 	/**  Policy roots (`...\Software\Policies\Microsoft\Office`), HKCU and HKLM. */
 	policy_roots: string[],
 };
+
+/**
+ *  How long a sign-in is remembered, said to the user as it is (the app and the CLI show
+ *  it next to the account).
+ */
+export type Remembered = 
+/**
+ *  In the OS keyring (Keychain, Credential Manager, a Secret Service): survives a
+ *  restart of the app and of the computer.
+ */
+{ kind: "across_restarts"; 
+/**  The store, in plain words ("Windows Credential Manager"). */
+store: string } | 
+/**
+ *  In the Linux kernel keyring (no Secret Service is running): kept until the user
+ *  logs out or the computer restarts.
+ */
+{ kind: "until_logout" } | 
+/**  Only in this program's memory: gone when it exits. */
+{ kind: "this_run_only"; 
+/**  Why the keyring did not keep it, when it failed (a locked keyring). */
+reason: string | null };
 
 /**  One change made through the repair journal. */
 export type RepairLine = {

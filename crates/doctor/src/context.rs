@@ -133,6 +133,29 @@ impl AppContext {
             .await
     }
 
+    /// Opens a Microsoft page in the system browser, through the one checked door
+    /// ([`repair::validate_page_url`]): the page has no opener right of its own. In the demo
+    /// the same check runs and the same browser opens (the pages are Microsoft's real ones).
+    pub fn open_page(&self, url: &str) -> Result<(), AppError> {
+        let checked =
+            repair::validate_page_url(url).map_err(|e| crate::actions::repair_error(&e))?;
+        let browser = self.browser.lock().ok().and_then(|g| g.clone());
+        let Some(open) = browser else {
+            return Err(AppError::new(
+                ErrorCode::BrowserUnavailable,
+                format!("No browser is available to open {checked}."),
+                "Copy the address into a browser yourself.",
+            ));
+        };
+        open(&checked).map_err(|why| {
+            AppError::new(
+                ErrorCode::BrowserUnavailable,
+                format!("The browser could not open {checked}: {why}"),
+                "Copy the address into a browser yourself.",
+            )
+        })
+    }
+
     fn set_account(&self, state: AccountState) {
         if let Ok(mut guard) = self.account.lock() {
             *guard = Arc::new(state);

@@ -10,10 +10,9 @@ const commands = vi.hoisted(() => ({
   cloudSnapshot: vi.fn(),
   signOutEverywhere: vi.fn(),
   forgetSignIn: vi.fn(),
+  openPage: vi.fn(),
 }));
 vi.mock("../bindings", () => ({ commands }));
-const openUrl = vi.hoisted(() => vi.fn());
-vi.mock("@tauri-apps/plugin-opener", () => ({ openUrl }));
 
 import AccountScreen from "./AccountScreen.svelte";
 import { i18n } from "./i18n.svelte";
@@ -121,7 +120,7 @@ describe("AccountScreen", () => {
     expect(screen.getByTestId("confirm").textContent).toContain("up to 24 hours");
     await fireEvent.click(screen.getByTestId("confirm-yes"));
     const result = await screen.findByTestId("sign-out-result");
-    expect(openUrl).toHaveBeenCalledWith(route.url);
+    expect(commands.openPage).toHaveBeenCalledWith(route.url);
     expect(result.textContent).toContain("Press Sign out");
   });
 

@@ -33,7 +33,8 @@ describe("WaitOrAct", () => {
     await fireEvent.click(screen.getByText("Start over"));
     expect(localStorage.getItem("session-doctor.wait-since")).toBeNull();
     expect(screen.getByTestId("wait-now")).toBeTruthy();
-  });
+    // 90 minutes of one-second ticks re-render 5,400 times: give a loaded machine room.
+  }, 30_000);
 
   it("ignores a damaged or future saved time", () => {
     localStorage.setItem("session-doctor.wait-since", String(Date.now() + 3_600_000));

@@ -1,6 +1,6 @@
 // The one door from the UI to the backend: every command result becomes either data or an
 // AppError `{code, message, hint}`. Components branch on `code`, never on text.
-import type { AppError } from "../bindings";
+import { commands, type AppError } from "../bindings";
 
 export type Outcome<T> = { ok: true; data: T } | { ok: false; error: AppError };
 
@@ -44,4 +44,14 @@ export function toAppError(e: unknown): AppError {
     message: `Session Doctor could not reach its own backend: ${message}`,
     hint: "Restart Session Doctor. If it keeps happening, export the log from the Help menu.",
   };
+}
+
+/**
+ * Opens a Microsoft page in the system browser through the backend, which checks it
+ * (https, Microsoft's domains, no user name); the page itself has no opener right.
+ * Returns the error to show, or null when the browser opened.
+ */
+export async function openPage(url: string): Promise<AppError | null> {
+  const got = await call(() => commands.openPage(url));
+  return got.ok ? null : got.error;
 }

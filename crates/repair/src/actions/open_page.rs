@@ -1,16 +1,28 @@
-//! "Open an exact page": the URL is checked against an allowlist before the caller opens it
-//! (the UI hands it to the OS browser). Only `https` on Microsoft's sign-in and account hosts,
-//! no user name or password in the URL, no port other than the default.
+//! "Open an exact page": the one door every page goes through before the system browser
+//! opens it (the app's `open_page` command; the page itself has no opener right). The URL
+//! is parsed as a browser would (WHATWG, with IDNA: look-alike Unicode hosts become their
+//! `xn--` form and match nothing), then: `https` only, no user name or password, the
+//! default port, and a host equal to or under one of Microsoft's registrable domains.
+//! A glob on the raw string cannot do this: `*` also matches `/`, `?`, `#` and `@`.
 
 use crate::error::RepairError;
 
-/// Hosts (and their subdomains) the app may open.
+/// Registrable domains (and their subdomains) the app may open: Microsoft's global cloud,
+/// and the national clouds the app signs in to (US Government, China by 21Vianet).
 pub const ALLOWED_DOMAINS: &[&str] = &[
     "microsoft.com",
     "microsoftonline.com",
     "live.com",
     "office.com",
     "office365.com",
+    // US Government (GCC High, DoD).
+    "microsoftonline.us",
+    "office365.us",
+    "microsoft.us",
+    // China (21Vianet).
+    "microsoftonline.cn",
+    "partner.outlook.cn",
+    "chinacloudapi.cn",
 ];
 
 /// Returns the normalized URL when it may be opened, else `url_rejected` with the reason.
@@ -71,6 +83,14 @@ mod tests {
             "https://microsoft.com/",
             "https://ACCOUNT.LIVE.COM/proofs",
             "https://account.live.com:443/x",
+            // Microsoft's own device-code page, which the old opener scope refused.
+            "https://microsoft.com/devicelogin",
+            "https://login.microsoftonline.us/common/oauth2/v2.0/logout",
+            "https://portal.office365.us/",
+            "https://login.partner.microsoftonline.cn/",
+            "https://account.microsoft.com/devices?ref=x#top",
+            // The default port however spelled is still the default port.
+            "https://account.live.com:0443/",
         ];
         for u in ok {
             assert!(validate_page_url(u).is_ok(), "{u} should pass");
@@ -94,6 +114,43 @@ mod tests {
             ("", "empty"),
             ("not a url", "spaces"),
             ("https//account.live.com", "valid"),
+            // What a glob on the raw string lets through.
+            ("https://evil.example/.microsoft.com/", "Microsoft"),
+            ("https://evil.example/?.microsoft.com/", "Microsoft"),
+            ("https://evil.example#.microsoft.com/", "Microsoft"),
+            ("https://login.microsoft.com@evil.example/", "user name"),
+            (
+                "https://login.microsoftonline.com.evil.example/",
+                "Microsoft",
+            ),
+            ("https://account.microsoft.com.evil.example/", "Microsoft"),
+            (
+                "https://microsoft.com.evil.example/x.microsoft.com/",
+                "Microsoft",
+            ),
+            // Look-alikes: Cyrillic o and a, full-width letters, a punycode spelling.
+            ("https://micr\u{043e}soft.com/", "Microsoft"),
+            (
+                "https://login.microsoftonline.com\u{3002}evil.example/",
+                "Microsoft",
+            ),
+            ("https://\u{ff4d}icrosoft.com.evil.example/", "Microsoft"),
+            ("https://xn--micrsoft-qbh.com/", "Microsoft"),
+            ("https://login.microsoftonline.xn--com-9o0a/", "Microsoft"),
+            // Other schemes and tricks.
+            ("HTTP://account.live.com/", "https"),
+            ("javascript://account.live.com/%0Aalert(1)", "https"),
+            ("data:text/html,<script>", "https"),
+            ("file://account.live.com/etc/passwd", "https"),
+            ("ms-settings:emailandaccounts", "https"),
+            ("https:\\\\account.live.com\\", "spaces"),
+            ("https://account.live.com\\.evil.example/", "spaces"),
+            ("https://account.live.com:4430/", "port"),
+            ("https://[2603:1036::1]/", "numeric"),
+            ("https://0x0d.0x6b.0x2a.0x0e/", "numeric"),
+            ("https://2130706433/", "numeric"),
+            ("https://account.live.com\t/", "spaces"),
+            ("https://account.live.com%2F@evil.example/", "user name"),
         ];
         for (u, why) in bad {
             let e = validate_page_url(u).expect_err(u);
