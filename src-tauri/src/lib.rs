@@ -1,6 +1,7 @@
 //! The Tauri shell of Session Doctor: window, plugins and command registration only.
 
 mod commands;
+pub mod logging;
 mod privacy;
 mod rendering;
 
@@ -21,6 +22,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             commands::start_check,
             commands::run_scan,
             commands::decode_error,
+            commands::open_page,
             commands::get_plan,
             commands::plan_extras,
             commands::account_status,
@@ -106,14 +108,7 @@ pub fn run() {
                 let _ = window.set_focus();
             }
         }))
-        .plugin(
-            tauri_plugin_log::Builder::new()
-                .target(tauri_plugin_log::Target::new(
-                    tauri_plugin_log::TargetKind::LogDir { file_name: None },
-                ))
-                .level(log::LevelFilter::Info)
-                .build(),
-        )
+        .plugin(logging::builder(true).build())
         .plugin(tauri_plugin_opener::init())
         // Used from Rust only (the save dialog); the page gets no dialog permission.
         .plugin(tauri_plugin_dialog::init())

@@ -114,7 +114,7 @@ fn before_after(first: Option<&ScanReport>, last: Option<&ScanReport>) -> Vec<Me
 }
 
 fn repair_line(e: &repair::EntryView) -> RepairLine {
-    let when = sandbox::time::rfc3339(
+    let when = platform::time::rfc3339(
         std::time::UNIX_EPOCH + std::time::Duration::from_millis(e.created_at_ms.max(0.0) as u64),
     );
     let result = match (&e.state, &e.error) {
@@ -200,7 +200,7 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
     });
     ReportInput {
         app_version: env!("CARGO_PKG_VERSION").to_owned(),
-        generated_at: sandbox::time::rfc3339(std::time::SystemTime::now()),
+        generated_at: platform::time::rfc3339(std::time::SystemTime::now()),
         account,
         error_message: request.error_message.clone(),
         os: Some(if demo {

@@ -5,9 +5,11 @@
 //!   (target names and user names only; secrets are never read). `cmdkey /list` prints in
 //!   the console's OEM code page, which breaks non-ASCII names, and its labels are
 //!   localised: the API has neither problem.
+//! - [`time`]: RFC 3339 timestamps without a date-time dependency.
 
 #![deny(missing_docs)]
 
 pub mod credentials;
+pub mod time;
 
 pub use credentials::{CredentialError, CredentialKind, SavedCredential};
