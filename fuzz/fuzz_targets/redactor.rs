@@ -1,9 +1,10 @@
 //! The report redactor (`report::Redactor::redact` and `redact_value`). Input: NUL-separated
 //! pieces; the first is a mail address to register (`add_email`), pieces starting `P:`,
-//! `D:`, `U:`, `S:` or `I:` register a person, device, OS user, server or id, the others
-//! are text. The text is the text pieces joined by ` ADDRESS `. A registered address must
-//! not survive anywhere it stands on word boundaries (the redactor's own rule), and the
-//! same text redacts the same way twice.
+//! `D:`, `U:`, `S:`, `I:` or `F:` register a person, device, OS user, server, id or Outlook
+//! profile, the others are text. The text is the text pieces joined by ` ADDRESS `, then a
+//! canary: a bare GUID, a UNC path and a generated computer name. A registered address must
+//! not survive anywhere it stands on word boundaries (the redactor's own rule), none of the
+//! canaries may survive, and the same text redacts the same way twice.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -13,6 +14,25 @@ use report::Redactor;
 /// IPs) contains: an address with one of them in its local part cannot be produced by the
 /// redactor's own replacements.
 const MARKERS: &[char] = &['j', 'q', 'w', 'z'];
+
+/// Appended to every text, after a space: a tenant-style GUID, the server and share of a UNC
+/// path, and a computer name Windows generated. None of them may be in the output.
+const CANARY: &str = r" 1b2c3d4e-aaaa-4bbb-8ccc-0123456789ab \\canaryhost9\canaryshare9\x DESKTOP-C4N4RY9 ";
+const CANARY_PARTS: &[&str] = &[
+    "1b2c3d4e-aaaa-4bbb-8ccc-0123456789ab",
+    "canaryhost9",
+    "canaryshare9",
+    "desktop-c4n4ry9",
+];
+
+fn canary_leaks(out: &str) -> Vec<&'static str> {
+    let lower = out.to_ascii_lowercase();
+    CANARY_PARTS
+        .iter()
+        .copied()
+        .filter(|c| lower.contains(c))
+        .collect()
+}
 
 fn checkable(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {
@@ -80,6 +100,7 @@ fuzz_target!(|data: &[u8]| {
             Some(("U:", name)) => r.add_os_user(name),
             Some(("S:", name)) => r.add_server(name),
             Some(("I:", name)) => r.add_id(name),
+            Some(("F:", name)) => r.add_profile(name),
             _ => fragments.push(p),
         }
     }
@@ -93,6 +114,7 @@ fuzz_target!(|data: &[u8]| {
     } else {
         fragments.join(" ")
     };
+    let text = format!("{text}{CANARY}");
 
     let out = r.redact(&text);
     if checked {
@@ -102,6 +124,8 @@ fuzz_target!(|data: &[u8]| {
             "{email:?} left at {l:?} in {out:?} (from {text:?})"
         );
     }
+    let c = canary_leaks(&out);
+    assert!(c.is_empty(), "{c:?} left in {out:?} (from {text:?})");
     assert_eq!(r.redact(&text), out, "the same text redacted differently");
 
     let mut value = serde_json::json!({ "a": text, "b": [text, null, 1] });
@@ -116,5 +140,7 @@ fuzz_target!(|data: &[u8]| {
                 "{email:?} left at {l:?} in JSON {s:?} (from {text:?})"
             );
         }
+        let c = canary_leaks(s);
+        assert!(c.is_empty(), "{c:?} left in JSON {s:?} (from {text:?})");
     }
 });

@@ -543,6 +543,8 @@ export type ErrorCode =
 "repair_failed" | 
 /**  What the user typed or picked cannot be used as it is. */
 "invalid_input" | 
+/**  What was handed in (pasted text, a file, a search) is past its size limit. */
+"input_too_large" | 
 /**  Something inside the app went wrong; a bug, not the user's fault. */
 "internal";
 
@@ -899,6 +901,11 @@ export type ReportView = {
 	report: Report,
 	html: string,
 	ticket: string,
+	/**
+	 *  Why the report is not what was asked for (IT keeps personal data out of reports),
+	 *  to show next to the preview; `None` when it is.
+	 */
+	notice: string | null,
 };
 
 /**  How Outlook starts again. */
@@ -971,6 +978,11 @@ export type ScanReport = {
 export type Setting<T> = {
 	value: T,
 	source: SettingsSource,
+	/**
+	 *  Set by IT in the config file, which does not let users change it: environment
+	 *  variables, the app's choices and the CLI's flags do not override it.
+	 */
+	locked: boolean,
 };
 
 /**  Everything an administrator can preset. */

@@ -10,6 +10,7 @@ mod check;
 mod cloud;
 mod diagnose;
 mod fix;
+mod limits;
 mod report;
 mod scan;
 

@@ -17,15 +17,24 @@ pub struct ReportArgs {
     #[arg(long, conflicts_with = "json")]
     html: bool,
     /// Keep names, email addresses, device names and IP addresses (replaced by consistent
-    /// pseudonyms otherwise). IT can make this the default (see the README).
+    /// pseudonyms otherwise). IT can make this the default, or forbid it (see the README).
     #[arg(long)]
     include_personal_data: bool,
 }
 
 pub fn run(args: &ReportArgs) -> Result<(), String> {
+    let preset = settings::load();
+    if args.include_personal_data && preset.personal_data_forbidden() {
+        return Err(format!(
+            "--include-personal-data is refused: your IT department's configuration ({}) keeps \
+             personal data out of reports. Run the report without it (names, addresses, device \
+             names and IPs become pseudonyms), or ask IT.",
+            preset.file
+        ));
+    }
     let scan = scan_report(&args.scan)?;
     let include_personal_data =
-        args.include_personal_data || settings::load().report_include_personal_data.value;
+        args.include_personal_data || preset.report_include_personal_data.value;
     let request = ReportRequest {
         include_personal_data,
         ..ReportRequest::default()

@@ -53,16 +53,26 @@ pub fn report(args: &ScanArgs) -> Result<scan::ScanReport, String> {
 pub fn check_inputs(args: &ScanArgs) -> Result<(), String> {
     for f in &args.registry_files {
         // Unreadable exports are a usage error, not a failed source: the user named them.
-        std::fs::File::open(f)
+        let size = std::fs::File::open(f)
             .and_then(|file| file.metadata())
             .and_then(|m| {
                 if m.is_file() {
-                    Ok(())
+                    Ok(m.len())
                 } else {
                     Err(std::io::Error::other("not a file"))
                 }
             })
             .map_err(|e| format!("cannot read --registry-file {}: {e}", f.display()))?;
+        let max = crate::limits::MAX_REGISTRY_FILE_BYTES;
+        if size > max {
+            return Err(format!(
+                "input_too_large: --registry-file {} is {} MB; at most {} MB are read. Export only \
+                 the Office keys: reg export HKCU\\Software\\Microsoft\\Office office.reg",
+                f.display(),
+                size.div_ceil(1024 * 1024),
+                max / (1024 * 1024)
+            ));
+        }
     }
     if let Some(h) = &args.home
         && !h.is_dir()

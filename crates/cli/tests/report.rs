@@ -73,3 +73,48 @@ fn json_and_html_together_is_a_usage_error() {
         .assert()
         .failure();
 }
+
+#[test]
+fn include_personal_data_is_refused_where_it_forbids_it() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[report]\ninclude_personal_data = false\n").expect("write");
+    let out = Command::cargo_bin("session-doctor-cli")
+        .expect("binary")
+        .args([
+            "report",
+            "--json",
+            "--demo",
+            "--no-live",
+            "--include-personal-data",
+        ])
+        .env("SESSION_DOCTOR_CONFIG", &config)
+        // The user's own variable cannot reopen what the file closed.
+        .env("SESSION_DOCTOR_REPORT_PERSONAL_DATA", "true")
+        .assert()
+        .failure()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--include-personal-data is refused"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("IT"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for name in PERSONAL {
+        assert!(!stdout.contains(name), "{name} printed anyway");
+    }
+    // Without the flag the report is made, redacted.
+    let ok = Command::cargo_bin("session-doctor-cli")
+        .expect("binary")
+        .args(["report", "--json", "--demo", "--no-live"])
+        .env("SESSION_DOCTOR_CONFIG", &config)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&ok).expect("json");
+    assert_eq!(v["redacted"], true);
+}

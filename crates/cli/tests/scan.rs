@@ -153,6 +153,34 @@ fn unreadable_registry_file_is_a_one_line_error() {
 }
 
 #[test]
+fn an_oversized_registry_file_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let big = dir.path().join("huge.reg");
+    // Sparse: 257 MB on paper, nothing on disk.
+    std::fs::File::create(&big)
+        .and_then(|f| f.set_len(257 * 1024 * 1024))
+        .expect("sparse file");
+    let out = cli()
+        .args([
+            "scan",
+            "--json",
+            "--no-live",
+            "--registry-file",
+            big.to_str().expect("utf-8"),
+        ])
+        .assert()
+        .failure()
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).expect("utf-8");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("input_too_large"), "{err}");
+    assert!(err.contains("at most 256 MB"), "{err}");
+    assert!(err.contains("reg export"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
 fn bad_arguments_fail() {
     cli().args(["scan", "--json", "--bogus"]).assert().failure();
     cli().args(["scan", "--home"]).assert().failure();

@@ -31,7 +31,7 @@ pub const ACTIVITY_SIGN_INS: usize = 50;
 /// `$top` of a directory search: Graph's usual page of users.
 const SEARCH_PAGE: usize = 100;
 /// Longest search text sent to Graph.
-const QUERY_MAX: usize = 120;
+const QUERY_MAX: usize = crate::limits::SEARCH_MAX_CHARS;
 const USER_SELECT: &str = "id,displayName,userPrincipalName,mail";
 
 /// A user of the directory as admin mode lists it.
@@ -656,6 +656,7 @@ impl CloudSession {
     /// search is refused). An empty query lists the directory. Pages are followed up to
     /// [`USER_SEARCH_CAP`] users.
     pub async fn search_users(&self, query: &str) -> Result<UserSearch, CloudError> {
+        crate::limits::check_chars("search text", query.trim(), QUERY_MAX)?;
         self.account().await.ok_or(CloudError::NotSignedIn)?;
         let q = clean_query(query);
         let (items, truncated) = self

@@ -8,10 +8,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-/// Data rows read at most; the rows after are counted in [`UpnImport::rows_not_read`].
-pub const CSV_MAX_ROWS: usize = 10_000;
-/// Skipped lines listed at most; the others are counted in [`UpnImport::more_skipped`].
-pub const CSV_MAX_SKIPPED: usize = 1_000;
+pub use crate::limits::{CSV_MAX_BYTES, CSV_MAX_ROWS, CSV_MAX_SKIPPED};
 /// The quoted text of a skipped line is cut to this many characters.
 const TEXT_MAX: usize = 200;
 
@@ -275,6 +272,13 @@ fn is_blank(r: &Record) -> bool {
 }
 
 /// Reads the users of a CSV (or plain list, one per line). See the module docs.
+/// [`parse_upn_csv`] for text handed in over IPC or read from a file: refused past
+/// [`CSV_MAX_BYTES`] with `input_too_large` before any of it is parsed.
+pub fn import_upn_csv(text: &str) -> Result<UpnImport, crate::CloudError> {
+    crate::limits::check_bytes("CSV file", text, CSV_MAX_BYTES)?;
+    Ok(parse_upn_csv(text))
+}
+
 pub fn parse_upn_csv(text: &str) -> UpnImport {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_line = text

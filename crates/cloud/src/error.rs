@@ -85,6 +85,16 @@ pub enum CloudError {
         /// Delegated Microsoft Graph permissions the app needs, with admin consent.
         permissions: Vec<String>,
     },
+    /// Something handed in (a search, a CSV file) is past its limit in [`crate::limits`].
+    #[error("the {what} is {size} {unit}; at most {max} are accepted")]
+    InputTooLarge {
+        /// What it is, in words ("search text", "CSV file").
+        what: String,
+        size: usize,
+        max: usize,
+        /// `characters` or `bytes`.
+        unit: String,
+    },
 }
 
 impl CloudError {
@@ -114,6 +124,7 @@ impl CloudError {
             Self::Graph { .. } => "graph_error",
             Self::Keyring(_) => "keyring_unavailable",
             Self::AdminRequired { .. } => "admin_required",
+            Self::InputTooLarge { .. } => "input_too_large",
         }
     }
 
@@ -147,6 +158,8 @@ impl CloudError {
                 roles.join(", "),
                 permissions.join(", ")
             ),
+            Self::InputTooLarge { what, .. } if what.contains("CSV") => "Split the list into smaller files (one per department, say) and import them one by one.".into(),
+            Self::InputTooLarge { .. } => "Shorten it: the start of a name or an address is enough to find a user.".into(),
         }
     }
 

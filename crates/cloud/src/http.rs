@@ -54,6 +54,8 @@ impl RawResponse {
 pub(crate) struct Http {
     client: reqwest::Client,
     retry: RetryPolicy,
+    /// Retry nothing the server may have handled (see [`Http::at_most_once`]).
+    at_most_once: bool,
 }
 
 impl Http {
@@ -70,7 +72,22 @@ impl Http {
         Ok(Self {
             client,
             retry: cfg.retry,
+            at_most_once: false,
         })
+    }
+
+    /// The same client, retrying only `429 Too Many Requests` (the server refused the
+    /// request without handling it, and says when to come back): for requests that must be
+    /// handled at most once, like redeeming an authorization code. After a 5xx, a cut-off
+    /// answer or a network error the server may have redeemed the code already; sending it
+    /// again would be a replay (Microsoft treats a reused code as an attack), so the caller
+    /// gets the error and the user starts again.
+    pub fn at_most_once(&self) -> Self {
+        Self {
+            client: self.client.clone(),
+            retry: self.retry,
+            at_most_once: true,
+        }
     }
 
     pub fn client(&self) -> &reqwest::Client {
@@ -91,6 +108,8 @@ impl Http {
             let method = req.method().clone();
             let path = req.url().path().to_owned();
             let retries_left = attempt < self.retry.max_retries;
+            // What the server may have handled already is not sent again in at-most-once mode.
+            let may_repeat = retries_left && !self.at_most_once;
             match self.client.execute(req).await {
                 Ok(mut resp) => {
                     let status = resp.status().as_u16();
@@ -108,7 +127,7 @@ impl Http {
                                 ),
                             });
                         }
-                        Err(e) if retries_left => {
+                        Err(e) if may_repeat => {
                             log::warn!("{method} {host}{path}: body cut off ({e}), retrying");
                             self.pause(attempt, None).await;
                             attempt += 1;
@@ -116,8 +135,9 @@ impl Http {
                         }
                         Err(e) => return Err(net_error(&host, e)),
                     };
-                    let retryable = status == 429 || matches!(status, 500 | 502 | 503 | 504);
-                    if retryable && retries_left {
+                    let retryable = (status == 429 && retries_left)
+                        || (matches!(status, 500 | 502 | 503 | 504) && may_repeat);
+                    if retryable {
                         let asked = retry_after(&headers, SystemTime::now());
                         log::info!(
                             "{method} {host}{path}: HTTP {status}, retry {} after {asked:?}",
@@ -135,7 +155,16 @@ impl Http {
                         host,
                     });
                 }
-                Err(e) if retries_left && (e.is_connect() || e.is_timeout() || e.is_request()) => {
+                // A refused connection never reached the server: safe to repeat even at most once.
+                Err(e) if retries_left && e.is_connect() && !e.is_timeout() => {
+                    log::info!(
+                        "{method} {host}{path}: could not connect ({e}), retry {}",
+                        attempt + 1
+                    );
+                    self.pause(attempt, None).await;
+                    attempt += 1;
+                }
+                Err(e) if may_repeat && (e.is_timeout() || e.is_request()) => {
                     log::info!(
                         "{method} {host}{path}: network error ({e}), retry {}",
                         attempt + 1

@@ -42,6 +42,7 @@ mod error;
 pub mod fuzzing;
 mod graph;
 mod http;
+mod limits;
 mod loopback;
 mod manual;
 mod oauth;
@@ -63,11 +64,12 @@ pub use config::{
     RetryPolicy,
 };
 pub use csv_users::{
-    CSV_MAX_ROWS, CSV_MAX_SKIPPED, SkipKind, SkippedLine, UpnImport, is_object_id, parse_upn_csv,
-    upn_problem,
+    CSV_MAX_BYTES, CSV_MAX_ROWS, CSV_MAX_SKIPPED, SkipKind, SkippedLine, UpnImport, import_upn_csv,
+    is_object_id, parse_upn_csv, upn_problem,
 };
 pub use error::CloudError;
 pub use graph::BATCH_LIMIT;
+pub use limits::SEARCH_MAX_CHARS;
 pub use manual::ManualRoute;
 pub use revoke::{RevokeOutcome, SignOutReport, UserRevoke};
 pub use secret::Secret;

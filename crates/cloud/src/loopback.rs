@@ -1,6 +1,7 @@
 //! The loopback redirect listener: 127.0.0.1 at a port the OS picks, waiting for the one
-//! browser request that carries the authorization answer, checking `state`, answering a
-//! "you can close this tab" page, and giving up after a timeout.
+//! browser request that carries the authorization answer with the right `state`, answering
+//! a "you can close this tab" page, and giving up after a timeout. Requests with a wrong or
+//! missing `state` get a 400 and are ignored: the wait goes on for the real redirect.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -28,7 +29,8 @@ pub(crate) enum Redirect {
 #[derive(Debug)]
 pub(crate) struct Loopback {
     v4: TcpListener,
-    /// `localhost` may resolve to ::1 first; listen there too when the port is free.
+    /// The same port on ::1 when free. The redirect URI names 127.0.0.1, so a browser
+    /// never needs it; it is there for a user who retypes the address with `localhost`.
     v6: Option<TcpListener>,
     port: u16,
 }
@@ -42,25 +44,34 @@ impl Loopback {
             .local_addr()
             .map_err(|e| CloudError::Loopback(e.to_string()))?
             .port();
-        let v6 = TcpListener::bind(("::1", port)).await.ok();
+        let v6 = bind_v6(port).await;
         Ok(Self { v4, v6, port })
     }
 
-    /// `http://localhost:PORT/`: Microsoft ignores the port when matching a registered
-    /// `http://localhost`, so any free port works.
+    /// `http://127.0.0.1:PORT/`, the IP literal (Microsoft: "prefer 127.0.0.1 over
+    /// localhost"; RFC 8252 section 7.3), so neither a hosts file nor a resolver that prefers ::1
+    /// can send the browser elsewhere. Microsoft ignores the port when matching a registered
+    /// loopback URI (`http://127.0.0.1`), so any free port works.
     pub fn redirect_uri(&self) -> String {
-        format!("http://localhost:{}/", self.port)
+        format!("http://127.0.0.1:{}/", self.port)
     }
 
     /// Waits for the redirect. Strays (favicon, silent preconnects) get a 404 or are
-    /// dropped and the wait goes on; the first request with `code` or `error` ends it
-    /// either way. Connections are served side by side, so a browser's idle preconnect
-    /// cannot hold up the real redirect.
+    /// dropped, answers with a wrong or missing `state` get a 400, and the wait goes on;
+    /// the first request with the right `state` and `code` or `error` ends it. Connections
+    /// are served side by side, so a browser's idle preconnect cannot hold up the real
+    /// redirect. Once it returns the listener is closed: a browser retrying the redirect
+    /// (or anyone replaying the code) finds nothing on the port.
+    ///
+    /// When the time runs out after only answers with the wrong `state`, the error is
+    /// [`CloudError::StateMismatch`] (an old sign-in tab, or a forged answer) rather than a
+    /// plain timeout.
     pub async fn wait(
         self,
         expected_state: &str,
         timeout: Duration,
     ) -> Result<Redirect, CloudError> {
+        let mismatched = std::sync::atomic::AtomicBool::new(false);
         let work = async {
             let mut connections = JoinSet::new();
             loop {
@@ -74,18 +85,29 @@ impl Loopback {
                         Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
                     },
                     Some(done) = connections.join_next(), if !connections.is_empty() => {
-                        if let Ok(Some(result)) = done {
-                            return result;
+                        match done {
+                            Ok(Served::Answer(result)) => return result,
+                            Ok(Served::WrongState) => {
+                                log::warn!(
+                                    "loopback: an answer with a wrong or missing state was refused; still waiting"
+                                );
+                                mismatched.store(true, std::sync::atomic::Ordering::Relaxed);
+                            }
+                            Ok(Served::Stray) | Err(_) => {}
                         }
                     }
                 }
             }
         };
-        tokio::time::timeout(timeout, work)
-            .await
-            .map_err(|_| CloudError::LoopbackTimeout {
+        match tokio::time::timeout(timeout, work).await {
+            Ok(result) => result,
+            Err(_) if mismatched.load(std::sync::atomic::Ordering::Relaxed) => {
+                Err(CloudError::StateMismatch)
+            }
+            Err(_) => Err(CloudError::LoopbackTimeout {
                 secs: timeout.as_secs(),
-            })?
+            }),
+        }
     }
 
     async fn accept(&self) -> std::io::Result<TcpStream> {
@@ -100,37 +122,60 @@ impl Loopback {
     }
 }
 
-/// Handles one connection; `None` when it was not the redirect.
-async fn serve_one(
-    mut stream: TcpStream,
-    expected_state: &str,
-) -> Option<Result<Redirect, CloudError>> {
+/// The listener on ::1 at `port`, or `None` with a warning saying why (IPv6 disabled,
+/// the port taken there by another program).
+async fn bind_v6(port: u16) -> Option<TcpListener> {
+    match TcpListener::bind(("::1", port)).await {
+        Ok(listener) => Some(listener),
+        Err(e) => {
+            log::warn!(
+                "loopback: no listener on [::1]:{port} ({e}); the sign-in answer comes to 127.0.0.1:{port} only"
+            );
+            None
+        }
+    }
+}
+
+/// What one connection turned out to be.
+enum Served {
+    /// Not an authorization answer (favicon, a silent preconnect, garbage).
+    Stray,
+    /// An answer whose `state` is not the one this sign-in sent: refused with a 400.
+    WrongState,
+    /// The redirect of this sign-in.
+    Answer(Result<Redirect, CloudError>),
+}
+
+/// Handles one connection.
+async fn serve_one(mut stream: TcpStream, expected_state: &str) -> Served {
     let head = match tokio::time::timeout(READ_TIMEOUT, read_head(&mut stream)).await {
         Ok(Some(h)) => h,
-        _ => return None,
+        _ => return Served::Stray,
     };
-    let target = head
+    let Some(target) = head
         .lines()
-        .next()?
-        .strip_prefix("GET ")?
-        .split(' ')
-        .next()?
-        .to_owned();
+        .next()
+        .and_then(|l| l.strip_prefix("GET "))
+        .and_then(|l| l.split(' ').next())
+        .map(str::to_owned)
+    else {
+        return Served::Stray;
+    };
     let (path, query) = target.split_once('?').unwrap_or((&target, ""));
     let params: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
         .into_owned()
         .collect();
     if path != "/" || !(params.contains_key("code") || params.contains_key("error")) {
         let _ = respond(&mut stream, "404 Not Found", "Not found.").await;
-        return None;
+        return Served::Stray;
     }
     if params.get("state").map(String::as_str) != Some(expected_state) {
         let _ = respond(&mut stream, "400 Bad Request", PAGE_STATE).await;
-        return Some(Err(CloudError::StateMismatch));
+        return Served::WrongState;
     }
     if let Some(code) = params.get("code") {
         let _ = respond(&mut stream, "200 OK", PAGE_OK).await;
-        return Some(Ok(Redirect::Code(code.clone())));
+        return Served::Answer(Ok(Redirect::Code(code.clone())));
     }
     let _ = respond(&mut stream, "200 OK", PAGE_FAILED).await;
     let description = params.get("error_description").cloned();
@@ -144,7 +189,7 @@ async fn serve_one(
                 .collect::<String>()
         })
         .and_then(|d| d.parse().ok());
-    Some(Ok(Redirect::Error(AadError {
+    Served::Answer(Ok(Redirect::Error(AadError {
         error: params.get("error").cloned().unwrap_or_default(),
         error_description: description,
         error_codes: code.into_iter().collect(),
@@ -207,7 +252,7 @@ mod tests {
         if let Some(v6) = &lb.v6 {
             assert!(v6.local_addr().expect("addr").ip().is_loopback());
         }
-        assert!(lb.redirect_uri().starts_with("http://localhost:"));
+        assert!(lb.redirect_uri().starts_with("http://127.0.0.1:"));
     }
 
     #[tokio::test]
@@ -226,6 +271,77 @@ mod tests {
         }
         // The listener is gone with the wait: nothing answers on the port any more.
         assert!(TcpStream::connect(("127.0.0.1", port)).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_wrong_or_missing_state_gets_a_400_and_the_wait_goes_on() {
+        let lb = Loopback::bind().await.expect("bind");
+        let port = lb.port;
+        let waiting = tokio::spawn(lb.wait("st4te", Duration::from_secs(10)));
+        for stray in [
+            "/?code=forged&state=other",
+            "/?code=forged",
+            "/?error=access_denied&state=",
+        ] {
+            let page = get(port, stray).await.expect("answered");
+            assert!(page.starts_with("HTTP/1.1 400"), "{stray}: {page}");
+            assert!(!waiting.is_finished(), "{stray} ended the wait");
+        }
+        let page = get(port, "/?code=real&state=st4te")
+            .await
+            .expect("redirect");
+        assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+        match waiting.await.expect("joined") {
+            Ok(Redirect::Code(code)) => assert_eq!(code, "real"),
+            other => panic!("expected the real code, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn only_wrong_states_until_the_timeout_is_a_state_mismatch() {
+        let lb = Loopback::bind().await.expect("bind");
+        let port = lb.port;
+        let waiting = tokio::spawn(lb.wait("st4te", Duration::from_millis(500)));
+        let page = get(port, "/?code=old&state=old-tab")
+            .await
+            .expect("answered");
+        assert!(page.starts_with("HTTP/1.1 400"), "{page}");
+        let err = waiting.await.expect("joined").expect_err("no real answer");
+        assert_eq!(err, CloudError::StateMismatch);
+    }
+
+    static LINES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    struct Capture;
+    impl log::Log for Capture {
+        fn enabled(&self, _: &log::Metadata) -> bool {
+            true
+        }
+        fn log(&self, record: &log::Record) {
+            LINES
+                .lock()
+                .expect("lock")
+                .push(format!("{} {}", record.level(), record.args()));
+        }
+        fn flush(&self) {}
+    }
+    static LOGGER: Capture = Capture;
+
+    #[tokio::test]
+    async fn a_failed_ipv6_listener_is_logged_as_a_warning() {
+        let _ = log::set_logger(&LOGGER);
+        log::set_max_level(log::LevelFilter::Trace);
+        // Take a port on ::1 first; where IPv6 is off the bind fails anyway.
+        let taken = std::net::TcpListener::bind(("::1", 0)).ok();
+        let port = taken
+            .as_ref()
+            .and_then(|l| l.local_addr().ok())
+            .map_or(1, |a| a.port());
+        assert!(bind_v6(port).await.is_none(), "the port is taken on ::1");
+        let lines = LINES.lock().expect("lock").join("\n");
+        assert!(
+            lines.contains(&format!("WARN loopback: no listener on [::1]:{port}")),
+            "{lines}"
+        );
     }
 
     #[tokio::test]

@@ -60,11 +60,16 @@ pub(crate) async fn browser(
         Redirect::Code(code) => code,
         Redirect::Error(e) => return Err(e.into_cloud_error()),
     };
+    // Handled at most once: no retry after a 5xx, a cut-off answer or a timeout, when
+    // Microsoft may have redeemed the single-use code already (only a 429, refused
+    // unhandled, and a connection that never opened are tried again). The listener is
+    // closed by now, so a browser retrying the redirect cannot bring the code back either.
+    let once = http.at_most_once();
     let response = client
         .exchange_code(AuthorizationCode::new(code))
         .set_pkce_verifier(verifier)
         .set_redirect_uri(Cow::Borrowed(&redirect))
-        .request_async(http)
+        .request_async(&once)
         .await
         .map_err(|e| oauth::map_request_error(e, &host(cfg)))?;
     log::info!("browser sign-in finished");

@@ -26,7 +26,13 @@ async fn pkce_round_trip_through_the_loopback() {
     let q: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
     assert_eq!(q["code_challenge_method"], "S256");
     assert_eq!(q["code_challenge"].len(), 43, "base64url SHA-256");
-    assert!(q["redirect_uri"].starts_with("http://localhost:"));
+    // The IP literal, not `localhost` (which a hosts file or a ::1-first resolver can send
+    // elsewhere): what the README tells organisations to register.
+    assert!(
+        q["redirect_uri"].starts_with("http://127.0.0.1:"),
+        "{}",
+        q["redirect_uri"]
+    );
     assert!(q["scope"].contains("offline_access"));
     assert!(log.location.expect("redirected").contains("code="));
     assert_eq!(log.loopback_status, Some(200));
@@ -41,7 +47,10 @@ async fn pkce_round_trip_through_the_loopback() {
 #[tokio::test]
 async fn a_wrong_state_is_rejected() {
     let sb = start(Tenant::demo());
-    let (s, store) = session(config(&sb));
+    let mut cfg = config(&sb);
+    // A wrong state no longer ends the wait: it runs out, then says why.
+    cfg.loopback_timeout = Duration::from_secs(1);
+    let (s, store) = session(cfg);
     let (open, log) = browser(|location| {
         let mut u = url::Url::parse(&location).expect("url");
         let pairs: Vec<(String, String)> = u
@@ -336,4 +345,129 @@ async fn an_idle_preconnect_does_not_hold_up_the_redirect() {
         "{:?}",
         started.elapsed()
     );
+}
+
+/// The loopback address of an authorize URL's `redirect_uri`.
+fn loopback_port(authorize_url: &str) -> u16 {
+    let u = url::Url::parse(authorize_url).expect("url");
+    let redirect = u
+        .query_pairs()
+        .find(|(k, _)| k == "redirect_uri")
+        .map(|(_, v)| v.into_owned())
+        .expect("a redirect_uri");
+    url::Url::parse(&redirect)
+        .ok()
+        .and_then(|r| r.port())
+        .expect("a port")
+}
+
+/// Sends `GET path` to the loopback over a plain TCP connection; the status line's code.
+async fn raw_get(port: u16, path: &str) -> std::io::Result<u16> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").as_bytes())
+        .await?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).await?;
+    Ok(out
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0))
+}
+
+#[tokio::test]
+async fn strays_with_a_wrong_or_missing_state_get_a_400_and_the_real_redirect_still_completes() {
+    let sb = start(Tenant::demo());
+    let (s, _) = session(config(&sb));
+    let (open, log) = browser(|l| l);
+    let strays = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = std::sync::Arc::clone(&strays);
+    let open = move |url: &str| {
+        let port = loopback_port(url);
+        let url = url.to_owned();
+        // Before the browser comes back: a forged answer, one without state, one with an
+        // empty state, each on its own connection, as another local program could send.
+        tokio::spawn(async move {
+            for path in [
+                "/?code=forged-code&state=forged",
+                "/?code=forged-code",
+                "/?error=access_denied&state=",
+            ] {
+                let status = raw_get(port, path).await.unwrap_or(0);
+                seen.lock().expect("lock").push((path, status));
+            }
+            // The real redirect only after the strays were answered.
+            open(&url).expect("browser");
+        });
+        Ok(())
+    };
+    let account = s
+        .sign_in_browser(open, Some(DEMO_ADMIN_UPN))
+        .await
+        .expect("the real redirect completes");
+    assert_eq!(account.upn, DEMO_ADMIN_UPN);
+    for (path, status) in strays.lock().expect("lock").iter() {
+        assert_eq!(*status, 400, "{path}");
+    }
+    assert_eq!(strays.lock().expect("lock").len(), 3);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(log.lock().expect("lock").loopback_status, Some(200));
+    assert_eq!(
+        count(&sb, "/common/oauth2/v2.0/token"),
+        1,
+        "only the real code was redeemed"
+    );
+}
+
+#[tokio::test]
+async fn the_code_is_sent_once_even_when_the_token_endpoint_fails() {
+    let sb = start(Tenant::demo());
+    // A 503 the generic retry would answer by sending the code again.
+    sb.inject(
+        Fault::on("/common/oauth2/v2.0/token")
+            .method("POST")
+            .status(503)
+            .times(1),
+    );
+    let (s, store) = session(config(&sb));
+    let (open, _) = browser(|l| l);
+    let err = s
+        .sign_in_browser(open, Some(DEMO_ADMIN_UPN))
+        .await
+        .expect_err("no second try with the same code");
+    assert_ne!(err.code(), "", "{err:?}");
+    assert_eq!(
+        count(&sb, "/common/oauth2/v2.0/token"),
+        1,
+        "the code went to the token endpoint once"
+    );
+    assert!(
+        cloud::TokenStore::load(store.as_ref())
+            .expect("load")
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn a_replayed_redirect_after_sign_in_reaches_nothing() {
+    let sb = start(Tenant::demo());
+    let (s, _) = session(config(&sb));
+    let (open, log) = browser(|l| l);
+    s.sign_in_browser(open, Some(DEMO_ADMIN_UPN))
+        .await
+        .expect("signed in");
+    let location = log
+        .lock()
+        .expect("lock")
+        .location
+        .clone()
+        .expect("redirected");
+    let u = url::Url::parse(&location).expect("url");
+    let port = u.port().expect("port");
+    let path = format!("{}?{}", u.path(), u.query().unwrap_or_default());
+    // The browser retrying the redirect (or anything replaying the code) finds the port
+    // closed, and the token endpoint saw the code once.
+    assert!(raw_get(port, &path).await.is_err(), "the listener is gone");
+    assert_eq!(count(&sb, "/common/oauth2/v2.0/token"), 1);
 }

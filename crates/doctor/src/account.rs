@@ -372,6 +372,12 @@ mod tests {
             CloudError::DeviceCodeExpired,
             CloudError::StateMismatch,
             CloudError::PublicClientFlowsDisabled,
+            CloudError::InputTooLarge {
+                what: "search text".into(),
+                size: 500,
+                max: 120,
+                unit: "characters".into(),
+            },
             CloudError::AdminRequired {
                 action: "signing out other users".into(),
                 roles: vec!["Helpdesk Administrator".into()],

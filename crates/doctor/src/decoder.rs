@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::error::{AppError, ErrorCode};
+pub use crate::limits::MAX_ERROR_TEXT_BYTES;
 
 /// The server-side limits behind the error, from the field guide's table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
@@ -186,15 +187,19 @@ pub enum DecodeError {
     Empty,
     #[error("the message does not look like a session-limit error")]
     NotRecognised,
+    #[error("the message is {bytes} bytes; at most {max} are read")]
+    TooLong { bytes: usize, max: usize },
 }
 
-/// Longest message the decoder reads; a pasted log beyond this is cut, not an error.
-const MAX_INPUT: usize = 64 * 1024;
-
-/// Decodes a pasted error message.
+/// Decodes a pasted error message; refused past [`MAX_ERROR_TEXT_BYTES`].
 pub fn decode(message: &str) -> Result<DecodedError, DecodeError> {
-    let cut = truncate_at_char_boundary(message, MAX_INPUT);
-    let folded = fold(cut);
+    if message.len() > MAX_ERROR_TEXT_BYTES {
+        return Err(DecodeError::TooLong {
+            bytes: message.len(),
+            max: MAX_ERROR_TEXT_BYTES,
+        });
+    }
+    let folded = fold(message);
     if folded.trim().is_empty() {
         return Err(DecodeError::Empty);
     }
@@ -225,18 +230,16 @@ pub fn decode_for_user(message: &str) -> Result<DecodedError, AppError> {
             "This message does not look like a session-limit error.",
             "Paste the exact text, or start the scan: it finds the usual causes anyway.",
         ),
+        DecodeError::TooLong { bytes, max } => AppError::new(
+            ErrorCode::InputTooLarge,
+            format!(
+                "The pasted text is {} KB; the decoder reads at most {} KB.",
+                bytes.div_ceil(1024),
+                max / 1024
+            ),
+            "Paste only the error message Outlook showed, not a whole log.",
+        ),
     })
-}
-
-fn truncate_at_char_boundary(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
 }
 
 /// Lowercase, Spanish accents removed, runs of white space as one space: Outlook's Spanish
@@ -345,7 +348,21 @@ mod tests {
             Err(DecodeError::NotRecognised)
         );
         let huge = "é".repeat(100_000) + " maximum number of allowed sessions";
-        // Cut at 64 KiB on a char boundary: no panic, and the tail beyond the cut is ignored.
-        assert_eq!(decode(&huge), Err(DecodeError::NotRecognised));
+        // Past the limit: refused as a whole (not cut and read in part), with a code.
+        assert_eq!(
+            decode(&huge),
+            Err(DecodeError::TooLong {
+                bytes: huge.len(),
+                max: MAX_ERROR_TEXT_BYTES
+            })
+        );
+        let e = decode_for_user(&huge).expect_err("too long");
+        assert_eq!(e.code, ErrorCode::InputTooLarge);
+        assert!(e.message.contains("64 KB"), "{}", e.message);
+        assert!(e.hint.contains("not a whole log"), "{}", e.hint);
+        // At the limit it is still read.
+        let mut at_limit = "maximum number of allowed sessions".to_owned();
+        at_limit.push_str(&" ".repeat(MAX_ERROR_TEXT_BYTES - at_limit.len()));
+        assert!(decode(&at_limit).is_ok());
     }
 }

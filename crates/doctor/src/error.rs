@@ -64,6 +64,8 @@ pub enum ErrorCode {
     RepairFailed,
     /// What the user typed or picked cannot be used as it is.
     InvalidInput,
+    /// What was handed in (pasted text, a file, a search) is past its size limit.
+    InputTooLarge,
     /// Something inside the app went wrong; a bug, not the user's fault.
     Internal,
 }

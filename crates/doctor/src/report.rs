@@ -39,6 +39,29 @@ pub struct ReportView {
     pub report: Report,
     pub html: String,
     pub ticket: String,
+    /// Why the report is not what was asked for (IT keeps personal data out of reports),
+    /// to show next to the preview; `None` when it is.
+    pub notice: Option<String>,
+}
+
+/// What the report includes once IT's settings have had their say: personal data only
+/// when asked for and not forbidden by the config file (`report.include_personal_data =
+/// false` without `allow_user_overrides`). The sentence says why a request was refused.
+pub fn personal_data_choice(
+    request: &ReportRequest,
+    preset: &settings::Settings,
+) -> (bool, Option<String>) {
+    if request.include_personal_data && preset.personal_data_forbidden() {
+        return (
+            false,
+            Some(format!(
+                "Names, addresses, device names and IPs were replaced by pseudonyms: your IT \
+                 department's configuration ({}) keeps personal data out of reports.",
+                preset.file
+            )),
+        );
+    }
+    (request.include_personal_data, None)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -249,14 +272,18 @@ impl AppContext {
         report_input(facts, request)
     }
 
-    /// The report, redacted unless the user asked otherwise, with its HTML and ticket text.
+    /// The report, redacted unless the user asked otherwise and IT allows it, with its HTML
+    /// and ticket text. A refused request for personal data gives a redacted report and
+    /// the reason in `notice`; saving goes through here too, so nothing unredacted is
+    /// written either.
     pub fn build_report(&self, request: &ReportRequest) -> ReportView {
-        let report =
-            report::build_report(&self.report_input(request), request.include_personal_data);
+        let (include_personal_data, notice) = personal_data_choice(request, &self.settings());
+        let report = report::build_report(&self.report_input(request), include_personal_data);
         ReportView {
             html: report::to_html(&report),
             ticket: report::ticket_summary(&report),
             report,
+            notice,
         }
     }
 

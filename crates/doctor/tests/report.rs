@@ -206,3 +206,29 @@ async fn without_a_target_the_preset_folder_is_used_and_nothing_is_overwritten()
         err.message
     );
 }
+
+#[test]
+fn it_forbidding_personal_data_overrules_the_request_with_a_notice() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[report]\ninclude_personal_data = false\n").expect("write");
+    let forbidden = settings::load_from(|_| None, &config);
+    let (include, notice) = doctor::report::personal_data_choice(&request(true), &forbidden);
+    assert!(!include, "the backend redacts whatever the UI asked");
+    assert!(
+        notice
+            .as_deref()
+            .is_some_and(|n| n.contains("IT department")),
+        "{notice:?}"
+    );
+    // Not asked: nothing to say. No prohibition: the request stands.
+    assert_eq!(
+        doctor::report::personal_data_choice(&request(false), &forbidden),
+        (false, None)
+    );
+    let open = settings::load_from(|_| None, &dir.path().join("missing.toml"));
+    assert_eq!(
+        doctor::report::personal_data_choice(&request(true), &open),
+        (true, None)
+    );
+}

@@ -194,3 +194,92 @@ fn the_same_input_gives_the_same_report() {
     let b = to_json(&build_report(&input(), false)).expect("json");
     assert_eq!(a, b);
 }
+
+#[test]
+fn tenant_and_object_guids_become_ids_wherever_they_stand() {
+    let mut r = report::Redactor::new();
+    let text = "Tenant 6F1B0C2D-0000-4d6e-9a1b-3c4d5e6f7a8b, user 0f5a2c3e-1111-2222-3333-444455556666 \
+                in https://login.example/6f1b0c2d-0000-4d6e-9a1b-3c4d5e6f7a8b/oauth2; add-in \
+                {0006F03A-0000-0000-C000-000000000046}; personal accounts 9188040d-6c67-4c5b-b112-36a304b66dad";
+    let out = r.redact(text);
+    assert_eq!(
+        out,
+        "Tenant id-1, user id-2 in https://login.example/id-1/oauth2; add-in \
+         {0006F03A-0000-0000-C000-000000000046}; personal accounts 9188040d-6c67-4c5b-b112-36a304b66dad"
+    );
+    // The same id learned by name keeps its number.
+    let mut known = report::Redactor::new();
+    known.add_id("0f5a2c3e-1111-2222-3333-444455556666");
+    assert_eq!(
+        known.redact("x 0F5A2C3E-1111-2222-3333-444455556666 y"),
+        "x id-1 y"
+    );
+}
+
+#[test]
+fn unc_paths_lose_their_server_and_share() {
+    let mut r = report::Redactor::new();
+    r.add_device("MEGAN-LAPTOP");
+    let out = r.redact(
+        r"PST on \\fs01.contoso.local\Home$\megan\archive.pst, \\MEGAN-LAPTOP\Shared\x, \\fs01.contoso.local\Home$\y, \\?\C:\z, \\nas\C$",
+    );
+    assert_eq!(
+        out,
+        r"PST on \\server-1\share-1\megan\archive.pst, \\device-1\share-2\x, \\server-1\share-1\y, \\?\C:\z, \\server-2\C$"
+    );
+}
+
+#[test]
+fn computer_names_in_paths_are_replaced() {
+    let mut r = report::Redactor::new();
+    r.add_device("MEGAN-DESKTOP");
+    let out = r.redact(
+        r"C:\Users\megan\AppData\Local\Microsoft\Outlook\megan - MEGAN-DESKTOP.ost and D:\Backups\DESKTOP-7H3K2LQ\outlook.pst from LAPTOP-K3J9ABCD",
+    );
+    assert_eq!(
+        out,
+        r"C:\Users\user-1\AppData\Local\Microsoft\Outlook\megan - device-1.ost and D:\Backups\device-2\outlook.pst from device-3"
+    );
+    // Product words stay.
+    assert_eq!(r.redact("desktop-app on Desktop"), "desktop-app on Desktop");
+}
+
+#[test]
+fn outlook_profile_names_become_profile_n_unless_generic() {
+    let mut r = report::Redactor::new();
+    for name in [
+        "Megans Work Profile",
+        "Outlook",
+        "Outlook - Copy",
+        "Outlook (2)",
+        "Default Outlook Profile",
+        "work",
+    ] {
+        r.add_profile(name);
+    }
+    assert_eq!(
+        r.redact(
+            "Profile 'Megans Work Profile' duplicates 'Outlook - Copy'; fix remove_profile:16.0:Megans%20Work%20Profile; Outlook (2); work"
+        ),
+        "Profile 'profile-1' duplicates 'Outlook - Copy'; fix remove_profile:16.0:profile-1; Outlook (2); work"
+    );
+}
+
+#[test]
+fn a_report_with_a_personal_profile_name_and_a_unc_data_file_keeps_neither() {
+    let mut input = input();
+    let scan = input.scan.as_mut().expect("scan");
+    scan.profiles[1].name = "Zanele's mailbox".into();
+    scan.profiles[1].data_files.push(scan::DataFile {
+        path: r"\\fileserver07\pst-archive\zanele.pst".into(),
+        kind: "pst".into(),
+    });
+    let r = build_report(&input, false);
+    let json = to_json(&r).expect("json");
+    for secret in ["Zanele's mailbox", "fileserver07", "pst-archive"] {
+        assert!(!json.contains(secret), "{secret} in {json}");
+    }
+    for id in [common::TENANT_ID, common::USER_ID, common::LAPTOP_ID] {
+        assert!(!json.contains(id), "{id} survived");
+    }
+}

@@ -223,8 +223,8 @@ fn user_allowed_for(tenant: &str, user: &User) -> bool {
     }
 }
 
-/// Loopback redirect URIs match a registered `http://localhost` whatever the port, with
-/// `localhost` and `127.0.0.1` both accepted; `[::1]` is not, as at Microsoft.
+/// Loopback redirect URIs match the registered `http://127.0.0.1` (and the older
+/// `http://localhost`) whatever the port; `[::1]` is not registered.
 pub(crate) fn redirect_matches(redirect_uri: &str) -> bool {
     let Ok(u) = url::Url::parse(redirect_uri) else {
         return false;

@@ -8,8 +8,9 @@ use serde::Serialize;
 use crate::time::ago;
 use crate::users::{Device, SignIn, User, UserKind};
 
-/// The client id registered in every simulated tenant (a public client with
-/// `http://localhost` as its redirect URI, as the README tells organisations to register).
+/// The client id registered in every simulated tenant (a public client with the loopback
+/// redirect URI `http://127.0.0.1` the README tells organisations to register, and the
+/// older `http://localhost`).
 pub const SANDBOX_CLIENT_ID: &str = "5e7f1d2c-9a4b-4c3d-8e6f-0a1b2c3d4e5f";
 
 /// The demo's main user: an owner with an admin role, 6 devices and 40 sign-ins.

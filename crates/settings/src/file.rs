@@ -6,11 +6,66 @@ use std::path::Path;
 use serde::Deserialize;
 
 /// Files bigger than this are not a config file someone wrote by hand.
-const MAX_FILE_BYTES: u64 = 64 * 1024;
+pub const MAX_FILE_BYTES: u64 = 64 * 1024;
+
+/// The keys `allow_user_overrides` may name: the file's own keys, tables dotted.
+pub const OVERRIDABLE_KEYS: &[&str] = &[
+    "client_id",
+    "tenant",
+    "cloud",
+    "authority",
+    "graph",
+    "report.include_personal_data",
+    "report.folder",
+    "report.format",
+];
+
+/// Which values set in the file a user may change (with an environment variable, or, for
+/// the report's personal data, with the app's box and the CLI's flag).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum UserOverrides {
+    /// `true`: every value in the file is only a default; `false`: none (the default).
+    All(bool),
+    /// Only these keys (see [`OVERRIDABLE_KEYS`]), e.g. `["report.folder"]`.
+    Keys(Vec<String>),
+}
+
+impl Default for UserOverrides {
+    fn default() -> Self {
+        Self::All(false)
+    }
+}
+
+impl UserOverrides {
+    /// May the user change `key` when the file sets it?
+    pub fn allows(&self, key: &str) -> bool {
+        match self {
+            Self::All(all) => *all,
+            Self::Keys(keys) => keys.iter().any(|k| k.trim() == key),
+        }
+    }
+
+    /// Names in the list that are not settings (a typo would otherwise do nothing).
+    pub fn unknown_keys(&self) -> Vec<String> {
+        match self {
+            Self::All(_) => Vec::new(),
+            Self::Keys(keys) => keys
+                .iter()
+                .filter(|k| !OVERRIDABLE_KEYS.contains(&k.trim()))
+                .cloned()
+                .collect(),
+        }
+    }
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
+    /// Values set here are fixed unless this allows users to change them. At the top of the
+    /// file (before `[report]`, or TOML reads it as part of that table).
+    #[serde(default)]
+    pub allow_user_overrides: UserOverrides,
     pub client_id: Option<String>,
     pub tenant: Option<String>,
     /// `public`, `us_gov` or `china`.

@@ -1,7 +1,9 @@
 //! Settings an IT department presets for Session Doctor, so users never type a client id:
 //! a system-wide config file (TOML, in a documented place per OS) and environment
-//! variables. Precedence: environment, then the file, then built-in defaults. Every value
-//! remembers where it came from, so the app can say "set by your IT department".
+//! variables. Precedence: a value the file sets wins and is locked (a user's environment
+//! variable does not change it) unless the file's `allow_user_overrides` opens it to users;
+//! then the environment; then built-in defaults. Every value remembers where it came from
+//! and whether it is locked, so the app can say "set by your IT department".
 //!
 //! Nothing here touches the network or the user's files; a broken file is reported and
 //! ignored, never a panic.
@@ -10,10 +12,12 @@ mod file;
 mod load;
 mod paths;
 
-pub use file::{ConfigFile, FileError, ReportSection};
+pub use file::{
+    ConfigFile, FileError, MAX_FILE_BYTES, OVERRIDABLE_KEYS, ReportSection, UserOverrides,
+};
 pub use load::{
     ENV_CONFIG, ENV_REPORT_DIR, ENV_REPORT_FORMAT, ENV_REPORT_PERSONAL, ReportFormat, Setting,
-    Settings, SettingsSource, load, load_from,
+    Settings, SettingsSource, load, load_from, load_system,
 };
 pub use paths::system_config_path;
 

@@ -1,10 +1,13 @@
-//! Merging: environment over file over defaults, each value with its source.
+//! Merging: the file over the environment over defaults, each value with its source. A
+//! value the system config file sets is fixed ("locked"): a user's environment variable
+//! does not change it unless the file's `allow_user_overrides` allows that key; where the
+//! file is silent, the environment fills in.
 
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::file::ConfigFile;
+use crate::file::{ConfigFile, UserOverrides};
 use crate::{ENV_AUTHORITY, ENV_CLIENT_ID, ENV_CLOUD, ENV_GRAPH, ENV_TENANT};
 
 /// Points at another config file than the system one (tests, a portable copy on a USB stick).
@@ -26,6 +29,9 @@ pub enum SettingsSource {
 pub struct Setting<T> {
     pub value: T,
     pub source: SettingsSource,
+    /// Set by IT in the config file, which does not let users change it: environment
+    /// variables, the app's choices and the CLI's flags do not override it.
+    pub locked: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -85,16 +91,147 @@ impl Settings {
     pub fn tenant_pinned(&self) -> bool {
         self.tenant.value.is_some()
     }
+
+    /// IT fixed "no personal data in reports": a report must be redacted whatever the user
+    /// asks (`--include-personal-data`, the app's box).
+    pub fn personal_data_forbidden(&self) -> bool {
+        self.report_include_personal_data.locked && !self.report_include_personal_data.value
+    }
 }
 
-/// Reads the real environment and the system file (or the one `SESSION_DOCTOR_CONFIG` names).
+/// Reads the real environment and the system file (or the one `SESSION_DOCTOR_CONFIG` names,
+/// when the system file allows that; see [`load_system`]).
 pub fn load() -> Settings {
-    let env = |k: &str| std::env::var(k).ok();
-    let path = env(ENV_CONFIG)
+    load_system(
+        |k: &str| std::env::var(k).ok(),
+        &crate::system_config_path(),
+    )
+}
+
+/// [`load`] with the environment and the system file's place supplied by the caller.
+/// `SESSION_DOCTOR_CONFIG` is a user's variable like the others: where a system file exists
+/// it is only followed when that file says `allow_user_overrides = true` (otherwise a user
+/// could swap IT's whole file for their own); without a system file it is followed.
+pub fn load_system(env: impl Fn(&str) -> Option<String>, system: &Path) -> Settings {
+    let chosen = env(ENV_CONFIG)
         .filter(|p| !p.trim().is_empty())
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(crate::system_config_path);
-    load_from(env, &path)
+        .map(std::path::PathBuf::from);
+    let Some(chosen) = chosen.filter(|c| c != system) else {
+        return load_from(env, system);
+    };
+    let system_file = match ConfigFile::read(system) {
+        Ok(None) => return load_from(env, &chosen),
+        other => other,
+    };
+    if matches!(&system_file, Ok(Some(f)) if f.allow_user_overrides == UserOverrides::All(true)) {
+        return load_from(env, &chosen);
+    }
+    let mut settings = load_from(env, system);
+    settings.problems.push(format!(
+        "{ENV_CONFIG} is ignored: {} is the configuration IT set for this computer",
+        system.display()
+    ));
+    settings
+}
+
+/// How one value is chosen: the file, the environment, the default.
+struct Merge<'a> {
+    env: &'a dyn Fn(&str) -> Option<String>,
+    overrides: &'a UserOverrides,
+    path: String,
+    problems: Vec<String>,
+}
+
+impl Merge<'_> {
+    /// The variable's value, trimmed; blank counts as unset.
+    fn var(&self, var: &str) -> Option<String> {
+        (self.env)(var)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// The file's value (locked unless `key` is open to overrides), else the variable's
+    /// (read with `parse`, `Err` naming why it was refused), else `None` from the default.
+    fn pick<T>(
+        &mut self,
+        key: &str,
+        var: &str,
+        file_value: Option<T>,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Setting<Option<T>> {
+        let file_value = match file_value {
+            Some(v) if !self.overrides.allows(key) => return self.locked(key, var, v),
+            other => other,
+        };
+        if let Some(raw) = self.var(var) {
+            match parse(&raw) {
+                Ok(v) => {
+                    return Setting {
+                        value: Some(v),
+                        source: SettingsSource::Environment {
+                            variable: var.to_owned(),
+                        },
+                        locked: false,
+                    };
+                }
+                Err(why) => self.problems.push(why),
+            }
+        }
+        match file_value {
+            Some(v) => Setting {
+                value: Some(v),
+                source: SettingsSource::File {
+                    path: self.path.clone(),
+                },
+                locked: false,
+            },
+            None => default_setting(None),
+        }
+    }
+
+    /// The file's value, which users may not change; a variable trying to is named.
+    fn locked<T>(&mut self, key: &str, var: &str, v: T) -> Setting<Option<T>> {
+        if self.var(var).is_some() {
+            self.problems.push(format!(
+                "{var} is ignored: the config file sets {key} and does not allow users to change it"
+            ));
+        }
+        Setting {
+            value: Some(v),
+            source: SettingsSource::File {
+                path: self.path.clone(),
+            },
+            locked: true,
+        }
+    }
+
+    fn text(
+        &mut self,
+        key: &str,
+        var: &str,
+        file_value: &Option<String>,
+    ) -> Setting<Option<String>> {
+        let file_value = file_value
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned);
+        self.pick(key, var, file_value, |v| Ok(v.to_owned()))
+    }
+}
+
+impl<T> Setting<Option<T>> {
+    /// The value, or `default` (then from the defaults, unlocked) when none was set.
+    fn or(self, default: T) -> Setting<T> {
+        match self.value {
+            Some(value) => Setting {
+                value,
+                source: self.source,
+                locked: self.locked,
+            },
+            None => default_setting(default),
+        }
+    }
 }
 
 /// [`load`] with the environment and the file supplied by the caller.
@@ -109,115 +246,83 @@ pub fn load_from(env: impl Fn(&str) -> Option<String>, path: &Path) -> Settings 
             (ConfigFile::default(), true)
         }
     };
-    let env = |k: &str| {
-        env(k)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
-    let from_file = || SettingsSource::File {
+    for key in file.allow_user_overrides.unknown_keys() {
+        problems.push(format!(
+            "allow_user_overrides names '{key}', which is not a setting (one of {})",
+            crate::file::OVERRIDABLE_KEYS.join(", ")
+        ));
+    }
+    let mut m = Merge {
+        env: &env,
+        overrides: &file.allow_user_overrides,
         path: shown.clone(),
-    };
-    let from_env = |k: &str| SettingsSource::Environment {
-        variable: k.to_owned(),
-    };
-    let text = |key: &str, file_value: &Option<String>| -> Setting<Option<String>> {
-        if let Some(v) = env(key) {
-            return Setting {
-                value: Some(v),
-                source: from_env(key),
-            };
-        }
-        match file_value
-            .as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-        {
-            Some(v) => Setting {
-                value: Some(v.to_owned()),
-                source: from_file(),
-            },
-            None => Setting {
-                value: None,
-                source: SettingsSource::Default,
-            },
-        }
+        problems,
     };
 
-    let mut cloud = match text(ENV_CLOUD, &file.cloud) {
-        Setting {
-            value: Some(v),
-            source,
-        } => Setting {
-            value: v.to_ascii_lowercase(),
-            source,
-        },
-        Setting { source, .. } => Setting {
-            value: "public".to_owned(),
-            source,
-        },
-    };
+    let mut cloud = m
+        .text("cloud", ENV_CLOUD, &file.cloud)
+        .or("public".to_owned());
+    cloud.value = cloud.value.to_ascii_lowercase();
     if !CLOUDS.contains(&cloud.value.as_str()) {
-        problems.push(format!(
+        m.problems.push(format!(
             "cloud '{}' is not one of {}; using public",
             cloud.value,
             CLOUDS.join(", ")
         ));
-        cloud = Setting {
-            value: "public".to_owned(),
-            source: SettingsSource::Default,
-        };
+        cloud = default_setting("public".to_owned());
     }
 
-    let personal = match env(ENV_REPORT_PERSONAL) {
-        Some(v) => match parse_bool(&v) {
-            Some(b) => Setting {
-                value: b,
-                source: from_env(ENV_REPORT_PERSONAL),
+    let personal = m
+        .pick(
+            "report.include_personal_data",
+            ENV_REPORT_PERSONAL,
+            file.report.include_personal_data,
+            |v| {
+                parse_bool(v).ok_or_else(|| {
+                    format!(
+                        "{ENV_REPORT_PERSONAL}='{v}' is not true or false; personal data stays out"
+                    )
+                })
             },
-            None => {
-                problems.push(format!(
-                    "{ENV_REPORT_PERSONAL}='{v}' is not true or false; personal data stays out"
-                ));
-                default_setting(false)
-            }
-        },
-        None => match file.report.include_personal_data {
-            Some(b) => Setting {
-                value: b,
-                source: from_file(),
-            },
-            None => default_setting(false),
-        },
-    };
+        )
+        .or(false);
 
-    let format = match text(ENV_REPORT_FORMAT, &file.report.format) {
-        Setting {
-            value: Some(v),
-            source,
-        } => match ReportFormat::parse(&v) {
-            Some(f) => Setting { value: f, source },
+    let format_in_file = match file.report.format.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(v) => match ReportFormat::parse(v) {
+            Some(f) => Some(f),
             None => {
-                problems.push(format!(
+                m.problems.push(format!(
                     "report format '{v}' is not html or json; using html"
                 ));
-                default_setting(ReportFormat::Html)
+                None
             }
         },
-        Setting { .. } => default_setting(ReportFormat::Html),
     };
+    let format = m
+        .pick("report.format", ENV_REPORT_FORMAT, format_in_file, |v| {
+            ReportFormat::parse(v)
+                .ok_or_else(|| format!("report format '{v}' is not html or json; using html"))
+        })
+        .or(ReportFormat::Html);
 
+    let client_id = m.text("client_id", ENV_CLIENT_ID, &file.client_id);
+    let tenant = m.text("tenant", ENV_TENANT, &file.tenant);
+    let authority = m.text("authority", ENV_AUTHORITY, &file.authority);
+    let graph = m.text("graph", ENV_GRAPH, &file.graph);
+    let report_folder = m.text("report.folder", ENV_REPORT_DIR, &file.report.folder);
     Settings {
-        client_id: text(ENV_CLIENT_ID, &file.client_id),
-        tenant: text(ENV_TENANT, &file.tenant),
+        client_id,
+        tenant,
         cloud,
-        authority: text(ENV_AUTHORITY, &file.authority),
-        graph: text(ENV_GRAPH, &file.graph),
+        authority,
+        graph,
         report_include_personal_data: personal,
-        report_folder: text(ENV_REPORT_DIR, &file.report.folder),
+        report_folder,
         report_format: format,
         file: shown,
         file_found: found,
-        problems,
+        problems: m.problems,
     }
 }
 
@@ -225,6 +330,7 @@ fn default_setting<T>(value: T) -> Setting<T> {
     Setting {
         value,
         source: SettingsSource::Default,
+        locked: false,
     }
 }
 

@@ -8,14 +8,18 @@
 //! 1. known addresses (longest first), so a known mailbox keeps its pseudonym even where
 //!    more text follows it (`megan@contoso.example.ost`);
 //! 2. patterns found by hand-written scanners: any email-shaped text, IPv4 and IPv6
-//!    addresses, the user segment of home-directory paths;
+//!    addresses, the user segment of home-directory paths, bare GUIDs (tenant and directory
+//!    object ids), the server and share of UNC paths, and computer names Windows generated
+//!    (`DESKTOP-1A2B3C4`), in paths or not (see [`paths`]);
 //! 3. other known names (person names and their parts, devices, servers, ids), longest
 //!    first, on word boundaries and ASCII-case-insensitively.
 //!
 //! The same identifier always gets the same pseudonym: `user-N@domain-M` (same domain, same
 //! `M`; well-known public mail domains such as `outlook.com` are kept, as they say nothing
 //! about the person), `device-N`, `person-N`, `user-N` for OS accounts (numbered with the
-//! mailboxes, so `user-2` is never also a mailbox's `user-2@...`), `server-N`, `id-N`.
+//! mailboxes, so `user-2` is never also a mailbox's `user-2@...`), `server-N`, `id-N`,
+//! `share-N` for UNC shares, `profile-N` for Outlook profiles named after someone
+//! (generic names such as `Outlook` or `Outlook - Copy` are kept).
 //! IPv4 addresses keep their first two octets (`203.0.x.x`), IPv6 their first two groups.
 
 use std::collections::{BTreeSet, HashMap};
@@ -25,6 +29,10 @@ use serde_json::Value;
 
 use crate::input::ReportInput;
 use crate::model::Report;
+
+mod paths;
+
+use paths::{UncPart, find_generated_computer_names, find_guids, find_unc};
 
 /// Mail domains that identify a provider, not a person or an employer.
 const PUBLIC_MAIL_DOMAINS: &[&str] = &[
@@ -153,6 +161,13 @@ enum Replacement {
     Fixed(String),
     Email,
     OsUser,
+    /// A GUID: `id-N`, the number of [`Redactor::add_id`].
+    Id,
+    /// A UNC server: a known name's pseudonym, else `server-N`.
+    Server,
+    Share,
+    /// A generated computer name: `device-N`, the number of [`Redactor::add_device`].
+    Device,
 }
 
 #[derive(Debug, Clone)]
@@ -173,6 +188,8 @@ pub struct Redactor {
     persons: HashMap<String, u32>,
     servers: HashMap<String, u32>,
     ids: HashMap<String, u32>,
+    shares: HashMap<String, u32>,
+    profiles: HashMap<String, u32>,
     /// ASCII-lower-cased known text -> its replacement.
     needles: HashMap<String, (String, Class)>,
     /// Distinct needle lengths in bytes.
@@ -197,6 +214,8 @@ impl Redactor {
             persons: HashMap::new(),
             servers: HashMap::new(),
             ids: HashMap::new(),
+            shares: HashMap::new(),
+            profiles: HashMap::new(),
             needles: HashMap::new(),
             lengths: BTreeSet::new(),
             first_bytes: vec![false; 256],
@@ -234,6 +253,9 @@ impl Redactor {
             r.add_person(name);
         }
         if let Some(scan) = &input.scan {
+            for p in &scan.profiles {
+                r.add_profile(&p.name);
+            }
             for p in &scan.profiles {
                 for a in &p.accounts {
                     if let Some(e) = &a.email {
@@ -382,6 +404,29 @@ impl Redactor {
         self.add_needle(&host, &format!("server-{n}"), Class::Name);
     }
 
+    /// Learns an Outlook profile name (`profile-N`, also as written in a fix id with `%20`);
+    /// an address becomes a mailbox pseudonym, and generic names (`Outlook`, `Outlook - Copy`,
+    /// `Outlook (2)`, one of the report's own words) are kept.
+    pub fn add_profile(&mut self, name: &str) {
+        let name = collapse_spaces(name);
+        if name.contains('@') {
+            self.add_email(&name);
+            return;
+        }
+        let lower = name.to_ascii_lowercase();
+        if name.chars().count() < 3
+            || NAME_STOPWORDS.contains(&lower.as_str())
+            || is_generic_profile(&lower)
+        {
+            return;
+        }
+        let pseudonym = format!("profile-{}", number(&mut self.profiles, &lower));
+        self.add_needle(&name, &pseudonym, Class::Name);
+        if name.contains(' ') {
+            self.add_needle(&name.replace(' ', "%20"), &pseudonym, Class::Name);
+        }
+    }
+
     /// Learns an opaque identifier (directory object id, tenant id, SID): `id-N`.
     pub fn add_id(&mut self, id: &str) {
         let id = id.trim();
@@ -420,6 +465,33 @@ impl Redactor {
                 replacement: Replacement::OsUser,
             });
         }
+        for (start, end) in find_guids(text) {
+            spans.push(Span {
+                start,
+                end,
+                class: Class::Pattern,
+                replacement: Replacement::Id,
+            });
+        }
+        for (start, end, part) in find_unc(text) {
+            spans.push(Span {
+                start,
+                end,
+                class: Class::Pattern,
+                replacement: match part {
+                    UncPart::Server => Replacement::Server,
+                    UncPart::Share => Replacement::Share,
+                },
+            });
+        }
+        for (start, end) in find_generated_computer_names(text) {
+            spans.push(Span {
+                start,
+                end,
+                class: Class::Pattern,
+                replacement: Replacement::Device,
+            });
+        }
         if spans.is_empty() {
             return text.to_owned();
         }
@@ -442,6 +514,20 @@ impl Redactor {
                 Replacement::OsUser => self
                     .os_user_pseudonym(found)
                     .unwrap_or_else(|| found.to_owned()),
+                Replacement::Id => self.known(found).unwrap_or_else(|| {
+                    format!("id-{}", number(&mut self.ids, &found.to_ascii_lowercase()))
+                }),
+                Replacement::Server => self.known(found).unwrap_or_else(|| {
+                    let host = found.trim_end_matches('.').to_ascii_lowercase();
+                    format!("server-{}", number(&mut self.servers, &host))
+                }),
+                Replacement::Share => {
+                    format!("share-{}", number(&mut self.shares, &found.to_lowercase()))
+                }
+                Replacement::Device => self.known(found).unwrap_or_else(|| {
+                    let n = number(&mut self.devices, &found.to_ascii_lowercase());
+                    format!("device-{n}")
+                }),
             };
             out.push_str(&text[cursor..s.start]);
             out.push_str(&replacement);
@@ -504,11 +590,37 @@ impl Redactor {
                 for (start, end) in find_home_users(s) {
                     self.add_os_user(&s[start..end]);
                 }
+                for (start, end) in find_guids(s) {
+                    self.add_id(&s[start..end]);
+                }
+                for (start, end) in find_generated_computer_names(s) {
+                    self.add_device(&s[start..end]);
+                }
+                for (start, end, part) in find_unc(s) {
+                    let found = &s[start..end];
+                    match part {
+                        UncPart::Server if self.known(found).is_none() => {
+                            let host = found.trim_end_matches('.').to_ascii_lowercase();
+                            number(&mut self.servers, &host);
+                        }
+                        UncPart::Server => {}
+                        UncPart::Share => {
+                            number(&mut self.shares, &found.to_lowercase());
+                        }
+                    }
+                }
             }
             Value::Array(items) => items.iter().for_each(|v| self.discover(v)),
             Value::Object(map) => map.values().for_each(|v| self.discover(v)),
             Value::Null | Value::Bool(_) | Value::Number(_) => {}
         }
+    }
+
+    /// The pseudonym of a known name, as a whole.
+    fn known(&self, text: &str) -> Option<String> {
+        self.needles
+            .get(&text.trim().to_ascii_lowercase())
+            .map(|(r, _)| r.clone())
     }
 
     fn email_pseudonym(&mut self, email: &str) -> String {
@@ -599,6 +711,21 @@ fn number(map: &mut HashMap<String, u32>, key: &str) -> u32 {
 
 fn collapse_spaces(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `outlook`, `outlook - copy`, `outlook (2)`, `default outlook profile`: what Outlook and
+/// Windows name profiles by themselves.
+fn is_generic_profile(lower: &str) -> bool {
+    let rest = lower
+        .strip_prefix("default outlook profile")
+        .or_else(|| lower.strip_prefix("outlook"))
+        .or_else(|| lower.strip_prefix("default"));
+    rest.is_some_and(|r| {
+        r.replace("copy", "")
+            .replace("profile", "")
+            .chars()
+            .all(|c| c.is_ascii_digit() || " -_()".contains(c))
+    })
 }
 
 /// A mail domain of a public provider (`outlook.com`, `hotmail.co.uk`): kept in pseudonyms,
