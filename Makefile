@@ -7,7 +7,7 @@ APP := session-doctor
 # end-to-end test drives the binary `cargo test` already built.
 FEATURES := --features $(APP)/custom-protocol
 
-.PHONY: run demo test deps-app deps-test ui ui-test rust-test wine-test e2e bindings \
+.PHONY: run demo test deps-app deps-test ui ui-test rust-test wine-test wine-e2e e2e bindings \
         lint lint-workflows cross-check bundle bench clean
 
 run: deps-app ui
@@ -20,6 +20,7 @@ test: deps-test
 	@$(STAGE) ui-test $(MAKE) --no-print-directory ui-test
 	@$(STAGE) rust-test $(MAKE) --no-print-directory rust-test
 	@$(STAGE) wine-test $(MAKE) --no-print-directory wine-test
+	@$(STAGE) wine-e2e $(MAKE) --no-print-directory wine-e2e
 	@$(STAGE) e2e $(MAKE) --no-print-directory e2e
 
 deps-app:
@@ -42,7 +43,13 @@ rust-test: ui
 # Windows-target tests of the backend crates, under Wine.
 wine-test:
 	scripts/wine-test.sh -p session-doctor-doctor -p session-doctor-sandbox -p session-doctor-scan \
-	  -p session-doctor-repair -- --test-threads=1
+	  -p session-doctor-repair -p session-doctor-platform -- --test-threads=1
+	scripts/wine-test.sh -p session-doctor-cloud --test keyring -- --test-threads=1
+
+# The CLI as a Windows program end to end under Wine: live registry, processes, repairs
+# with undo, sign-in with long tokens through Credential Manager (tests/wine/e2e.mjs).
+wine-e2e:
+	scripts/wine-e2e.sh
 
 e2e: ui
 	cargo test -p $(APP) $(FEATURES) --no-run

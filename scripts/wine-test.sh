@@ -4,24 +4,9 @@
 # Extra arguments after `--` go to the test binaries.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-# Export before anything runs a Wine tool, or Wine silently creates ~/.wine.
-export WINEPREFIX="${WINEPREFIX:-$root/target/wine-prefix}"
-export WINEARCH=win64 WINEDEBUG=-all
-# No Mono/Gecko install prompts; prefer our ProcessPrng stand-in over Wine's builtin DLL.
-export WINEDLLOVERRIDES="mscoree,mshtml=;bcryptprimitives=n,b"
+source "$root/scripts/wine/prefix.sh"
+wine_prefix "${WINEPREFIX:-$root/target/wine-prefix}"
 target=x86_64-pc-windows-gnu
-ready="$WINEPREFIX/.session-doctor-ready"
-
-if [ ! -f "$ready" ]; then
-  echo "wine-test: creating the Wine prefix at $WINEPREFIX"
-  mkdir -p "$WINEPREFIX"
-  wineboot --init >/dev/null 2>&1 || true
-  wineserver -w
-  x86_64-w64-mingw32-gcc -O2 -shared -o "$WINEPREFIX/bcryptprimitives.dll" \
-    "$root/scripts/wine/processprng.c" "$root/scripts/wine/processprng.def" -lbcrypt
-  cp "$WINEPREFIX/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
-  touch "$ready"
-fi
 
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine
 status=0

@@ -283,8 +283,9 @@ pub async fn admin_search(
 /// Admin mode: the user addresses in a CSV file's text, and the lines skipped with why.
 #[tauri::command]
 #[specta::specta]
-pub fn admin_import_csv(text: String) -> cloud::UpnImport {
-    cloud::parse_upn_csv(&text)
+pub fn admin_import_csv(text: String) -> Result<cloud::UpnImport, AppError> {
+    // Bounded in bytes before it is parsed (CSV_MAX_BYTES); rows are capped inside.
+    cloud::import_upn_csv(&text).map_err(|e| doctor::account::cloud_error(&e))
 }
 
 /// Admin mode: one user's recent sign-ins and devices.
