@@ -9,6 +9,11 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:-$root/target/windows}
+# Export before any Wine tool runs, or Wine silently creates ~/.wine. winemenubuilder is off:
+# it would turn the Start menu shortcut into ~/.local/share/applications entries on this machine.
+export WINEPREFIX="$root/target/wine-installer-prefix"
+export WINEARCH=win64 WINEDEBUG=-all
+export WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
 start=$(date +%s)
 passed=0 failed=0
 pass() { echo "PASS  $*"; passed=$((passed + 1)); }
@@ -46,11 +51,6 @@ check "zip holds session-doctor/{README.txt,WebView2Loader.dll,session-doctor.ex
 check "zip's exe is the one built" cmp <(unzip -p "$zip" session-doctor/session-doctor.exe) "$exe_built"
 check "zip's README.txt names WebView2" grep -q WebView2 <(unzip -p "$zip" session-doctor/README.txt)
 
-# Export before any Wine tool runs, or Wine silently creates ~/.wine. winemenubuilder is off:
-# it would turn the Start menu shortcut into ~/.local/share/applications entries on this machine.
-export WINEPREFIX="$root/target/wine-installer-prefix"
-export WINEARCH=win64 WINEDEBUG=-all
-export WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
 template="$root/target/wine-installer-prefix.template"
 # A pristine prefix is made once (wineboot takes a while) and copied for every run, so that
 # nothing a previous run left can make this one pass.
