@@ -7,8 +7,8 @@ APP := session-doctor
 # end-to-end test drives the binary `cargo test` already built.
 FEATURES := --features $(APP)/custom-protocol
 
-.PHONY: run demo test deps-app deps-test ui ui-test rust-test wine-test wine-e2e e2e bindings \
-        lint lint-workflows cross-check bundle bench clean
+.PHONY: run demo test deps-app deps-test deps-windows ui ui-test rust-test wine-test wine-e2e e2e \
+        bindings lint lint-workflows cross-check bundle windows windows-test bench clean
 
 run: deps-app ui
 	cargo run -p $(APP) $(FEATURES)
@@ -28,6 +28,9 @@ deps-app:
 
 deps-test:
 	@scripts/deps.sh test
+
+deps-windows:
+	@scripts/deps.sh windows
 
 ui:
 	npm --prefix ui run build
@@ -75,6 +78,16 @@ cross-check:
 
 bundle: deps-app ui
 	scripts/bundle.sh
+
+# The Windows release, cross-built on Linux: target/windows/ gets a portable .zip and a per-user
+# NSIS installer (packaging/windows/installer.nsi). No Tauri bundler, nothing downloaded.
+windows: deps-windows ui
+	scripts/windows.sh
+
+# Installs and uninstalls the `make windows` installer silently in a private Wine prefix
+# (target/wine-installer-prefix) and checks what it left. Builds nothing: run `make windows` first.
+windows-test:
+	scripts/wine-installer-test.sh
 
 # The performance pass against a hello-world Tauri app (slow: two release builds).
 bench: deps-test

@@ -2,6 +2,7 @@
 # Installs what is missing, and only that: safe to run again and again.
 #   scripts/deps.sh app    what building and running the app needs
 #   scripts/deps.sh test   plus what the test suite needs (WebDriver, Xvfb, Wine, targets)
+#   scripts/deps.sh windows  plus what `make windows` needs (mingw-w64, NSIS, zip, the target)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 what=${1:-app}
@@ -11,11 +12,13 @@ sudo=""
 
 apt_app=(build-essential pkg-config file libwebkit2gtk-4.1-dev libayatana-appindicator3-dev
   librsvg2-dev libxdo-dev libssl-dev)
-apt_test=(webkit2gtk-driver xvfb xauth dbus-x11 gcc-mingw-w64-x86-64 wine wine64 keyutils
+apt_windows=(gcc-mingw-w64-x86-64 nsis zip)
+apt_test=(webkit2gtk-driver xvfb xauth dbus-x11 "${apt_windows[@]}" wine wine64 keyutils
   gnome-keyring imagemagick)
 
 want=("${apt_app[@]}")
 [ "$what" = "test" ] && want+=("${apt_test[@]}")
+[ "$what" = "windows" ] && want+=("${apt_windows[@]}")
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -36,11 +39,17 @@ npm_ci() {
 }
 npm_ci "$root/ui"
 
-if [ "$what" = "test" ]; then
-  npm_ci "$root/tests/e2e"
+add_targets() {
+  local installed t
   installed=$(rustup target list --installed)
-  for t in x86_64-pc-windows-gnu x86_64-apple-darwin; do
+  for t in "$@"; do
     grep -qx "$t" <<<"$installed" || rustup target add "$t"
   done
+}
+[ "$what" = "windows" ] && add_targets x86_64-pc-windows-gnu
+
+if [ "$what" = "test" ]; then
+  npm_ci "$root/tests/e2e"
+  add_targets x86_64-pc-windows-gnu x86_64-apple-darwin
   command -v tauri-driver >/dev/null 2>&1 || cargo install tauri-driver --locked
 fi
