@@ -168,11 +168,16 @@ pub fn run_action(
     ctx.run_action(&request)
 }
 
-/// Puts a change back from its backup.
+/// Puts a change back from its backup. Refused with `undo_conflict` when the key changed
+/// since; `force` after the user confirmed to overwrite that later edit.
 #[tauri::command]
 #[specta::specta]
-pub fn undo_action(ctx: State<'_, AppContext>, id: String) -> Result<repair::EntryView, AppError> {
-    ctx.undo_action(&id)
+pub fn undo_action(
+    ctx: State<'_, AppContext>,
+    id: String,
+    force: Option<bool>,
+) -> Result<repair::EntryView, AppError> {
+    ctx.undo_action(&id, force.unwrap_or(false))
 }
 
 /// The changes made in this mode, newest first, with what can be undone.

@@ -200,7 +200,7 @@ describe("repairs", () => {
     const button = screen.getByTestId("group-profiles").querySelector('[data-action="remove_profile"]') as HTMLElement;
     expect(button).toBeTruthy();
     await fireEvent.click(button);
-    expect(commands.previewAction).toHaveBeenCalledWith({ kind: "remove_profile", name: "Outlook - Copy" });
+    expect(commands.previewAction).toHaveBeenCalledWith({ kind: "remove_profile", name: "Outlook - Copy", version: "16.0" });
     const dialog = await screen.findByTestId("action-confirm");
     expect(dialog.textContent).toContain("puts it back from the export");
     expect(commands.runAction).not.toHaveBeenCalled();
@@ -209,7 +209,23 @@ describe("repairs", () => {
     expect(commands.runAction).toHaveBeenCalledTimes(1);
     expect(commands.runScan).toHaveBeenCalledTimes(2);
     await fireEvent.click(screen.getByTestId("undo"));
-    expect(commands.undoAction).toHaveBeenCalledWith("e1");
+    expect(commands.undoAction).toHaveBeenCalledWith("e1", false);
+  });
+
+  it("undoes a change whose key changed since only after an explicit yes", async () => {
+    commands.journalEntries.mockResolvedValue({ status: "ok", data: [entry("applied", true)] });
+    commands.undoAction
+      .mockResolvedValueOnce({ status: "error", error: { code: "undo_conflict", message: "HKCU\\X changed after this change was made (the value HKCU\\X \"LoadBehavior\" was changed)", hint: "Scan again" } })
+      .mockResolvedValueOnce({ status: "ok", data: entry("undone", false) });
+    await startApp();
+    await fireEvent.click(await screen.findByTestId("undo"));
+    expect(commands.undoAction).toHaveBeenLastCalledWith("e1", false);
+    const dialog = await screen.findByTestId("undo-conflict");
+    expect(dialog.textContent).toContain("\"LoadBehavior\" was changed");
+    expect(commands.undoAction).toHaveBeenCalledTimes(1);
+    await fireEvent.click(screen.getByTestId("undo-anyway"));
+    expect(commands.undoAction).toHaveBeenLastCalledWith("e1", true);
+    await waitFor(() => expect(screen.queryByTestId("undo-conflict")).toBeNull());
   });
 
   it("offers to finish or put back a change the app was killed in the middle of", async () => {
@@ -225,7 +241,9 @@ describe("repairs", () => {
 
   it("forces a close only after a second, explicit yes", async () => {
     commands.journalEntries.mockResolvedValue({ status: "ok", data: [] });
-    commands.previewAction.mockResolvedValue({ status: "ok", data: { ...preview, title: "Close Outlook", undoable: false } });
+    commands.previewAction
+      .mockResolvedValueOnce({ status: "ok", data: { ...preview, title: "Close Outlook", undoable: false } })
+      .mockResolvedValueOnce({ status: "ok", data: { ...preview, title: "Close Outlook", undoable: false, needs_consent: true, confirmation: "tok-1" } });
     commands.runAction
       .mockResolvedValueOnce({ status: "error", error: { code: "process_still_running", message: "Outlook is still running", hint: "Force it" } })
       .mockResolvedValueOnce({ status: "ok", data: entry("applied", false) });
@@ -235,8 +253,10 @@ describe("repairs", () => {
     await fireEvent.click(close);
     await fireEvent.click(await screen.findByTestId("action-yes"));
     expect(commands.runAction).toHaveBeenLastCalledWith({ kind: "close_client", pid: 12, name: "classic_outlook", start_time: 1, force: false });
+    // The forced close is previewed first: the backend issues the confirmation for this process.
     await fireEvent.click(await screen.findByTestId("force-yes"));
-    expect(commands.runAction).toHaveBeenLastCalledWith({ kind: "close_client", pid: 12, name: "classic_outlook", start_time: 1, force: true });
+    expect(commands.previewAction).toHaveBeenLastCalledWith({ kind: "close_client", pid: 12, name: "classic_outlook", start_time: 1, force: true, confirmation: null });
+    expect(commands.runAction).toHaveBeenLastCalledWith({ kind: "close_client", pid: 12, name: "classic_outlook", start_time: 1, force: true, confirmation: "tok-1" });
     await waitFor(() => expect(screen.queryByTestId("force-confirm")).toBeNull());
   });
 

@@ -47,8 +47,11 @@ export const commands = {
 	previewAction: (request: ActionRequest) => typedError<Preview, AppError>(__TAURI_INVOKE("preview_action", { request })),
 	/**  Runs a confirmed repair: journal, backup, change, record. */
 	runAction: (request: ActionRequest) => typedError<EntryView, AppError>(__TAURI_INVOKE("run_action", { request })),
-	/**  Puts a change back from its backup. */
-	undoAction: (id: string) => typedError<EntryView, AppError>(__TAURI_INVOKE("undo_action", { id })),
+	/**
+	 *  Puts a change back from its backup. Refused with `undo_conflict` when the key changed
+	 *  since; `force` after the user confirmed to overwrite that later edit.
+	 */
+	undoAction: (id: string, force: boolean | null) => typedError<EntryView, AppError>(__TAURI_INVOKE("undo_action", { id, force })),
 	/**  The changes made in this mode, newest first, with what can be undone. */
 	journalEntries: () => typedError<EntryView[], AppError>(__TAURI_INVOKE("journal_entries")),
 	/**  Completes a change the app was killed in the middle of. */
@@ -136,10 +139,12 @@ export type ActionRequest =
 /**  Remove a duplicate Outlook profile, exported first so undo can put it back. */
 { kind: "remove_profile"; name: string; version?: string | null } | 
 /**
- *  Close a mail app the scan saw. `force` only after the user agreed a second time
- *  (a polite close that did not work); unsaved work may be lost then.
+ *  Close a mail app the last scan listed (pid, start time and program file must still
+ *  match). `force` only with the `confirmation` the backend issued in the preview of a
+ *  forced close, which it offers only after a polite close of that same process did not
+ *  work; unsaved work may be lost then. `force` without a valid confirmation is refused.
  */
-{ kind: "close_client"; pid: number; name: string; start_time: number | null; force: boolean } | 
+{ kind: "close_client"; pid: number; name: string; start_time: number | null; force: boolean; confirmation?: string | null } | 
 /**
  *  Delete a saved Office sign-in (Windows Credential Manager). `consent` is sent only
  *  after the user read that this cannot be undone.
@@ -538,7 +543,9 @@ export type ErrorCode =
 /**  Expected after "sign out everywhere": the app's own sign-in ended too. */
 "signed_out_everywhere" | "sign_in_expired" | "sign_in_declined" | "device_code_expired" | "sign_in_state_mismatch" | "sign_in_timed_out" | "loopback_unavailable" | "browser_unavailable" | "sign_in_failed" | "graph_error" | "keyring_unavailable" | 
 /**  Admin mode needs an Entra admin role and admin-consented permissions (named in the hint). */
-"admin_required" | "disk_full" | "backup_failed" | "io_error" | "journal_corrupt" | "journal_entry_not_found" | "journal_wrong_state" | "not_undoable" | "addin_policy_managed" | "registry_not_current_user" | "registry_key_missing" | "registry_error" | "registry_export_invalid" | "process_changed" | "process_still_running" | "start_failed" | "tool_failed" | "profile_missing" | "profile_is_default" | "credential_not_office" | "url_rejected" | "bisect_wrong_step" | "unsupported_on_this_os" | 
+"admin_required" | "disk_full" | "backup_failed" | "io_error" | "journal_corrupt" | "journal_entry_not_found" | "journal_wrong_state" | "not_undoable" | "addin_policy_managed" | "registry_not_current_user" | "registry_key_missing" | "registry_error" | "registry_export_invalid" | "process_changed" | "process_still_running" | "start_failed" | "tool_failed" | "profile_missing" | "profile_is_default" | "profile_version_unsupported" | "credential_not_office" | "url_rejected" | 
+/**  Undo would overwrite a later edit of the same key; the user may confirm and undo anyway. */
+"undo_conflict" | "bisect_wrong_step" | "unsupported_on_this_os" | 
 /**  A repair failed in a way without a code of its own. */
 "repair_failed" | 
 /**  What the user typed or picked cannot be used as it is. */
@@ -716,6 +723,12 @@ export type Preview = {
 	undoable: boolean,
 	/**  The action runs only with the user's explicit consent flag. */
 	needs_consent: boolean,
+	/**
+	 *  A one-time confirmation the backend issued for exactly this action on exactly this
+	 *  target (a forced close of the process a polite close did not end): the run request
+	 *  must carry it back. Never stored in the journal.
+	 */
+	confirmation?: string | null,
 };
 
 /**  One running client process. */

@@ -7,8 +7,13 @@
 //! fix preview ID [--json] [scan options]        what ID would change (changes nothing)
 //! fix run ID [--yes] [--json] [scan options]    without --yes: the preview, nothing changed
 //! fix journal [--json] [scan options]           the journal, newest first
-//! fix undo ENTRY [--yes] [--json] [scan options]
+//! fix undo ENTRY... [--yes] [--force] [--json] [scan options]
 //! ```
+//!
+//! `undo` of several entries takes them back newest first, whatever order they are given
+//! in. An entry whose key changed after the change was made is not undone: the error starts
+//! with `undo_conflict:` and names what changed; `--force` undoes it anyway (the later edit
+//! is overwritten by the backup).
 //!
 //! Ids are `doctor::offers`' (`remove_profile:16.0:Outlook%20`, `disable_addin:<ProgID>`,
 //! ...): one shell word, no quoting needed. Without `--yes`, `run` and `undo` print what they
@@ -83,11 +88,16 @@ struct RunArgs {
 
 #[derive(Debug, Args)]
 struct UndoArgs {
-    /// The journal entry's id (`fix journal` lists them).
-    entry: String,
-    /// Really undo it; without it, what would be undone is printed and nothing changes.
+    /// The journal entries' ids (`fix journal` lists them); several are undone newest first.
+    #[arg(required = true, num_args = 1..)]
+    entries: Vec<String>,
+    /// Really undo them; without it, what would be undone is printed and nothing changes.
     #[arg(long)]
     yes: bool,
+    /// Undo even when the key changed after the change was made (an `undo_conflict`): the
+    /// later edit is overwritten by the backup.
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     place: Place,
 }
@@ -280,9 +290,11 @@ fn list(place: &Place) -> Result<(), String> {
     Ok(())
 }
 
-/// Scans and finds the offer, or says it is not offered (nothing changed).
-fn offered(backend: &Backend, args: &IdArgs) -> Result<Offer, String> {
+/// Scans and finds the offer, or says it is not offered (nothing changed). The repairs
+/// remember the scan: programs are acted on only as it listed them.
+fn offered(backend: &mut Backend, args: &IdArgs) -> Result<Offer, String> {
     let report = backend.scan(&args.place.scan);
+    backend.repairs.saw(&report);
     let offers = offers::offers(&report);
     match offers::find(&offers, &args.id).map_err(|e| format!("{e}; nothing was changed"))? {
         Some(o) => Ok(o.clone()),
@@ -295,7 +307,7 @@ fn offered(backend: &Backend, args: &IdArgs) -> Result<Offer, String> {
 
 fn preview(args: &IdArgs) -> Result<(), String> {
     let mut backend = Backend::open(&args.place)?;
-    let offer = offered(&backend, args)?;
+    let offer = offered(&mut backend, args)?;
     // Previewing changes nothing, so a sign-in's removal is previewed as confirmed: its
     // check (consent given) is the one `run --yes` will pass.
     let preview = backend
@@ -312,7 +324,7 @@ fn preview(args: &IdArgs) -> Result<(), String> {
 fn run_offer(run: &RunArgs) -> Result<(), String> {
     let args = &run.offer;
     let mut backend = Backend::open(&args.place)?;
-    let offer = offered(&backend, args)?;
+    let offer = offered(&mut backend, args)?;
     let request = offer.confirmed_request();
     let preview = backend
         .preview(&request)
@@ -388,46 +400,78 @@ fn journal(place: &Place) -> Result<(), String> {
 fn undo(args: &UndoArgs) -> Result<(), String> {
     let mut backend = Backend::open(&args.place)?;
     let entries = backend.repairs.entries();
-    let Some(entry) = entries.iter().find(|e| e.id == args.entry) else {
-        let demo = if backend.demo.is_some() {
-            " (the demo's journal lasts one command)"
-        } else {
-            ""
+    let mut chosen: Vec<&EntryView> = Vec::new();
+    for id in &args.entries {
+        let Some(entry) = entries.iter().find(|e| &e.id == id) else {
+            let demo = if backend.demo.is_some() {
+                " (the demo's journal lasts one command)"
+            } else {
+                ""
+            };
+            return Err(format!(
+                "no journal entry {id} in {}{demo}; nothing was changed. `fix journal` lists the entries",
+                backend.repairs.journal_dir().display()
+            ));
         };
-        return Err(format!(
-            "no journal entry {} in {}{demo}; nothing was changed. `fix journal` lists the entries",
-            args.entry,
-            backend.repairs.journal_dir().display()
-        ));
-    };
-    if !entry.can_undo {
-        return Err(format!(
-            "journal entry {} cannot be undone (it is {}: {}); nothing was changed",
-            entry.id,
-            serde_name(&entry.state),
-            entry.preview.undo
-        ));
+        if !entry.can_undo {
+            return Err(format!(
+                "journal entry {} cannot be undone (it is {}: {}); nothing was changed",
+                entry.id,
+                serde_name(&entry.state),
+                entry.preview.undo
+            ));
+        }
+        if !chosen.iter().any(|c| c.id == entry.id) {
+            chosen.push(entry);
+        }
     }
+    // The order they are undone in: newest first (the journal's list is newest first).
+    chosen.sort_by(|a, b| {
+        b.created_at_ms
+            .total_cmp(&a.created_at_ms)
+            .then_with(|| b.id.cmp(&a.id))
+    });
     if !args.yes {
         if args.place.scan.json {
-            return print_json(&json!({ "entry": entry, "changed": false }));
+            if let [one] = chosen.as_slice() {
+                return print_json(&json!({ "entry": one, "changed": false }));
+            }
+            return print_json(&json!({ "entries": chosen, "changed": false }));
         }
-        println!("Would undo {}: {}", entry.id, entry.preview.title);
-        println!("{}", entry.preview.undo);
+        for entry in &chosen {
+            println!("Would undo {}: {}", entry.id, entry.preview.title);
+            println!("{}", entry.preview.undo);
+        }
         println!(
             "Nothing was changed. To do it: session-doctor-cli fix undo {} --yes (with the same options)",
-            entry.id
+            args.entries.join(" ")
         );
         return Ok(());
     }
     if let Some(export) = &backend.export {
         check_writable(export)?;
     }
-    let done = backend.repairs.undo(&entry.id).map_err(|e| one_line(&e))?;
+    let ids: Vec<&str> = chosen.iter().map(|e| e.id.as_str()).collect();
+    let done = backend.repairs.undo_many(&ids, args.force).map_err(|e| {
+        if e.code == doctor::ErrorCode::UndoConflict {
+            format!(
+                "undo_conflict: {}; to undo it anyway (overwriting that later edit), add --force",
+                e.message.replace(['\r', '\n'], " ")
+            )
+        } else {
+            one_line(&e)
+        }
+    })?;
     if args.place.scan.json {
+        // One entry: the entry itself, as before; several: the list in the order undone.
+        if let [one] = done.as_slice() {
+            return print_json(one);
+        }
         return print_json(&done);
     }
-    println!("Undone: {} (journal entry {})", done.preview.title, done.id);
+    for d in &done {
+        println!("Undone: {} (journal entry {})", d.preview.title, d.id);
+    }
     Ok(())
 }
 

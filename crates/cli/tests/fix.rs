@@ -438,3 +438,79 @@ fn with_an_hklm_export_beside_it_only_the_hkcu_export_changes() {
     assert_eq!(std::fs::read(&hklm).expect("read"), machine.as_bytes());
     assert!(s.bytes() != s.original);
 }
+
+/// Sets the add-in's LoadBehavior in the export, as another program would.
+fn edit_load_behavior(s: &Setup, value: u32) {
+    use repair::registry::RegistryWriter;
+    let mut store = repair::registry::RegFileStore::open(&s.export).expect("store");
+    store
+        .set_value(
+            &format!("{ADDINS}\\Contoso.Crm.Addin"),
+            "LoadBehavior",
+            &repair::regtext::RawValue::dword(value),
+        )
+        .expect("edit");
+}
+
+#[test]
+fn undo_refuses_to_clobber_a_later_edit_until_forced() {
+    let s = setup();
+    let entry = s.json(&[
+        "fix",
+        "run",
+        "disable_addin:Contoso.Crm.Addin",
+        "--yes",
+        "--json",
+    ]);
+    let entry_id = entry["id"].as_str().expect("id").to_owned();
+    edit_load_behavior(&s, 9);
+    let edited = s.bytes();
+    let err = s.failure(&["fix", "undo", &entry_id, "--yes"]);
+    assert!(err.contains("undo_conflict:"), "{err}");
+    assert!(err.contains("\"LoadBehavior\" was changed"), "{err}");
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(s.bytes() == edited, "a refused undo changed the file");
+    let undone = s.json(&["fix", "undo", &entry_id, "--yes", "--force", "--json"]);
+    assert_eq!(undone["state"], "undone");
+    assert!(
+        s.bytes() == s.original,
+        "the forced undo restored the backup"
+    );
+}
+
+#[test]
+fn several_entries_are_undone_newest_first() {
+    let s = setup();
+    let off = s.json(&[
+        "fix",
+        "run",
+        "disable_addin:Contoso.Crm.Addin",
+        "--yes",
+        "--json",
+    ]);
+    let on = s.json(&[
+        "fix",
+        "run",
+        "enable_addin:Contoso.Crm.Addin",
+        "--yes",
+        "--json",
+    ]);
+    let (off, on) = (
+        off["id"].as_str().expect("id").to_owned(),
+        on["id"].as_str().expect("id").to_owned(),
+    );
+    // Given oldest first: undone newest first, so each undo finds what its change left.
+    let done = s.json(&["fix", "undo", &off, &on, "--yes", "--json"]);
+    let order: Vec<&str> = done
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|e| e["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(order, vec![on.as_str(), off.as_str()]);
+    assert!(
+        s.bytes() == s.original,
+        "both undone: the file is as before"
+    );
+}

@@ -32,13 +32,18 @@ pub enum ActionRequest {
         #[serde(default)]
         version: Option<String>,
     },
-    /// Close a mail app the scan saw. `force` only after the user agreed a second time
-    /// (a polite close that did not work); unsaved work may be lost then.
+    /// Close a mail app the last scan listed (pid, start time and program file must still
+    /// match). `force` only with the `confirmation` the backend issued in the preview of a
+    /// forced close, which it offers only after a polite close of that same process did not
+    /// work; unsaved work may be lost then. `force` without a valid confirmation is refused.
     CloseClient {
         pid: u32,
         name: String,
         start_time: Option<u32>,
         force: bool,
+        // The one-time confirmation of a forced close (from its preview).
+        #[serde(default)]
+        confirmation: Option<String>,
     },
     /// Delete a saved Office sign-in (Windows Credential Manager). `consent` is sent only
     /// after the user read that this cannot be undone.
@@ -68,13 +73,12 @@ impl ActionRequest {
                 pid,
                 name,
                 start_time,
-                force,
+                ..
             } => {
+                // Always polite here: a forced close is built by `Repairs::spec` only after
+                // its confirmation was checked.
                 let mut close = CloseClient::polite(*pid, name);
                 close.start_time = *start_time;
-                if *force {
-                    close = close.forced_with_consent();
-                }
                 close.into()
             }
             Self::RemoveCredential { target, consent } => RemoveCredential {
@@ -105,9 +109,29 @@ impl ActionRequest {
     }
 }
 
+/// A running program as the last scan listed it: what a close or restart may act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ProcessIdentity {
+    pid: u32,
+    start_time: Option<u32>,
+    exe: Option<String>,
+    name: String,
+}
+
 /// The journal and the registry the actions change, for one mode.
 pub struct Repairs {
     journal: Journal,
+    /// The mail clients (not helpers) of the last scan; programs are closed or restarted
+    /// only when they are one of these. `None`: no scan yet, so no process action.
+    scanned_processes: Option<Vec<scan::ProcessInfo>>,
+    /// The profiles of the last scan, to resolve a request without a version.
+    scanned_profiles: Option<Vec<(String, String)>>,
+    /// Processes a polite close did not end: only these are offered a forced close.
+    still_running: Vec<ProcessIdentity>,
+    /// One-time confirmations of a forced close, each bound to one process.
+    force_tokens: Vec<(String, ProcessIdentity)>,
+    /// How long a polite close waits before it reports "still running".
+    close_timeout_ms: u32,
     /// The add-in bisect under way, if any (its changes are in the journal too).
     bisect: Option<Bisect>,
     registry: Option<Box<dyn RegistryWriter + Send>>,
@@ -131,6 +155,11 @@ impl Repairs {
         Ok(Self {
             journal,
             bisect: None,
+            scanned_processes: None,
+            scanned_profiles: None,
+            still_running: Vec::new(),
+            force_tokens: Vec::new(),
+            close_timeout_ms: repair::actions::close_client::DEFAULT_CLOSE_TIMEOUT_MS,
             registry: Some(Box::new(store)),
             credentials: None,
         })
@@ -145,6 +174,11 @@ impl Repairs {
         Ok(Self {
             journal,
             bisect: None,
+            scanned_processes: None,
+            scanned_profiles: None,
+            still_running: Vec::new(),
+            force_tokens: Vec::new(),
+            close_timeout_ms: repair::actions::close_client::DEFAULT_CLOSE_TIMEOUT_MS,
             registry: Some(Box::new(store)),
             credentials: live_credentials(),
         })
@@ -161,31 +195,243 @@ impl Repairs {
         Ok(Self {
             journal,
             bisect: None,
+            scanned_processes: None,
+            scanned_profiles: None,
+            still_running: Vec::new(),
+            force_tokens: Vec::new(),
+            close_timeout_ms: repair::actions::close_client::DEFAULT_CLOSE_TIMEOUT_MS,
             registry: live_registry(),
             credentials: live_credentials(),
         })
     }
 
+    /// Remembers what the scan saw: the programs a close or restart may act on, and the
+    /// profiles (version and exact name) a removal may target.
+    pub fn saw(&mut self, report: &scan::ScanReport) {
+        self.scanned_processes = Some(
+            report
+                .processes
+                .iter()
+                .filter(|p| !p.helper)
+                .cloned()
+                .collect(),
+        );
+        self.scanned_profiles = Some(
+            report
+                .profiles
+                .iter()
+                .map(|p| (p.version.clone(), p.name.clone()))
+                .collect(),
+        );
+    }
+
+    /// The process a request names, if the last scan listed it as a mail client with the
+    /// same pid, start time and name; its program file comes from the scan.
+    fn scanned_process(
+        &self,
+        pid: u32,
+        name: &str,
+        start_time: Option<u32>,
+    ) -> Result<ProcessIdentity, AppError> {
+        let Some(seen) = &self.scanned_processes else {
+            return Err(AppError::new(
+                ErrorCode::ProcessChanged,
+                format!("Process {pid} was not seen by a scan yet, so it is left alone."),
+                "Scan this computer first, then choose the program from the scan.",
+            ));
+        };
+        seen.iter()
+            .find(|p| p.pid == pid && p.start_time == start_time && p.name == name)
+            .map(|p| ProcessIdentity {
+                pid,
+                start_time,
+                exe: p.exe.clone(),
+                name: name.to_owned(),
+            })
+            .ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::ProcessChanged,
+                    format!(
+                        "Process {pid} ({name}) is not a mail app the last scan listed (it may have ended, or its number now belongs to another program); nothing was done."
+                    ),
+                    "Scan again to see what is running now.",
+                )
+            })
+    }
+
+    /// The action behind a request, checked against the last scan: programs must be the
+    /// ones it listed (identified by pid, start time and program file), a forced close must
+    /// carry the confirmation issued for that process (`consume`: used up by a run), and a
+    /// profile without a version must be one the scan saw under exactly one version.
+    fn spec(&mut self, request: &ActionRequest, consume: bool) -> Result<ActionSpec, AppError> {
+        match request {
+            ActionRequest::CloseClient {
+                pid,
+                name,
+                start_time,
+                force,
+                confirmation,
+            } => {
+                let who = self.scanned_process(*pid, name, *start_time)?;
+                let mut close = CloseClient::polite(*pid, name);
+                close.start_time = *start_time;
+                close.exe = who.exe.clone();
+                close.timeout_ms = self.close_timeout_ms;
+                if *force {
+                    if consume {
+                        self.take_force_token(confirmation.as_deref(), &who)?;
+                    } else if !self.still_running.contains(&who) {
+                        return Err(force_not_offered(&who));
+                    }
+                    close = close.forced_with_consent();
+                }
+                Ok(close.into())
+            }
+            ActionRequest::RestartOutlook {
+                pid,
+                name,
+                start_time,
+                mode,
+            } => {
+                let who = self.scanned_process(*pid, name, *start_time)?;
+                let mut restart = RestartOutlook::running(*pid, name, mode.clone());
+                restart.start_time = *start_time;
+                restart.running_exe = who.exe;
+                Ok(restart.into())
+            }
+            ActionRequest::RemoveProfile {
+                name,
+                version: None,
+            } => {
+                let version = self.profile_version(name)?;
+                let mut remove = RemoveProfile::new(name);
+                remove.version = version;
+                Ok(remove.into())
+            }
+            _ => Ok(request.spec()),
+        }
+    }
+
+    /// The version of a profile named without one: the only version the last scan saw it
+    /// under (the exact name, spaces and case included). Without a scan, "16.0" as before.
+    fn profile_version(&self, name: &str) -> Result<String, AppError> {
+        let Some(seen) = &self.scanned_profiles else {
+            return Ok("16.0".to_owned());
+        };
+        let versions: Vec<&String> = seen
+            .iter()
+            .filter(|(_, n)| n == name)
+            .map(|(v, _)| v)
+            .collect();
+        match versions.as_slice() {
+            [one] => Ok((*one).clone()),
+            [] => Err(AppError::new(
+                ErrorCode::ProfileMissing,
+                format!("The last scan found no profile named \"{name}\"; nothing was done."),
+                "Scan again: the profile may already be removed.",
+            )),
+            many => Err(AppError::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "There are profiles named \"{name}\" under {} Office versions; say which one.",
+                    many.len()
+                ),
+                "Choose the profile from the scan, which names its Office version.",
+            )),
+        }
+    }
+
+    /// Checks and uses up a forced close's confirmation: it must have been issued for
+    /// exactly this process.
+    fn take_force_token(
+        &mut self,
+        token: Option<&str>,
+        who: &ProcessIdentity,
+    ) -> Result<(), AppError> {
+        let pos = token.and_then(|t| {
+            self.force_tokens
+                .iter()
+                .position(|(issued, bound)| issued == t && bound == who)
+        });
+        match pos {
+            Some(i) => {
+                self.force_tokens.remove(i);
+                Ok(())
+            }
+            None => Err(AppError::new(
+                ErrorCode::ConsentRequired,
+                format!(
+                    "Forcing {} (process {}) closed needs the confirmation Session Doctor gives after a polite close did not work; nothing was done.",
+                    who.name, who.pid
+                ),
+                "Close it politely first; if it does not quit, confirm the forced close that is then offered.",
+            )),
+        }
+    }
+
     pub fn preview(&mut self, request: &ActionRequest) -> Result<Preview, AppError> {
-        let spec = request.spec();
+        let spec = self.spec(request, false)?;
         let mut env = env(&mut self.registry, &mut self.credentials);
-        self.journal
+        let mut preview = self
+            .journal
             .preview(&spec, &mut env)
-            .map_err(|e| repair_error(&e))
+            .map_err(|e| repair_error(&e))?;
+        if let (ActionRequest::CloseClient { force: true, .. }, ActionSpec::CloseClient(c)) =
+            (request, &spec)
+        {
+            let who = ProcessIdentity {
+                pid: c.pid,
+                start_time: c.start_time,
+                exe: c.exe.clone(),
+                name: c.name.clone(),
+            };
+            let token = new_token();
+            // One confirmation per process at a time: a new preview replaces the old one.
+            self.force_tokens.retain(|(_, bound)| bound != &who);
+            self.force_tokens.push((token.clone(), who));
+            preview.confirmation = Some(token);
+        }
+        Ok(preview)
     }
 
     pub fn run(&mut self, request: &ActionRequest) -> Result<EntryView, AppError> {
-        let spec = request.spec();
+        let spec = self.spec(request, true)?;
+        let polite_close = match (&spec, request) {
+            (ActionSpec::CloseClient(c), ActionRequest::CloseClient { force: false, .. }) => {
+                Some(ProcessIdentity {
+                    pid: c.pid,
+                    start_time: c.start_time,
+                    exe: c.exe.clone(),
+                    name: c.name.clone(),
+                })
+            }
+            _ => None,
+        };
+        let mut env = env(&mut self.registry, &mut self.credentials);
+        let result = self.journal.run(spec, &mut env);
+        if let (Err(e), Some(who)) = (&result, polite_close)
+            && matches!(e, RepairError::StillRunning { .. })
+            && !self.still_running.contains(&who)
+        {
+            self.still_running.push(who);
+        }
+        result.map_err(|e| repair_error(&e))
+    }
+
+    /// Undoes one change; refused with `undo_conflict` when its key changed since, unless
+    /// `force` (the user confirmed to overwrite the later edit).
+    pub fn undo(&mut self, id: &str, force: bool) -> Result<EntryView, AppError> {
         let mut env = env(&mut self.registry, &mut self.credentials);
         self.journal
-            .run(spec, &mut env)
+            .undo_with(id, &mut env, force)
             .map_err(|e| repair_error(&e))
     }
 
-    pub fn undo(&mut self, id: &str) -> Result<EntryView, AppError> {
+    /// Undoes several changes, newest first whatever the order of `ids`.
+    pub fn undo_many(&mut self, ids: &[&str], force: bool) -> Result<Vec<EntryView>, AppError> {
         let mut env = env(&mut self.registry, &mut self.credentials);
         self.journal
-            .undo(id, &mut env)
+            .undo_many(ids, &mut env, force)
             .map_err(|e| repair_error(&e))
     }
 
@@ -305,6 +551,39 @@ fn live_registry() -> Option<Box<dyn RegistryWriter + Send>> {
     None
 }
 
+fn force_not_offered(who: &ProcessIdentity) -> AppError {
+    AppError::new(
+        ErrorCode::ConsentRequired,
+        format!(
+            "A forced close of {} (process {}) is offered only after a polite close of it did not work; nothing was done.",
+            who.name, who.pid
+        ),
+        "Close it politely first.",
+    )
+}
+
+/// An unguessable one-time token (the page cannot make one up; it only passes it back).
+fn new_token() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let mut out = String::new();
+    for part in 0..2u64 {
+        // Each RandomState carries fresh random keys.
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(n);
+        h.write_u128(nanos);
+        h.write_u64(part);
+        h.write_u32(std::process::id());
+        out.push_str(&format!("{:016x}", h.finish()));
+    }
+    out
+}
+
 fn no_bisect() -> AppError {
     AppError::new(
         ErrorCode::BisectWrongStep,
@@ -411,7 +690,7 @@ mod tests {
         assert!(after.profiles.iter().all(|p| p.duplicate_of.is_empty()));
         assert_eq!(repairs.entries()[0].id, done.id);
         let after_change = std::fs::read(&hkcu).expect("read");
-        repairs.undo(&done.id).expect("undo");
+        repairs.undo(&done.id, false).expect("undo");
         assert!(
             profiles(&rescan(&pc)) == before,
             "undo did not bring the profile back"
@@ -419,7 +698,7 @@ mod tests {
         // A second change and undo round-trips byte for byte in the store's own layout.
         let again = repairs.run(&request).expect("run again");
         assert!(std::fs::read(&hkcu).expect("read") == after_change);
-        repairs.undo(&again.id).expect("undo again");
+        repairs.undo(&again.id, false).expect("undo again");
     }
 
     #[test]
@@ -476,36 +755,385 @@ mod tests {
 
     #[test]
     fn close_and_restart_specs_carry_what_the_scan_saw() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut repairs = Repairs::live(dir.path()).expect("repairs");
         let close = ActionRequest::CloseClient {
             pid: 42,
             name: "OUTLOOK.EXE".into(),
             start_time: Some(7),
             force: false,
+            confirmation: None,
         };
         assert!(close.is_simulated_in_demo());
-        let ActionSpec::CloseClient(c) = close.spec() else {
+        // Not scanned yet: no process action at all.
+        assert_eq!(
+            repairs.spec(&close, false).expect_err("no scan").code,
+            ErrorCode::ProcessChanged
+        );
+        let report = scan::ScanReport {
+            processes: vec![seen(
+                42,
+                "OUTLOOK.EXE",
+                Some(7),
+                Some("C:\\Office\\OUTLOOK.EXE"),
+            )],
+            ..Default::default()
+        };
+        repairs.saw(&report);
+        let Ok(ActionSpec::CloseClient(c)) = repairs.spec(&close, false) else {
             panic!("a close spec")
         };
         assert_eq!(
-            (c.pid, c.start_time, c.force, c.force_consent),
-            (42, Some(7), false, false)
+            (
+                c.pid,
+                c.start_time,
+                c.exe.as_deref(),
+                c.force,
+                c.force_consent
+            ),
+            (42, Some(7), Some("C:\\Office\\OUTLOOK.EXE"), false, false),
+            "the program file comes from the scan"
         );
+        // Another start time or name at that pid is not what the scan saw.
+        for other in [
+            ActionRequest::CloseClient {
+                pid: 42,
+                name: "OUTLOOK.EXE".into(),
+                start_time: Some(8),
+                force: false,
+                confirmation: None,
+            },
+            ActionRequest::RestartOutlook {
+                pid: 42,
+                name: "outlook.exe".into(),
+                start_time: Some(7),
+                mode: RestartMode::Safe,
+            },
+        ] {
+            assert_eq!(
+                repairs.spec(&other, false).expect_err("not seen").code,
+                ErrorCode::ProcessChanged
+            );
+        }
+        // `force: true` is not something the page can just set.
         let forced = ActionRequest::CloseClient {
             pid: 42,
             name: "OUTLOOK.EXE".into(),
-            start_time: None,
+            start_time: Some(7),
             force: true,
+            confirmation: Some("made-up".into()),
         };
-        let ActionSpec::CloseClient(f) = forced.spec() else {
-            panic!("a close spec")
-        };
-        assert!(f.force && f.force_consent, "force only ever with consent");
+        assert_eq!(
+            repairs.spec(&forced, false).expect_err("not offered").code,
+            ErrorCode::ConsentRequired
+        );
+        assert_eq!(
+            repairs.run(&forced).expect_err("no valid token").code,
+            ErrorCode::ConsentRequired
+        );
         assert!(
             !ActionRequest::RemoveProfile {
                 name: "x".into(),
                 version: None
             }
             .is_simulated_in_demo()
+        );
+    }
+
+    fn seen(pid: u32, name: &str, start_time: Option<u32>, exe: Option<&str>) -> scan::ProcessInfo {
+        scan::ProcessInfo {
+            kind: scan::ClientKind::ClassicOutlook,
+            name: name.to_owned(),
+            pid,
+            parent_pid: None,
+            user: None,
+            start_time,
+            exe: exe.map(str::to_owned),
+            helper: false,
+            instance: 1,
+            instances_of_kind: 1,
+            detail: None,
+            connections: None,
+        }
+    }
+
+    /// A copy of `sleep` named `outlook` run by `sh -c script`, reaped on a thread; killed
+    /// on drop if it still runs that copy (never anyone else's process).
+    #[cfg(unix)]
+    struct FakeOutlook {
+        pid: u32,
+        exe: std::path::PathBuf,
+    }
+
+    #[cfg(unix)]
+    impl FakeOutlook {
+        fn start(dir: &Path, script: &str) -> FakeOutlook {
+            std::fs::create_dir_all(dir.join("bin")).expect("mkdir");
+            let exe = dir.join("bin").join("outlook");
+            let sleep = ["/usr/bin/sleep", "/bin/sleep"]
+                .iter()
+                .map(PathBuf::from)
+                .find(|p| p.exists())
+                .expect("sleep");
+            std::fs::copy(sleep, &exe).expect("copy");
+            let mut child = std::process::Command::new("sh")
+                .args(["-c", script, exe.to_str().expect("utf-8")])
+                .spawn()
+                .expect("spawn");
+            let pid = child.id();
+            std::thread::spawn(move || {
+                let _ = child.wait();
+            });
+            let start = std::time::Instant::now();
+            while !repair::process::describe(pid)
+                .and_then(|p| p.exe)
+                .is_some_and(|e| e.ends_with("/bin/outlook"))
+            {
+                assert!(start.elapsed().as_secs() < 5, "never ran bin/outlook");
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            FakeOutlook { pid, exe }
+        }
+
+        fn info(&self) -> scan::ProcessInfo {
+            let now = repair::process::describe(self.pid).expect("runs");
+            seen(
+                self.pid,
+                &now.name,
+                Some(now.start_time),
+                now.exe.as_deref(),
+            )
+        }
+
+        fn runs(&self) -> bool {
+            repair::process::describe(self.pid)
+                .is_some_and(|p| p.exe == self.exe.to_str().map(str::to_owned))
+        }
+    }
+
+    #[cfg(unix)]
+    impl Drop for FakeOutlook {
+        fn drop(&mut self) {
+            if self.runs() {
+                let _ = std::process::Command::new("kill")
+                    .args(["-KILL", &self.pid.to_string()])
+                    .status();
+            }
+        }
+    }
+
+    #[cfg(unix)]
+    fn close_request(
+        p: &scan::ProcessInfo,
+        force: bool,
+        confirmation: Option<String>,
+    ) -> ActionRequest {
+        ActionRequest::CloseClient {
+            pid: p.pid,
+            name: p.name.clone(),
+            start_time: p.start_time,
+            force,
+            confirmation,
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_forced_close_needs_the_one_time_confirmation_issued_after_a_polite_close_failed() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let stubborn = FakeOutlook::start(dir.path(), "trap '' TERM; exec \"$0\" 30");
+        let mut repairs = Repairs::live(&dir.path().join("data")).expect("repairs");
+        repairs.close_timeout_ms = 600;
+        let p = stubborn.info();
+        repairs.saw(&scan::ScanReport {
+            processes: vec![p.clone()],
+            ..Default::default()
+        });
+        // Before any polite close: no forced close is offered, previewed or run.
+        assert_eq!(
+            repairs
+                .preview(&close_request(&p, true, None))
+                .expect_err("not yet")
+                .code,
+            ErrorCode::ConsentRequired
+        );
+        assert_eq!(
+            repairs
+                .run(&close_request(&p, true, None))
+                .expect_err("not yet")
+                .code,
+            ErrorCode::ConsentRequired
+        );
+        let polite = repairs
+            .preview(&close_request(&p, false, None))
+            .expect("preview");
+        assert_eq!(polite.confirmation, None, "a polite close needs no token");
+        assert_eq!(
+            repairs
+                .run(&close_request(&p, false, None))
+                .expect_err("ignores TERM")
+                .code,
+            ErrorCode::ProcessStillRunning
+        );
+        assert!(stubborn.runs());
+        // Now the forced close is offered, but a run still needs the token it issues.
+        for bad in [None, Some("0123456789abcdef0123456789abcdef".to_owned())] {
+            assert_eq!(
+                repairs
+                    .run(&close_request(&p, true, bad))
+                    .expect_err("no valid token")
+                    .code,
+                ErrorCode::ConsentRequired
+            );
+        }
+        assert!(stubborn.runs(), "nothing was signalled without the token");
+        let preview = repairs
+            .preview(&close_request(&p, true, None))
+            .expect("offered");
+        assert!(preview.needs_consent);
+        let token = preview.confirmation.clone().expect("a confirmation");
+        // The token is bound to this process: another identity cannot use it.
+        let mut other = p.clone();
+        other.start_time = other.start_time.map(|t| t + 1);
+        let mut listed = vec![p.clone(), other.clone()];
+        repairs.saw(&scan::ScanReport {
+            processes: listed.clone(),
+            ..Default::default()
+        });
+        assert_eq!(
+            repairs
+                .run(&close_request(&other, true, Some(token.clone())))
+                .expect_err("bound to another process")
+                .code,
+            ErrorCode::ConsentRequired
+        );
+        let done = repairs
+            .run(&close_request(&p, true, Some(token.clone())))
+            .expect("forced");
+        assert!(matches!(
+            done.outcome,
+            Some(repair::Outcome::Closed { forced: true, .. })
+        ));
+        assert!(!stubborn.runs());
+        // One time only.
+        listed.truncate(1);
+        repairs.saw(&scan::ScanReport {
+            processes: listed,
+            ..Default::default()
+        });
+        assert_eq!(
+            repairs
+                .run(&close_request(&p, true, Some(token)))
+                .expect_err("used")
+                .code,
+            ErrorCode::ConsentRequired
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pid_now_running_another_program_or_start_is_refused_and_left_running() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let running = FakeOutlook::start(dir.path(), "exec \"$0\" 30");
+        let mut repairs = Repairs::live(&dir.path().join("data")).expect("repairs");
+        let real = running.info();
+        let mut other_exe = real.clone();
+        other_exe.exe = Some("/opt/elsewhere/outlook".to_owned());
+        let mut other_start = real.clone();
+        other_start.start_time = real.start_time.map(|t| t.saturating_sub(60));
+        for scanned in [other_exe, other_start] {
+            repairs.saw(&scan::ScanReport {
+                processes: vec![scanned.clone()],
+                ..Default::default()
+            });
+            let request = close_request(&scanned, false, None);
+            assert_eq!(
+                repairs
+                    .preview(&request)
+                    .expect_err("not the scanned one")
+                    .code,
+                ErrorCode::ProcessChanged
+            );
+            assert_eq!(
+                repairs.run(&request).expect_err("not the scanned one").code,
+                ErrorCode::ProcessChanged
+            );
+            assert!(running.runs(), "{scanned:?}");
+        }
+        // What the scan really saw closes.
+        repairs.saw(&scan::ScanReport {
+            processes: vec![real.clone()],
+            ..Default::default()
+        });
+        repairs
+            .run(&close_request(&real, false, None))
+            .expect("closed");
+        assert!(!running.runs());
+    }
+
+    #[test]
+    fn a_profile_without_a_version_is_the_one_the_scan_saw_never_a_guessed_16() {
+        let (dir, pc) = demo();
+        let hkcu = demo_hkcu(&pc.registry_files).expect("hkcu").clone();
+        let mut repairs = Repairs::demo(dir.path(), &hkcu).expect("repairs");
+        let mut report = rescan(&pc);
+        let copy = report
+            .profiles
+            .iter()
+            .find(|p| p.name == "Outlook - Copy")
+            .expect("the demo's duplicate")
+            .clone();
+        // The same name under 15.0 and under the Windows Messaging Subsystem key.
+        let mut old = copy.clone();
+        old.version = "15.0".into();
+        let mut wms = copy.clone();
+        wms.name = "Old Mail".into();
+        wms.version = "windows_messaging_subsystem".into();
+        report.profiles.push(old);
+        report.profiles.push(wms);
+        repairs.saw(&report);
+        let request = |name: &str, version: Option<&str>| ActionRequest::RemoveProfile {
+            name: name.into(),
+            version: version.map(str::to_owned),
+        };
+        assert_eq!(
+            repairs
+                .spec(&request("Outlook - Copy", None), false)
+                .expect_err("two versions")
+                .code,
+            ErrorCode::InvalidInput
+        );
+        // Exact name: no case folding, no trimming.
+        for near in ["outlook - copy", "Outlook - Copy "] {
+            assert_eq!(
+                repairs
+                    .spec(&request(near, None), false)
+                    .expect_err("not seen")
+                    .code,
+                ErrorCode::ProfileMissing,
+                "{near:?}"
+            );
+        }
+        let Ok(ActionSpec::RemoveProfile(r)) = repairs.spec(&request("Old Mail", None), false)
+        else {
+            panic!("a removal spec")
+        };
+        assert_eq!(r.version, "windows_messaging_subsystem");
+        assert_eq!(
+            repairs
+                .preview(&request("Old Mail", None))
+                .expect_err("refused")
+                .code,
+            ErrorCode::ProfileVersionUnsupported
+        );
+        let Ok(ActionSpec::RemoveProfile(r)) =
+            repairs.spec(&request("Outlook - Copy", Some("16.0")), false)
+        else {
+            panic!("a removal spec")
+        };
+        assert_eq!(
+            (r.name.as_str(), r.version.as_str()),
+            ("Outlook - Copy", "16.0")
         );
     }
 

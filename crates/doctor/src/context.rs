@@ -320,7 +320,13 @@ impl AppContext {
                 return demo.preview_simulated_action(request);
             }
         }
-        self.with_repairs(|r| r.preview(request))
+        let last = self.last_scan();
+        self.with_repairs(|r| {
+            if let Some(report) = &last {
+                r.saw(report);
+            }
+            r.preview(request)
+        })
     }
 
     /// Runs an action through the journal (backup first). In the demo, programs are
@@ -334,12 +340,19 @@ impl AppContext {
                 return Ok(crate::actions::simulated_entry(request, preview));
             }
         }
-        self.with_repairs(|r| r.run(request))
+        let last = self.last_scan();
+        self.with_repairs(|r| {
+            if let Some(report) = &last {
+                r.saw(report);
+            }
+            r.run(request)
+        })
     }
 
-    /// Undoes a journaled action from its backup.
-    pub fn undo_action(&self, id: &str) -> Result<repair::EntryView, AppError> {
-        self.with_repairs(|r| r.undo(id))
+    /// Undoes a journaled action from its backup. Refused with `undo_conflict` (naming what
+    /// changed) when its key changed since the action; `force` after the user confirmed.
+    pub fn undo_action(&self, id: &str, force: bool) -> Result<repair::EntryView, AppError> {
+        self.with_repairs(|r| r.undo(id, force))
     }
 
     /// Starts the add-in check over the add-ins of the last scan.
@@ -489,6 +502,7 @@ mod tests {
             name: outlooks[1].name.clone(),
             start_time: outlooks[1].start_time,
             force: false,
+            confirmation: None,
         };
         let preview = ctx.preview_action(&request).expect("preview");
         assert!(!preview.undoable);

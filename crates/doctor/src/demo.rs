@@ -107,9 +107,18 @@ impl Demo {
                     .to_owned(),
                 undoable: false,
                 needs_consent: true,
+                confirmation: None,
             });
         }
         let (pid, verb) = match request {
+            // Simulated programs always quit when asked, so a forced close is never offered.
+            crate::actions::ActionRequest::CloseClient { force: true, .. } => {
+                return Err(AppError::new(
+                    ErrorCode::ConsentRequired,
+                    "A forced close is offered only after a polite close did not work; the simulated programs always quit when asked.",
+                    "Close it politely.",
+                ));
+            }
             crate::actions::ActionRequest::CloseClient { pid, .. } => (*pid, "Close"),
             crate::actions::ActionRequest::RestartOutlook { pid, .. } => (*pid, "Restart"),
             _ => return Err(not_a_process_action()),
@@ -126,6 +135,7 @@ impl Demo {
             undo: "Closing cannot be undone; start the program again when you need it.".to_owned(),
             undoable: false,
             needs_consent: false,
+            confirmation: None,
         })
     }
 

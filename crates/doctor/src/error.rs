@@ -56,8 +56,11 @@ pub enum ErrorCode {
     ToolFailed,
     ProfileMissing,
     ProfileIsDefault,
+    ProfileVersionUnsupported,
     CredentialNotOffice,
     UrlRejected,
+    /// Undo would overwrite a later edit of the same key; the user may confirm and undo anyway.
+    UndoConflict,
     BisectWrongStep,
     UnsupportedOnThisOs,
     /// A repair failed in a way without a code of its own.

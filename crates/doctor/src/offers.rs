@@ -137,6 +137,7 @@ impl Offer {
                 name: name.clone(),
                 start_time: *start_time,
                 force: false,
+                confirmation: None,
             },
             (_, OfferTarget::Credential { target }) => ActionRequest::RemoveCredential {
                 target: target.clone(),

@@ -83,6 +83,22 @@ pub enum RepairError {
     NotOfficeCredential { target: String },
     #[error("the page {url} cannot be opened: {reason}")]
     UrlRejected { url: String, reason: String },
+    /// Undo would overwrite what changed in the key since the action (someone or something
+    /// edited it afterwards). The caller may confirm and undo anyway.
+    #[error(
+        "{key} changed after this change was made ({changes}); undoing it now would overwrite that, so nothing was undone"
+    )]
+    UndoConflict {
+        id: String,
+        key: String,
+        changes: String,
+    },
+    /// The profile lives in a place the repair does not change (Windows Messaging Subsystem of
+    /// Outlook 2010 and older, an unknown Office version).
+    #[error(
+        "the profile {name} is a profile of {version}; Session Doctor removes only profiles of Office 16.0 and 15.0"
+    )]
+    ProfileVersionUnsupported { name: String, version: String },
     #[error("the add-in check cannot do that now: {reason}")]
     BisectStep { reason: String },
     #[error("{what} is not available on this operating system")]
@@ -114,6 +130,8 @@ impl RepairError {
             Self::ProfileIsDefault { .. } => "profile_is_default",
             Self::NotOfficeCredential { .. } => "credential_not_office",
             Self::UrlRejected { .. } => "url_rejected",
+            Self::UndoConflict { .. } => "undo_conflict",
+            Self::ProfileVersionUnsupported { .. } => "profile_version_unsupported",
             Self::BisectStep { .. } => "bisect_wrong_step",
             Self::Unsupported { .. } => "unsupported_on_this_os",
         }
@@ -159,6 +177,12 @@ impl RepairError {
                 "Remove other saved sign-ins in Credential Manager."
             }
             Self::UrlRejected { .. } => "Open the page from Microsoft's site yourself.",
+            Self::UndoConflict { .. } => {
+                "Scan again to see the current state; undo anyway only if you want the state from before the change back (the later edits are lost)."
+            }
+            Self::ProfileVersionUnsupported { .. } => {
+                "Remove it in Control Panel > Mail > Show Profiles."
+            }
             Self::BisectStep { .. } => "Follow the add-in check from its current step.",
             Self::Unsupported { .. } => "Follow the written instructions for this step instead.",
         }

@@ -11,6 +11,7 @@
 //! [`Journal::finish`] or [`Journal::roll_back`]; both are safe to repeat because every
 //! action's change and undo are idempotent.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -77,6 +78,115 @@ pub struct Entry {
     pub backup_file: Option<String>,
     pub outcome: Option<Outcome>,
     pub error: Option<String>,
+    /// What the change left in its registry key, recorded when it completed; undo checks
+    /// the key still holds exactly this. `None`: not a registry change, or an entry written
+    /// before this was recorded (undo then restores without the check).
+    #[serde(default)]
+    pub after: Option<AfterState>,
+    /// An undo began (and may have been killed half-way): a retry accepts the key as a mix
+    /// of the state after the change and the backup.
+    #[serde(default)]
+    pub undo_started: bool,
+}
+
+/// The state of a registry key (and everything below it) as a change left it: a digest of
+/// the whole subtree and one per key and per value, so a later difference can be named.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AfterState {
+    pub key: String,
+    /// FNV-1a 64 of every item below, hex. Equal digests: the key was not touched.
+    pub digest: String,
+    /// `KEY` (the key exists) or `KEY "value"` -> digest of the value's type and bytes.
+    pub items: BTreeMap<String, String>,
+}
+
+impl AfterState {
+    /// Reads the key's state now (an absent key has no items).
+    pub fn capture(key: &str, env: &mut Env) -> Result<AfterState, RepairError> {
+        let tree = env.registry()?.export_tree(key)?;
+        Ok(Self::of_tree(key, tree.as_ref()))
+    }
+
+    /// The state of `key` when it holds `tree` (`None`: absent).
+    pub fn of_tree(key: &str, tree: Option<&crate::regtext::RegTree>) -> AfterState {
+        let mut items = BTreeMap::new();
+        if let Some(tree) = tree {
+            for k in tree.keys() {
+                items.insert(k.path.clone(), "key".to_owned());
+                for (name, v) in &k.values {
+                    let mut bytes = v.kind.to_le_bytes().to_vec();
+                    bytes.extend_from_slice(&v.bytes);
+                    items.insert(format!("{} \"{name}\"", k.path), hex64(fnv1a(&bytes)));
+                }
+            }
+            // An implicit root (only deeper keys listed) still exists.
+            items
+                .entry(crate::regtext::normalize_path(key))
+                .or_insert_with(|| "key".to_owned());
+        }
+        let mut all = Vec::new();
+        for (label, d) in &items {
+            all.extend_from_slice(label.as_bytes());
+            all.push(0);
+            all.extend_from_slice(d.as_bytes());
+            all.push(0);
+        }
+        AfterState {
+            key: key.to_owned(),
+            digest: hex64(fnv1a(&all)),
+            items,
+        }
+    }
+
+    /// True when every key and value of `now` is as in `self` or as in `other` (and what
+    /// `now` lacks, one of them lacks too): the mix an undo killed half-way leaves.
+    pub fn is_mix_of(&self, other: &AfterState, now: &AfterState) -> bool {
+        let labels = self
+            .items
+            .keys()
+            .chain(other.items.keys())
+            .chain(now.items.keys());
+        labels.into_iter().all(|l| {
+            let n = now.items.get(l);
+            n == self.items.get(l) || n == other.items.get(l)
+        })
+    }
+
+    /// What differs between this recorded state and `now`, in plain words.
+    pub fn differences(&self, now: &AfterState) -> Vec<String> {
+        let mut out = Vec::new();
+        for (label, d) in &self.items {
+            match now.items.get(label) {
+                None if d == "key" => out.push(format!("the key {label} was deleted")),
+                None => out.push(format!("the value {label} was deleted")),
+                Some(n) if n != d => out.push(format!("the value {label} was changed")),
+                Some(_) => {}
+            }
+        }
+        for (label, d) in &now.items {
+            if !self.items.contains_key(label) {
+                if d == "key" {
+                    out.push(format!("the key {label} was added"));
+                } else {
+                    out.push(format!("the value {label} was added"));
+                }
+            }
+        }
+        out
+    }
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+fn hex64(v: u64) -> String {
+    format!("{v:016x}")
 }
 
 /// An entry as the UI lists it.
@@ -273,6 +383,8 @@ impl Journal {
             backup_file: None,
             outcome: None,
             error: None,
+            after: None,
+            undo_started: false,
         };
         self.write_entry(&entry)?;
         testhook::point("after_planned");
@@ -281,8 +393,20 @@ impl Journal {
         result.map(|()| entry.view())
     }
 
-    /// Undoes an applied change from its backup.
+    /// Undoes an applied change from its backup, if its key still holds what the change
+    /// left; otherwise refuses with [`RepairError::UndoConflict`] naming what changed.
     pub fn undo(&mut self, id: &str, env: &mut Env) -> Result<EntryView, RepairError> {
+        self.undo_with(id, env, false)
+    }
+
+    /// Undo; `force`: the user confirmed to undo even though the key changed since (the
+    /// later edits are overwritten by the backup).
+    pub fn undo_with(
+        &mut self,
+        id: &str,
+        env: &mut Env,
+        force: bool,
+    ) -> Result<EntryView, RepairError> {
         let mut entry = self.get(id)?;
         if entry.state != EntryState::Applied {
             return Err(wrong_state(&entry, "undone"));
@@ -292,11 +416,71 @@ impl Journal {
             return action.undo(env, &[]).map(|()| entry.view());
         }
         let backup = self.read_backup(&entry)?;
+        if !force && let Some(after) = &entry.after {
+            let now = AfterState::capture(&after.key, env)?;
+            // An undo killed half-way left part of the backup in place: that is our own
+            // doing, not a later edit, and undoing again finishes it.
+            let own_half_undo = entry.undo_started && {
+                let before = crate::actions::parse_registry_backup(&backup)?;
+                after.is_mix_of(&AfterState::of_tree(&after.key, before.as_ref()), &now)
+            };
+            if now.digest != after.digest && !own_half_undo {
+                let mut changes = after.differences(&now);
+                if changes.is_empty() {
+                    changes.push("its content differs".to_owned());
+                }
+                let more = changes.len().saturating_sub(5);
+                changes.truncate(5);
+                let mut text = changes.join("; ");
+                if more > 0 {
+                    text.push_str(&format!("; and {more} more"));
+                }
+                return Err(RepairError::UndoConflict {
+                    id: entry.id.clone(),
+                    key: after.key.clone(),
+                    changes: text,
+                });
+            }
+        }
+        if entry.after.is_some() && !entry.undo_started {
+            // Recorded before the first write, so a retry after a crash knows a half-restored
+            // key is its own.
+            entry.undo_started = true;
+            self.write_entry(&entry)?;
+            self.remember(entry.clone());
+        }
         action.undo(env, &backup)?;
         entry.set_state(EntryState::Undone);
         self.write_entry(&entry)?;
         self.remember(entry.clone());
         Ok(entry.view())
+    }
+
+    /// Undoes several entries, newest first whatever order `ids` come in (each change is
+    /// taken back on top of the state the later ones left). Unknown ids are refused before
+    /// anything is undone; the first refusal or failure stops the run, and what was undone
+    /// before it stays undone (each is its own journaled step). Returns the entries in the
+    /// order they were undone.
+    pub fn undo_many(
+        &mut self,
+        ids: &[&str],
+        env: &mut Env,
+        force: bool,
+    ) -> Result<Vec<EntryView>, RepairError> {
+        let mut picked: Vec<(u64, String)> = Vec::new();
+        for id in ids {
+            let e = self.get(id)?;
+            if !picked.iter().any(|(_, p)| *p == e.id) {
+                picked.push((e.created_at_ms, e.id));
+            }
+        }
+        // Newest first: by creation time, then by id (ids sort by time and counter).
+        picked.sort_by(|a, b| b.cmp(a));
+        let mut done = Vec::new();
+        for (_, id) in picked {
+            done.push(self.undo_with(&id, env, force)?);
+        }
+        Ok(done)
     }
 
     /// Completes an interrupted entry: takes the backup if there is none yet, then makes the
@@ -423,6 +607,17 @@ impl Journal {
         match action.apply(env, backup) {
             Ok(outcome) => {
                 entry.outcome = Some(outcome);
+                entry.after = match action.changed_key() {
+                    Some(key) => match AfterState::capture(&key, env) {
+                        Ok(state) => Some(state),
+                        Err(e) => {
+                            // Undo still works, only without the check.
+                            log::warn!("journal: cannot read {key} after {}: {e}", entry.id);
+                            None
+                        }
+                    },
+                    None => None,
+                };
                 entry.set_state(EntryState::Applied);
                 if let Err(e) = self.write_entry(entry) {
                     // The change happened but its record could not be written: the entry stays

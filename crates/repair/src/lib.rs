@@ -41,7 +41,7 @@ pub use actions::{
 };
 pub use bisect::{Bisect, BisectPhase};
 pub use error::{ErrorInfo, RepairError};
-pub use journal::{Entry, EntryState, EntryView, Journal};
+pub use journal::{AfterState, Entry, EntryState, EntryView, Journal};
 
 /// Writes `bytes` to `target` atomically (temp file, fsync, rename), readable by its owner
 /// only (0600 on Unix): the journal's own writer, offered for the other files the app

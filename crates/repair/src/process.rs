@@ -74,18 +74,49 @@ pub fn is_same_running(expected: &RunningProcess) -> bool {
     describe(expected.pid).is_some_and(|now| same_program(expected, &now))
 }
 
+/// Same name, same start time and same program file, each compared when both sides know it
+/// (the OS may not tell another user's exe path, and a start time may be unknown).
 fn same_program(expected: &RunningProcess, now: &RunningProcess) -> bool {
     base_name(&now.name) == base_name(&expected.name)
         && (expected.start_time == 0
             || now.start_time == 0
             || expected.start_time == now.start_time)
+        && match (&expected.exe, &now.exe) {
+            (Some(a), Some(b)) => same_path(a, b),
+            _ => true,
+        }
 }
 
-/// Finds the process and checks it is what the user chose. `Ok(None)`: it already ended.
+/// Program paths compare without case on Windows (and macOS's default volumes), exactly
+/// elsewhere.
+fn same_path(a: &str, b: &str) -> bool {
+    if cfg!(any(windows, target_os = "macos")) {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a == b
+    }
+}
+
+/// Refuses to signal a process id that now belongs to another program. `Ok(false)`: the
+/// process ended (nothing to signal); `Ok(true)`: it is still the one the user chose.
+fn still_the_one(p: &RunningProcess) -> Result<bool, RepairError> {
+    match describe(p.pid) {
+        None => Ok(false),
+        Some(now) if same_program(p, &now) => Ok(true),
+        Some(_) => Err(RepairError::ProcessChanged {
+            pid: p.pid,
+            name: p.name.clone(),
+        }),
+    }
+}
+
+/// Finds the process and checks it is what the user chose (name, start time and, when the
+/// scan knew it, the program file). `Ok(None)`: it already ended.
 pub fn identify(
     pid: u32,
     name: &str,
     start_time: Option<u32>,
+    exe: Option<&str>,
 ) -> Result<Option<RunningProcess>, RepairError> {
     let Some(now) = describe(pid) else {
         return Ok(None);
@@ -93,7 +124,7 @@ pub fn identify(
     let expected = RunningProcess {
         pid,
         name: name.to_owned(),
-        exe: None,
+        exe: exe.map(str::to_owned),
         args: Vec::new(),
         start_time: start_time.unwrap_or(0),
     };
@@ -122,8 +153,9 @@ pub fn wait_exit(p: &RunningProcess, timeout: Duration) -> bool {
 }
 
 /// Asks the program to quit, as the user would. An already ended process is not an error.
+/// A process id that now belongs to another program is refused (`process_changed`).
 pub fn ask_to_close(p: &RunningProcess) -> Result<(), RepairError> {
-    if !is_same_running(p) {
+    if !still_the_one(p)? {
         return Ok(());
     }
     #[cfg(windows)]
@@ -152,7 +184,7 @@ pub fn ask_to_close(p: &RunningProcess) -> Result<(), RepairError> {
 
 /// Ends the program at once (unsaved work is lost). Callers check the user's consent.
 pub fn force_close(p: &RunningProcess) -> Result<(), RepairError> {
-    if !is_same_running(p) {
+    if !still_the_one(p)? {
         return Ok(());
     }
     #[cfg(windows)]
@@ -302,7 +334,7 @@ mod tests {
     fn a_pid_that_does_not_run_is_none() {
         assert!(describe(u32::MAX - 7).is_none());
         assert!(
-            identify(u32::MAX - 7, "outlook", None)
+            identify(u32::MAX - 7, "outlook", None, None)
                 .ok()
                 .flatten()
                 .is_none()
@@ -313,7 +345,47 @@ mod tests {
     fn our_own_process_is_described_and_a_wrong_name_is_refused() {
         let me = describe(std::process::id()).expect("self");
         assert_eq!(me.pid, std::process::id());
-        let err = identify(me.pid, "definitely-not-this", None).expect_err("mismatch");
+        let err = identify(me.pid, "definitely-not-this", None, None).expect_err("mismatch");
         assert_eq!(err.code(), "process_changed");
+    }
+
+    #[test]
+    fn another_program_file_or_start_time_at_the_same_pid_is_refused_before_any_signal() {
+        let me = describe(std::process::id()).expect("self");
+        // Without our own exe and start time the checks below could not tell us apart, and
+        // the refused signals would hit this test process: skip rather than risk it.
+        let Some(exe) = me.exe.clone().filter(|_| me.start_time > 100) else {
+            return;
+        };
+        assert!(
+            identify(me.pid, &me.name, Some(me.start_time), Some(&exe))
+                .expect("same")
+                .is_some()
+        );
+        let other_exe = format!("{exe}.other");
+        let err = identify(me.pid, &me.name, Some(me.start_time), Some(&other_exe))
+            .expect_err("another program file at this pid");
+        assert_eq!(err.code(), "process_changed");
+        // A recorded process whose pid now runs something else: no signal, a clear error.
+        let reused = RunningProcess {
+            exe: Some(other_exe),
+            ..me.clone()
+        };
+        assert_eq!(
+            ask_to_close(&reused).expect_err("refused").code(),
+            "process_changed"
+        );
+        assert_eq!(
+            force_close(&reused).expect_err("refused").code(),
+            "process_changed"
+        );
+        let restarted = RunningProcess {
+            start_time: me.start_time - 100,
+            ..me
+        };
+        assert_eq!(
+            force_close(&restarted).expect_err("refused").code(),
+            "process_changed"
+        );
     }
 }

@@ -342,3 +342,160 @@ fn machine_wide_keys_are_never_written() {
             .is_none()
     );
 }
+
+/// Profiles whose names (and subkeys' names) start or end with spaces, created with `reg add`
+/// (an independent writer): the backup holds every subkey and value, the default guard
+/// compares the exact name, and undo gives back an identical `reg export`.
+#[test]
+fn profiles_with_leading_and_trailing_spaces_are_backed_up_whole_and_come_back() {
+    let s = Scratch::new("spaces");
+    let layout = RegistryLayout::under(&s.root);
+    let outlook = layout.outlook_key("16.0");
+    assert!(reg(&[
+        "add",
+        &outlook,
+        "/v",
+        "DefaultProfile",
+        "/t",
+        "REG_SZ",
+        "/d",
+        "Outlook",
+        "/f"
+    ]));
+    for name in ["Outlook", "Outlook ", " Outlook", "Outlook  "] {
+        let k = layout.profile_key("16.0", name);
+        let acct = format!("{k}\\9375CFF0413111d3B88A00104B2A6676\\ 00000002 ");
+        assert!(reg(&[
+            "add",
+            &acct,
+            "/v",
+            "Account Name",
+            "/t",
+            "REG_SZ",
+            "/d",
+            &format!("[{name}]"),
+            "/f"
+        ]));
+        assert!(reg(&[
+            "add",
+            &k,
+            "/v",
+            " spaced ",
+            "/t",
+            "REG_DWORD",
+            "/d",
+            "7",
+            "/f"
+        ]));
+    }
+    let mut live = LiveRegistry::new();
+    let mut names = live
+        .subkeys(&format!("{outlook}\\Profiles"))
+        .expect("read")
+        .expect("exists");
+    names.sort();
+    assert_eq!(names, vec![" Outlook", "Outlook", "Outlook ", "Outlook  "]);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let before = reg_export(&s.root, tmp.path(), "before.reg");
+    let mut j = Journal::open(&tmp.path().join("data")).expect("journal");
+    let mut done = Vec::new();
+    for name in ["Outlook ", " Outlook", "Outlook  "] {
+        let remove = RemoveProfile::new(name).with_layout(layout.clone());
+        let d = j
+            .run(remove.into(), &mut Env::with_registry(&mut live))
+            .expect("not the default: another key");
+        // The backup holds the profile's subkey with spaces and both values.
+        let backup = j
+            .entry(&d.id)
+            .expect("entry")
+            .backup_file
+            .clone()
+            .expect("file");
+        let tree = RegTree::parse(
+            &std::fs::read(j.backup_dir().join(backup)).expect("backup"),
+            "backup",
+        )
+        .expect("parses");
+        let k = layout.profile_key("16.0", name);
+        assert_eq!(
+            tree.value(&k, " spaced "),
+            Some(RawValue::dword(7)),
+            "{name:?}"
+        );
+        assert_eq!(
+            tree.value(
+                &format!("{k}\\9375CFF0413111d3B88A00104B2A6676\\ 00000002 "),
+                "Account Name"
+            ),
+            Some(RawValue::sz(&format!("[{name}]"))),
+            "{name:?}"
+        );
+        assert!(live.values(&k).expect("read").is_none(), "{name:?} gone");
+        done.push(d.id);
+    }
+    // Only "Outlook" (the default) is left, and it is refused.
+    let mut left = live
+        .subkeys(&format!("{outlook}\\Profiles"))
+        .expect("read")
+        .expect("exists");
+    left.sort();
+    assert_eq!(left, vec!["Outlook"]);
+    let e = j
+        .run(
+            RemoveProfile::new("Outlook")
+                .with_layout(layout.clone())
+                .into(),
+            &mut Env::with_registry(&mut live),
+        )
+        .expect_err("default");
+    assert_eq!(e.code(), "profile_is_default");
+    let ids: Vec<&str> = done.iter().map(String::as_str).collect();
+    j.undo_many(&ids, &mut Env::with_registry(&mut live), false)
+        .expect("undo all");
+    assert_eq!(reg_export(&s.root, tmp.path(), "after.reg"), before);
+}
+
+/// Undo on the live registry refuses to overwrite a value changed by another writer
+/// (`reg add`), naming it, and restores with confirmation.
+#[test]
+fn undo_on_the_live_registry_refuses_a_later_edit_until_confirmed() {
+    let s = Scratch::new("conflict");
+    let layout = seed(&s);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let before = reg_export(&s.root, tmp.path(), "before.reg");
+    let mut live = LiveRegistry::new();
+    let mut j = Journal::open(&tmp.path().join("data")).expect("journal");
+    let prog_id = "Contoso.Crm";
+    let key = layout.addin_key(prog_id);
+    assert!(live.values(&key).expect("read").is_some(), "seeded");
+    let done = j
+        .run(
+            SetAddin::disable(prog_id)
+                .with_layout(layout.clone())
+                .into(),
+            &mut Env::with_registry(&mut live),
+        )
+        .expect("disable");
+    assert!(reg(&[
+        "add",
+        &key,
+        "/v",
+        "LoadBehavior",
+        "/t",
+        "REG_DWORD",
+        "/d",
+        "9",
+        "/f"
+    ]));
+    let err = j
+        .undo(&done.id, &mut Env::with_registry(&mut live))
+        .expect_err("conflict");
+    assert_eq!(err.code(), "undo_conflict");
+    assert!(
+        err.to_string().contains("\"LoadBehavior\" was changed"),
+        "{err}"
+    );
+    j.undo_with(&done.id, &mut Env::with_registry(&mut live), true)
+        .expect("forced");
+    assert_eq!(reg_export(&s.root, tmp.path(), "after.reg"), before);
+}

@@ -299,6 +299,7 @@ impl Action for SetAddin {
             undo: "Undo puts the add-in's settings back exactly as they are now".to_owned(),
             undoable: true,
             needs_consent: false,
+            confirmation: None,
         })
     }
 
@@ -326,5 +327,9 @@ impl Action for SetAddin {
 
     fn undoable(&self) -> bool {
         true
+    }
+
+    fn changed_key(&self) -> Option<String> {
+        Some(self.layout.addin_key(&self.prog_id))
     }
 }

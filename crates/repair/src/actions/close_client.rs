@@ -22,6 +22,9 @@ pub struct CloseClient {
     pub name: String,
     /// Start time the scan saw (seconds since the epoch), to recognise a reused process id.
     pub start_time: Option<u32>,
+    /// The program file the scan saw: a process id now running another file is left alone.
+    #[serde(default)]
+    pub exe: Option<String>,
     /// Force it closed if it does not quit in time...
     pub force: bool,
     /// ...and only if the user agreed to that a second time.
@@ -36,6 +39,7 @@ impl CloseClient {
             pid,
             name: name.to_owned(),
             start_time: None,
+            exe: None,
             force: false,
             force_consent: false,
             timeout_ms: DEFAULT_CLOSE_TIMEOUT_MS,
@@ -84,7 +88,8 @@ impl Action for CloseClient {
     }
 
     fn preview(&self, _env: &mut Env) -> Result<Preview, RepairError> {
-        let running = process::identify(self.pid, &self.name, self.start_time)?;
+        let running =
+            process::identify(self.pid, &self.name, self.start_time, self.exe.as_deref())?;
         let mut changes = vec![match &running {
             Some(_) => format!(
                 "Ask {} (process {}) to quit, as if you closed its window; it can still ask you to save",
@@ -107,11 +112,13 @@ impl Action for CloseClient {
             undo: "This cannot be undone, but Session Doctor notes how it was started so you can start it again".to_owned(),
             undoable: false,
             needs_consent: self.force,
+            confirmation: None,
         })
     }
 
     fn backup(&self, _env: &mut Env) -> Result<Vec<u8>, RepairError> {
-        let running = process::identify(self.pid, &self.name, self.start_time)?;
+        let running =
+            process::identify(self.pid, &self.name, self.start_time, self.exe.as_deref())?;
         serde_json::to_vec_pretty(&running).map_err(|e| RepairError::BackupFailed {
             path: "process record".to_owned(),
             reason: e.to_string(),

@@ -63,6 +63,7 @@ impl Action for RemoveCredential {
             undo: "This cannot be undone: the password is not read or kept. Office asks you to sign in again".to_owned(),
             undoable: false,
             needs_consent: true,
+            confirmation: None,
         })
     }
 

@@ -106,6 +106,11 @@ pub struct Preview {
     pub undoable: bool,
     /// The action runs only with the user's explicit consent flag.
     pub needs_consent: bool,
+    /// A one-time confirmation the backend issued for exactly this action on exactly this
+    /// target (a forced close of the process a polite close did not end): the run request
+    /// must carry it back. Never stored in the journal.
+    #[serde(default)]
+    pub confirmation: Option<String>,
 }
 
 impl Preview {
@@ -166,6 +171,12 @@ pub trait Action {
     fn undo(&self, env: &mut Env, backup: &[u8]) -> Result<(), RepairError>;
     /// Whether `undo` can restore anything.
     fn undoable(&self) -> bool;
+    /// The registry key (with everything below it) the change writes and undo restores:
+    /// the journal records its state when the change completes, and undo refuses to
+    /// overwrite it if it changed since. `None`: the action changes no registry key.
+    fn changed_key(&self) -> Option<String> {
+        None
+    }
 }
 
 /// An action with its parameters, as stored in the journal so it can be finished, rolled

@@ -9,6 +9,9 @@ use super::addin::{RegistryLayout, check_key_name};
 use super::{Action, ActionKind, Env, Outcome, Preview, parse_registry_backup};
 use crate::error::RepairError;
 
+/// The Office version keys whose profiles this action removes.
+pub const REMOVABLE_VERSIONS: &[&str] = &["16.0", "15.0"];
+
 /// Delete one profile of classic Outlook.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
@@ -37,6 +40,11 @@ impl RemoveProfile {
         self.layout.profile_key(&self.version, &self.name)
     }
 
+    /// Refuses the default profile of the same Office version: `DefaultProfile` of
+    /// `Office\<version>\Outlook` names this very key. The name is compared as the registry
+    /// compares key names (exact characters, spaces included; letters without case, since
+    /// `Outlook` and `OUTLOOK` are one key to Windows), never trimmed; the default of
+    /// another version never protects nor exposes this one.
     fn refuse_default(&self, env: &mut Env) -> Result<(), RepairError> {
         let reg = env.registry()?;
         let default = reg
@@ -62,7 +70,20 @@ impl Action for RemoveProfile {
 
     fn check(&self) -> Result<(), RepairError> {
         check_key_name(&self.name, "the profile name")?;
-        check_key_name(&self.version, "the Office version")
+        // Exactly the version keys whose profiles live under `Office\<v>\Outlook\Profiles`;
+        // anything else (the Windows Messaging Subsystem key of Outlook 2010 and older, a
+        // typo) is refused rather than guessed, so it can never land on 16.0's profile.
+        if !REMOVABLE_VERSIONS.contains(&self.version.as_str()) {
+            return Err(RepairError::ProfileVersionUnsupported {
+                name: self.name.clone(),
+                version: if self.version == "windows_messaging_subsystem" {
+                    "the Windows Messaging Subsystem (Outlook 2010 and older)".to_owned()
+                } else {
+                    format!("Office version {:?}", self.version)
+                },
+            });
+        }
+        Ok(())
     }
 
     fn preview(&self, env: &mut Env) -> Result<Preview, RepairError> {
@@ -87,6 +108,7 @@ impl Action for RemoveProfile {
             undo: "A full export is saved first; undo imports it again".to_owned(),
             undoable: true,
             needs_consent: false,
+            confirmation: None,
         })
     }
 
@@ -113,5 +135,9 @@ impl Action for RemoveProfile {
 
     fn undoable(&self) -> bool {
         true
+    }
+
+    fn changed_key(&self) -> Option<String> {
+        Some(self.key())
     }
 }

@@ -46,6 +46,10 @@ pub struct RestartOutlook {
     pub start_time: Option<u32>,
     /// The program to start; when absent, the running one's.
     pub exe: Option<String>,
+    /// The program file the scan saw running at `pid`: a process id now running another
+    /// file is left alone.
+    #[serde(default)]
+    pub running_exe: Option<String>,
     pub mode: RestartMode,
     pub force: bool,
     pub force_consent: bool,
@@ -60,6 +64,7 @@ impl RestartOutlook {
             name: name.to_owned(),
             start_time: None,
             exe: None,
+            running_exe: None,
             mode,
             force: false,
             force_consent: false,
@@ -76,6 +81,7 @@ impl RestartOutlook {
             name: running.name.clone(),
             start_time: None,
             exe: running.exe.clone(),
+            running_exe: None,
             mode,
             force: false,
             force_consent: false,
@@ -116,7 +122,13 @@ impl Action for RestartOutlook {
     fn preview(&self, _env: &mut Env) -> Result<Preview, RepairError> {
         let mut changes = Vec::new();
         if let Some(pid) = self.pid
-            && process::identify(pid, &self.name, self.start_time)?.is_some()
+            && process::identify(
+                pid,
+                &self.name,
+                self.start_time,
+                self.running_exe.as_deref(),
+            )?
+            .is_some()
         {
             changes.push(format!(
                 "Ask Outlook (process {pid}) to quit and wait up to {} s",
@@ -140,12 +152,18 @@ impl Action for RestartOutlook {
             undo: "Nothing to undo: close Outlook and start it as usual to go back".to_owned(),
             undoable: false,
             needs_consent: self.force,
+            confirmation: None,
         })
     }
 
     fn backup(&self, _env: &mut Env) -> Result<Vec<u8>, RepairError> {
         let running = match self.pid {
-            Some(pid) => process::identify(pid, &self.name, self.start_time)?,
+            Some(pid) => process::identify(
+                pid,
+                &self.name,
+                self.start_time,
+                self.running_exe.as_deref(),
+            )?,
             None => None,
         };
         let exe = self
