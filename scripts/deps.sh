@@ -11,7 +11,7 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 
 apt_app=(build-essential pkg-config file libwebkit2gtk-4.1-dev libayatana-appindicator3-dev
-  librsvg2-dev libxdo-dev libssl-dev)
+  librsvg2-dev libxdo-dev libssl-dev libdbus-1-dev)
 apt_windows=(gcc-mingw-w64-x86-64 nsis zip)
 apt_test=(webkit2gtk-driver xvfb xauth dbus-x11 "${apt_windows[@]}" wine wine64 keyutils
   gnome-keyring imagemagick)

@@ -77,7 +77,7 @@ export const commands = {
 	/**  Admin mode: find users by name or address. */
 	adminSearch: (query: string) => typedError<UserSearch, AppError>(__TAURI_INVOKE("admin_search", { query })),
 	/**  Admin mode: the user addresses in a CSV file's text, and the lines skipped with why. */
-	adminImportCsv: (text: string) => __TAURI_INVOKE<UpnImport>("admin_import_csv", { text }),
+	adminImportCsv: (text: string) => typedError<UpnImport, AppError>(__TAURI_INVOKE("admin_import_csv", { text })),
 	/**  Admin mode: one user's recent sign-ins and devices. */
 	adminUserActivity: (upn: string) => typedError<UserActivity, AppError>(__TAURI_INVOKE("admin_user_activity", { upn })),
 	/**  Admin mode: signs these users out everywhere, in batches, streaming progress. */
