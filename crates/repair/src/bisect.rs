@@ -453,6 +453,8 @@ impl Bisect {
 /// The saved check, `None` when there is none or it is finished.
 fn load_saved(journal: &Journal) -> Result<Option<SavedBisect>, RepairError> {
     let path = Bisect::state_path(journal);
+    // A write a crash cut off leaves only its temp file: the last complete state stands.
+    fsio::remove_stale_temps(journal.dir(), Some(STATE_FILE));
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
