@@ -31,6 +31,7 @@ fn main() {
             "bisect_answer",
             "bisect_finish",
             "bisect_state",
+            "bisect_restore_all",
             "get_settings",
             "build_report",
             "save_report",

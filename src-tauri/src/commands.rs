@@ -243,6 +243,16 @@ pub fn bisect_state(
     ctx.bisect_state()
 }
 
+/// Abandons the add-in check (also one saved before a restart or crash): every add-in it
+/// turned off is put back through the journal's undo.
+#[tauri::command]
+#[specta::specta]
+pub fn bisect_restore_all(
+    ctx: State<'_, AppContext>,
+) -> Result<repair::bisect::RestoredAll, AppError> {
+    ctx.bisect_restore_all()
+}
+
 /// What IT preset for this app (config file, environment), each value with its source.
 #[tauri::command]
 #[specta::specta]

@@ -43,6 +43,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             commands::bisect_answer,
             commands::bisect_finish,
             commands::bisect_state,
+            commands::bisect_restore_all,
             commands::get_settings,
             commands::build_report,
             commands::save_report,

@@ -66,6 +66,11 @@ export const commands = {
 	bisectFinish: (keepCulpritDisabled: boolean) => typedError<Bisect, AppError>(__TAURI_INVOKE("bisect_finish", { keepCulpritDisabled })),
 	/**  The add-in check under way, if any. */
 	bisectState: () => typedError<Bisect | null, AppError>(__TAURI_INVOKE("bisect_state")),
+	/**
+	 *  Abandons the add-in check (also one saved before a restart or crash): every add-in it
+	 *  turned off is put back through the journal's undo.
+	 */
+	bisectRestoreAll: () => typedError<RestoredAll, AppError>(__TAURI_INVOKE("bisect_restore_all")),
 	/**  What IT preset for this app (config file, environment), each value with its source. */
 	getSettings: () => __TAURI_INVOKE<Settings>("get_settings"),
 	/**  The help-desk report of this session, with its HTML and the ticket summary. */
@@ -927,6 +932,14 @@ export type RestartMode = { mode: "normal" } |
 { mode: "safe" } | 
 /**  `/profile "Name"`. */
 { mode: "profile"; name: string };
+
+/**  What [`Bisect::restore_all`] did. */
+export type RestoredAll = {
+	/**  The add-ins turned back on (undone or rolled back through the journal). */
+	restored: string[],
+	/**  What the user should know (a damaged state file, an entry already undone...). */
+	notes: string[],
+};
 
 /**  What happened for one user. */
 export type RevokeOutcome = 

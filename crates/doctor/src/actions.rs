@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use repair::bisect::{Bisect, BisectPhase};
+use repair::bisect::{Bisect, BisectPhase, RestoredAll};
 use repair::credential_store::CredentialStore;
 use repair::registry::{RegFileStore, RegistryWriter};
 use repair::{
@@ -448,26 +448,46 @@ impl Repairs {
     }
 
     /// Starts the add-in bisect over the enabled add-ins no policy manages, and turns off the
-    /// first half at once (journaled). The user then restarts Outlook and answers.
+    /// first half at once (journaled). The user then restarts Outlook and answers. The check
+    /// is saved in the journal folder at every step, so it survives a restart of the app.
+    /// Refused while another check is under way (continue it or put every add-in back).
     pub fn bisect_start(&mut self, addins: &[scan::Addin]) -> Result<Bisect, AppError> {
+        if self.current_bisect()?.is_some() {
+            return Err(AppError::new(
+                ErrorCode::BisectWrongStep,
+                "An add-in check is already under way.",
+                "Continue it, or put every add-in back first.",
+            ));
+        }
         let states = repair::from_scan::addin_states(addins);
-        let mut bisect =
-            Bisect::start(&states, RegistryLayout::default()).map_err(|e| repair_error(&e))?;
-        let mut env = env(&mut self.registry, &mut self.credentials);
-        bisect
-            .next_round(&mut self.journal, &mut env)
+        let mut bisect = Bisect::start_in(&states, RegistryLayout::default(), &self.journal)
             .map_err(|e| repair_error(&e))?;
+        let mut env = env(&mut self.registry, &mut self.credentials);
+        let round = bisect.next_round(&mut self.journal, &mut env);
+        // Whatever happened, the saved state matches the machine: keep it in memory too.
         self.bisect = Some(bisect.clone());
+        round.map_err(|e| repair_error(&e))?;
         Ok(bisect)
+    }
+
+    /// The check under way: in memory, or loaded from the journal folder after a restart.
+    /// A damaged state file is a `journal_corrupt` error ([`Repairs::bisect_restore_all`]
+    /// still puts back the add-ins it names).
+    fn current_bisect(&mut self) -> Result<Option<&mut Bisect>, AppError> {
+        if self.bisect.is_none() {
+            self.bisect = Bisect::load(&self.journal).map_err(|e| repair_error(&e))?;
+        }
+        Ok(self.bisect.as_mut())
     }
 
     /// Records "did the error come back?" and, when suspects are left, turns off the next half.
     pub fn bisect_answer(&mut self, error_came_back: bool) -> Result<Bisect, AppError> {
+        self.current_bisect()?;
         let Some(bisect) = self.bisect.as_mut() else {
             return Err(no_bisect());
         };
         bisect
-            .answer(error_came_back)
+            .answer_in(error_came_back, &self.journal)
             .map_err(|e| repair_error(&e))?;
         if bisect.phase == BisectPhase::Ready {
             let mut env = env(&mut self.registry, &mut self.credentials);
@@ -481,6 +501,7 @@ impl Repairs {
     /// Ends the bisect: everything it turned off comes back on, except the culprit when the
     /// user chose to keep it off.
     pub fn bisect_finish(&mut self, keep_culprit_disabled: bool) -> Result<Bisect, AppError> {
+        self.current_bisect()?;
         let Some(bisect) = self.bisect.as_mut() else {
             return Err(no_bisect());
         };
@@ -493,9 +514,22 @@ impl Repairs {
         Ok(done)
     }
 
-    /// The bisect under way, to show after the screen was left.
-    pub fn bisect_state(&self) -> Option<Bisect> {
-        self.bisect.clone()
+    /// Abandons the check under way (in memory or saved before a restart or crash): every
+    /// add-in it turned off is put back through the journal (undo; a change a crash
+    /// interrupted is rolled back) and the saved state is cleared. Works on a damaged state
+    /// file too (a note says so).
+    pub fn bisect_restore_all(&mut self) -> Result<RestoredAll, AppError> {
+        let mut env = env(&mut self.registry, &mut self.credentials);
+        let done =
+            Bisect::restore_all(&mut self.journal, &mut env).map_err(|e| repair_error(&e))?;
+        self.bisect = None;
+        Ok(done)
+    }
+
+    /// The bisect under way, to show after the screen was left or the app restarted (then
+    /// it is loaded from the journal folder). A damaged state file is `journal_corrupt`.
+    pub fn bisect_state(&mut self) -> Result<Option<Bisect>, AppError> {
+        Ok(self.current_bisect()?.cloned())
     }
 
     /// Completes a change the app was killed in the middle of.
@@ -702,6 +736,62 @@ mod tests {
     }
 
     #[test]
+    fn the_addin_check_survives_a_restart_and_restore_all_puts_every_addin_back() {
+        let (dir, pc) = demo();
+        let hkcu = demo_hkcu(&pc.registry_files).expect("hkcu").clone();
+        let mut repairs = Repairs::demo(dir.path(), &hkcu).expect("repairs");
+        // The store rewrites the export in its own layout: compare with that layout.
+        let report = rescan(&pc);
+        let started = repairs.bisect_start(&report.addins).expect("start");
+        let off = started.rounds[0].disabled.clone();
+        repairs.bisect_restore_all().expect("restore");
+        let original = std::fs::read(&hkcu).expect("read");
+        assert!(repairs.bisect_state().expect("state").is_none());
+
+        let started = repairs.bisect_start(&report.addins).expect("start again");
+        assert_eq!(started.rounds[0].disabled, off);
+        assert_ne!(std::fs::read(&hkcu).expect("read"), original);
+        assert_eq!(
+            repairs
+                .bisect_start(&report.addins)
+                .expect_err("one at a time")
+                .code,
+            ErrorCode::BisectWrongStep
+        );
+
+        // The app restarts: a new Repairs on the same folder finds the check and goes on.
+        drop(repairs);
+        let mut repairs = Repairs::demo(dir.path(), &hkcu).expect("reopen");
+        assert_eq!(repairs.bisect_state().expect("state"), Some(started));
+        let next = repairs.bisect_answer(false).expect("answer after restart");
+        assert_eq!(next.rounds[0].error_came_back, Some(false));
+
+        // Another restart; the user puts every add-in back.
+        drop(repairs);
+        let mut repairs = Repairs::demo(dir.path(), &hkcu).expect("reopen");
+        let done = repairs.bisect_restore_all().expect("restore all");
+        assert!(!done.restored.is_empty());
+        assert!(std::fs::read(&hkcu).expect("read") == original);
+        assert!(repairs.bisect_state().expect("state").is_none());
+        assert_eq!(
+            repairs.bisect_answer(true).expect_err("over").code,
+            ErrorCode::BisectWrongStep
+        );
+
+        // A damaged saved check is a typed error, never a panic.
+        repairs.bisect_start(&report.addins).expect("start");
+        let path = dir.path().join("journal").join(repair::bisect::STATE_FILE);
+        std::fs::write(&path, b"{ not json").expect("damage");
+        let mut repairs = Repairs::demo(dir.path(), &hkcu).expect("reopen");
+        assert_eq!(
+            repairs.bisect_state().expect_err("damaged").code,
+            ErrorCode::JournalCorrupt
+        );
+        let done = repairs.bisect_restore_all().expect("restore anyway");
+        assert!(done.notes.iter().any(|n| n.contains("damaged")), "{done:?}");
+    }
+
+    #[test]
     fn bisect_over_the_demo_addins_finds_the_culprit_and_restores_the_rest() {
         let (dir, pc) = demo();
         let hkcu = demo_hkcu(&pc.registry_files).expect("hkcu").clone();
@@ -746,7 +836,7 @@ mod tests {
             !matches!(back.load_behavior, Some(0) | Some(2)),
             "restored: {back:?}"
         );
-        assert!(repairs.bisect_state().is_none());
+        assert!(repairs.bisect_state().expect("state").is_none());
         assert_eq!(
             repairs.bisect_answer(true).expect_err("over").code,
             ErrorCode::BisectWrongStep

@@ -386,9 +386,16 @@ impl AppContext {
         self.with_repairs(|r| r.bisect_finish(keep_culprit_disabled))
     }
 
-    /// The add-in check under way, if any.
+    /// The add-in check under way, if any; after a restart it is loaded from the journal
+    /// folder. A damaged saved check is a `journal_corrupt` error.
     pub fn bisect_state(&self) -> Result<Option<repair::bisect::Bisect>, AppError> {
-        self.with_repairs(|r| Ok(r.bisect_state()))
+        self.with_repairs(|r| r.bisect_state())
+    }
+
+    /// Abandons the add-in check under way (also one saved before a restart or crash): puts
+    /// every add-in it turned off back through the journal's undo and clears it.
+    pub fn bisect_restore_all(&self) -> Result<repair::bisect::RestoredAll, AppError> {
+        self.with_repairs(|r| r.bisect_restore_all())
     }
 
     /// Completes an interrupted change (the app was killed between backup and change).

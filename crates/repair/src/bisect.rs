@@ -7,13 +7,44 @@
 //! left = the culprit. Every step can be taken back ([`Bisect::back`]), and [`Bisect::finish`]
 //! restores every add-in, except the culprit if the user agrees to keep it off.
 //!
-//! The state is plain data (serde): the UI stores it and resumes after a restart.
+//! The state is plain data (serde). It is also kept in the journal folder ([`STATE_FILE`],
+//! written atomically): at the start ([`Bisect::start_in`]), before and after each change of
+//! a round, at each answer ([`Bisect::answer_in`]) and step back; it is removed when the check
+//! is finished. After a crash or a restart, [`Bisect::load`] gives the check back, and
+//! [`Bisect::restore_all`] puts every add-in it turned off back through the journal's undo.
+
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::actions::{AddinState, Env, RegistryLayout, SetAddin};
+use crate::actions::{ActionKind, AddinState, Env, RegistryLayout, SetAddin};
 use crate::error::RepairError;
+use crate::fsio;
 use crate::journal::{EntryState, Journal};
+
+/// The file in the journal folder that holds the check under way.
+pub const STATE_FILE: &str = "bisect.json";
+
+/// What [`STATE_FILE`] holds.
+#[derive(Debug, Serialize, Deserialize)]
+struct SavedBisect {
+    version: u32,
+    bisect: Bisect,
+    /// The add-in being turned off right now (its journal entry may not be recorded in
+    /// `bisect.disabled` yet if the app dies in the middle).
+    #[serde(default)]
+    pending: Option<String>,
+}
+
+/// What [`Bisect::restore_all`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub struct RestoredAll {
+    /// The add-ins turned back on (undone or rolled back through the journal).
+    pub restored: Vec<String>,
+    /// What the user should know (a damaged state file, an entry already undone...).
+    pub notes: Vec<String>,
+}
 
 /// Where the bisect is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -130,7 +161,166 @@ impl Bisect {
             error_came_back: None,
         });
         self.phase = BisectPhase::AwaitingAnswer;
+        self.save(journal)?;
         Ok(to_disable)
+    }
+
+    /// [`Bisect::start`] and the state saved in the journal folder.
+    pub fn start_in(
+        addins: &[AddinState],
+        layout: RegistryLayout,
+        journal: &Journal,
+    ) -> Result<Bisect, RepairError> {
+        let b = Bisect::start(addins, layout)?;
+        b.save(journal)?;
+        Ok(b)
+    }
+
+    /// [`Bisect::answer`] and the state saved in the journal folder.
+    pub fn answer_in(
+        &mut self,
+        error_came_back: bool,
+        journal: &Journal,
+    ) -> Result<&BisectPhase, RepairError> {
+        self.answer(error_came_back)?;
+        self.save(journal)?;
+        Ok(&self.phase)
+    }
+
+    /// Where the state of the check is kept for `journal`.
+    pub fn state_path(journal: &Journal) -> PathBuf {
+        journal.dir().join(STATE_FILE)
+    }
+
+    /// Writes the state to the journal folder (atomically).
+    pub fn save(&self, journal: &Journal) -> Result<(), RepairError> {
+        self.save_pending(journal, None)
+    }
+
+    fn save_pending(&self, journal: &Journal, pending: Option<&str>) -> Result<(), RepairError> {
+        let saved = SavedBisect {
+            version: 1,
+            bisect: self.clone(),
+            pending: pending.map(str::to_owned),
+        };
+        let path = Bisect::state_path(journal);
+        let bytes = serde_json::to_vec_pretty(&saved)
+            .map_err(|e| RepairError::io("write", &path, std::io::Error::other(e)))?;
+        fsio::write_atomic(&path, &bytes)
+    }
+
+    /// The check under way in `journal`'s folder: `None` when there is none (or it is
+    /// finished). A damaged file is [`RepairError::JournalCorrupt`]; [`Bisect::restore_all`]
+    /// can still put back the add-ins it names.
+    pub fn load(journal: &Journal) -> Result<Option<Bisect>, RepairError> {
+        Ok(load_saved(journal)?.map(|s| s.bisect))
+    }
+
+    /// Removes the saved state (the check is over).
+    pub fn clear(journal: &Journal) -> Result<(), RepairError> {
+        let path = Bisect::state_path(journal);
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(RepairError::io("remove", &path, e)),
+        }
+    }
+
+    /// Abandons the check saved in `journal`'s folder: every add-in it turned off is turned
+    /// back on through the journal (applied entries undone, a change interrupted by a crash
+    /// rolled back), and the saved state is cleared. A damaged state file is not a stop: the
+    /// journal entries whose ids (or, for an interrupted change, add-in names) it still
+    /// contains are put back, and the file is set aside as `bisect.json.damaged`.
+    pub fn restore_all(journal: &mut Journal, env: &mut Env) -> Result<RestoredAll, RepairError> {
+        let mut notes = Vec::new();
+        let path = Bisect::state_path(journal);
+        let (mut state, raw) = match load_saved(journal) {
+            Ok(Some(s)) => (Some(s), None),
+            Ok(None) => {
+                return Ok(RestoredAll {
+                    restored: Vec::new(),
+                    notes: vec!["No add-in check is under way.".to_owned()],
+                });
+            }
+            Err(e) => {
+                notes.push(format!(
+                    "The saved add-in check is damaged ({e}); the add-ins it names are put back from the list of changes."
+                ));
+                (None, Some(std::fs::read(&path).unwrap_or_default()))
+            }
+        };
+        let raw_text = raw
+            .as_ref()
+            .map(|r| String::from_utf8_lossy(r).into_owned());
+        let quoted = |s: &str| format!("\"{s}\"");
+        let mut restored = Vec::new();
+
+        // A change a crash interrupted: roll it back.
+        let interrupted: Vec<(String, String)> = journal
+            .interrupted()
+            .into_iter()
+            .filter(|e| e.kind == ActionKind::DisableAddin)
+            .filter(|e| match (&state, &raw_text) {
+                (Some(s), _) => {
+                    s.pending.as_deref() == Some(e.target.as_str())
+                        || s.bisect.candidates.contains(&e.target)
+                }
+                (None, Some(t)) => t.contains(&quoted(&e.id)) || t.contains(&quoted(&e.target)),
+                (None, None) => false,
+            })
+            .map(|e| (e.id, e.target))
+            .collect();
+        for (id, target) in interrupted {
+            journal.roll_back(&id, env)?;
+            if !restored.contains(&target) {
+                restored.push(target);
+            }
+        }
+
+        // The add-ins it turned off: undo, newest first.
+        let disabled: Vec<DisabledByBisect> = match (&state, &raw_text) {
+            (Some(s), _) => s.bisect.disabled.clone(),
+            (None, Some(t)) => journal
+                .entries()
+                .into_iter()
+                .filter(|e| e.kind == ActionKind::DisableAddin && t.contains(&quoted(&e.id)))
+                .map(|e| DisabledByBisect {
+                    prog_id: e.target,
+                    entry_id: e.id,
+                })
+                .collect(),
+            (None, None) => Vec::new(),
+        };
+        for d in disabled.iter().rev() {
+            let applied = journal
+                .entry(&d.entry_id)
+                .is_some_and(|e| e.state == EntryState::Applied);
+            if applied {
+                if let Err(e) = journal.undo(&d.entry_id, env) {
+                    // What is left stays saved, so the user can try again.
+                    if let Some(s) = state.as_mut() {
+                        s.bisect.disabled.retain(|x| !restored.contains(&x.prog_id));
+                        s.bisect.save(journal)?;
+                    }
+                    return Err(e);
+                }
+            } else {
+                notes.push(format!(
+                    "{} was already turned back on from the list of changes.",
+                    d.prog_id
+                ));
+            }
+            if !restored.contains(&d.prog_id) {
+                restored.push(d.prog_id.clone());
+            }
+        }
+        if raw_text.is_some() {
+            let aside = path.with_file_name(format!("{STATE_FILE}.damaged"));
+            std::fs::rename(&path, &aside).map_err(|e| RepairError::io("set aside", &path, e))?;
+        } else {
+            Bisect::clear(journal)?;
+        }
+        Ok(RestoredAll { restored, notes })
     }
 
     /// Records the answer of the current round and narrows the suspects.
@@ -190,6 +380,7 @@ impl Bisect {
             }
             BisectPhase::Finished { .. } => return Err(step_err("the add-in check is finished")),
         }
+        self.save(journal)?;
         Ok(())
     }
 
@@ -213,6 +404,7 @@ impl Bisect {
         self.phase = BisectPhase::Finished {
             kept_disabled: keep,
         };
+        Bisect::clear(journal)?;
         Ok(&self.phase)
     }
 
@@ -239,18 +431,48 @@ impl Bisect {
                 journal.undo(&entry_id, env)?;
             }
             self.disabled.remove(pos);
+            self.save(journal)?;
         }
         for p in target {
             if self.disabled.iter().any(|d| &d.prog_id == p) {
                 continue;
             }
+            self.save_pending(journal, Some(p))?;
             let action = SetAddin::disable(p).with_layout(self.layout.clone());
             let entry = journal.run(action.into(), env)?;
             self.disabled.push(DisabledByBisect {
                 prog_id: p.clone(),
                 entry_id: entry.id,
             });
+            self.save(journal)?;
         }
         Ok(())
     }
+}
+
+/// The saved check, `None` when there is none or it is finished.
+fn load_saved(journal: &Journal) -> Result<Option<SavedBisect>, RepairError> {
+    let path = Bisect::state_path(journal);
+    // A write a crash cut off leaves only its temp file: the last complete state stands.
+    fsio::remove_stale_temps(journal.dir(), Some(STATE_FILE));
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(RepairError::io("read", &path, e)),
+    };
+    let saved: SavedBisect =
+        serde_json::from_slice(&bytes).map_err(|e| RepairError::JournalCorrupt {
+            path: path.display().to_string(),
+            reason: format!("the saved add-in check cannot be read: {e}"),
+        })?;
+    if saved.version != 1 {
+        return Err(RepairError::JournalCorrupt {
+            path: path.display().to_string(),
+            reason: format!("unknown version {} of the add-in check", saved.version),
+        });
+    }
+    if matches!(saved.bisect.phase, BisectPhase::Finished { .. }) {
+        return Ok(None);
+    }
+    Ok(Some(saved))
 }

@@ -39,7 +39,7 @@ pub use actions::{
     Action, ActionKind, ActionSpec, AddinState, CloseClient, Env, Outcome, Preview, RegistryLayout,
     RemoveCredential, RemoveProfile, RestartMode, RestartOutlook, SetAddin, list_addins,
 };
-pub use bisect::{Bisect, BisectPhase};
+pub use bisect::{Bisect, BisectPhase, RestoredAll};
 pub use error::{ErrorInfo, RepairError};
 pub use journal::{AfterState, Entry, EntryState, EntryView, Journal};
 

@@ -238,3 +238,97 @@ fn an_entry_undone_from_the_journal_list_does_not_block_the_bisect() {
         .expect("finish anyway");
     assert_eq!(lab.bytes(), lab.original);
 }
+
+#[test]
+fn the_check_is_kept_on_disk_resumes_after_a_restart_and_restore_all_puts_everything_back() {
+    let mut lab = lab(7);
+    let name = lab.names[5].clone();
+    let addins = list_addins(&lab.store, &lab.layout).expect("list");
+    let mut b = Bisect::start_in(&addins, lab.layout.clone(), &lab.journal).expect("start");
+    assert_eq!(Bisect::load(&lab.journal).expect("load"), Some(b.clone()));
+    let mut env = Env::with_registry(&mut lab.store);
+    b.next_round(&mut lab.journal, &mut env).expect("round 1");
+    b.answer_in(lab.enabled(&name), &lab.journal)
+        .expect("answer");
+    let mut env = Env::with_registry(&mut lab.store);
+    b.next_round(&mut lab.journal, &mut env).expect("round 2");
+
+    // A restart: everything in memory is gone; a new journal opens on the same folder.
+    let saved = b.clone();
+    drop(b);
+    let dir = lab.journal.dir().to_path_buf();
+    lab.journal = Journal::open(&dir).expect("reopen");
+    let mut b = Bisect::load(&lab.journal)
+        .expect("load")
+        .expect("the check is there");
+    assert_eq!(b, saved);
+    assert_eq!(b.phase, BisectPhase::AwaitingAnswer);
+
+    // Answering goes on from the loaded state, and is saved again.
+    b.answer_in(lab.enabled(&name), &lab.journal)
+        .expect("answer after restart");
+    assert_eq!(Bisect::load(&lab.journal).expect("load"), Some(b.clone()));
+    assert_ne!(lab.bytes(), lab.original, "add-ins are still off");
+
+    // Another restart, and the user chooses to put every add-in back.
+    drop(b);
+    lab.journal = Journal::open(&dir).expect("reopen");
+    let mut env = Env::with_registry(&mut lab.store);
+    let done = Bisect::restore_all(&mut lab.journal, &mut env).expect("restore all");
+    assert!(!done.restored.is_empty());
+    assert!(done.notes.is_empty(), "{:?}", done.notes);
+    assert_eq!(lab.bytes(), lab.original, "the registry is byte-identical");
+    assert_eq!(Bisect::load(&lab.journal).expect("load"), None, "cleared");
+    assert!(!Bisect::state_path(&lab.journal).exists());
+}
+
+#[test]
+fn finishing_removes_the_saved_state() {
+    let mut lab = lab(3);
+    let addins = list_addins(&lab.store, &lab.layout).expect("list");
+    let mut b = Bisect::start_in(&addins, lab.layout.clone(), &lab.journal).expect("start");
+    let mut env = Env::with_registry(&mut lab.store);
+    b.next_round(&mut lab.journal, &mut env).expect("round");
+    assert!(Bisect::state_path(&lab.journal).exists());
+    b.finish(false, &mut lab.journal, &mut env).expect("finish");
+    assert!(!Bisect::state_path(&lab.journal).exists());
+    assert_eq!(Bisect::load(&lab.journal).expect("load"), None);
+    assert_eq!(lab.bytes(), lab.original);
+}
+
+#[test]
+fn a_damaged_state_file_is_a_typed_error_and_its_addins_still_come_back() {
+    let mut lab = lab(6);
+    let addins = list_addins(&lab.store, &lab.layout).expect("list");
+    let mut b = Bisect::start_in(&addins, lab.layout.clone(), &lab.journal).expect("start");
+    let mut env = Env::with_registry(&mut lab.store);
+    b.next_round(&mut lab.journal, &mut env).expect("round");
+    assert_eq!(b.disabled.len(), 3);
+    // Cut the file off in the middle (after the entries it names), as a damaged disk would.
+    let path = Bisect::state_path(&lab.journal);
+    let text = std::fs::read_to_string(&path).expect("read");
+    let last_id = &b.disabled[2].entry_id;
+    let cut = text.rfind(last_id.as_str()).expect("id in file") + last_id.len() + 1;
+    std::fs::write(&path, &text[..cut]).expect("damage");
+
+    let dir = lab.journal.dir().to_path_buf();
+    lab.journal = Journal::open(&dir).expect("reopen");
+    let e = Bisect::load(&lab.journal).expect_err("damaged");
+    assert_eq!(e.code(), "journal_corrupt");
+    let mut env = Env::with_registry(&mut lab.store);
+    let done = Bisect::restore_all(&mut lab.journal, &mut env).expect("restore all anyway");
+    assert_eq!(done.restored.len(), 3, "{done:?}");
+    assert!(done.notes.iter().any(|n| n.contains("damaged")));
+    assert_eq!(lab.bytes(), lab.original);
+    assert!(!path.exists());
+    assert!(path.with_file_name("bisect.json.damaged").exists());
+    // Garbage is reported the same way, never a panic.
+    std::fs::write(&path, b"\xff\x00 not json").expect("garbage");
+    assert_eq!(
+        Bisect::load(&lab.journal).expect_err("garbage").code(),
+        "journal_corrupt"
+    );
+    let mut env = Env::with_registry(&mut lab.store);
+    let done = Bisect::restore_all(&mut lab.journal, &mut env).expect("nothing to restore");
+    assert!(done.restored.is_empty());
+}

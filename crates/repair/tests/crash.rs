@@ -24,7 +24,10 @@ use std::time::{Duration, Instant};
 use machine::Machine;
 use repair::registry::RegistryWriter;
 use repair::regtext::{RawValue, RegTree};
-use repair::{ActionSpec, EntryState, Env, Journal, RegistryLayout, RemoveProfile, SetAddin};
+use repair::{
+    ActionSpec, Bisect, BisectPhase, EntryState, Env, Journal, RegistryLayout, RemoveProfile,
+    SetAddin, list_addins,
+};
 
 /// Where the child stops and waits to be killed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +64,8 @@ struct Stall<W> {
     inner: W,
     stop: Stop,
     marker: PathBuf,
+    /// Writes let through before the stop (the add-in check makes several changes).
+    pass: usize,
 }
 
 impl<W> Stall<W> {
@@ -88,6 +93,10 @@ impl<W: RegistryWriter> RegistryWriter for Stall<W> {
         name: &str,
         value: &RawValue,
     ) -> Result<(), repair::RepairError> {
+        if self.pass > 0 {
+            self.pass -= 1;
+            return self.inner.set_value(path, name, value);
+        }
         if self.stop != Stop::BeforeChange {
             self.inner.set_value(path, name, value)?;
         }
@@ -98,6 +107,10 @@ impl<W: RegistryWriter> RegistryWriter for Stall<W> {
         path: &str,
         content: Option<&RegTree>,
     ) -> Result<(), repair::RepairError> {
+        if self.pass > 0 {
+            self.pass -= 1;
+            return self.inner.replace_tree(path, content);
+        }
         match self.stop {
             Stop::BeforeChange => {}
             Stop::MidChange => {
@@ -146,12 +159,26 @@ fn crash_child() {
     let stop = Stop::parse(&std::env::var("CRASH_STOP").expect("stop"));
     let marker = PathBuf::from(std::env::var_os("CRASH_MARKER").expect("marker"));
     let machine = Machine::attach(&dir, &root);
+    let pass = std::env::var("CRASH_PASS")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
     let mut reg = Stall {
         inner: machine.writer(),
         stop,
         marker,
+        pass,
     };
     let mut journal = Journal::open(&dir.join("data")).expect("journal");
+    if action == "bisect" {
+        // The add-in check: started (saved), then its first round turns off half the
+        // add-ins; the registry lets the first change through and stops in the second.
+        let addins = list_addins(&reg, &machine.layout()).expect("list");
+        let mut b = Bisect::start_in(&addins, machine.layout(), &journal).expect("start");
+        let mut env = Env::with_registry(&mut reg);
+        let _ = b.next_round(&mut journal, &mut env);
+        panic!("the stop was never reached");
+    }
     let mut env = Env::with_registry(&mut reg);
     let _ = match std::env::var("CRASH_ENTRY") {
         Ok(id) => journal.undo(&id, &mut env),
@@ -215,6 +242,7 @@ fn crash(stop: Stop, action: &str, tag: &str) -> Crashed {
         .env("CRASH_STOP", stop.name())
         .env("CRASH_MARKER", &marker)
         .env_remove("CRASH_ENTRY")
+        .env_remove("CRASH_PASS")
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     if let Some(id) = &undone {
@@ -410,4 +438,84 @@ fn a_real_kill_after_the_value_is_written_but_not_recorded_ends_in_one_consisten
 #[test]
 fn a_real_kill_in_the_middle_of_an_undo_leaves_it_undoable_again() {
     crash_and_recover(Stop::MidUndo, "profile", false);
+}
+
+/// Four add-ins for the add-in check (plus the machine's usual settings).
+fn seed_addins(layout: &RegistryLayout) -> RegTree {
+    let mut t = seed(layout);
+    for name in ["Alpha.Connect", "Beta.Connect", "Gamma.Connect"] {
+        let k = layout.addin_key(name);
+        t.set_value(&k, "FriendlyName", RawValue::sz(name));
+        t.set_value(&k, "LoadBehavior", RawValue::dword(3));
+    }
+    t
+}
+
+#[test]
+fn a_real_kill_during_an_addin_check_round_is_loaded_again_and_restore_all_puts_every_addin_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let machine = Machine::create(dir.path(), "crash-bisect-round", &seed_addins);
+    let before = machine.state(dir.path());
+
+    let marker = dir.path().join("reached");
+    let exe = std::env::current_exe().expect("test binary");
+    let mut child = Command::new(exe)
+        .args(["--exact", "crash_child", "--test-threads=1", "--nocapture"])
+        .env("CRASH_CHILD_DIR", dir.path())
+        .env("CRASH_ROOT", machine.root())
+        .env("CRASH_ACTION", "bisect")
+        .env("CRASH_STOP", Stop::MidChange.name())
+        .env("CRASH_MARKER", &marker)
+        .env("CRASH_PASS", "1")
+        .env_remove("CRASH_ENTRY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn child");
+    let start = Instant::now();
+    while !marker.exists() {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("child ended ({status}) before the stop");
+        }
+        if start.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("child never reached the stop");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().expect("kill child");
+    let _ = child.wait();
+    assert_ne!(
+        machine.state(dir.path()),
+        before,
+        "two add-ins really were turned off"
+    );
+
+    // The next start: the check in progress is there, with the change it finished; the
+    // one it was killed in is an interrupted journal entry.
+    let data = dir.path().join("data");
+    let mut j = Journal::open(&data).expect("journal");
+    let b = Bisect::load(&j).expect("load").expect("the check is there");
+    assert_eq!(b.candidates.len(), 4, "{:?}", b.candidates);
+    assert_eq!(b.disabled.len(), 1, "{:?}", b.disabled);
+    assert_eq!(b.phase, BisectPhase::Ready, "the round never completed");
+    assert_eq!(j.interrupted().len(), 1);
+
+    // Put every add-in back.
+    let mut reg = machine.writer();
+    let done = Bisect::restore_all(&mut j, &mut Env::with_registry(&mut reg)).expect("restore");
+    assert_eq!(done.restored.len(), 2, "{done:?}");
+    assert_eq!(
+        machine.state(dir.path()),
+        before,
+        "byte-identical to before the check"
+    );
+    let j = Journal::open(&data).expect("journal");
+    assert!(j.interrupted().is_empty(), "the rollback is recorded");
+    assert_eq!(
+        Bisect::load(&j).expect("load"),
+        None,
+        "the check is cleared"
+    );
 }

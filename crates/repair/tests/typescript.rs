@@ -1,7 +1,7 @@
 //! The types the UI sees export to TypeScript as the app's generated bindings do: snake_case
 //! fields, tagged enums, no 64-bit integers.
 
-use repair::bisect::Bisect;
+use repair::bisect::{Bisect, RestoredAll};
 use repair::{ActionSpec, EntryView, ErrorInfo, Preview};
 
 #[test]
@@ -11,6 +11,7 @@ fn ui_types_export_without_bigint() {
         .register::<ActionSpec>()
         .register::<Preview>()
         .register::<Bisect>()
+        .register::<RestoredAll>()
         .register::<ErrorInfo>();
     let ts = specta_typescript::Typescript::default()
         .export(&types, specta_serde::Format)
@@ -29,6 +30,7 @@ fn ui_types_export_without_bigint() {
         "needs_consent",
         "\"closed\"",
         "exited_by_itself",
+        "export type RestoredAll",
     ] {
         assert!(ts.contains(needle), "{needle} missing in:\n{ts}");
     }
