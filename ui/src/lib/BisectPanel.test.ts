@@ -7,6 +7,7 @@ const commands = vi.hoisted(() => ({
   bisectStart: vi.fn(),
   bisectAnswer: vi.fn(),
   bisectFinish: vi.fn(),
+  bisectRestoreAll: vi.fn(),
 }));
 vi.mock("../bindings", () => ({ commands }));
 
@@ -25,6 +26,27 @@ beforeEach(() => {
 });
 
 describe("BisectPanel", () => {
+  it("offers to continue a check left by a restart, or to put every add-in back", async () => {
+    const onchange = vi.fn();
+    commands.bisectState.mockResolvedValue({ status: "ok", data: state({ phase: "awaiting_answer" }, [{ suspects: ["A", "B", "C", "D"], disabled: ["A", "B"], error_came_back: null }]) });
+    commands.bisectRestoreAll.mockResolvedValue({ status: "ok", data: { restored: ["A", "B"], notes: [] } });
+    render(BisectPanel, { onchange });
+    expect((await screen.findByTestId("bisect-resumed")).textContent).toContain("under way when Session Doctor last closed");
+    // Continuing is the same question as before the restart.
+    expect(screen.getByTestId("bisect-yes")).toBeTruthy();
+    await fireEvent.click(screen.getByTestId("bisect-restore-all"));
+    expect(commands.bisectRestoreAll).toHaveBeenCalled();
+    expect((await screen.findByTestId("bisect-restored")).textContent).toContain("back on (2)");
+    expect(screen.queryByTestId("bisect-yes")).toBeNull();
+    expect(onchange).toHaveBeenCalled();
+  });
+
+  it("shows a damaged saved check as an error, with nothing half-done on screen", async () => {
+    commands.bisectState.mockResolvedValue({ status: "error", error: { code: "journal_corrupt", message: "The saved add-in check is damaged.", hint: "Put every add-in back." } });
+    render(BisectPanel);
+    expect(await screen.findByText("The saved add-in check is damaged.")).toBeTruthy();
+  });
+
   it("narrows down to the culprit and keeps it off if asked", async () => {
     const onchange = vi.fn();
     commands.bisectStart.mockResolvedValue({ status: "ok", data: state({ phase: "awaiting_answer" }, [{ suspects: ["A", "B", "C", "D"], disabled: ["A", "B"], error_came_back: null }]) });
