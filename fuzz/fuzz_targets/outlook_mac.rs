@@ -1,5 +1,7 @@
-//! Outlook for Mac's `Outlook.sqlite`, searched for addresses by `outlook_mac::scan` from a
-//! scratch home. Every address found is in the file (ASCII lower-cased), at most 50, distinct.
+//! Outlook for Mac's `Outlook.sqlite`, read with SQLite (a temp copy, read-only) by
+//! `outlook_mac::scan` from a scratch home: any bytes, including corrupt databases, give
+//! either accounts from the two account tables (at most 50 each, distinct per table, each an
+//! address) or one address-less row for the profile.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -14,13 +16,12 @@ fuzz_target!(|data: &[u8]| {
     fuzz_common::write(&home.join(PROFILE).join("Data/Outlook.sqlite"), data);
     let found = outlook_mac::scan(home);
     assert!(found.found);
-    let lower = data.to_ascii_lowercase();
-    let emails: Vec<&str> = found
+    let emails: Vec<(&str, Option<&str>)> = found
         .accounts
         .iter()
-        .filter_map(|a| a.email.as_deref())
+        .filter_map(|a| Some((a.email.as_deref()?, a.account_type.as_deref())))
         .collect();
-    assert!(emails.len() <= 50);
+    assert!(emails.len() <= 100);
     if emails.is_empty() {
         assert_eq!(
             found.accounts.len(),
@@ -30,10 +31,7 @@ fuzz_target!(|data: &[u8]| {
     }
     for (i, e) in emails.iter().enumerate() {
         assert!(!emails[..i].contains(e), "duplicate {e:?}");
-        assert!(
-            lower.windows(e.len()).any(|w| w == e.as_bytes()),
-            "{e:?} is not in the file"
-        );
+        assert!(e.0.contains('@'), "{e:?} is not an address");
     }
     for a in &found.accounts {
         assert_eq!(a.client, ClientKind::OutlookMac);

@@ -119,25 +119,158 @@ fn evolution_ews_and_imap_sources() {
     assert_eq!(got[1].host.as_deref(), Some("imap-mail.outlook.com"));
 }
 
+const MAC_PROFILES: &str = "Library/Group Containers/UBF8T346G9.Office/Outlook/Outlook 15 Profiles";
+
+/// An Outlook.sqlite in WAL mode with the assumed account tables (see
+/// `src/other_clients/outlook_mac.rs`) and a mail table. The connection is returned open and
+/// auto-checkpointing is off, so whatever is written through it stays in `-wal`.
+fn mac_db(path: &Path) -> rusqlite::Connection {
+    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    let c = rusqlite::Connection::open(path).expect("open");
+    let mode: String = c
+        .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+        .expect("wal");
+    assert_eq!(mode, "wal");
+    c.execute_batch(
+        "PRAGMA wal_autocheckpoint=0;
+         CREATE TABLE AccountsExchange (Record_RecordID INTEGER PRIMARY KEY, Account_Name TEXT,
+             Account_EmailAddress TEXT, Account_ExchangeServer TEXT);
+         CREATE TABLE AccountsMail (Record_RecordID INTEGER PRIMARY KEY, Account_Name TEXT,
+             Account_EmailAddress TEXT, Account_ExchangeAccountUID INTEGER,
+             Account_IncomingServer TEXT);
+         CREATE TABLE Mail (Record_RecordID INTEGER PRIMARY KEY, Message_SenderList TEXT,
+             Message_RecipientList TEXT, Message_NormalizedSubject TEXT);",
+    )
+    .expect("schema");
+    c
+}
+
 #[test]
 fn outlook_for_mac_profiles() {
     let home = tempfile::tempdir().expect("tmp");
-    let base = home
-        .path()
-        .join("Library/Group Containers/UBF8T346G9.Office/Outlook/Outlook 15 Profiles");
-    let mut db = b"SQLite format 3\0".to_vec();
-    db.extend(std::iter::repeat_n(0u8, 4000));
-    db.extend(b"\x17\x01ann@contoso.com\x00\x05Exchange\x00");
-    write(&base.join("Main Profile/Data/Outlook.sqlite"), &db);
+    let base = home.path().join(MAC_PROFILES);
+    let db = mac_db(&base.join("Main Profile/Data/Outlook.sqlite"));
+    db.execute(
+        "INSERT INTO AccountsExchange VALUES (1, 'Work', 'ann@contoso.com', 'outlook.office365.com')",
+        [],
+    )
+    .expect("insert");
+    // A mail row for that account, written in AccountsMail without an address of its own.
+    db.execute(
+        "INSERT INTO AccountsMail VALUES (2, 'Work (mail)', NULL, 1, NULL)",
+        [],
+    )
+    .expect("insert");
+    drop(db);
     fs::create_dir_all(base.join("Empty Profile")).expect("mkdir");
     let r = scan_home(home.path());
     let got = accounts(&r, ClientKind::OutlookMac);
     assert_eq!(got.len(), 2, "{got:#?}");
     assert_eq!(got[1].profile.as_deref(), Some("Main Profile"));
     assert_eq!(got[1].email.as_deref(), Some("ann@contoso.com"));
+    assert_eq!(got[1].host.as_deref(), Some("outlook.office365.com"));
+    assert_eq!(got[1].account_type.as_deref(), Some("exchange"));
     assert_eq!(got[0].profile.as_deref(), Some("Empty Profile"));
     assert_eq!(got[0].email, None);
     assert!(!got[0].notes.is_empty(), "says why there is no address");
+}
+
+#[test]
+fn outlook_for_mac_reads_account_tables_and_the_wal_not_mail() {
+    let home = tempfile::tempdir().expect("tmp");
+    let data = home.path().join(MAC_PROFILES).join("Main Profile/Data");
+    let path = data.join("Outlook.sqlite");
+    let db = mac_db(&path);
+    db.execute(
+        "INSERT INTO AccountsExchange VALUES (1, 'Work', 'ann@contoso.com', 'outlook.office365.com')",
+        [],
+    )
+    .expect("insert");
+    db.execute(
+        "INSERT INTO Mail VALUES (10, 'Bob <bob@fabrikam.com>', 'ann@contoso.com', 'Lunch?')",
+        [],
+    )
+    .expect("insert");
+    // Everything so far into the main file; then one account only in the WAL.
+    db.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .expect("checkpoint");
+    db.execute(
+        "INSERT INTO AccountsMail VALUES (2, 'Personal', 'ann@gmail.com', NULL, 'imap.gmail.com')",
+        [],
+    )
+    .expect("insert");
+    let wal = data.join("Outlook.sqlite-wal");
+    assert!(
+        fs::metadata(&wal).expect("wal").len() > 0,
+        "the new row sits in the WAL"
+    );
+    let main = fs::read(&path).expect("read db");
+    assert!(
+        !main.windows(13).any(|w| w == b"ann@gmail.com"),
+        "and not in the main file"
+    );
+    assert!(
+        main.windows(16).any(|w| w == b"bob@fabrikam.com"),
+        "the correspondent is in the main file"
+    );
+    let before: Vec<_> = [&path, &wal]
+        .iter()
+        .map(|p| fs::read(p).expect("read"))
+        .collect();
+
+    // The writer stays open (as a running Outlook would) while the scan reads.
+    let r = scan_home(home.path());
+    let got = accounts(&r, ClientKind::OutlookMac);
+    let emails: Vec<_> = got.iter().filter_map(|a| a.email.as_deref()).collect();
+    assert_eq!(emails, vec!["ann@contoso.com", "ann@gmail.com"], "{got:#?}");
+    assert_eq!(got[1].host.as_deref(), Some("imap.gmail.com"));
+    assert_eq!(got[1].account_type.as_deref(), Some("mail"));
+    assert!(
+        !emails.contains(&"bob@fabrikam.com"),
+        "correspondent is no account"
+    );
+
+    // The live files are untouched and nothing was created next to them.
+    let after: Vec<_> = [&path, &wal]
+        .iter()
+        .map(|p| fs::read(p).expect("read"))
+        .collect();
+    assert!(before == after, "database and WAL unchanged");
+    let mut names: Vec<_> = fs::read_dir(&data)
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        vec!["Outlook.sqlite", "Outlook.sqlite-shm", "Outlook.sqlite-wal"]
+    );
+    drop(db);
+}
+
+#[test]
+fn outlook_for_mac_db_without_account_tables() {
+    let home = tempfile::tempdir().expect("tmp");
+    let path = home
+        .path()
+        .join(MAC_PROFILES)
+        .join("Main Profile/Data/Outlook.sqlite");
+    let c = mac_db(&path);
+    c.execute_batch(
+        "DROP TABLE AccountsExchange; DROP TABLE AccountsMail;
+         INSERT INTO Mail VALUES (1, 'bob@fabrikam.com', 'ann@contoso.com', 'Hi');",
+    )
+    .expect("setup");
+    drop(c);
+    let r = scan_home(home.path());
+    let got = accounts(&r, ClientKind::OutlookMac);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].email, None, "addresses in mail are not accounts");
+    assert!(
+        got[0].notes.iter().any(|n| n.contains("AccountsExchange")),
+        "{:?}",
+        got[0].notes
+    );
 }
 
 #[test]
