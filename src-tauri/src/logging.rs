@@ -94,7 +94,7 @@ mod tests {
             "refresh failed for Bearer [redacted] (status 401)"
         );
         let rt = format!("0.AXoA{}", "Zk-_".repeat(850));
-        assert_eq!(scrub(&format!("{rt}")), "[redacted]");
+        assert_eq!(scrub(&rt), "[redacted]");
         assert_eq!(
             scrub(&format!("a {rt} b {rt}")),
             "a [redacted] b [redacted]"

@@ -268,6 +268,7 @@ fn browser_sign_in_through_the_loopback() {
 
 /// Runs `script` under its own D-Bus session with an unlocked gnome-keyring-daemon whose
 /// files live in `home` (a temp dir): the desktop's Secret Service, never the user's.
+#[cfg(target_os = "linux")]
 fn run_with_secret_service(
     sb: &Sandbox,
     home: &Path,
@@ -314,6 +315,7 @@ fn run_with_secret_service(
     }
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn a_sign_in_survives_a_restart_where_a_secret_service_runs() {
     let sb = Sandbox::start().expect("sandbox");

@@ -152,17 +152,7 @@ impl Repairs {
     pub fn demo(pc_dir: &Path, hkcu_export: &Path) -> Result<Self, AppError> {
         let journal = Journal::open(&pc_dir.join("journal")).map_err(|e| repair_error(&e))?;
         let store = RegFileStore::open(hkcu_export).map_err(|e| repair_error(&e))?;
-        Ok(Self {
-            journal,
-            bisect: None,
-            scanned_processes: None,
-            scanned_profiles: None,
-            still_running: Vec::new(),
-            force_tokens: Vec::new(),
-            close_timeout_ms: repair::actions::close_client::DEFAULT_CLOSE_TIMEOUT_MS,
-            registry: Some(Box::new(store)),
-            credentials: None,
-        })
+        Ok(Self::with(journal, Some(Box::new(store)), None))
     }
 
     /// A `.reg` export as the registry: changes are made to the file itself (read and
@@ -171,17 +161,11 @@ impl Repairs {
     pub fn on_export(journal_dir: &Path, export: &Path) -> Result<Self, AppError> {
         let store = RegFileStore::open(export).map_err(|e| repair_error(&e))?;
         let journal = Journal::open(journal_dir).map_err(|e| repair_error(&e))?;
-        Ok(Self {
+        Ok(Self::with(
             journal,
-            bisect: None,
-            scanned_processes: None,
-            scanned_profiles: None,
-            still_running: Vec::new(),
-            force_tokens: Vec::new(),
-            close_timeout_ms: repair::actions::close_client::DEFAULT_CLOSE_TIMEOUT_MS,
-            registry: Some(Box::new(store)),
-            credentials: live_credentials(),
-        })
+            Some(Box::new(store)),
+            live_credentials(),
+        ))
     }
 
     /// The folder the journal keeps its entries and backups in.
@@ -192,7 +176,16 @@ impl Repairs {
     /// Live: the journal in the app's data folder; the real registry on Windows only.
     pub fn live(data_dir: &Path) -> Result<Self, AppError> {
         let journal = Journal::open(&data_dir.join("journal")).map_err(|e| repair_error(&e))?;
-        Ok(Self {
+        Ok(Self::with(journal, live_registry(), live_credentials()))
+    }
+
+    /// One mode's repairs: its journal and what its actions may change; nothing seen yet.
+    fn with(
+        journal: Journal,
+        registry: Option<Box<dyn RegistryWriter + Send>>,
+        credentials: Option<Box<dyn CredentialStore + Send>>,
+    ) -> Self {
+        Self {
             journal,
             bisect: None,
             scanned_processes: None,
@@ -200,9 +193,9 @@ impl Repairs {
             still_running: Vec::new(),
             force_tokens: Vec::new(),
             close_timeout_ms: repair::actions::close_client::DEFAULT_CLOSE_TIMEOUT_MS,
-            registry: live_registry(),
-            credentials: live_credentials(),
-        })
+            registry,
+            credentials,
+        }
     }
 
     /// Remembers what the scan saw: the programs a close or restart may act on, and the

@@ -146,9 +146,22 @@ impl Drop for TempDir {
     }
 }
 
+/// Outlook for Mac keeps message bodies outside `Outlook.sqlite`, so the database is
+/// usually tens to hundreds of MB; past this the copy would cost the user disk and minutes,
+/// and the profile is reported as not read instead.
+pub const MAX_DATABASE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
 /// Copies the database and its WAL/shared-memory files, opens the copy read-only and reads
 /// the account tables.
 fn read_accounts(db: &Path, notes: &mut Vec<String>) -> Result<Vec<AccountRow>, String> {
+    let size = std::fs::metadata(db).map(|m| m.len()).unwrap_or(0);
+    if size > MAX_DATABASE_BYTES {
+        return Err(format!(
+            "the database is {} MB, larger than the {} MB Session Doctor copies to read accounts",
+            size / (1024 * 1024),
+            MAX_DATABASE_BYTES / (1024 * 1024)
+        ));
+    }
     let tmp = TempDir::new().map_err(|e| format!("cannot make a temp dir: {e}"))?;
     let copy = tmp.0.join("Outlook.sqlite");
     // The WAL first: a checkpoint between the two copies then leaves its pages in the main
