@@ -342,3 +342,23 @@ fn credential_manager_keeps_tokens_longer_than_one_credential() {
         }
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// macOS: the Keychain (the release workflow's macOS job; type-checked here)
+
+#[cfg(target_os = "macos")]
+#[test]
+fn keychain_keeps_long_tokens() {
+    let service = unique_service();
+    let make = || KeyringStore::new(&service);
+    assert_eq!(make().backend(), KeyringBackend::Native);
+    if let Err(e) = round_trip(&make) {
+        println!("SKIPPED: the login keychain is not reachable here: {e}");
+        return;
+    }
+    small_parts(&make);
+    assert!(matches!(
+        make().remembers(),
+        Remembered::AcrossRestarts { .. }
+    ));
+}
