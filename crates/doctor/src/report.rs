@@ -225,7 +225,7 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
         app_version: env!("CARGO_PKG_VERSION").to_owned(),
         generated_at: platform::time::rfc3339(std::time::SystemTime::now()),
         account,
-        error_message: request.error_message.clone(),
+        error_message: request.error_message.as_deref().map(bounded_error_text),
         os: Some(if demo {
             "Windows 11 (simulated)".to_owned()
         } else {
@@ -423,5 +423,45 @@ mod tests {
             b.ends_with("session-doctor-report-2026-11-27T1015-2.html"),
             "{b:?}"
         );
+    }
+}
+
+/// The pasted error as the report keeps it: at most [`crate::limits::MAX_ERROR_TEXT_BYTES`]
+/// (what the decoder accepts), cut on a char boundary and saying so, never a whole pasted
+/// log sent over IPC into a help-desk ticket.
+fn bounded_error_text(text: &str) -> String {
+    let max = crate::limits::MAX_ERROR_TEXT_BYTES;
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(
+        "{} [cut: the pasted text was {} bytes; the report keeps {max}]",
+        &text[..end],
+        text.len()
+    )
+}
+
+#[cfg(test)]
+mod bounded_tests {
+    use super::bounded_error_text;
+    use crate::limits::MAX_ERROR_TEXT_BYTES;
+
+    #[test]
+    fn a_pasted_error_is_kept_whole_up_to_the_limit_and_cut_visibly_past_it() {
+        assert_eq!(
+            bounded_error_text("Exceeded the maximum number"),
+            "Exceeded the maximum number"
+        );
+        let huge = "é".repeat(MAX_ERROR_TEXT_BYTES); // 2 bytes a char: twice the limit
+        let kept = bounded_error_text(&huge);
+        assert!(kept.len() < MAX_ERROR_TEXT_BYTES + 100, "{}", kept.len());
+        assert!(kept.ends_with(&format!(
+            "[cut: the pasted text was {} bytes; the report keeps {MAX_ERROR_TEXT_BYTES}]",
+            huge.len()
+        )));
     }
 }
