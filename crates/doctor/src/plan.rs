@@ -140,6 +140,7 @@ const WORK: &[StepDef] = &[
         instructions: &[
             "Ends every session of this account, on every device, this app included. It takes a few minutes.",
             "Where the account may not do this itself, the app opens the Microsoft 365 security page and says what to press.",
+            "By hand: go to account.microsoft.com/security, sign in with your Outlook account, and in the left pane select View my activity under the Security heading.",
         ],
         pages: &[WORK_SECURITY],
         source_quote: "Use the Microsoft 365 security portal",
@@ -632,6 +633,25 @@ mod tests {
                 d.id
             );
         }
+    }
+
+    /// The work track's security-portal step names "View my activity" under Security, as
+    /// the first seed says ("select View my activity under the “Security” heading").
+    #[test]
+    fn the_security_portal_step_names_view_my_activity_under_security() {
+        let seeds = seed_text();
+        assert!(seeds.contains("select View my activity under the “Security” heading"));
+        let step = all_defs()
+            .into_iter()
+            .find(|d| d.id == "sign_out_everywhere")
+            .expect("the security portal step");
+        assert!(
+            step.instructions
+                .iter()
+                .any(|l| l.contains("View my activity") && l.contains("Security")),
+            "{:?}",
+            step.instructions
+        );
     }
 
     #[test]
