@@ -59,8 +59,8 @@ pub fn delete(target: &str, kind: CredentialKind) -> Result<bool, CredentialErro
 mod imp {
     use windows_sys::Win32::Foundation::{ERROR_NOT_FOUND, GetLastError};
     use windows_sys::Win32::Security::Credentials::{
-        CRED_ENUMERATE_ALL_CREDENTIALS, CRED_PERSIST_LOCAL_MACHINE, CRED_TYPE_DOMAIN_PASSWORD,
-        CRED_TYPE_GENERIC, CREDENTIALW, CredDeleteW, CredEnumerateW, CredFree, CredWriteW,
+        CRED_PERSIST_LOCAL_MACHINE, CRED_TYPE_DOMAIN_PASSWORD, CRED_TYPE_GENERIC, CREDENTIALW,
+        CredDeleteW, CredEnumerateW, CredFree, CredWriteW,
     };
 
     use super::{CredentialError, CredentialKind, SavedCredential};
@@ -79,12 +79,14 @@ mod imp {
         }
         let mut len = 0;
         // SAFETY: the string is NUL-terminated (the API's contract).
-        while unsafe { *p.add(len) } != 0 {
+        while unsafe { p.add(len).read_unaligned() } != 0 {
             len += 1;
         }
-        // SAFETY: `len` units were just read as valid.
-        let units = unsafe { std::slice::from_raw_parts(p, len) };
-        Some(String::from_utf16_lossy(units))
+        // SAFETY: `len` units were just read as valid (copied out, as they may be unaligned).
+        let units: Vec<u16> = (0..len)
+            .map(|i| unsafe { p.add(i).read_unaligned() })
+            .collect();
+        Some(String::from_utf16_lossy(&units))
     }
 
     fn kind(t: u32) -> CredentialKind {
@@ -96,12 +98,11 @@ mod imp {
     }
 
     pub(super) fn list(prefix: Option<&str>) -> Result<Vec<SavedCredential>, CredentialError> {
-        // The filter is `PREFIX*`; without one, every credential (the flag must then be set).
-        let filter = prefix.map(|p| wide(&format!("{p}*")));
-        let (filter_ptr, flags) = match &filter {
-            Some(f) => (f.as_ptr(), 0),
-            None => (std::ptr::null(), CRED_ENUMERATE_ALL_CREDENTIALS),
-        };
+        // Always a `PREFIX*` filter (`*` for all): Wine refuses CRED_ENUMERATE_ALL_CREDENTIALS
+        // (error 1004) and mishandles a null filter; Windows takes both forms.
+        let filter = wide(&format!("{}*", prefix.unwrap_or("")));
+        let filter_ptr = filter.as_ptr();
+        let flags = 0;
         let mut count: u32 = 0;
         let mut creds: *mut *mut CREDENTIALW = std::ptr::null_mut();
         // SAFETY: out-pointers to locals; the filter outlives the call.
@@ -117,8 +118,9 @@ mod imp {
         }
         let mut out = Vec::with_capacity(count as usize);
         for i in 0..count as usize {
-            // SAFETY: the API returned `count` valid pointers in `creds`.
-            let c = unsafe { &**creds.add(i) };
+            // SAFETY: the API returned `count` valid pointers in `creds`. Read unaligned:
+            // Wine packs the structs at odd addresses (Windows aligns them).
+            let c: CREDENTIALW = unsafe { std::ptr::read_unaligned(creds.add(i).read_unaligned()) };
             // SAFETY: fields of a credential the API returned, alive until CredFree.
             let target = unsafe { read_wide(c.TargetName) }.unwrap_or_default();
             let user = unsafe { read_wide(c.UserName) };
