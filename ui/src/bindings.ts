@@ -27,6 +27,15 @@ export const commands = {
 	getPlan: (track: Track) => __TAURI_INVOKE<Step[]>("get_plan", { track }),
 	/**  The seed's "methods compared" table and tips, shown with the plan. */
 	planExtras: () => __TAURI_INVOKE<PlanExtras>("plan_extras"),
+	/**
+	 *  The guided fix of a track (the guessed one when `None`) for the last scan: its stages,
+	 *  each step with what was found for it and the repair behind its button.
+	 */
+	wizardPlan: (track: Track | null) => typedError<WizardPlan, AppError>(__TAURI_INVOKE("wizard_plan", { track })),
+	/**  Where the user is in the guided fix (kept across restarts). */
+	wizardProgress: () => typedError<WizardProgress, AppError>(__TAURI_INVOKE("wizard_progress")),
+	/**  Saves a move through the guided fix; returns the progress as saved. */
+	saveWizardProgress: (progress: WizardProgress) => typedError<WizardProgress, AppError>(__TAURI_INVOKE("save_wizard_progress", { progress })),
 	/**  Who is signed in (restored from the keyring), and the demo's test users. */
 	accountStatus: () => typedError<AccountStatus, AppError>(__TAURI_INVOKE("account_status")),
 	/**  Browser sign-in: Microsoft's page opens in the system browser and returns to the app. */
@@ -677,6 +686,37 @@ export type Note = {
 /**  Which part of the snapshot a note is about. */
 export type NoteTopic = "devices" | "owned_devices" | "sign_ins" | "revoke";
 
+/**  One repair the scan offers. */
+export type Offer = {
+	/**  Stable, shell-safe id derived from the target (see the module docs). */
+	id: string,
+	kind: ActionKind,
+	/**  Exactly what the action acts on. */
+	target: OfferTarget,
+	/**
+	 *  One line for a person: `Remove the duplicate Outlook profile "Outlook " (16.0; same
+	 *  account as "Outlook")`.
+	 */
+	title: string,
+};
+
+/**  What an offer acts on, as the scan reported it. */
+export type OfferTarget = 
+/**
+ *  A classic Outlook profile: its exact key name (never trimmed) and the Office version
+ *  key it lives under ("16.0", "15.0").
+ */
+({ profile: string; version: string }) & { exe?: never; hive?: never; mode?: never; name?: never; pid?: never; prog_id?: never; start_time?: never; target?: never } | 
+/**
+ *  A COM add-in: its ProgID and the hive its effective LoadBehavior came from (`HKCU`,
+ *  `HKLM`, ...). The change is always written for the current user (HKCU).
+ */
+({ prog_id: string; hive: string }) & { exe?: never; mode?: never; name?: never; pid?: never; profile?: never; start_time?: never; target?: never; version?: never } | 
+/**  A running program. `mode` is set for a restart: `normal` or `safe`. */
+({ pid: number; start_time: number | null; exe: string | null; name: string; mode?: string | null }) & { hive?: never; profile?: never; prog_id?: never; target?: never; version?: never } | 
+/**  A saved sign-in (Windows Credential Manager target). */
+({ target: string }) & { exe?: never; hive?: never; mode?: never; name?: never; pid?: never; profile?: never; prog_id?: never; start_time?: never; version?: never };
+
 /**  An account of another mail app on this computer. */
 export type OtherAccount = {
 	/**  The app, as a process `kind`. */
@@ -1178,6 +1218,9 @@ export type StepProgress = {
 	status: string,
 };
 
+/**  What the user said about a step. */
+export type StepState = "done" | "skipped";
+
 /**  The report in a few numbers and one sentence. */
 export type Summary = {
 	/**  The error the user saw. */
@@ -1275,6 +1318,71 @@ export type WaitVerdict =
  *  that slept) are dropped by the server on their own, or at once by signing out everywhere.
  */
 "wait_or_sign_out";
+
+/**  The guided fix for one track. */
+export type WizardPlan = {
+	track: Track,
+	/**  The track guessed from the signed-in account or the profiles' addresses. */
+	guessed: Track,
+	stages: WizardStage[],
+	/**
+	 *  How many different things on this PC hold sessions (findings of the scan, not of the
+	 *  account's devices): the number in the summary sentence.
+	 */
+	found_here: number,
+};
+
+/**  The user's way through the guided fix (saved after every move). */
+export type WizardProgress = {
+	screen: WizardScreen,
+	/**  The track the user chose; `None` until asked. */
+	track: Track | null,
+	/**  Index of the current stage in [`WizardPlan::stages`]. */
+	stage: number,
+	/**  Index of the current step inside that stage. */
+	step: number,
+	/**  Step id -> what the user said. */
+	states: { [key in string]: StepState },
+	/**  What the error message said, when the user pasted or picked it. */
+	message: string | null,
+};
+
+/**  Where the user is in the guided fix. */
+export type WizardScreen = 
+/**  "What does the message say?" (optional). */
+"message" | 
+/**  The scan, then the one-sentence summary and the session map. */
+"scan" | 
+/**  Work or school, or personal: asked once. */
+"track" | 
+/**  One step of the current stage. */
+"step" | 
+/**  Scan again, before/now, "Is the error gone?". */
+"verify" | 
+/**  The error is gone. */
+"finished" | 
+/**  Every stage tried and the error is still there: the IT route with the report. */
+"it_route";
+
+/**  One stage of the track, its steps with a finding first. */
+export type WizardStage = {
+	stage: Stage,
+	steps: WizardStep[],
+};
+
+/**  One step as the guided fix shows it. */
+export type WizardStep = {
+	step: Step,
+	/**  Findings of the last scan this step addresses; not empty means "found on this PC". */
+	found: FindingCode[],
+	/**  The repair behind the step's button, when the scan offers one for it. */
+	offer: Offer | null,
+	/**
+	 *  The request that previews and runs `offer` (consent for a sign-in's removal is
+	 *  added by the UI only after the user ticked it).
+	 */
+	request: ActionRequest | null,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -15,6 +15,7 @@ pub mod offers;
 pub mod plan;
 pub mod report;
 pub mod start;
+pub mod wizard;
 
 pub use context::AppContext;
 pub use error::{AppError, ErrorCode};
