@@ -195,6 +195,8 @@ async fn serve_one(mut stream: TcpStream, expected_state: &str) -> Served {
         error_codes: code.into_iter().collect(),
         trace_id: None,
         correlation_id: None,
+        // A claims challenge comes in a token answer or a Graph 401, not in a redirect.
+        claims: None,
     })))
 }
 

@@ -165,9 +165,21 @@ fn ids() -> (String, String) {
 /// An OAuth error in the documented shape. The description starts with the AADSTS code,
 /// as Microsoft's does, but clients must branch on `error` / `error_codes`.
 pub(crate) fn oauth_error(status: StatusCode, error: &str, code: u32, text: &str) -> Response {
+    let body = oauth_error_body(error, code, text);
+    (
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        axum::Json(body),
+    )
+        .into_response()
+}
+
+/// The documented error body: `error`, `error_description` ("AADSTSnnnn: ..."),
+/// `error_codes`, `timestamp`, `trace_id`, `correlation_id`, `error_uri`.
+pub(crate) fn oauth_error_body(error: &str, code: u32, text: &str) -> Value {
     let (trace, correlation) = ids();
     let now = crate::time::rfc3339(SystemTime::now());
-    let body = json!({
+    json!({
         "error": error,
         "error_description": format!(
             "AADSTS{code}: {text} Trace ID: {trace} Correlation ID: {correlation} Timestamp: {now}"
@@ -177,13 +189,7 @@ pub(crate) fn oauth_error(status: StatusCode, error: &str, code: u32, text: &str
         "trace_id": trace,
         "correlation_id": correlation,
         "error_uri": format!("https://login.microsoftonline.com/error?code={code}"),
-    });
-    (
-        status,
-        [(header::CACHE_CONTROL, "no-store")],
-        axum::Json(body),
-    )
-        .into_response()
+    })
 }
 
 fn bad(error: &str, code: u32, text: &str) -> Response {

@@ -301,6 +301,14 @@ async fn inject_faults(State(shared): State<Arc<Shared>>, req: Request, next: Ne
     {
         response.headers_mut().insert(header::RETRY_AFTER, v);
     }
+    for (name, value) in &fault.headers {
+        if let (Ok(n), Ok(v)) = (
+            header::HeaderName::try_from(name.as_str()),
+            header::HeaderValue::try_from(value.as_str()),
+        ) {
+            response.headers_mut().insert(n, v);
+        }
+    }
     response
 }
 
