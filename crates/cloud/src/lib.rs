@@ -70,6 +70,7 @@ pub use csv_users::{
 pub use error::{AdminConsent, CloudError};
 pub use graph::BATCH_LIMIT;
 pub use limits::SEARCH_MAX_CHARS;
+pub use loopback::REDIRECT_URI_TO_REGISTER;
 pub use manual::ManualRoute;
 pub use revoke::{RevokeOutcome, SignOutReport, UserRevoke};
 pub use secret::Secret;

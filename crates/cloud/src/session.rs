@@ -31,7 +31,8 @@ struct State {
     /// How long this sign-in is kept (what the keyring's save gave, or this run only).
     remembered: Option<Remembered>,
     /// A claims challenge Microsoft answered with (MFA, CAE), for the next browser sign-in.
-    /// Kept across a sign-out: the challenge is about the account, not about our tokens.
+    /// Kept when a saved sign-in is restored: the challenge is about the account and the
+    /// policy, not about the tokens in hand.
     claims: Option<String>,
 }
 
@@ -452,9 +453,12 @@ fn summarize(results: &[UserRevoke], here: bool) -> String {
             RevokeOutcome::Revoked if here => {
                 parts.push("Signed out everywhere, including here.".to_owned())
             }
-            RevokeOutcome::Revoked => {
-                parts.push("Signed out everywhere; it takes effect within minutes.".to_owned())
-            }
+            // What a revoke does and does not do (Microsoft's docs on revokeSignInSessions
+            // and token lifetimes): refresh tokens and browser sessions end, access tokens
+            // already issued live on, open connections are not cut.
+            RevokeOutcome::Revoked => parts.push(
+                "Signed out everywhere: refresh tokens and browser sessions end within minutes; apps that already hold an access token may keep working for up to about an hour, and open connections are not closed.".to_owned(),
+            ),
             RevokeOutcome::Manual { route } => parts.push(format!(
                 "Finish on Microsoft's page: {} ({}).",
                 route.url,
