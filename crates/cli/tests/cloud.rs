@@ -223,7 +223,10 @@ fn run_plain(sb: &Sandbox, tenant: &str, args: &[&str]) -> std::process::Output 
         .env("SESSION_DOCTOR_TENANT", tenant)
         .env("SESSION_DOCTOR_CLIENT_ID", sb.client_id())
         .env("SESSION_DOCTOR_GRAPH", sb.graph_base())
-        .env("SESSION_DOCTOR_KEYRING_SERVICE", format!("session-doctor-cli-unused-{}", std::process::id()))
+        .env(
+            "SESSION_DOCTOR_KEYRING_SERVICE",
+            format!("session-doctor-cli-unused-{}", std::process::id()),
+        )
         .env("SESSION_DOCTOR_KEYRING_BACKEND", "kernel")
         .stdin(std::process::Stdio::null())
         .output()
@@ -235,7 +238,9 @@ fn signin_prints_the_admin_consent_link_when_the_token_endpoint_answers_65001() 
     let sb = Sandbox::start().expect("sandbox");
     let tenant = sb.tenant().id.clone();
     sb.set_device_flow(plan(DEMO_MEMBER_UPN));
-    sb.inject(Fault::consent_required(format!("/{tenant}/oauth2/v2.0/token")));
+    sb.inject(Fault::consent_required(format!(
+        "/{tenant}/oauth2/v2.0/token"
+    )));
     let out = run_plain(&sb, &tenant, &["signin", "--device-code"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{err}");
@@ -257,12 +262,17 @@ fn signin_prints_the_admin_consent_link_when_the_token_endpoint_answers_65001() 
 fn signin_with_a_code_where_the_tenant_blocks_it_points_to_the_browser_sign_in() {
     let sb = Sandbox::start().expect("sandbox");
     sb.set_device_flow(plan(DEMO_MEMBER_UPN));
-    sb.inject(Fault::conditional_access_blocked("/organizations/oauth2/v2.0/token"));
+    sb.inject(Fault::conditional_access_blocked(
+        "/organizations/oauth2/v2.0/token",
+    ));
     let out = run_plain(&sb, "organizations", &["signin", "--device-code"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{err}");
     assert!(err.contains("device_code_blocked"), "{err}");
-    assert!(err.contains("Sign in with the browser instead: session-doctor-cli signin"), "{err}");
+    assert!(
+        err.contains("Sign in with the browser instead: session-doctor-cli signin"),
+        "{err}"
+    );
 }
 
 #[test]

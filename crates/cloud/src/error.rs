@@ -51,7 +51,9 @@ pub enum CloudError {
     /// AADSTS50076 / 50079, or a claims challenge (in a token error's `claims`, or a Graph
     /// 401 with `insufficient_claims`): multi-factor authentication is wanted. The next
     /// browser sign-in sends `claims` so Microsoft asks for exactly what is missing.
-    #[error("your organisation wants you to confirm your sign-in with multi-factor authentication ({detail})")]
+    #[error(
+        "your organisation wants you to confirm your sign-in with multi-factor authentication ({detail})"
+    )]
     MfaRequired {
         detail: String,
         /// The claims challenge (JSON) to send with the next browser sign-in.
@@ -62,7 +64,9 @@ pub enum CloudError {
     ConditionalAccessBlocked { code: u32 },
     /// AADSTS53000 / 53001: Conditional Access wants a compliant or organisation-joined
     /// (managed) device, and this one is not.
-    #[error("your organisation only allows sign-in from a managed or compliant device (AADSTS{code})")]
+    #[error(
+        "your organisation only allows sign-in from a managed or compliant device (AADSTS{code})"
+    )]
     DeviceNotCompliant { code: u32 },
     /// AADSTS53003 answered to the device code flow: Conditional Access "authentication
     /// flows" policies block the device code flow (Microsoft recommends blocking it), while
@@ -305,7 +309,13 @@ pub struct AdminConsent {
 }
 
 impl AdminConsent {
-    fn new(code: u32, authority: &str, tenant: &str, client_id: &str, permissions: &[String]) -> Self {
+    fn new(
+        code: u32,
+        authority: &str,
+        tenant: &str,
+        client_id: &str,
+        permissions: &[String],
+    ) -> Self {
         let tenant = if valid_tenant(tenant) {
             tenant.to_owned()
         } else {
@@ -320,7 +330,9 @@ impl AdminConsent {
             });
         url.set_path(&format!("{tenant}/adminconsent"));
         // Encoded as a query value: a client id is a GUID, but it comes from a file.
-        url.query_pairs_mut().clear().append_pair("client_id", client_id);
+        url.query_pairs_mut()
+            .clear()
+            .append_pair("client_id", client_id);
         let url = url.to_string();
         let ticket = format!(
             "Subject: Admin consent for Session Doctor\n\n\
@@ -408,7 +420,11 @@ mod tests {
         );
         assert!(c.ticket.contains(&c.url), "{}", c.ticket);
         assert!(c.ticket.contains("openid, User.Read"), "{}", c.ticket);
-        assert!(consent("x").hint().contains(&c.url.replace("contoso.onmicrosoft.com", "x")));
+        assert!(
+            consent("x")
+                .hint()
+                .contains(&c.url.replace("contoso.onmicrosoft.com", "x"))
+        );
         // A generic tenant becomes the one signed in to, or `organizations`.
         let common = consent("common").in_tenant(Some("5b1c7a52-3f0e-4d6b-9a3e-0c1d2e3f4a5b"));
         assert!(
@@ -425,7 +441,10 @@ mod tests {
         );
         // A configured tenant is kept whatever the account says.
         let pinned = consent("contoso.com").in_tenant(Some("fabrikam.com"));
-        assert_eq!(pinned.admin_consent().expect("consent").tenant, "contoso.com");
+        assert_eq!(
+            pinned.admin_consent().expect("consent").tenant,
+            "contoso.com"
+        );
         assert!(CloudError::NotSignedIn.admin_consent().is_none());
     }
 }

@@ -338,12 +338,20 @@ mod tests {
         let header = format!(
             r#"Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000", error="insufficient_claims", claims="{b64}""#
         );
-        assert_eq!(auth_param(&header, "error").as_deref(), Some("insufficient_claims"));
         assert_eq!(
-            auth_param(&header, "claims").and_then(|c| decode_claims(&c)).as_deref(),
+            auth_param(&header, "error").as_deref(),
+            Some("insufficient_claims")
+        );
+        assert_eq!(
+            auth_param(&header, "claims")
+                .and_then(|c| decode_claims(&c))
+                .as_deref(),
             Some(claims)
         );
-        assert_eq!(auth_param("Bearer error=invalid_token", "error").as_deref(), Some("invalid_token"));
+        assert_eq!(
+            auth_param("Bearer error=invalid_token", "error").as_deref(),
+            Some("invalid_token")
+        );
         assert_eq!(auth_param("Bearer xerror=\"a\"", "error"), None);
         assert_eq!(decode_claims("!!not base64!!"), None);
         assert_eq!(decode_claims(""), None);

@@ -60,8 +60,8 @@ pub use admin::{
     UserRevokeResult, UserSearch, admin_requirements, failed_upns, merge_results, summarize_bulk,
 };
 pub use config::{
-    ADMIN_SCOPES, BUILD_DEFAULT_CLIENT_ID, CloudConfig, ENV_AUTHORITY, ENV_CLIENT_ID, ENV_CLOUD, ENV_GRAPH, ENV_TENANT, NationalCloud,
-    RetryPolicy, USER_SCOPES,
+    ADMIN_SCOPES, BUILD_DEFAULT_CLIENT_ID, CloudConfig, ENV_AUTHORITY, ENV_CLIENT_ID, ENV_CLOUD,
+    ENV_GRAPH, ENV_TENANT, NationalCloud, RetryPolicy, USER_SCOPES,
 };
 pub use csv_users::{
     CSV_MAX_BYTES, CSV_MAX_ROWS, CSV_MAX_SKIPPED, SkipKind, SkippedLine, UpnImport, import_upn_csv,

@@ -275,7 +275,13 @@ impl CloudSession {
                 });
                 let e = match (e, claims) {
                     // Microsoft wants the user (MFA); keep the challenge that asked for it.
-                    (CloudError::MfaRequired { detail, claims: None }, Some(c))
+                    (
+                        CloudError::MfaRequired {
+                            detail,
+                            claims: None,
+                        },
+                        Some(c),
+                    )
                     | (CloudError::InteractionRequired { detail }, Some(c)) => {
                         CloudError::MfaRequired {
                             detail,
@@ -315,7 +321,10 @@ impl CloudSession {
                 let token = self.access_token_with(true, Some(&claims)).await?;
                 match call(token).await {
                     // Refreshed with the claims and still refused: only a new sign-in helps.
-                    Err(CloudError::MfaRequired { detail, claims: again }) => {
+                    Err(CloudError::MfaRequired {
+                        detail,
+                        claims: again,
+                    }) => {
                         let claims = again.unwrap_or(claims);
                         self.state.lock().await.claims = Some(claims.clone());
                         Err(CloudError::MfaRequired {

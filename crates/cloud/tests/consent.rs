@@ -16,8 +16,7 @@ use sandbox::{DEMO_ADMIN_UPN, DEMO_MEMBER_UPN, DeviceFlowPlan, DeviceOutcome, Fa
 const TOKEN: &str = "/common/oauth2/v2.0/token";
 const DEVICECODE: &str = "/common/oauth2/v2.0/devicecode";
 /// A Conditional Access claims challenge as Microsoft sends it (a policy id to satisfy).
-const CLAIMS: &str =
-    r#"{"access_token":{"capolids":{"essential":true,"values":["c1a0e2b4-0000-4000-8000-00000000ca01"]}}}"#;
+const CLAIMS: &str = r#"{"access_token":{"capolids":{"essential":true,"values":["c1a0e2b4-0000-4000-8000-00000000ca01"]}}}"#;
 
 fn approve(upn: &str) -> DeviceFlowPlan {
     DeviceFlowPlan {
@@ -75,7 +74,11 @@ async fn consent_missing_at_sign_in_gives_the_admin_consent_link_of_the_users_te
         "User.RevokeSessions.All",
         "Grant admin consent",
     ] {
-        assert!(consent.ticket.contains(needed), "{needed}: {}", consent.ticket);
+        assert!(
+            consent.ticket.contains(needed),
+            "{needed}: {}",
+            consent.ticket
+        );
     }
     assert!(err.hint().contains(&consent.url), "{}", err.hint());
     assert!(store.load().expect("load").is_none(), "nothing stored");
@@ -95,9 +98,11 @@ async fn consent_withdrawn_at_a_refresh_links_to_the_signed_in_tenant_and_a_pinn
     // The account's tenant id, from the sign-in.
     assert_eq!(consent.tenant, sb.tenant().id);
     assert!(
-        consent
-            .url
-            .ends_with(&format!("/{}/adminconsent?client_id={}", sb.tenant().id, sb.client_id())),
+        consent.url.ends_with(&format!(
+            "/{}/adminconsent?client_id={}",
+            sb.tenant().id,
+            sb.client_id()
+        )),
         "{}",
         consent.url
     );
@@ -108,7 +113,9 @@ async fn consent_withdrawn_at_a_refresh_links_to_the_signed_in_tenant_and_a_pinn
     cfg.admin = false;
     let (pinned, _) = session(cfg);
     sb.set_device_flow(approve(DEMO_MEMBER_UPN));
-    sb.inject(Fault::consent_required("/contoso.example/oauth2/v2.0/devicecode"));
+    sb.inject(Fault::consent_required(
+        "/contoso.example/oauth2/v2.0/devicecode",
+    ));
     let err = pinned.start_device_code().await.expect_err("no consent");
     let consent = err.admin_consent().expect("link");
     assert_eq!(consent.tenant, "contoso.example");
@@ -135,7 +142,10 @@ async fn conditional_access_blocks_are_explained_and_offer_the_browser_sign_in()
         sb.set_device_flow(approve(DEMO_ADMIN_UPN));
         sb.inject(Fault::device_not_compliant(TOKEN, code));
         let flow = s.start_device_code().await.expect("a code");
-        let err = s.finish_device_code(&flow).await.expect_err("not compliant");
+        let err = s
+            .finish_device_code(&flow)
+            .await
+            .expect_err("not compliant");
         assert_eq!(err, CloudError::DeviceNotCompliant { code });
         assert_eq!(err.code(), "device_not_compliant");
         assert!(err.hint().contains("managed"), "{}", err.hint());
@@ -193,7 +203,10 @@ async fn mfa_demanded_at_the_device_code_reruns_the_browser_sign_in_with_the_cla
         .authorize_url
         .clone()
         .expect("opened");
-    assert_eq!(query(&authorize).get("claims").map(String::as_str), Some(CLAIMS));
+    assert_eq!(
+        query(&authorize).get("claims").map(String::as_str),
+        Some(CLAIMS)
+    );
     assert!(store.load().expect("load").is_some());
     // Answered: the next sign-in carries no stale challenge.
     assert_eq!(s.claims_challenge().await, None);
@@ -201,7 +214,12 @@ async fn mfa_demanded_at_the_device_code_reruns_the_browser_sign_in_with_the_cla
     s.sign_in_browser(open, Some(DEMO_ADMIN_UPN))
         .await
         .expect("signs in");
-    let again = log.lock().expect("lock").authorize_url.clone().expect("opened");
+    let again = log
+        .lock()
+        .expect("lock")
+        .authorize_url
+        .clone()
+        .expect("opened");
     assert!(!query(&again).contains_key("claims"), "{again}");
 }
 
@@ -218,7 +236,11 @@ async fn mfa_registration_and_garbled_claims_are_still_mfa_required() {
 
     // Claims that are not a JSON object are dropped, never sent on.
     sb.set_device_flow(approve(DEMO_ADMIN_UPN));
-    sb.inject(Fault::mfa_required(TOKEN, 50076, Some("<html>not claims</html>")));
+    sb.inject(Fault::mfa_required(
+        TOKEN,
+        50076,
+        Some("<html>not claims</html>"),
+    ));
     let flow = s.start_device_code().await.expect("a code");
     let err = s.finish_device_code(&flow).await.expect_err("MFA wanted");
     assert_eq!(err.code(), "mfa_required");
@@ -234,20 +256,36 @@ async fn a_graph_claims_challenge_refreshes_with_the_claims_then_asks_for_the_br
     let tokens_before = count(&sb, TOKEN);
     // Graph refuses the token with a claims challenge; the refresh that carries the claims
     // answers that MFA is needed (without claims of its own).
-    sb.inject(Fault::claims_challenge("/graph/v1.0/me", CLAIMS).exact().always());
+    sb.inject(
+        Fault::claims_challenge("/graph/v1.0/me", CLAIMS)
+            .exact()
+            .always(),
+    );
     sb.inject(Fault::mfa_required(TOKEN, 50076, None));
     let err = s.snapshot(None).await.expect_err("MFA wanted");
     assert_eq!(err.code(), "mfa_required");
     assert_eq!(err.claims(), Some(CLAIMS), "the Graph challenge is kept");
-    assert_eq!(count(&sb, TOKEN), tokens_before + 1, "one refresh, with the claims");
+    assert_eq!(
+        count(&sb, TOKEN),
+        tokens_before + 1,
+        "one refresh, with the claims"
+    );
     sb.faults().clear();
 
     let (open, log) = browser(|l| l);
     s.sign_in_browser(open, Some(DEMO_ADMIN_UPN))
         .await
         .expect("signs in");
-    let authorize = log.lock().expect("lock").authorize_url.clone().expect("opened");
-    assert_eq!(query(&authorize).get("claims").map(String::as_str), Some(CLAIMS));
+    let authorize = log
+        .lock()
+        .expect("lock")
+        .authorize_url
+        .clone()
+        .expect("opened");
+    assert_eq!(
+        query(&authorize).get("claims").map(String::as_str),
+        Some(CLAIMS)
+    );
     let snap = s.snapshot(None).await.expect("after the new sign-in");
     assert_eq!(snap.devices.len(), 6);
 }

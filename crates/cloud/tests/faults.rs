@@ -496,7 +496,11 @@ async fn consent_missing_at_the_token_endpoint_is_consent_required() {
             .body("application/json", aad_body("invalid_grant", 65001)),
     );
     assert_eq!(
-        later.snapshot(None).await.expect_err("refresh refused").code(),
+        later
+            .snapshot(None)
+            .await
+            .expect_err("refresh refused")
+            .code(),
         "consent_required"
     );
     assert!(store.load().expect("load").is_some(), "kept for later");

@@ -300,7 +300,9 @@ impl AccountState {
         // does not change this mailbox's sessions.
         let mine = report.results.iter().any(|r| {
             r.outcome == cloud::RevokeOutcome::Revoked
-                && me.as_deref().is_some_and(|m| r.user.eq_ignore_ascii_case(m))
+                && me
+                    .as_deref()
+                    .is_some_and(|m| r.user.eq_ignore_ascii_case(m))
         });
         if mine && let Ok(mut guard) = self.revoked_at.lock() {
             *guard = Some(SystemTime::now());
