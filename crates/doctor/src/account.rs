@@ -454,7 +454,7 @@ mod tests {
         state.start_device_code(false, None).await.expect("a code");
         let err = state.finish_device_code().await.expect_err("MFA wanted");
         assert_eq!(err.code, ErrorCode::MfaRequired);
-        assert_eq!(err.action, Some(ErrorAction::BrowserSignIn));
+        assert_eq!(err.action.as_deref(), Some(&ErrorAction::BrowserSignIn));
         // The demo's browser signs in; the authorize request it was given carried the claims.
         state
             .sign_in_browser(

@@ -103,9 +103,10 @@ pub struct AppError {
     pub message: String,
     pub hint: String,
     /// The next step as a button, where there is one. Absent from the JSON otherwise, so
-    /// every other error keeps its `{code, message, hint}` shape.
+    /// every other error keeps its `{code, message, hint}` shape. Boxed: every `Result`
+    /// in the app carries an `AppError`, and the consent details would triple its size.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<ErrorAction>,
+    pub action: Option<Box<ErrorAction>>,
 }
 
 impl AppError {
@@ -119,7 +120,7 @@ impl AppError {
     }
 
     pub fn with_action(mut self, action: ErrorAction) -> Self {
-        self.action = Some(action);
+        self.action = Some(Box::new(action));
         self
     }
 }
