@@ -438,6 +438,33 @@ pub(crate) async fn devicecode(
     .into_response()
 }
 
+/// `GET /{tenant}/adminconsent?client_id=...`: the page an admin opens from the link the
+/// app gives when consent is missing. The simulated tenant only shows what would be asked.
+pub(crate) async fn adminconsent(
+    State(shared): State<Arc<Shared>>,
+    Path(tenant): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if !tenant_ok(&shared, &tenant) {
+        return error_page(90002, &format!("Tenant '{tenant}' not found."));
+    }
+    let client_id = q.get("client_id").map(String::as_str).unwrap_or_default();
+    if !shared.tenant.client_ids.iter().any(|c| c == client_id) {
+        return error_page(
+            700016,
+            &format!("Application with identifier '{client_id}' was not found in the directory."),
+        );
+    }
+    Html(format!(
+        "<!DOCTYPE html><html><head><title>Permissions requested</title></head><body>\
+         <h1>Permissions requested</h1><p>Session Doctor ({}) &mdash; accept for your organisation \
+         ({}, a simulated Microsoft tenant: nothing is changed).</p></body></html>",
+        escape(client_id),
+        escape(&shared.tenant.display_name)
+    ))
+    .into_response()
+}
+
 /// `GET /devicelogin`: in the sandbox the code is approved by the tenant's script.
 pub(crate) async fn devicelogin() -> Html<&'static str> {
     Html(

@@ -244,6 +244,7 @@ fn router(shared: Arc<Shared>) -> Router {
             post(crate::identity::devicecode),
         )
         .route("/devicelogin", get(crate::identity::devicelogin))
+        .route("/{tenant}/adminconsent", get(crate::identity::adminconsent))
         .route(
             &format!("{GRAPH_PREFIX}/{{*rest}}"),
             any(crate::graph::handle),
