@@ -139,6 +139,11 @@ export type AccountStatus = {
 	problem: AppError | null,
 	/**  How long the sign-in is kept (across restarts, until logout, this run only). */
 	remembered: Remembered | null,
+	/**
+	 *  When this account was last signed out everywhere from here (RFC 3339, UTC): the
+	 *  wait-or-act countdown starts from it. Absent when there was none.
+	 */
+	revoked_at?: string | null,
 };
 
 /**  Kinds of journaled actions. */
@@ -263,7 +268,40 @@ export type AppError = {
 	code: ErrorCode,
 	message: string,
 	hint: string,
+	/**
+	 *  The next step as a button, where there is one. Absent from the JSON otherwise, so
+	 *  every other error keeps its `{code, message, hint}` shape.
+	 */
+	action?: ErrorAction | null,
 };
+
+/**
+ *  What an admin needs to let the organisation use Session Doctor: the tenant's
+ *  admin-consent page for the app, and ready text for a ticket to IT.
+ */
+export type AdminConsent = {
+	/**  `{authority}/{tenant}/adminconsent?client_id={client_id}`. */
+	url: string,
+	tenant: string,
+	client_id: string,
+	/**  Delegated Microsoft Graph permissions to consent to. */
+	permissions: string[],
+	/**  The whole request for IT, in English (the UI has its own translation). */
+	ticket: string,
+};
+
+/**  What the UI can offer beyond the words: a button that does the next step. */
+export type ErrorAction = 
+/**
+ *  An admin consents once for the whole organisation: the tenant's admin-consent link
+ *  and the ticket text to send to IT.
+ */
+{ kind: "admin_consent"; consent: AdminConsent } | 
+/**
+ *  The browser sign-in is the way on (MFA wanted, Conditional Access, the device code
+ *  flow blocked); a claims challenge, if any, is kept by the backend for it.
+ */
+{ kind: "browser_sign_in" };
 
 /**  Where a bulk revoke is, reported after each `$batch` (and once before the first). */
 export type BatchProgress = {
@@ -553,7 +591,20 @@ export type ErrorCode =
 /**  An HTTP answer was not what the documented API returns (HTML from a proxy, bad JSON). */
 "unexpected_response" | 
 /**  A network request failed or timed out. */
-"network" | "cloud_not_configured" | "cloud_config_invalid" | "not_signed_in" | "timeout" | "throttled" | "service_unavailable" | "consent_required" | "interaction_required" | "public_client_flows_disabled" | 
+"network" | "cloud_not_configured" | "cloud_config_invalid" | "not_signed_in" | "timeout" | "throttled" | "service_unavailable" | 
+/**
+ *  AADSTS65001 / 90094: an admin must consent for the organisation (the error's
+ *  `action` carries the admin-consent link and the ticket text).
+ */
+"consent_required" | "interaction_required" | 
+/**  MFA wanted (AADSTS50076/50079 or a claims challenge): the browser sign-in asks for it. */
+"mfa_required" | 
+/**  AADSTS53003: a Conditional Access policy blocked the sign-in. */
+"conditional_access_blocked" | 
+/**  AADSTS53000 / 53001: only managed or compliant devices may sign in. */
+"device_not_compliant" | 
+/**  The organisation blocks the device code flow: use the browser sign-in. */
+"device_code_blocked" | "public_client_flows_disabled" | 
 /**  Expected after "sign out everywhere": the app's own sign-in ended too. */
 "signed_out_everywhere" | "sign_in_expired" | "sign_in_declined" | "device_code_expired" | "sign_in_state_mismatch" | "sign_in_timed_out" | "loopback_unavailable" | "browser_unavailable" | "sign_in_failed" | "graph_error" | "keyring_unavailable" | 
 /**  Admin mode needs an Entra admin role and admin-consented permissions (named in the hint). */
@@ -1307,6 +1358,12 @@ export type WaitOrAct = {
 	stale_after_minutes: number,
 	/**  Findings that waiting will not clear (they hold sessions open right now). */
 	blocking: FindingCode[],
+	/**
+	 *  When the account was signed out everywhere from here (RFC 3339, UTC): the countdown
+	 *  starts from it, since the revoke is what ended the sessions. Absent when there was
+	 *  none (older callers and fixtures keep their shape).
+	 */
+	revoked_at?: string | null,
 };
 
 /**  Whether waiting can clear the error, or something here keeps re-creating sessions. */

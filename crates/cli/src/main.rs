@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod admin;
 mod check;
 mod cloud;
 mod diagnose;
@@ -54,6 +55,9 @@ enum Command {
     SignoutEverywhere(cloud::SignoutEverywhereArgs),
     /// Forget the saved Microsoft sign-in on this computer.
     Signout,
+    /// For IT: `admin register-app-script` prints the PowerShell script that registers
+    /// Session Doctor in your Microsoft Entra tenant.
+    Admin(admin::AdminArgs),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +72,7 @@ fn main() -> ExitCode {
         Command::Sessions(args) => cloud::sessions(&args),
         Command::SignoutEverywhere(args) => cloud::signout_everywhere(&args),
         Command::Signout => cloud::signout(),
+        Command::Admin(args) => admin::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

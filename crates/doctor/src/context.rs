@@ -486,8 +486,11 @@ impl AppContext {
                     "Scan this computer first (the This computer tab).",
                 )
             })?;
-        let cloud = self.account().last_snapshot();
-        Ok(crate::diagnose::diagnose(&scan, cloud.as_ref()))
+        let account = self.account();
+        let cloud = account.last_snapshot();
+        let mut diagnosis = crate::diagnose::diagnose(&scan, cloud.as_ref());
+        diagnosis.wait.revoked_at = account.revoked_at();
+        Ok(diagnosis)
     }
 }
 
@@ -620,5 +623,37 @@ mod tests {
         .expect("removed");
         let after = ctx.scan(|_| {}).await.expect("scan");
         assert!(after.credentials.iter().all(|c| c.name != target));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn after_signing_out_everywhere_the_wait_counts_from_the_revoke() {
+        let ctx = AppContext::demo().expect("demo");
+        ctx.scan(|_| {}).await.expect("scan");
+        assert_eq!(ctx.diagnosis().expect("diagnosis").wait.revoked_at, None);
+        let account = ctx.account();
+        account
+            .sign_in_browser(
+                |_| Ok(()),
+                Some(sandbox::DEMO_ADMIN_UPN.into()),
+                // Revoking through Graph needs User.RevokeSessions.All (admin scopes).
+                true,
+                None,
+            )
+            .await
+            .expect("demo sign-in");
+        let report = account
+            .sign_out_everywhere(Vec::new())
+            .await
+            .expect("revoke");
+        assert!(
+            report
+                .results
+                .iter()
+                .all(|r| r.outcome == cloud::RevokeOutcome::Revoked),
+            "{report:?}"
+        );
+        let wait = ctx.diagnosis().expect("diagnosis").wait;
+        assert_eq!(wait.revoked_at, account.revoked_at());
+        assert!(wait.revoked_at.is_some());
     }
 }

@@ -86,6 +86,11 @@ pub struct WaitOrAct {
     pub stale_after_minutes: u32,
     /// Findings that waiting will not clear (they hold sessions open right now).
     pub blocking: Vec<FindingCode>,
+    /// When the account was signed out everywhere from here (RFC 3339, UTC): the countdown
+    /// starts from it, since the revoke is what ended the sessions. Absent when there was
+    /// none (older callers and fixtures keep their shape).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<String>,
 }
 
 /// Sessions orphaned by a dropped connection stay on the server until TCP keep-alive notices
@@ -135,6 +140,8 @@ fn wait_or_act(findings: &[Finding]) -> WaitOrAct {
         },
         stale_after_minutes: STALE_SESSION_MINUTES,
         blocking: blocking.into_iter().collect(),
+        // Known to the account state, not to the scan: the context fills it in.
+        revoked_at: None,
     }
 }
 
