@@ -413,7 +413,7 @@ describe("guided fix", () => {
     await fireEvent.click(next());
     const first = await screen.findByTestId("wizard-step");
     expect(first.dataset.step).toBe("close_other_devices");
-    expect(screen.getByTestId("wizard-found").textContent).toBe("Found on this PC");
+    expect(screen.getByTestId("wizard-found").textContent?.trim()).toBe("Found on this PC");
     await waitFor(() => expect(document.activeElement).toBe(next()));
     await fireEvent.click(next());
     expect(screen.getByTestId("wizard-step").dataset.step).toBe("sign_out_web");

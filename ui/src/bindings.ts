@@ -234,6 +234,21 @@ export type AdminCommand = {
 	relevant: boolean,
 };
 
+/**
+ *  What an admin needs to let the organisation use Session Doctor: the tenant's
+ *  admin-consent page for the app, and ready text for a ticket to IT.
+ */
+export type AdminConsent = {
+	/**  `{authority}/{tenant}/adminconsent?client_id={client_id}`. */
+	url: string,
+	tenant: string,
+	client_id: string,
+	/**  Delegated Microsoft Graph permissions to consent to. */
+	permissions: string[],
+	/**  The whole request for IT, in English (the UI has its own translation). */
+	ticket: string,
+};
+
 /**  A delegated Microsoft Graph permission admin mode needs (with admin consent). */
 export type AdminPermission = {
 	name: string,
@@ -270,38 +285,11 @@ export type AppError = {
 	hint: string,
 	/**
 	 *  The next step as a button, where there is one. Absent from the JSON otherwise, so
-	 *  every other error keeps its `{code, message, hint}` shape.
+	 *  every other error keeps its `{code, message, hint}` shape. Boxed: every `Result`
+	 *  in the app carries an `AppError`, and the consent details would triple its size.
 	 */
 	action?: ErrorAction | null,
 };
-
-/**
- *  What an admin needs to let the organisation use Session Doctor: the tenant's
- *  admin-consent page for the app, and ready text for a ticket to IT.
- */
-export type AdminConsent = {
-	/**  `{authority}/{tenant}/adminconsent?client_id={client_id}`. */
-	url: string,
-	tenant: string,
-	client_id: string,
-	/**  Delegated Microsoft Graph permissions to consent to. */
-	permissions: string[],
-	/**  The whole request for IT, in English (the UI has its own translation). */
-	ticket: string,
-};
-
-/**  What the UI can offer beyond the words: a button that does the next step. */
-export type ErrorAction = 
-/**
- *  An admin consents once for the whole organisation: the tenant's admin-consent link
- *  and the ticket text to send to IT.
- */
-{ kind: "admin_consent"; consent: AdminConsent } | 
-/**
- *  The browser sign-in is the way on (MFA wanted, Conditional Access, the device code
- *  flow blocked); a claims challenge, if any, is kept by the backend for it.
- */
-{ kind: "browser_sign_in" };
 
 /**  Where a bulk revoke is, reported after each `$batch` (and once before the first). */
 export type BatchProgress = {
@@ -583,6 +571,19 @@ export type Environment = {
 	/**  Date of the Microsoft 365 address list that classified connections. */
 	m365_ranges_date: string | null,
 };
+
+/**  What the UI can offer beyond the words: a button that does the next step. */
+export type ErrorAction = 
+/**
+ *  An admin consents once for the whole organisation: the tenant's admin-consent link
+ *  and the ticket text to send to IT.
+ */
+{ kind: "admin_consent"; consent: AdminConsent } | 
+/**
+ *  The browser sign-in is the way on (MFA wanted, Conditional Access, the device code
+ *  flow blocked); a claims challenge, if any, is kept by the backend for it.
+ */
+{ kind: "browser_sign_in" };
 
 /**  Stable, machine-readable error codes. The UI branches on these, never on text. */
 export type ErrorCode = 
