@@ -104,7 +104,9 @@ fn classify(findings: &[Finding], failed: &[FailedSource]) -> CheckResult {
 fn failed_sources(scan: &ScanReport) -> Vec<FailedSource> {
     scan.sources
         .iter()
-        .filter(|s| s.status == SourceStatus::Failed && ESSENTIAL_SOURCES.contains(&s.name.as_str()))
+        .filter(|s| {
+            s.status == SourceStatus::Failed && ESSENTIAL_SOURCES.contains(&s.name.as_str())
+        })
         .map(|s| FailedSource {
             name: s.name.clone(),
             reason: s.reason.clone(),
@@ -237,14 +239,20 @@ mod tests {
 
     #[test]
     fn findings_win_over_a_failed_source() {
-        assert_eq!(classify(&[finding()], &[failed("registry")]), CheckResult::Findings);
+        assert_eq!(
+            classify(&[finding()], &[failed("registry")]),
+            CheckResult::Findings
+        );
         assert_eq!(classify(&[finding()], &[]), CheckResult::Findings);
     }
 
     #[test]
     fn nothing_found_is_clean_only_when_every_essential_source_ran() {
         assert_eq!(classify(&[], &[]), CheckResult::Clean);
-        assert_eq!(classify(&[], &[failed("addins")]), CheckResult::CouldNotCheck);
+        assert_eq!(
+            classify(&[], &[failed("addins")]),
+            CheckResult::CouldNotCheck
+        );
     }
 
     #[test]

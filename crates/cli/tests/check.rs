@@ -29,14 +29,22 @@ fn json(stdout: &[u8]) -> Value {
 #[test]
 fn an_empty_pc_exits_0() {
     let home = tempfile::tempdir().expect("tmp");
-    let out = empty_pc(home.path(), &["--json"]).assert().code(0).get_output().clone();
+    let out = empty_pc(home.path(), &["--json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
     let v = json(&out.stdout);
     assert_eq!(v["result"], "clean", "{v:#}");
     assert_eq!(v["exit_code"], 0);
     assert_eq!(v["findings"], Value::Array(vec![]));
     assert_eq!(v["mode"]["kind"], "live");
     // The text form says so too.
-    let out = empty_pc(home.path(), &[]).assert().code(0).get_output().clone();
+    let out = empty_pc(home.path(), &[])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Nothing found"), "{text}");
 }
@@ -70,7 +78,9 @@ fn a_registry_export_with_a_duplicate_profile_exits_1() {
     let pc = sandbox::pc::write_simulated_pc(dir.path()).expect("pc");
     let home = tempfile::tempdir().expect("tmp");
     let reg = pc.registry_files[0].to_str().expect("utf-8 path");
-    empty_pc(home.path(), &["--registry-file", reg]).assert().code(1);
+    empty_pc(home.path(), &["--registry-file", reg])
+        .assert()
+        .code(1);
 }
 
 #[test]
@@ -91,7 +101,12 @@ fn an_unreadable_registry_file_exits_2() {
         .clone();
     let v = json(&out.stdout);
     assert_eq!(v["result"], "could_not_check");
-    assert!(v["error"].as_str().is_some_and(|e| e.contains("missing.reg")), "{v:#}");
+    assert!(
+        v["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("missing.reg")),
+        "{v:#}"
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     // Without --exit-code the same error is the usual exit 1.

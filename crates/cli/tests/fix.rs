@@ -216,7 +216,10 @@ fn removing_the_duplicate_profile_then_undoing_it_in_new_processes() {
         s.bytes() == s.original,
         "run without --yes changed the file"
     );
-    assert_eq!(s.json(&["fix", "journal", "--json"])["entries"], Value::Array(vec![]));
+    assert_eq!(
+        s.json(&["fix", "journal", "--json"])["entries"],
+        Value::Array(vec![])
+    );
 
     let entry = s.json(&["fix", "run", dup, "--yes", "--json"]);
     assert_eq!(entry["kind"], "remove_profile");
@@ -326,7 +329,10 @@ fn bad_ids_unknown_entries_and_a_read_only_export_change_nothing() {
     perms.set_readonly(false);
     std::fs::set_permissions(&s.export, perms).expect("writable");
     assert!(s.bytes() == s.original);
-    assert_eq!(s.json(&["fix", "journal", "--json"])["entries"], Value::Array(vec![]));
+    assert_eq!(
+        s.json(&["fix", "journal", "--json"])["entries"],
+        Value::Array(vec![])
+    );
 }
 
 #[test]
@@ -362,7 +368,10 @@ fn the_journal_dir_comes_from_the_environment_and_is_per_export() {
         .collect();
     assert_eq!(journals.len(), 2, "one journal per export: {journals:?}");
     // The --data-dir journal saw none of it.
-    assert_eq!(s.json(&["fix", "journal", "--json"])["entries"], Value::Array(vec![]));
+    assert_eq!(
+        s.json(&["fix", "journal", "--json"])["entries"],
+        Value::Array(vec![])
+    );
 }
 
 #[test]

@@ -111,7 +111,10 @@ fn every_schema_is_a_valid_draft_2020_12_schema_and_is_tested() {
         })
         .collect();
     files.sort();
-    assert_eq!(files, SCHEMAS, "a schema file without a test, or the reverse");
+    assert_eq!(
+        files, SCHEMAS,
+        "a schema file without a test, or the reverse"
+    );
     for name in SCHEMAS {
         let s = schema(name);
         assert_eq!(
@@ -135,7 +138,10 @@ fn every_schema_is_a_valid_draft_2020_12_schema_and_is_tested() {
 #[test]
 fn scan_outputs_match_the_schema() {
     assert_valid("scan", &stdout_json(&mut demo(&["scan", "--json"]), 0));
-    assert_valid("scan", &stdout_json(&mut Empty::new().cli(&["scan", "--json"]), 0));
+    assert_valid(
+        "scan",
+        &stdout_json(&mut Empty::new().cli(&["scan", "--json"]), 0),
+    );
 }
 
 #[test]

@@ -8,8 +8,8 @@
 use serde::Serialize;
 
 use crate::error::{AppError, ErrorCode};
-use crate::service_limits::{ServiceLimits, Service};
 pub use crate::limits::MAX_ERROR_TEXT_BYTES;
+use crate::service_limits::{Service, ServiceLimits};
 
 /// The server-side limits behind the error, from the field guide's table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, specta::Type)]

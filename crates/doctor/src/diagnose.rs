@@ -113,7 +113,8 @@ pub const STALE_SESSION_MINUTES: u32 = 120;
 
 /// Mobile device partnerships per mailbox, from the limits data (100, documented).
 fn mobile_limit() -> Option<u32> {
-    ServiceLimits::shipped().documented_number(Limit::MobileDevicePartnerships, Service::ExchangeOnline)
+    ServiceLimits::shipped()
+        .documented_number(Limit::MobileDevicePartnerships, Service::ExchangeOnline)
 }
 /// Shared mailboxes downloaded into one cached profile start to weigh from about here.
 const MANY_SHARED_MAILBOXES: usize = 3;
@@ -185,8 +186,10 @@ fn connections_line(out: &mut [Finding]) {
     if let Some(f) = out.last_mut()
         && f.sessions > 0
     {
-        f.evidence
-            .push(format!("{} connections from this PC to Microsoft 365", f.sessions));
+        f.evidence.push(format!(
+            "{} connections from this PC to Microsoft 365",
+            f.sessions
+        ));
     }
 }
 
@@ -504,7 +507,9 @@ fn limit_estimate(limit: Limit, counted: u32, what: &str, reason: &str) -> Limit
     let limit_status = entry.map_or(LimitStatus::NotPublished, |e| e.status);
     let name = limit_name(limit);
     let summary = match (limit_number, limit_status) {
-        (Some(n), _) => format!("{counted} of {n} {what} ({name}, documented for Exchange Online)."),
+        (Some(n), _) => {
+            format!("{counted} of {n} {what} ({name}, documented for Exchange Online).")
+        }
         (None, LimitStatus::Reported) => format!(
             "{counted} {what}. Likely limit: {name}, reported at about {} for Exchange Online (Microsoft does not document it).",
             entry.and_then(|e| e.number).unwrap_or_default()
@@ -568,9 +573,14 @@ enum EwsEvidence {
 /// which the retirement does not affect.
 fn is_exchange_online_host(host: &str) -> bool {
     let h = host.trim().trim_end_matches('.').to_ascii_lowercase();
-    ["office365.com", "outlook.com", "office.com", "microsoft365.com"]
-        .iter()
-        .any(|d| h == *d || h.ends_with(&format!(".{d}")))
+    [
+        "office365.com",
+        "outlook.com",
+        "office.com",
+        "microsoft365.com",
+    ]
+    .iter()
+    .any(|d| h == *d || h.ends_with(&format!(".{d}")))
 }
 
 /// Mail apps that use Exchange Web Services, which Exchange Online blocks by default from
@@ -580,7 +590,11 @@ fn is_exchange_online_host(host: &str) -> bool {
 fn ews_clients(scan: &ScanReport, today: Day, out: &mut Vec<Finding>) {
     let mut apps: Vec<(String, EwsEvidence, u32)> = Vec::new();
     for a in &scan.accounts {
-        let kind = a.account_type.as_deref().unwrap_or_default().to_ascii_lowercase();
+        let kind = a
+            .account_type
+            .as_deref()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let evidence = if kind == "ews" {
             EwsEvidence::Certain
         } else if a.client == ClientKind::OutlookMac && kind == "exchange" {
@@ -589,7 +603,10 @@ fn ews_clients(scan: &ScanReport, today: Day, out: &mut Vec<Finding>) {
             continue;
         };
         // A known on-premises host is not affected; an unknown host may be either.
-        if a.host.as_deref().is_some_and(|h| !is_exchange_online_host(h)) {
+        if a.host
+            .as_deref()
+            .is_some_and(|h| !is_exchange_online_host(h))
+        {
             continue;
         }
         let who = a.email.as_deref().unwrap_or("an Exchange account");
@@ -622,14 +639,17 @@ fn ews_clients(scan: &ScanReport, today: Day, out: &mut Vec<Finding>) {
     let (severity, title, status_line) = match phase {
         EwsPhase::Allowed => (
             Severity::Low,
-            format!("Mail apps here use EWS, which Exchange Online blocks by default from {blocked}"),
+            format!(
+                "Mail apps here use EWS, which Exchange Online blocks by default from {blocked}"
+            ),
             format!(
                 "Exchange Online blocks EWS by default from {blocked} unless an admin allows the app, and turns it off for everyone on {off}. Move these apps to one that uses Microsoft Graph or IMAP (new Outlook, Outlook for Mac in its new mode)."
             ),
         ),
         EwsPhase::BlockedByDefault => (
             Severity::Medium,
-            "Mail apps here use EWS, which Exchange Online now blocks unless an admin allowed them".to_owned(),
+            "Mail apps here use EWS, which Exchange Online now blocks unless an admin allowed them"
+                .to_owned(),
             format!(
                 "Since {blocked} Exchange Online blocks EWS unless an admin allowed the app; on {off} it is off for everyone. If these apps fail to connect, that is the block, not a session limit: closing other sessions will not help. Ask IT whether the app is allowed, or move to new Outlook."
             ),
@@ -687,8 +707,18 @@ fn long_date(day: Day) -> String {
         parts.next().unwrap_or_default(),
     );
     const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     let month = m
         .parse::<usize>()
@@ -794,12 +824,29 @@ mod tests {
         assert_eq!(e.service, Service::ExchangeOnline);
         assert_eq!(e.limit_number, None);
         assert_eq!(e.limit_status, LimitStatus::NotPublished);
-        assert!(e.summary.contains("connections from this PC"), "{}", e.summary);
-        assert!(e.summary.contains("does not publish it for Exchange Online"), "{}", e.summary);
+        assert!(
+            e.summary.contains("connections from this PC"),
+            "{}",
+            e.summary
+        );
+        assert!(
+            e.summary
+                .contains("does not publish it for Exchange Online"),
+            "{}",
+            e.summary
+        );
         // The on-premises number is named as such, never as "N of 32".
-        assert!(e.summary.contains("32 per user on on-premises Exchange"), "{}", e.summary);
+        assert!(
+            e.summary.contains("32 per user on on-premises Exchange"),
+            "{}",
+            e.summary
+        );
         assert!(!e.summary.contains(" of 32"), "{}", e.summary);
-        assert!(e.source.url.starts_with("https://learn.microsoft.com/"), "{:?}", e.source);
+        assert!(
+            e.source.url.starts_with("https://learn.microsoft.com/"),
+            "{:?}",
+            e.source
+        );
     }
 
     #[test]
@@ -813,10 +860,11 @@ mod tests {
         // The demo's two Outlook windows have connections to Microsoft 365.
         assert!(running.sessions > 0);
         assert!(
-            running
-                .evidence
-                .iter()
-                .any(|l| l == &format!("{} connections from this PC to Microsoft 365", running.sessions)),
+            running.evidence.iter().any(|l| l
+                == &format!(
+                    "{} connections from this PC to Microsoft 365",
+                    running.sessions
+                )),
             "{:?}",
             running.evidence
         );
@@ -829,15 +877,32 @@ mod tests {
 
     #[test]
     fn a_documented_limit_is_shown_as_n_of_limit() {
-        let e = limit_estimate(Limit::MobileDevicePartnerships, 85, "phones or tablets in recent sign-ins", "r");
+        let e = limit_estimate(
+            Limit::MobileDevicePartnerships,
+            85,
+            "phones or tablets in recent sign-ins",
+            "r",
+        );
         assert_eq!(e.limit_number, Some(100));
-        assert!(e.summary.starts_with("85 of 100 phones or tablets"), "{}", e.summary);
+        assert!(
+            e.summary.starts_with("85 of 100 phones or tablets"),
+            "{}",
+            e.summary
+        );
         let imap = limit_estimate(Limit::ImapConnections, 7, "connections from this PC", "r");
         assert_eq!(imap.limit_number, None, "reported, not documented");
-        assert!(imap.summary.contains("reported at about 20"), "{}", imap.summary);
+        assert!(
+            imap.summary.contains("reported at about 20"),
+            "{}",
+            imap.summary
+        );
     }
 
-    fn ews_account(client: ClientKind, account_type: &str, host: Option<&str>) -> scan::OtherAccount {
+    fn ews_account(
+        client: ClientKind,
+        account_type: &str,
+        host: Option<&str>,
+    ) -> scan::OtherAccount {
         scan::OtherAccount {
             client,
             email: Some("megan@contoso.example".to_owned()),
@@ -859,7 +924,11 @@ mod tests {
 
     fn evolution_on_ews() -> ScanReport {
         ScanReport {
-            accounts: vec![ews_account(ClientKind::Evolution, "ews", Some("outlook.office365.com"))],
+            accounts: vec![ews_account(
+                ClientKind::Evolution,
+                "ews",
+                Some("outlook.office365.com"),
+            )],
             ..ScanReport::default()
         }
     }
@@ -869,7 +938,11 @@ mod tests {
         let f = ews_finding(&evolution_on_ews(), "2026-09-30").expect("flagged");
         assert_eq!(f.severity, Severity::Low);
         assert!(f.title.contains("from 1 October 2026"), "{}", f.title);
-        assert!(f.evidence.iter().any(|l| l.contains("1 April 2027")), "{:?}", f.evidence);
+        assert!(
+            f.evidence.iter().any(|l| l.contains("1 April 2027")),
+            "{:?}",
+            f.evidence
+        );
         assert!(f.evidence[0].contains("Evolution") && f.evidence[0].contains("account type EWS"));
     }
 
@@ -878,7 +951,11 @@ mod tests {
         // 2026-12-02, the issue's today: between the two dates.
         let f = ews_finding(&evolution_on_ews(), "2026-12-02").expect("flagged");
         assert_eq!(f.severity, Severity::Medium);
-        assert!(f.title.contains("now blocks unless an admin allowed"), "{}", f.title);
+        assert!(
+            f.title.contains("now blocks unless an admin allowed"),
+            "{}",
+            f.title
+        );
         let all = f.evidence.join(" | ");
         assert!(all.contains("not a session limit"), "{all}");
         assert!(all.contains("Since 1 October 2026"), "{all}");
@@ -893,7 +970,10 @@ mod tests {
         assert!(f.title.contains("turned off"), "{}", f.title);
         let all = f.evidence.join(" | ");
         assert!(all.contains("not a session limit"), "{all}");
-        assert_eq!(f.sessions, 0, "an app that cannot connect holds no sessions");
+        assert_eq!(
+            f.sessions, 0,
+            "an app that cannot connect holds no sessions"
+        );
     }
 
     #[test]
@@ -907,19 +987,31 @@ mod tests {
         assert!(f.evidence[0].contains("Outlook for Mac") && f.evidence[0].contains("likely EWS"));
         // On-premises Exchange keeps EWS: not flagged.
         let on_prem = ScanReport {
-            accounts: vec![ews_account(ClientKind::Evolution, "ews", Some("mail.contoso.example"))],
+            accounts: vec![ews_account(
+                ClientKind::Evolution,
+                "ews",
+                Some("mail.contoso.example"),
+            )],
             ..ScanReport::default()
         };
         assert_eq!(ews_finding(&on_prem, "2026-12-02"), None);
         // IMAP is not EWS.
         let imap = ScanReport {
-            accounts: vec![ews_account(ClientKind::Thunderbird, "imap", Some("outlook.office365.com"))],
+            accounts: vec![ews_account(
+                ClientKind::Thunderbird,
+                "imap",
+                Some("outlook.office365.com"),
+            )],
             ..ScanReport::default()
         };
         assert_eq!(ews_finding(&imap, "2026-12-02"), None);
         // Thunderbird's own Exchange (EWS) accounts are.
         let tb = ScanReport {
-            accounts: vec![ews_account(ClientKind::Thunderbird, "ews", Some("outlook.office365.com"))],
+            accounts: vec![ews_account(
+                ClientKind::Thunderbird,
+                "ews",
+                Some("outlook.office365.com"),
+            )],
             ..ScanReport::default()
         };
         assert!(ews_finding(&tb, "2026-12-02").is_some());
@@ -929,8 +1021,14 @@ mod tests {
 
     #[test]
     fn dates_are_written_as_microsoft_writes_them() {
-        assert_eq!(long_date(Day::parse("2026-10-01").expect("day")), "1 October 2026");
-        assert_eq!(long_date(Day::parse("2027-04-01").expect("day")), "1 April 2027");
+        assert_eq!(
+            long_date(Day::parse("2026-10-01").expect("day")),
+            "1 October 2026"
+        );
+        assert_eq!(
+            long_date(Day::parse("2027-04-01").expect("day")),
+            "1 April 2027"
+        );
     }
 
     #[test]

@@ -94,14 +94,11 @@ impl Day {
     pub fn today() -> Self {
         let stamp = platform::time::rfc3339(std::time::SystemTime::now());
         // rfc3339 starts with the date; a clock before 1970 gives 1970-01-01, never a panic.
-        stamp
-            .get(..10)
-            .and_then(Self::parse)
-            .unwrap_or(Self {
-                year: 1970,
-                month: 1,
-                day: 1,
-            })
+        stamp.get(..10).and_then(Self::parse).unwrap_or(Self {
+            year: 1970,
+            month: 1,
+            day: 1,
+        })
     }
 }
 
@@ -268,8 +265,14 @@ mod tests {
         let data = shipped();
         assert!(!data.limits.is_empty());
         for e in &data.limits {
-            assert!(!e.source.title.trim().is_empty(), "{e:?} has no source title");
-            assert!(e.source.url.starts_with("https://"), "{e:?} has no https source");
+            assert!(
+                !e.source.title.trim().is_empty(),
+                "{e:?} has no source title"
+            );
+            assert!(
+                e.source.url.starts_with("https://"),
+                "{e:?} has no https source"
+            );
             assert!(!e.note.trim().is_empty(), "{e:?} has no note");
             match e.status {
                 // A documented number comes from Microsoft's own documentation.
@@ -375,7 +378,10 @@ mod tests {
             ServiceLimits::parse(&swapped),
             Err(DataError::DatesOutOfOrder)
         );
-        let unknown_field = DATA.replace("\"note\": \"The Exchange store", "\"note2\": \"x\", \"note\": \"The Exchange store");
+        let unknown_field = DATA.replace(
+            "\"note\": \"The Exchange store",
+            "\"note2\": \"x\", \"note\": \"The Exchange store",
+        );
         assert!(matches!(
             ServiceLimits::parse(&unknown_field),
             Err(DataError::Shape(_))
@@ -385,11 +391,21 @@ mod tests {
     #[test]
     fn days_parse_strictly_and_order() {
         assert!(Day::parse("2026-12-02").is_some());
-        for bad in ["", "2026-1-02", "2026-13-01", "2026-12-32", "20a6-12-02", "2026-12-02x"] {
+        for bad in [
+            "",
+            "2026-1-02",
+            "2026-13-01",
+            "2026-12-32",
+            "20a6-12-02",
+            "2026-12-02x",
+        ] {
             assert_eq!(Day::parse(bad), None, "{bad}");
         }
         assert!(Day::parse("2026-12-02") < Day::parse("2027-01-01"));
-        assert_eq!(Day::parse("2026-12-02").expect("day").to_string(), "2026-12-02");
+        assert_eq!(
+            Day::parse("2026-12-02").expect("day").to_string(),
+            "2026-12-02"
+        );
         // The clock's day is a real day.
         assert!(Day::parse(&Day::today().to_string()).is_some());
     }
