@@ -41,7 +41,7 @@ if (-not $cli) {
 $stdout = & $cli check --exit-code --json 2>$null
 $code = $LASTEXITCODE
 try {
-    $answer = ($stdout -join "`n") | ConvertFrom-Json
+    $answer = ($stdout -join "`n") | ConvertFrom-Json -ErrorAction Stop
 } catch {
     $answer = $null
 }

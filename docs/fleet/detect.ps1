@@ -55,7 +55,7 @@ $code = $LASTEXITCODE
 
 $answer = $null
 try {
-    $answer = ($stdout -join "`n") | ConvertFrom-Json
+    $answer = ($stdout -join "`n") | ConvertFrom-Json -ErrorAction Stop
 } catch {
     $answer = $null
 }

@@ -56,12 +56,13 @@ function Invoke-SessionDoctorJson([string[]] $CliArgs) {
     $stdout = & $script:cli @CliArgs --json 2>$null
     $code = $LASTEXITCODE
     try {
-        $v = ($stdout -join "`n") | ConvertFrom-Json
+        $v = ($stdout -join "`n") | ConvertFrom-Json -ErrorAction Stop
     } catch {
         $v = $null
     }
     if ($null -eq $v -or $v.schema_version -ne $KnownSchemaVersion) {
-        Write-Output "session-doctor-cli $($CliArgs -join ' ') failed (exit $code)."
+        # Straight to stdout: Write-Output here would become part of the function's result.
+        [Console]::Out.WriteLine("session-doctor-cli $($CliArgs -join ' ') failed (exit $code).")
         return $null
     }
     return $v
