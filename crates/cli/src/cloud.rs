@@ -197,9 +197,7 @@ pub fn sessions(args: &SessionsArgs) -> Result<(), String> {
         s.snapshot(args.user.as_deref()).await.map_err(describe)
     })?;
     if args.json {
-        let text = serde_json::to_string_pretty(&snap).map_err(|e| e.to_string())?;
-        println!("{text}");
-        return Ok(());
+        return crate::output::print_json(&snap);
     }
     let who = snap.target.as_deref().unwrap_or(&snap.account.upn);
     println!(
@@ -295,8 +293,7 @@ pub fn signout_everywhere(args: &SignoutEverywhereArgs) -> Result<(), String> {
         s.sign_out_everywhere(&args.users).await.map_err(describe)
     })?;
     if args.json {
-        let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
-        println!("{text}");
+        crate::output::print_json(&report)?;
     } else {
         println!("{}", report.summary);
         for r in &report.results {

@@ -12,6 +12,7 @@ mod cloud;
 mod diagnose;
 mod fix;
 mod limits;
+mod output;
 mod report;
 mod scan;
 
@@ -32,7 +33,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Check where Session Doctor runs and, with --demo, that the simulated tenant answers.
+    /// Check this computer in one answer: where Session Doctor runs, the scan and its
+    /// findings. --exit-code: 0 nothing found, 1 findings, 2 could not check (for Intune
+    /// and Configuration Manager). Takes the scan's options; --demo also checks that the
+    /// simulated tenant answers.
     Check(check::CheckArgs),
     /// Scan this computer (read-only): Outlook processes and connections, profiles, add-ins,
     /// other mail apps, saved Office credentials. --demo scans the simulated PC.
@@ -63,7 +67,8 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check(args) => check::run(&args),
+        // `check` owns its exit status: with --exit-code it is the answer, not just success.
+        Command::Check(args) => return check::main(&args),
         Command::Scan(args) => scan::run(&args),
         Command::Diagnose(args) => diagnose::run(&args),
         Command::Fix(args) => fix::run(&args),

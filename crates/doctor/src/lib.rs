@@ -14,6 +14,7 @@ pub mod limits;
 pub mod offers;
 pub mod plan;
 pub mod report;
+pub mod service_limits;
 pub mod start;
 pub mod wizard;
 
