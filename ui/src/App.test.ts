@@ -374,7 +374,10 @@ function wizardPlan(track: string) {
 
 const diagnosis = {
   findings: [{ code: "outlook_running_multiple", severity: "high", title: "Outlook is running 2 times", evidence: ["OUTLOOK.EXE (process 11)"], step: "close_other_devices", sessions: 4 }],
-  estimate: { limit: "mapi_sessions_per_user", limit_number: 32, counted: 24, reason: "r" },
+  estimate: {
+    limit: "mapi_sessions_per_user", service: "exchange_online", limit_number: null, limit_status: "not_published", counted: 24,
+    summary: "24 connections from this PC", reason: "r", source: { title: "Exchange Online limits", url: "https://learn.microsoft.com/" },
+  },
   wait: { verdict: "act", stale_after_minutes: 120, blocking: ["outlook_running_multiple"] },
 };
 

@@ -428,7 +428,10 @@ export type DataFile = {
 /**  What the decoder concluded from a message. */
 export type DecodedError = {
 	limit: Limit,
-	/**  The published number for the limit, when there is one. */
+	/**
+	 *  The number for the limit at the service the message comes from (documented, or
+	 *  reported where Microsoft documents none: `data/limits.json` says which), when known.
+	 */
 	limit_number: number | null,
 	/**  Plain words: which limit, and what usually causes it. */
 	explanation: string,
@@ -554,7 +557,6 @@ export type EntryView = {
 	error: string | null,
 };
 
-/**  Where the report was made. */
 export type Environment = {
 	/**  `unknown` when not given. */
 	os: string,
@@ -630,12 +632,18 @@ export type Finding = {
 	evidence: string[],
 	/**  Plan step id (see `plan`). */
 	step: string,
-	/**  Connections or sessions this finding accounts for, when countable. */
+	/**
+	 *  What this finding accounts for, when countable: connections from this PC to
+	 *  Microsoft 365 (or, for the account's devices, devices). Never the mailbox's server
+	 *  sessions, which nobody can list for Exchange Online.
+	 */
 	sessions: number,
 };
 
 /**  Stable finding codes (the CLI contract names them). */
-export type FindingCode = "outlook_running_multiple" | "duplicate_profiles" | "addin_opens_connections" | "addin_crashing" | "other_client_same_account" | "web_app_sessions" | "stale_credentials" | "shared_mailboxes_downloaded" | "mapi_clients" | "other_devices" | "mobile_devices_near_limit";
+export type FindingCode = "outlook_running_multiple" | "duplicate_profiles" | "addin_opens_connections" | "addin_crashing" | "other_client_same_account" | "web_app_sessions" | "stale_credentials" | "shared_mailboxes_downloaded" | "mapi_clients" | "other_devices" | "mobile_devices_near_limit" | 
+/**  A mail app that uses EWS, which Exchange Online is retiring. */
+"ews_client_retiring";
 
 /**  One finding with its evidence and the plan step that fixes it. */
 export type FindingLine = {
@@ -676,11 +684,44 @@ export type Limit =
 /**  The limit most likely hit, with the numbers behind the guess. */
 export type LimitEstimate = {
 	limit: Limit,
-	limit_number: number,
-	/**  Sessions this computer (and the account's other devices, when known) account for. */
+	/**  The service the counted connections go to. */
+	service: Service,
+	/**
+	 *  The limit's number where it is documented for that service; `None` where Microsoft
+	 *  does not publish one (Exchange Online MAPI), so nothing is shown as "N of LIMIT".
+	 */
+	limit_number: number | null,
+	/**  Whether the number is documented, reported, or not published (`data/limits.json`). */
+	limit_status: LimitStatus,
+	/**
+	 *  Connections from this PC to Microsoft 365 (for the mobile limit: the phones and
+	 *  tablets seen in the sign-ins). A stand-in: the mailbox's live sessions cannot be listed.
+	 */
 	counted: number,
+	/**
+	 *  One sentence with the numbers, honest about what they are: "N connections from this
+	 *  PC; ..." and "N of LIMIT" only where the limit is documented.
+	 */
+	summary: string,
 	reason: string,
+	/**  Where the limit's number (or the statement that none is published) comes from. */
+	source: LimitSource,
 };
+
+/**  A document a fact comes from. */
+export type LimitSource = {
+	title: string,
+	url: string,
+};
+
+/**  How sure the number is. */
+export type LimitStatus = 
+/**  Microsoft documents the number for this service. */
+"documented" | 
+/**  Users and vendors report it; Microsoft does not document it. Shown as "about". */
+"reported" | 
+/**  Microsoft publishes no number for this service. */
+"not_published";
 
 /**  The limit most likely hit, in words. */
 export type LimitView = {
@@ -1092,6 +1133,9 @@ export type ScanReport = {
 	/**  Date of the shipped Microsoft 365 address ranges (`data/m365_ranges.txt`). */
 	m365_ranges_date: string,
 };
+
+/**  Where a limit applies. */
+export type Service = "exchange_online" | "exchange_on_premises";
 
 export type Setting<T> = {
 	value: T,

@@ -16,7 +16,10 @@ describe("SessionMap", () => {
   it("puts each client around the mailbox and counts against the limit", () => {
     render(SessionMap, {
       report,
-      estimate: { limit: "mapi_sessions_per_user", limit_number: 32, counted: 24, reason: "" },
+      estimate: {
+        limit: "mapi_sessions_per_user", service: "exchange_on_premises", limit_number: 32, limit_status: "documented", counted: 24,
+        summary: "", reason: "", source: { title: "Exchange Server store limits", url: "https://learn.microsoft.com/" },
+      },
       cloud: null,
     });
     const map = screen.getByTestId("session-map");
@@ -26,5 +29,20 @@ describe("SessionMap", () => {
     expect(map.querySelector('[data-node="classic_outlook"]')?.textContent).toContain("×2");
     expect(map.querySelector('[data-node="classic_outlook"] rect')?.classList.contains("warn")).toBe(true);
     expect(screen.getByTestId("map-count").textContent).toBe("24 of 32");
+    expect(screen.getByTestId("map-limit").textContent).toContain("source: Exchange Server store limits");
+  });
+
+  it("shows no N of LIMIT where Microsoft publishes no number, only what this PC holds", () => {
+    render(SessionMap, {
+      report,
+      estimate: {
+        limit: "mapi_sessions_per_user", service: "exchange_online", limit_number: null, limit_status: "not_published", counted: 24,
+        summary: "", reason: "", source: { title: "Exchange Online limits", url: "https://learn.microsoft.com/" },
+      },
+      cloud: null,
+    });
+    expect(screen.getByTestId("map-count").textContent).toBe("24 from this PC");
+    expect(screen.getByTestId("map-limit").textContent).toContain("publishes no number");
+    expect(screen.getByTestId("session-map").querySelector(".hub")?.classList.contains("over")).toBe(false);
   });
 });
