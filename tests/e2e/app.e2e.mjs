@@ -160,15 +160,23 @@ async function wizardScreen(browser) {
   return (await w.isExisting()) ? w.getAttribute("data-screen") : null;
 }
 
-/** Clicks the wizard's default button and waits for the `expected` screen. */
+/** Clicks the wizard's default button and waits for the `expected` screen. WebKitWebDriver
+ *  sometimes loses a click that lands while the previous screen is being replaced; one more
+ *  click is tried then (and logged), never more. */
 async function wizardNext(browser, expected) {
-  const next = await browser.$('[data-testid="wizard-next"]');
-  await next.waitForEnabled({ timeout: 20000 });
-  await next.click();
-  await browser.waitUntil(async () => (await wizardScreen(browser)) === expected, {
-    timeout: 20000,
-    timeoutMsg: `the guided fix did not reach ${expected}`,
-  });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const next = await browser.$('[data-testid="wizard-next"]');
+    await next.waitForEnabled({ timeout: 20000 });
+    await next.click();
+    try {
+      await browser.waitUntil(async () => (await wizardScreen(browser)) === expected, { timeout: attempt === 0 ? 4000 : 20000 });
+      return;
+    } catch {
+      console.log(`e2e: the click on ${await wizardScreen(browser)} did not reach ${expected} (attempt ${attempt + 1})`);
+    }
+  }
+  await shot(browser, `failed-wizard-${expected}`);
+  throw new Error(`the guided fix did not reach ${expected}: it is on ${await wizardScreen(browser)}`);
 }
 
 /** Walks every stage from the current step with "I did this", answering "still there" at
@@ -257,9 +265,11 @@ test("--demo opens in demo mode and the scan shows the messy simulated PC", asyn
     assert.match(addins, /opens its own connections/);
     const others = await browser.$('[data-testid="group-others"]').getText();
     assert.match(others, /Thunderbird/);
-    // The session map: the mailbox in the middle, the count against the likely limit.
+    // The session map: the mailbox in the middle and what this PC holds. The demo mailbox is
+    // in Exchange Online, where Microsoft publishes no MAPI number: no "N of 32" claimed.
     await browser.$('[data-testid="map-count"]').waitForDisplayed({ timeout: 10000 });
-    assert.match(await browser.$('[data-testid="map-count"]').getText(), /^\d+ of 32$/);
+    assert.match(await browser.$('[data-testid="map-count"]').getText(), /^\d+ from this PC$/);
+    assert.match(await browser.$('[data-testid="map-limit"]').getText(), /publishes no number/);
     await shot(browser, "03-scan-demo");
 
     // A repair: remove the duplicate profile (previewed, confirmed, journaled), see it gone

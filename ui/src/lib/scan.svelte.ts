@@ -30,6 +30,13 @@ export class ScanState {
     if (typeof p.fraction === "number") this.fraction = p.fraction;
   };
 
+  /** Asks the backend again: a sign-in adds the account's devices to the same scan. */
+  async refreshDiagnosis() {
+    if (!this.report) return;
+    const diagnosed = await call(() => commands.getDiagnosis());
+    this.diagnosis = diagnosed.ok && diagnosed.data ? diagnosed.data : null;
+  }
+
   /** Bumped by `reset`: a scan that started before it is thrown away and run again. */
   private generation = 0;
 
@@ -66,8 +73,7 @@ export class ScanState {
     this.report = got.data;
     this.baseline ??= got.data;
     this.fraction = 1;
-    const diagnosed = await call(() => commands.getDiagnosis());
-    this.diagnosis = diagnosed.ok && diagnosed.data ? diagnosed.data : null;
+    await this.refreshDiagnosis();
     // The report's sources are the final word (durations, reasons).
     for (const s of got.data.sources) {
       const row = this.rows.find((r) => r.name === s.name);
