@@ -612,8 +612,11 @@ async function defaultFocused(browser, testid, name) {
 async function keyboardWalk(browser, { lang, track, gone }) {
   const tag = `${lang}-${track}-${gone ? "fixed" : "it"}`;
   let n = 0;
+  const violations = [];
   const snap = async (what) => {
     await primaryInView(browser, `${tag} ${what}`);
+    // Every wizard screen, in both languages: axe-core's WCAG A/AA rules.
+    for (const v of await axe(browser)) violations.push(`${tag} ${what}: ${v}`);
     await browser.saveScreenshot(resolve(wizardShots, `${tag}-${String(++n).padStart(2, "0")}-${what}.png`));
   };
   const steps = [];
@@ -653,6 +656,7 @@ async function keyboardWalk(browser, { lang, track, gone }) {
   const end = gone ? "finished" : "it_route";
   assert.equal(await wizardScreen(browser), end, `${tag} ended on ${await wizardScreen(browser)}`);
   await snap(end);
+  assert.deepEqual(violations, []);
   return { steps, shots: n };
 }
 
