@@ -152,3 +152,55 @@ fn demo_repair_preview_and_account_status_through_ipc() {
     .expect_err("a missing profile is refused");
     assert_eq!(refused["code"], "profile_missing");
 }
+
+#[test]
+fn the_guided_fix_keeps_its_place_across_a_restart() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let progress = serde_json::json!({
+        "screen": "step", "track": "personal", "stage": 1, "step": 0,
+        "states": {"personal_sign_out_everywhere": "done"}, "message": "event 9646",
+    });
+    {
+        let ctx = AppContext::live();
+        ctx.set_data_dir(data.path().to_path_buf());
+        let app = app(ctx);
+        let main = window(&app, "main");
+        let fresh = invoke(&main, "wizard_progress").expect("allowed");
+        assert_eq!(fresh["screen"], "message");
+        let saved = invoke_with(
+            &main,
+            "save_wizard_progress",
+            serde_json::json!({ "progress": progress }),
+        )
+        .expect("saved");
+        assert_eq!(saved, progress);
+        // Without a scan: the track's steps in the seeds' order, nothing found.
+        let plan = invoke_with(
+            &main,
+            "wizard_plan",
+            serde_json::json!({ "track": "personal" }),
+        )
+        .expect("plan");
+        assert_eq!(plan["found_here"], 0);
+        assert_eq!(
+            plan["stages"][0]["steps"][0]["step"]["id"],
+            "personal_sign_out_everywhere"
+        );
+    }
+    // A new app (a restart) with the same data folder resumes where the user was.
+    let ctx = AppContext::live();
+    ctx.set_data_dir(data.path().to_path_buf());
+    let app = app(ctx);
+    let main = window(&app, "main");
+    assert_eq!(invoke(&main, "wizard_progress").expect("allowed"), progress);
+    // A progress of the wrong shape is refused by the command, the saved one kept.
+    assert!(
+        invoke_with(
+            &main,
+            "save_wizard_progress",
+            serde_json::json!({ "progress": {"screen": "nowhere"} })
+        )
+        .is_err()
+    );
+    assert_eq!(invoke(&main, "wizard_progress").expect("allowed"), progress);
+}
