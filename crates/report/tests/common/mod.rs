@@ -159,6 +159,7 @@ pub fn scan_report() -> ScanReport {
                 source: "/home/megan/.thunderbird/abcd.default/prefs.js".into(),
                 profile: Some("abcd.default".into()),
                 account_type: Some("imap".into()),
+                imap_connections: None,
                 notes: vec![],
             },
             OtherAccount {
@@ -168,6 +169,7 @@ pub fn scan_report() -> ScanReport {
                 source: "/home/megan/.config/evolution/sources/ann.source".into(),
                 profile: None,
                 account_type: Some("ews".into()),
+                imap_connections: None,
                 notes: vec![],
             },
         ],
