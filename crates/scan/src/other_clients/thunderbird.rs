@@ -275,6 +275,26 @@ fn js_string(s: &str) -> Option<(String, &str)> {
     None
 }
 
+/// The connection cap of `server_key` in effect with these files, as (value, `user.js` /
+/// `prefs.js` / `default`, the deciding preference, notes on odd values): what a repair
+/// reads right before it changes the setting.
+pub fn effective_max_connections(
+    prefs: &Prefs,
+    user: Option<&Prefs>,
+    server_key: &str,
+) -> (u32, String, Option<String>, Vec<String>) {
+    let mut notes = Vec::new();
+    let (n, from, pref) = Merged::new(prefs, user).max_connections(server_key, &mut notes);
+    (n, from, pref, notes)
+}
+
+/// A server's preference (`hostname`, `type`, `userName`) with `user.js` over `prefs.js`.
+pub fn server_pref(prefs: &Prefs, user: Option<&Prefs>, server_key: &str, field: &str) -> Option<String> {
+    Merged::new(prefs, user)
+        .text(&format!("mail.server.{server_key}.{field}"))
+        .map(str::to_owned)
+}
+
 /// Which file a merged preference came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Origin {
