@@ -10,6 +10,11 @@ use serde::Serialize;
 use crate::error::{AppError, ErrorCode};
 pub use crate::limits::MAX_ERROR_TEXT_BYTES;
 
+/// Exchange Online's cap on concurrent IMAP connections per mailbox.
+pub const IMAP_CONNECTIONS_LIMIT: u32 = 20;
+/// Where [`IMAP_CONNECTIONS_LIMIT`] is published, named wherever the number is shown.
+pub const IMAP_CONNECTIONS_LIMIT_SOURCE: &str = "Microsoft's Exchange Online throttling and limits FAQ (\"Maximum concurrent IMAP connections: 20\")";
+
 /// The server-side limits behind the error, from the field guide's table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
@@ -131,7 +136,7 @@ const RULES: &[Rule] = &[
     },
     Rule {
         limit: Limit::ImapConnections,
-        number: Some(20),
+        number: Some(IMAP_CONNECTIONS_LIMIT),
         needles: &[
             "imap",
             "too many simultaneous connections",

@@ -8,7 +8,7 @@ use cloud::CloudSnapshot;
 use scan::{ClientKind, ScanReport};
 use serde::Serialize;
 
-use crate::decoder::Limit;
+use crate::decoder::{IMAP_CONNECTIONS_LIMIT, IMAP_CONNECTIONS_LIMIT_SOURCE, Limit};
 
 /// Stable finding codes (the CLI contract names them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, specta::Type)]
@@ -25,6 +25,7 @@ pub enum FindingCode {
     MapiClients,
     OtherDevices,
     MobileDevicesNearLimit,
+    ImapConnections,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, specta::Type)]
@@ -105,6 +106,7 @@ pub fn diagnose(scan: &ScanReport, cloud: Option<&CloudSnapshot>) -> Diagnosis {
     duplicate_profiles(scan, &mut findings);
     addins(scan, &mut findings);
     other_clients(scan, &mut findings);
+    imap_connections(scan, &mut findings);
     web_apps(scan, &mut findings);
     shared_mailboxes(scan, &mut findings);
     mapi_clients(scan, &mut findings);
@@ -295,6 +297,99 @@ fn other_clients(scan: &ScanReport, out: &mut Vec<Finding>) {
     });
 }
 
+/// Exchange Online's IMAP hosts (work accounts and Outlook.com): the limit below is theirs.
+fn is_exchange_online_imap(host: &str) -> bool {
+    let h = host.trim().to_ascii_lowercase();
+    h == "outlook.office365.com"
+        || h.ends_with(".office365.com")
+        || h == "imap-mail.outlook.com"
+        || h == "outlook.office.com"
+}
+
+fn is_imap(a: &scan::OtherAccount) -> bool {
+    a.imap_connections.is_some()
+        || a.account_type
+            .as_deref()
+            .is_some_and(|t| t.to_ascii_lowercase().contains("imap"))
+}
+
+/// IMAP accounts of this PC's mail apps on one Exchange Online mailbox (same host and
+/// address): each may open up to its app's connection cap, and they add up against the
+/// mailbox's IMAP limit. Reported when the mailbox is set up more than once (several
+/// accounts, profiles or apps) or when the caps alone reach the limit. Only what this PC
+/// may open is counted, never a number of sessions on the server.
+fn imap_connections(scan: &ScanReport, out: &mut Vec<Finding>) {
+    let mut mailboxes: BTreeMap<(String, String), Vec<&scan::OtherAccount>> = BTreeMap::new();
+    for a in scan.accounts.iter().filter(|a| is_imap(a)) {
+        let Some(host) = a.host.as_deref().filter(|h| is_exchange_online_imap(h)) else {
+            continue;
+        };
+        let email = a.email.as_deref().unwrap_or_default().to_lowercase();
+        mailboxes
+            .entry((host.to_ascii_lowercase(), email))
+            .or_default()
+            .push(a);
+    }
+    for ((host, email), accounts) in mailboxes {
+        let capped: Vec<(&scan::OtherAccount, &scan::ImapConnectionSetting)> = accounts
+            .iter()
+            .filter_map(|a| a.imap_connections.as_ref().map(|s| (*a, s)))
+            .collect();
+        let total: u32 = capped
+            .iter()
+            .map(|(_, s)| s.max_connections)
+            .fold(0, u32::saturating_add);
+        if capped.is_empty() || (accounts.len() < 2 && total < IMAP_CONNECTIONS_LIMIT) {
+            continue;
+        }
+        let mut evidence: Vec<String> = accounts
+            .iter()
+            .map(|a| match &a.imap_connections {
+                Some(s) => {
+                    let why = match (&s.pref, s.from.as_str()) {
+                        (Some(pref), from) => format!("{pref} = {} in {from}", s.max_connections),
+                        (None, _) => format!(
+                            "max_cached_connections not set: Thunderbird's default of {}",
+                            s.max_connections
+                        ),
+                    };
+                    format!(
+                        "{}, profile \"{}\", {}: up to {} connections ({why})",
+                        a.client.as_str(),
+                        a.profile.as_deref().unwrap_or("?"),
+                        s.server_key,
+                        s.max_connections
+                    )
+                }
+                None => format!(
+                    "{} is signed in to the same mailbox over IMAP too (how many connections it opens is not known)",
+                    a.client.as_str()
+                ),
+            })
+            .collect();
+        evidence.push(format!(
+            "{total} IMAP connections from this PC at most; Exchange Online allows {IMAP_CONNECTIONS_LIMIT} concurrent IMAP connections per mailbox ({IMAP_CONNECTIONS_LIMIT_SOURCE}), shared with the mailbox's other devices and apps"
+        ));
+        let mailbox = if email.is_empty() {
+            host.clone()
+        } else {
+            format!("{email} ({host})")
+        };
+        out.push(Finding {
+            code: FindingCode::ImapConnections,
+            severity: if total >= IMAP_CONNECTIONS_LIMIT {
+                Severity::High
+            } else {
+                Severity::Medium
+            },
+            title: format!("{total} IMAP connections from this PC to {mailbox}"),
+            evidence,
+            step: "other_mail_apps".to_owned(),
+            sessions: total,
+        });
+    }
+}
+
 fn web_apps(scan: &ScanReport, out: &mut Vec<Finding>) {
     let web: Vec<_> = windows_of(scan, ClientKind::OutlookWebApp);
     let teams: Vec<_> = windows_of(scan, ClientKind::Teams);
@@ -432,6 +527,23 @@ fn estimate(scan: &ScanReport, findings: &[Finding]) -> LimitEstimate {
             reason: "Many phones and tablets are paired with the mailbox.".to_owned(),
         };
     }
+    // This PC alone may open as many IMAP connections as the mailbox allows.
+    if let Some(f) = findings
+        .iter()
+        .filter(|f| f.code == FindingCode::ImapConnections)
+        .max_by_key(|f| f.sessions)
+        .filter(|f| f.sessions >= IMAP_CONNECTIONS_LIMIT)
+    {
+        return LimitEstimate {
+            limit: Limit::ImapConnections,
+            limit_number: IMAP_CONNECTIONS_LIMIT,
+            counted: f.sessions,
+            reason: format!(
+                "The IMAP accounts on this PC may open {} connections to one mailbox; Exchange Online allows {IMAP_CONNECTIONS_LIMIT} ({IMAP_CONNECTIONS_LIMIT_SOURCE}).",
+                f.sessions
+            ),
+        };
+    }
     if mapi >= service || duplicates {
         LimitEstimate {
             limit: Limit::MapiSessionsPerUser,
@@ -476,6 +588,7 @@ mod tests {
             FindingCode::OtherClientSameAccount,
             FindingCode::WebAppSessions,
             FindingCode::StaleCredentials,
+            FindingCode::ImapConnections,
         ] {
             assert!(c.contains(&expected), "{expected:?} missing from {c:?}");
         }
@@ -548,5 +661,88 @@ mod tests {
         let c = codes(&diagnose(&scan, None));
         assert!(!c.contains(&FindingCode::AddinOpensConnections));
         assert!(!c.contains(&FindingCode::AddinCrashing));
+    }
+
+    fn imap_account(profile: &str, server: &str, max: u32, from: &str) -> scan::OtherAccount {
+        scan::OtherAccount {
+            client: ClientKind::Thunderbird,
+            email: Some("Ann@Contoso.com".into()),
+            host: Some("outlook.office365.com".into()),
+            source: format!("/home/ann/.thunderbird/{profile}/prefs.js"),
+            profile: Some(profile.into()),
+            account_type: Some("imap".into()),
+            imap_connections: Some(scan::ImapConnectionSetting {
+                server_key: server.into(),
+                profile_dir: format!("/home/ann/.thunderbird/{profile}"),
+                max_connections: max,
+                from: from.into(),
+                pref: (from != "default")
+                    .then(|| format!("mail.server.{server}.max_cached_connections")),
+            }),
+            notes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn imap_accounts_on_one_mailbox_add_up_against_the_imap_limit() {
+        let d = diagnose(&demo_scan(), None);
+        let f = d
+            .findings
+            .iter()
+            .find(|f| f.code == FindingCode::ImapConnections)
+            .expect("the demo's three IMAP accounts");
+        assert_eq!(f.sessions, 15);
+        assert_eq!(f.severity, Severity::Medium);
+        assert!(
+            f.title.starts_with("15 IMAP connections from this PC to "),
+            "{}",
+            f.title
+        );
+        assert_eq!(f.evidence.len(), 4, "{:#?}", f.evidence);
+        let total = f.evidence.last().expect("total");
+        assert!(
+            total.contains("allows 20 concurrent IMAP connections"),
+            "{total}"
+        );
+        assert!(
+            total.contains("throttling and limits FAQ"),
+            "names its source: {total}"
+        );
+        assert!(!total.to_lowercase().contains("session"), "{total}");
+        // One account alone under the limit is normal, not a finding.
+        let one = ScanReport {
+            accounts: vec![imap_account("a.default", "server1", 5, "default")],
+            ..Default::default()
+        };
+        assert!(!codes(&diagnose(&one, None)).contains(&FindingCode::ImapConnections));
+        // Two profiles on one mailbox (address case ignored) add up; user.js values count.
+        let mut other = imap_account("b.work", "server2", 12, "user.js");
+        other.email = Some("ann@contoso.com".into());
+        let two = ScanReport {
+            accounts: vec![imap_account("a.default", "server1", 8, "prefs.js"), other],
+            ..Default::default()
+        };
+        let d = diagnose(&two, None);
+        let f = d
+            .findings
+            .iter()
+            .find(|f| f.code == FindingCode::ImapConnections)
+            .expect("two profiles");
+        assert_eq!((f.sessions, f.severity), (20, Severity::High));
+        assert!(
+            f.evidence[1].contains("mail.server.server2.max_cached_connections = 12 in user.js"),
+            "{:#?}",
+            f.evidence
+        );
+        assert_eq!(d.estimate.limit, Limit::ImapConnections);
+        assert_eq!(d.estimate.counted, 20);
+        // Another provider's IMAP is not Exchange Online's limit.
+        let mut gmail = imap_account("a.default", "server1", 5, "default");
+        gmail.host = Some("imap.gmail.com".into());
+        let g = ScanReport {
+            accounts: vec![gmail.clone(), gmail],
+            ..Default::default()
+        };
+        assert!(!codes(&diagnose(&g, None)).contains(&FindingCode::ImapConnections));
     }
 }

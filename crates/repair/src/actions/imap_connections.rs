@@ -240,8 +240,7 @@ impl Action for LimitImapConnections {
         if !Path::new(&self.profile_dir).is_absolute() {
             return Err(self.invalid("the profile folder must be a full path"));
         }
-        if self.max_connections == 0 || self.max_connections > DEFAULT_MAX_CACHED_CONNECTIONS * 20
-        {
+        if self.max_connections == 0 || self.max_connections > DEFAULT_MAX_CACHED_CONNECTIONS * 20 {
             return Err(self.invalid(format!(
                 "{} connections is not a sensible setting (1 to {})",
                 self.max_connections,
@@ -435,7 +434,8 @@ mod tests {
         let user = std::fs::read(p.join(USER_JS))
             .ok()
             .map(|b| thunderbird::parse_prefs_checked(&String::from_utf8_lossy(&b)));
-        let (n, from, _, _) = thunderbird::effective_max_connections(&prefs, user.as_ref(), "server1");
+        let (n, from, _, _) =
+            thunderbird::effective_max_connections(&prefs, user.as_ref(), "server1");
         (n, from)
     }
 
@@ -462,7 +462,9 @@ mod tests {
         let out = String::from_utf8(set_user_pref(Some(set.as_bytes()), PREF, 2)).expect("utf-8");
         assert_eq!(
             out,
-            format!("user_pref(\"{PREF}\", 9);\n// keep\nuser_pref(\"{PREF}\", 2);\r\nuser_pref(\"x.y\", 1);\n")
+            format!(
+                "user_pref(\"{PREF}\", 9);\n// keep\nuser_pref(\"{PREF}\", 2);\r\nuser_pref(\"x.y\", 1);\n"
+            )
         );
         // A commented-out line is not the setting.
         let commented = format!("/*\nuser_pref(\"{PREF}\", 9);\n*/\n");
@@ -488,14 +490,20 @@ mod tests {
         let preview = journal
             .preview(&action.clone().into(), &mut env(&check))
             .expect("preview");
-        assert!(preview.changes[0].contains("8 (set in user.js) -> 2"), "{preview:?}");
+        assert!(
+            preview.changes[0].contains("8 (set in user.js) -> 2"),
+            "{preview:?}"
+        );
         let done = journal.run(action.into(), &mut env(&check)).expect("run");
         assert_eq!(done.state, EntryState::Applied);
         assert_eq!(effective(&p), (2, "user.js".to_owned()));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(p.join(USER_JS)).expect("meta").permissions().mode();
+            let mode = std::fs::metadata(p.join(USER_JS))
+                .expect("meta")
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o644, "the file keeps its permissions");
         }
         journal.undo(&done.id, &mut env(&check)).expect("undo");
@@ -541,7 +549,10 @@ mod tests {
             .expect_err("running");
         assert_eq!(e.code(), "client_running");
         assert_eq!(std::fs::read(p.join(USER_JS)).expect("read"), original);
-        assert!(journal.undoable().is_empty(), "nothing to undo: nothing was done");
+        assert!(
+            journal.undoable().is_empty(),
+            "nothing to undo: nothing was done"
+        );
         // Without a way to tell whether it runs: refused too, never assumed closed.
         let e = journal
             .run(action.clone().into(), &mut Env::default())
@@ -565,12 +576,21 @@ mod tests {
         let check = closed();
         let dir_s = p.display().to_string();
         for (action, what) in [
-            (LimitImapConnections::new(&dir_s, "server1\", 9); x(\""), "key"),
+            (
+                LimitImapConnections::new(&dir_s, "server1\", 9); x(\""),
+                "key",
+            ),
             (LimitImapConnections::new(&dir_s, "server2"), "not imap"),
             (LimitImapConnections::new(&dir_s, "server9"), "missing"),
-            (LimitImapConnections::new("relative/dir", "server1"), "relative"),
             (
-                LimitImapConnections::new(&dir.path().join("none").display().to_string(), "server1"),
+                LimitImapConnections::new("relative/dir", "server1"),
+                "relative",
+            ),
+            (
+                LimitImapConnections::new(
+                    &dir.path().join("none").display().to_string(),
+                    "server1",
+                ),
                 "no profile",
             ),
             (

@@ -289,7 +289,12 @@ pub fn effective_max_connections(
 }
 
 /// A server's preference (`hostname`, `type`, `userName`) with `user.js` over `prefs.js`.
-pub fn server_pref(prefs: &Prefs, user: Option<&Prefs>, server_key: &str, field: &str) -> Option<String> {
+pub fn server_pref(
+    prefs: &Prefs,
+    user: Option<&Prefs>,
+    server_key: &str,
+    field: &str,
+) -> Option<String> {
     Merged::new(prefs, user)
         .text(&format!("mail.server.{server_key}.{field}"))
         .map(str::to_owned)
@@ -335,14 +340,22 @@ impl<'a> Merged<'a> {
     /// Thunderbird's `GetMaximumConnectionsNumber`: the server's own setting, else
     /// `mail.server.default`'s, else 5; a value that is not a number (a string, `"3"`
     /// included) reads as 5, 0 as 5, a negative number as 1.
-    fn max_connections(&self, server_key: &str, notes: &mut Vec<String>) -> (u32, String, Option<String>) {
+    fn max_connections(
+        &self,
+        server_key: &str,
+        notes: &mut Vec<String>,
+    ) -> (u32, String, Option<String>) {
         let own = max_connections_pref(server_key);
         let fallback = "mail.server.default.max_cached_connections".to_owned();
         for key in [own, fallback] {
             let Some((v, origin)) = self.values.get(key.as_str()) else {
                 continue;
             };
-            let parsed = if v.quoted { None } else { v.text.parse::<i64>().ok() };
+            let parsed = if v.quoted {
+                None
+            } else {
+                v.text.parse::<i64>().ok()
+            };
             let n = match parsed {
                 Some(n) if n > 0 => u32::try_from(n).unwrap_or(u32::MAX),
                 Some(0) => {
@@ -395,7 +408,8 @@ fn accounts_from_prefs(
         let first_id = p
             .text(&format!("mail.account.{acc}.identities"))
             .and_then(|ids| ids.split(',').next().map(|s| s.trim().to_owned()));
-        if let Some(email) = first_id.and_then(|id| p.text(&format!("mail.identity.{id}.useremail")))
+        if let Some(email) =
+            first_id.and_then(|id| p.text(&format!("mail.identity.{id}.useremail")))
         {
             email_of_server.insert(server.text.clone(), email.to_owned());
         }
@@ -515,7 +529,11 @@ mod tests {
         assert_eq!((two.max_connections, two.from.as_str()), (3, "prefs.js"));
         let three = setting(&got, "server3");
         assert_eq!(
-            (three.max_connections, three.from.as_str(), three.pref.as_deref()),
+            (
+                three.max_connections,
+                three.from.as_str(),
+                three.pref.as_deref()
+            ),
             (5, "default", None)
         );
         assert!(got.problems.is_empty(), "{:?}", got.problems);
@@ -536,7 +554,11 @@ mod tests {
         let s = setting(&got, "server1");
         assert_eq!(
             (s.max_connections, s.from.as_str(), s.pref.as_deref()),
-            (1, "user.js", Some("mail.server.default.max_cached_connections"))
+            (
+                1,
+                "user.js",
+                Some("mail.server.default.max_cached_connections")
+            )
         );
         // `mail.server.default` itself is not an account.
         assert_eq!(got.accounts.len(), 1);
