@@ -26,6 +26,7 @@ pub enum FindingCode {
     OtherDevices,
     MobileDevicesNearLimit,
     ImapConnections,
+    SharedMailboxes,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, specta::Type)]
@@ -48,6 +49,8 @@ pub struct Finding {
     pub step: String,
     /// Connections or sessions this finding accounts for, when countable.
     pub sessions: u32,
+    /// What the user can do about it, one step per line (empty: the plan step says it).
+    pub advice: Vec<String>,
 }
 
 /// The limit most likely hit, with the numbers behind the guess.
@@ -109,6 +112,7 @@ pub fn diagnose(scan: &ScanReport, cloud: Option<&CloudSnapshot>) -> Diagnosis {
     imap_connections(scan, &mut findings);
     web_apps(scan, &mut findings);
     shared_mailboxes(scan, &mut findings);
+    shared_mailboxes_per_profile(scan, &mut findings);
     mapi_clients(scan, &mut findings);
     stale_credentials(scan, &mut findings);
     if let Some(cloud) = cloud {
@@ -172,6 +176,7 @@ fn outlook_running_multiple(scan: &ScanReport, out: &mut Vec<Finding>) {
                     .collect(),
                 step: "restart_outlook_here".to_owned(),
                 sessions: m365_connections(windows.iter().copied()),
+                advice: Vec::new(),
             });
         }
     }
@@ -194,6 +199,7 @@ fn duplicate_profiles(scan: &ScanReport, out: &mut Vec<Finding>) {
             evidence: group.iter().map(|n| format!("profile \"{n}\"")).collect(),
             step: "duplicate_profiles".to_owned(),
             sessions: 0,
+            advice: Vec::new(),
         });
     }
 }
@@ -224,6 +230,7 @@ fn addins(scan: &ScanReport, out: &mut Vec<Finding>) {
                 .collect(),
             step: "addins_safe_mode".to_owned(),
             sessions: 0,
+            advice: Vec::new(),
         });
     }
     let crashing: Vec<_> = scan
@@ -242,6 +249,7 @@ fn addins(scan: &ScanReport, out: &mut Vec<Finding>) {
                 .collect(),
             step: "addins_safe_mode".to_owned(),
             sessions: 0,
+            advice: Vec::new(),
         });
     }
 }
@@ -294,6 +302,7 @@ fn other_clients(scan: &ScanReport, out: &mut Vec<Finding>) {
             .collect(),
         step: "other_mail_apps".to_owned(),
         sessions: running,
+        advice: Vec::new(),
     });
 }
 
@@ -386,6 +395,7 @@ fn imap_connections(scan: &ScanReport, out: &mut Vec<Finding>) {
             evidence,
             step: "other_mail_apps".to_owned(),
             sessions: total,
+            advice: Vec::new(),
         });
     }
 }
@@ -412,6 +422,7 @@ fn web_apps(scan: &ScanReport, out: &mut Vec<Finding>) {
         evidence,
         step: "sign_out_web".to_owned(),
         sessions: m365_connections(web.into_iter().chain(teams)),
+        advice: Vec::new(),
     });
 }
 
@@ -425,9 +436,80 @@ fn shared_mailboxes(scan: &ScanReport, out: &mut Vec<Finding>) {
                 evidence: p.mailboxes.clone(),
                 step: "duplicate_profiles".to_owned(),
                 sessions: u32::try_from(p.mailboxes.len()).unwrap_or(u32::MAX),
+                advice: Vec::new(),
             });
         }
     }
+}
+
+/// What a user can do about mailboxes added to a profile (Outlook's own settings).
+pub const SHARED_MAILBOX_ADVICE: &[&str] = &[
+    "To remove an additional mailbox you added yourself: File > Account Settings > Account Settings, choose the account, Change > More Settings > Advanced, select the mailbox under \"Open these additional mailboxes\" and Remove.",
+    "In cached mode, clear \"Download shared folders\" on the same Advanced tab, so Outlook stops keeping a copy of each shared mailbox.",
+    "A mailbox that comes back after you remove it is auto-mapped by your organisation: ask IT to turn auto-mapping off for you (the report lists the commands).",
+];
+
+/// Every mailbox a profile opens besides its accounts (auto-mapped by Exchange or added by
+/// hand) keeps its own connections while Outlook runs: counted per profile, from the
+/// profile's own registry data. One finding for the computer, one line per profile.
+fn shared_mailboxes_per_profile(scan: &ScanReport, out: &mut Vec<Finding>) {
+    let with: Vec<&scan::Profile> = scan
+        .profiles
+        .iter()
+        .filter(|p| !p.mailboxes.is_empty())
+        .collect();
+    if with.is_empty() {
+        return;
+    }
+    let total: usize = with.iter().map(|p| p.mailboxes.len()).sum();
+    let mut evidence = Vec::new();
+    for p in &with {
+        let downloaded = match p.download_shared_folders {
+            Some(true) => "; \"Download shared folders\" is on",
+            Some(false) => "; \"Download shared folders\" is off",
+            None => "",
+        };
+        evidence.push(format!(
+            "profile \"{}\" ({}): {} additional or shared {}{downloaded}: {}",
+            p.name,
+            p.version,
+            p.mailboxes.len(),
+            if p.mailboxes.len() == 1 {
+                "mailbox"
+            } else {
+                "mailboxes"
+            },
+            p.mailboxes.join(", ")
+        ));
+    }
+    out.push(Finding {
+        code: FindingCode::SharedMailboxes,
+        severity: if with
+            .iter()
+            .any(|p| p.mailboxes.len() >= MANY_SHARED_MAILBOXES)
+        {
+            Severity::Medium
+        } else {
+            Severity::Low
+        },
+        title: format!(
+            "{total} additional or shared {} open in {} Outlook {}",
+            if total == 1 { "mailbox" } else { "mailboxes" },
+            with.len(),
+            if with.len() == 1 {
+                "profile"
+            } else {
+                "profiles"
+            }
+        ),
+        evidence,
+        step: "duplicate_profiles".to_owned(),
+        sessions: u32::try_from(total).unwrap_or(u32::MAX),
+        advice: SHARED_MAILBOX_ADVICE
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+    });
 }
 
 fn mapi_clients(scan: &ScanReport, out: &mut Vec<Finding>) {
@@ -443,6 +525,7 @@ fn mapi_clients(scan: &ScanReport, out: &mut Vec<Finding>) {
                 .collect(),
             step: "restart_outlook_here".to_owned(),
             sessions: 0,
+            advice: Vec::new(),
         });
     }
 }
@@ -456,6 +539,7 @@ fn stale_credentials(scan: &ScanReport, out: &mut Vec<Finding>) {
             evidence: scan.credentials.iter().map(|c| c.name.clone()).collect(),
             step: "sign_out_everywhere".to_owned(),
             sessions: 0,
+            advice: Vec::new(),
         });
     }
 }
@@ -474,6 +558,7 @@ fn other_devices(cloud: &CloudSnapshot, out: &mut Vec<Finding>) {
             evidence: named.iter().map(|n| (*n).to_owned()).collect(),
             step: "close_other_devices".to_owned(),
             sessions: u32::try_from(named.len()).unwrap_or(u32::MAX),
+            advice: Vec::new(),
         });
     }
     // Phones from the sign-in log: distinct mobile devices seen.
@@ -496,6 +581,7 @@ fn other_devices(cloud: &CloudSnapshot, out: &mut Vec<Finding>) {
             evidence: mobiles.into_keys().take(10).collect(),
             step: "review_sessions".to_owned(),
             sessions: phones,
+            advice: Vec::new(),
         });
     }
 }
@@ -589,6 +675,7 @@ mod tests {
             FindingCode::WebAppSessions,
             FindingCode::StaleCredentials,
             FindingCode::ImapConnections,
+            FindingCode::SharedMailboxes,
         ] {
             assert!(c.contains(&expected), "{expected:?} missing from {c:?}");
         }
@@ -744,5 +831,81 @@ mod tests {
             ..Default::default()
         };
         assert!(!codes(&diagnose(&g, None)).contains(&FindingCode::ImapConnections));
+    }
+
+    #[test]
+    fn mailboxes_added_to_profiles_are_counted_per_profile_with_the_user_steps() {
+        let d = diagnose(&demo_scan(), None);
+        let f = d
+            .findings
+            .iter()
+            .find(|f| f.code == FindingCode::SharedMailboxes)
+            .expect("the demo's shared mailbox");
+        assert_eq!(f.sessions, 1);
+        assert_eq!(
+            f.title,
+            "1 additional or shared mailbox open in 1 Outlook profile"
+        );
+        assert!(
+            f.evidence[0].starts_with("profile \"Outlook\" (16.0): 1 additional or shared mailbox"),
+            "{:#?}",
+            f.evidence
+        );
+        assert!(
+            f.evidence[0].contains("sales@contoso.example"),
+            "{:#?}",
+            f.evidence
+        );
+        assert!(
+            f.advice
+                .iter()
+                .any(|a| a.contains("Change > More Settings > Advanced")),
+            "{:#?}",
+            f.advice
+        );
+        assert!(
+            f.advice
+                .iter()
+                .any(|a| a.contains("Download shared folders"))
+        );
+        // Two profiles: one line each, with each profile's own count.
+        let mut scan = demo_scan();
+        scan.profiles[0].mailboxes = vec![
+            "a@contoso.com".into(),
+            "b@contoso.com".into(),
+            "c@contoso.com".into(),
+        ];
+        scan.profiles[1].mailboxes = vec!["a@contoso.com".into()];
+        let d = diagnose(&scan, None);
+        let f = d
+            .findings
+            .iter()
+            .find(|f| f.code == FindingCode::SharedMailboxes)
+            .expect("finding");
+        assert_eq!((f.sessions, f.severity), (4, Severity::Medium));
+        assert_eq!(f.evidence.len(), 2);
+        assert!(
+            f.evidence[0].contains(": 3 additional or shared mailboxes"),
+            "{:#?}",
+            f.evidence
+        );
+        assert!(
+            f.evidence[1].contains(": 1 additional or shared mailbox"),
+            "{:#?}",
+            f.evidence
+        );
+        // No mailboxes besides the accounts: no finding.
+        for p in &mut scan.profiles {
+            p.mailboxes.clear();
+        }
+        assert!(!codes(&diagnose(&scan, None)).contains(&FindingCode::SharedMailboxes));
+        // Only this finding carries advice of its own; the others point at their step.
+        assert!(
+            diagnose(&demo_scan(), None)
+                .findings
+                .iter()
+                .filter(|f| f.code != FindingCode::SharedMailboxes)
+                .all(|f| f.advice.is_empty())
+        );
     }
 }

@@ -324,6 +324,7 @@ pub fn input() -> ReportInput {
                     "Signed in from 203.0.113.7 on MEGAN-LAPTOP".into(),
                 ],
                 step: Some("restart-outlook".into()),
+                advice: Vec::new(),
             },
             FindingLine {
                 code: "duplicate_profiles".into(),
@@ -337,6 +338,7 @@ pub fn input() -> ReportInput {
                     "Shared mailbox lee.gu@contoso.example is downloaded".into(),
                 ],
                 step: Some("duplicate-profiles".into()),
+                advice: Vec::new(),
             },
             FindingLine {
                 code: "other_client_same_account".into(),
@@ -349,6 +351,7 @@ pub fn input() -> ReportInput {
                     "Evolution talks to mail.fabrikam.example as ann.lee@fabrikam.example".into(),
                 ],
                 step: None,
+                advice: Vec::new(),
             },
         ],
         limit: Some(LimitLine {
