@@ -105,12 +105,8 @@ impl LimitImapConnections {
         let prefs = std::fs::read(&prefs_path)
             .map_err(|e| self.invalid(format!("cannot read prefs.js: {e}")))?;
         let prefs = thunderbird::parse_prefs_checked(&String::from_utf8_lossy(&prefs));
-        let user = match read_optional(&self.user_js())? {
-            Some(bytes) => Some(thunderbird::parse_prefs_checked(&String::from_utf8_lossy(
-                &bytes,
-            ))),
-            None => None,
-        };
+        let user = read_optional(&self.user_js())?
+            .map(|bytes| thunderbird::parse_prefs_checked(&String::from_utf8_lossy(&bytes)));
         let kind = thunderbird::server_pref(&prefs, user.as_ref(), &self.server_key, "type");
         if kind.as_deref() != Some("imap") {
             return Err(self.invalid(format!(
