@@ -77,6 +77,36 @@ pub fn get_plan(track: Track) -> Vec<Step> {
     doctor::plan::plan(track)
 }
 
+/// The guided fix of a track (the guessed one when `None`) for the last scan: its stages,
+/// each step with what was found for it and the repair behind its button.
+#[tauri::command]
+#[specta::specta]
+pub fn wizard_plan(
+    ctx: State<'_, AppContext>,
+    track: Option<Track>,
+) -> Result<doctor::wizard::WizardPlan, AppError> {
+    ctx.wizard_plan(track)
+}
+
+/// Where the user is in the guided fix (kept across restarts).
+#[tauri::command]
+#[specta::specta]
+pub fn wizard_progress(
+    ctx: State<'_, AppContext>,
+) -> Result<doctor::wizard::WizardProgress, AppError> {
+    ctx.wizard_progress()
+}
+
+/// Saves a move through the guided fix; returns the progress as saved.
+#[tauri::command]
+#[specta::specta]
+pub fn save_wizard_progress(
+    ctx: State<'_, AppContext>,
+    progress: doctor::wizard::WizardProgress,
+) -> Result<doctor::wizard::WizardProgress, AppError> {
+    ctx.save_wizard_progress(progress)
+}
+
 /// Who is signed in (restored from the keyring), and the demo's test users.
 #[tauri::command]
 #[specta::specta]

@@ -154,25 +154,48 @@ async function axe(browser) {
   });
 }
 
-/** Walks every step of the chosen track with Done, a screenshot of each, to the end. */
-async function walkPlan(browser, track, prefix) {
-  const step = await browser.$('[data-testid="plan-step"]');
-  await step.waitForDisplayed({ timeout: 10000 });
-  const seen = [];
-  for (let i = 0; i < 30 && !(await browser.$('[data-testid="plan-finished"]').isExisting()); i++) {
-    const id = await step.getAttribute("data-step");
-    seen.push(id);
-    await shot(browser, `${prefix}-${String(seen.length).padStart(2, "0")}-${id}`);
-    await browser.$('[data-testid="plan-done"]').click();
-    if (!(await browser.$('[data-testid="plan-finished"]').isExisting())) {
-      await browser.waitUntil(async () => (await step.getAttribute("data-step")) !== id, {
-        timeout: 5000,
-        timeoutMsg: `Done did not leave step ${id} of the ${track} track`,
-      });
+/** The guided fix's current screen. */
+async function wizardScreen(browser) {
+  const w = await browser.$('[data-testid="wizard"]');
+  return (await w.isExisting()) ? w.getAttribute("data-screen") : null;
+}
+
+/** Clicks the wizard's default button and waits for the `expected` screen. */
+async function wizardNext(browser, expected) {
+  const next = await browser.$('[data-testid="wizard-next"]');
+  await next.waitForEnabled({ timeout: 20000 });
+  await next.click();
+  await browser.waitUntil(async () => (await wizardScreen(browser)) === expected, {
+    timeout: 20000,
+    timeoutMsg: `the guided fix did not reach ${expected}`,
+  });
+}
+
+/** Walks every stage from the current step with "I did this", answering "still there" at
+ *  each check, to the IT route; a screenshot of each step. Returns the step ids per stage. */
+async function walkWizard(browser, prefix) {
+  const stages = [[]];
+  for (let i = 0; i < 40; i++) {
+    const screen = await wizardScreen(browser);
+    if (screen === "it_route") break;
+    if (screen === "verify") {
+      await browser.$('[data-testid="wizard-no"]').click();
+      await browser.waitUntil(async () => (await wizardScreen(browser)) !== "verify", { timeout: 20000 });
+      if ((await wizardScreen(browser)) === "step") stages.push([]);
+      continue;
     }
+    const step = await browser.$('[data-testid="wizard-step"]');
+    const id = await step.getAttribute("data-step");
+    stages[stages.length - 1].push(id);
+    await shot(browser, `${prefix}-${String(i + 1).padStart(2, "0")}-${id}`);
+    await browser.$('[data-testid="wizard-next"]').click();
+    await browser.waitUntil(
+      async () => (await wizardScreen(browser)) !== "step" || (await step.getAttribute("data-step")) !== id,
+      { timeout: 10000, timeoutMsg: `"I did this" did not leave step ${id}` },
+    );
   }
-  await browser.$('[data-testid="plan-finished"]').waitForDisplayed({ timeout: 5000 });
-  return seen;
+  await browser.$('[data-testid="wizard-it-route"]').waitForDisplayed({ timeout: 10000 });
+  return stages;
 }
 
 test("Start runs the backend check, shows its answer and scans this computer", async () => {
@@ -186,6 +209,9 @@ test("Start runs the backend check, shows its answer and scans this computer", a
     const summary = await browser.$('[data-testid="summary"]');
     await summary.waitForDisplayed({ timeout: 15000 });
     assert.match(await summary.getText(), /^Ready to check /);
+    // Start opens the guided fix; the scan's details are on This computer.
+    await browser.$('[data-testid="wizard"]').waitForDisplayed({ timeout: 10000 });
+    await browser.$('[data-testid="tab-computer"]').click();
     // The live scan of this (Linux) machine finishes; every source row ends in a final state.
     await browser.waitUntil(
       async () => /Scan finished/.test(await browser.$('[data-testid="scan-status"]').getText()),
@@ -221,6 +247,7 @@ test("--demo opens in demo mode and the scan shows the messy simulated PC", asyn
     await browser.$('[data-testid="demo-badge"]').waitForDisplayed({ timeout: 15000 });
     assert.equal(await browser.$('[data-testid="demo-toggle"]').getText(), "Leave the demo");
     await browser.$('[data-testid="start"]').click();
+    await browser.$('[data-testid="tab-computer"]').click();
     await browser.$('[data-testid="group-outlook"]').waitForDisplayed({ timeout: 20000 });
     const outlook = await browser.$('[data-testid="group-outlook"]').getText();
     assert.match(outlook, /open 2 times/);
@@ -306,34 +333,29 @@ test("--demo opens in demo mode and the scan shows the messy simulated PC", asyn
     assert.equal(await result.getAttribute("data-limit"), "allowed_sessions");
     await shot(browser, "04-decoder");
 
-    await browser.$('[data-testid="tab-fix"]').click();
-    // The diagnosis of the scan (and of the signed-in account) heads the plan.
-    await browser.$('[data-testid="findings"]').waitForDisplayed({ timeout: 10000 });
-    // The second Outlook was closed above, so that finding is gone; the duplicate profile
-    // came back with the undo, so that one stays.
+    // The guided fix, with what the repairs and the sign-in left: the second Outlook was
+    // closed above, so that finding is gone; the duplicate profile came back with the undo.
+    await browser.$('[data-testid="tab-wizard"]').click();
+    await wizardNext(browser, "scan");
+    await browser.$('[data-testid="wizard-summary"]').waitForDisplayed({ timeout: 20000 });
     assert.ok(!(await browser.$('[data-finding="outlook_running_multiple"]').isExisting()));
     assert.ok(await browser.$('[data-finding="duplicate_profiles"]').isExisting());
     assert.ok(await browser.$('[data-finding="other_devices"]').isExisting());
-    const step = await browser.$('[data-testid="plan-step"]');
-    await step.waitForDisplayed({ timeout: 10000 });
-    assert.equal(await step.getAttribute("data-step"), "close_other_devices");
-    await browser.$('[data-testid="plan-done"]').click();
-    await browser.waitUntil(async () => (await step.getAttribute("data-step")) === "sign_out_web", {
-      timeout: 5000,
-      timeoutMsg: "Done did not move to the next step",
-    });
-    assert.match(await browser.$('[data-testid="tips"]').getText(), /Consider setting a reminder/);
-    // Live causes remain (the duplicate profile): the answer is act, not wait.
-    assert.equal(await browser.$('[data-testid="wait-or-act"]').getAttribute("data-verdict"), "act");
+    await wizardNext(browser, "track");
+    await wizardNext(browser, "step");
     await shot(browser, "05-plan");
-    // The rest of the work track, step by step, in the first seed's order.
-    const seen = await walkPlan(browser, "work", "05-work");
-    assert.deepEqual(seen, [
-      "sign_out_web", "sign_out_everywhere", "review_sessions", "restart_outlook_here",
-      "phone_app_background", "duplicate_profiles", "addins_safe_mode", "other_mail_apps", "it_help_desk",
+    // Every stage of the work track, the error "still there" after each: the first seed's
+    // steps, found ones first inside their stage, then the IT route.
+    const stages = await walkWizard(browser, "05-work");
+    assert.deepEqual(stages.map((st) => [...st].sort()), [
+      ["close_other_devices", "restart_outlook_here", "review_sessions", "sign_out_everywhere", "sign_out_web"],
+      ["addins_safe_mode", "duplicate_profiles", "other_mail_apps", "phone_app_background"],
+      ["it_help_desk"],
     ]);
-    assert.match(await browser.$('[data-testid="plan-finished"]').getText(), /10/);
-    await shot(browser, "05-work-finished");
+    // The duplicate profile is found on this PC: first in its stage.
+    assert.equal(stages[1][0], "duplicate_profiles");
+    assert.match(await browser.$('[data-testid="methods"]').getText(), /methods compared/i);
+    await shot(browser, "05-work-it-route");
   } finally {
     await browser.deleteSession();
   }
@@ -369,22 +391,20 @@ test("the personal (Outlook.com) flow: sign in, sign out everywhere by the accou
     await result.scrollIntoView();
     await shot(browser, "12-personal-sign-out-route");
 
-    await browser.$('[data-testid="tab-fix"]').click();
-    await browser.$('input[name="track"][value="personal"]').waitForDisplayed({ timeout: 10000 });
-    await browser.$('input[name="track"][value="personal"]').click();
-    const step = await browser.$('[data-testid="plan-step"]');
-    await browser.waitUntil(async () => (await step.getAttribute("data-step")) === "personal_sign_out_everywhere", {
-      timeout: 5000,
-      timeoutMsg: "the personal track did not load",
-    });
-    const seen = await walkPlan(browser, "personal", "13-personal");
-    // The second seed's steps in its order, then its common problems.
-    assert.deepEqual(seen, [
-      "personal_sign_out_everywhere", "personal_remove_devices", "personal_change_password",
-      "personal_sign_out_browser", "personal_remove_windows_mail", "personal_remove_phone_app",
-      "restart_outlook_here_personal", "personal_clear_browsing_data", "personal_clear_app_data",
+    // The guided fix guesses the personal track from the signed-in account.
+    await browser.$('[data-testid="tab-wizard"]').click();
+    await wizardNext(browser, "scan");
+    await wizardNext(browser, "track");
+    assert.ok(await browser.$('[data-testid="wizard-track-personal"]').isSelected(), "the personal track is the guess");
+    await wizardNext(browser, "step");
+    const stages = await walkWizard(browser, "13-personal");
+    // The second seed's steps, then its common problems.
+    assert.deepEqual(stages.map((st) => [...st].sort()), [
+      ["personal_change_password", "personal_remove_devices", "personal_remove_phone_app", "personal_remove_windows_mail",
+        "personal_sign_out_browser", "personal_sign_out_everywhere", "restart_outlook_here_personal"],
+      ["personal_clear_app_data", "personal_clear_browsing_data"],
     ]);
-    await shot(browser, "13-personal-finished");
+    await shot(browser, "13-personal-it-route");
   } finally {
     await browser.deleteSession();
   }
@@ -405,6 +425,22 @@ test("axe-core finds no WCAG A/AA violations on any screen, light and dark", asy
         await shot(browser, `20-welcome-${scheme}`);
         await browser.$('[data-testid="start"]').click();
       }
+      // Every screen of the guided fix, from the start.
+      await browser.$('[data-testid="tab-wizard"]').click();
+      if (await browser.$('[data-testid="wizard-start-over"]').isExisting()) await browser.$('[data-testid="wizard-start-over"]').click();
+      for (const [screenName, after] of [["message", "scan"], ["scan", "track"], ["track", "step"]]) {
+        await browser.waitUntil(async () => (await wizardScreen(browser)) === screenName, { timeout: 20000 });
+        if (screenName === "scan") await browser.$('[data-testid="wizard-summary"]').waitForDisplayed({ timeout: 20000 });
+        await check(`wizard-${screenName}/${scheme}`);
+        await shot(browser, `2${scheme === "light" ? 0 : 1}-wizard-${screenName}-${scheme}`);
+        await wizardNext(browser, after);
+      }
+      await check(`wizard-step/${scheme}`);
+      while ((await wizardScreen(browser)) === "step") await browser.$('[data-testid="wizard-next"]').click();
+      await check(`wizard-verify/${scheme}`);
+      await browser.$('[data-testid="wizard-yes"]').click();
+      await browser.$('[data-testid="wizard-finished"]').waitForDisplayed({ timeout: 10000 });
+      await check(`wizard-finished/${scheme}`);
       await browser.$('[data-testid="tab-computer"]').click();
       await browser.$('[data-testid="group-outlook"]').waitForDisplayed({ timeout: 20000 });
       await check(`computer/${scheme}`);
@@ -419,11 +455,6 @@ test("axe-core finds no WCAG A/AA violations on any screen, light and dark", asy
       await browser.$('[data-testid="decoder-result"]').waitForDisplayed({ timeout: 10000 });
       await check(`decoder/${scheme}`);
       await shot(browser, `23-decoder-${scheme}`);
-      await browser.$('[data-testid="tab-fix"]').click();
-      await browser.$('[data-testid="plan-step"]').waitForDisplayed({ timeout: 10000 });
-      await browser.$('[data-testid="findings"]').waitForDisplayed({ timeout: 10000 });
-      await check(`fix/${scheme}`);
-      await shot(browser, `24-fix-${scheme}`);
       await browser.$('[data-testid="tab-helpdesk"]').click();
       await browser.$('[data-testid="report-panel"]').waitForDisplayed({ timeout: 10000 });
       await browser.$('[data-testid="report-preview"]').click();
@@ -441,6 +472,7 @@ test("help desk: a redacted report, then admin mode signs 45 users out in 3 batc
   const { browser } = await launch(["--demo"]);
   try {
     await browser.$('[data-testid="start"]').click();
+    await browser.$('[data-testid="tab-computer"]').click();
     await browser.$('[data-testid="group-outlook"]').waitForDisplayed({ timeout: 20000 });
     // Sign in as the demo admin, asking for the admin permissions.
     await browser.$('[data-testid="tab-account"]').click();
@@ -502,6 +534,155 @@ test("help desk: a redacted report, then admin mode signs 45 users out in 3 batc
     await browser.url(`file://${path}`);
     await browser.$("h1").waitForDisplayed({ timeout: 10000 });
     await shot(browser, "34-report-html");
+  } finally {
+    await browser.deleteSession();
+  }
+});
+
+const wizardShots = resolve(shots, "wizard");
+mkdirSync(wizardShots, { recursive: true });
+
+/** What has the keyboard focus: its test id, else its tag. */
+async function focused(browser) {
+  return browser.execute(() => {
+    const el = document.activeElement;
+    return el?.getAttribute("data-testid") ?? el?.tagName ?? null;
+  });
+}
+
+/** Presses Tab (or Shift+Tab) until `testid` has the focus; fails if it is never reached. */
+async function tabTo(browser, testid, back = false) {
+  for (let i = 0; i < 30; i++) {
+    if ((await focused(browser)) === testid) return i;
+    // W3C key actions: Shift held down around the Tab, then released.
+    const keys = browser.action("key");
+    if (back) keys.down("\uE008");
+    keys.down("\uE004").up("\uE004");
+    if (back) keys.up("\uE008");
+    await keys.perform();
+  }
+  throw new Error(`${testid} is not reachable by ${back ? "Shift+Tab" : "Tab"} (focus: ${await focused(browser)})`);
+}
+
+/** The screen's primary button is visible without scrolling in the 1040 x 760 window. */
+async function primaryInView(browser, name) {
+  const fits = await browser.execute(() => {
+    const el = document.querySelector('[data-testid="wizard-next"], [data-testid="wizard-yes"], [data-testid="wizard-finished"], [data-testid="wizard-it-route"], [data-testid="start"]');
+    if (!el) return "none";
+    const r = el.getBoundingClientRect();
+    return r.bottom <= window.innerHeight && r.top >= 0 ? "yes" : `no (${Math.round(r.top)}..${Math.round(r.bottom)} of ${window.innerHeight})`;
+  });
+  assert.equal(fits, "yes", `${name}: primary button needs scrolling`);
+}
+
+/** Presses Enter and waits until the screen (or the step) changes. */
+async function enter(browser, name) {
+  const before = `${await wizardScreen(browser)}/${await browser.execute(() => document.querySelector('[data-testid="wizard-step"]')?.getAttribute("data-step") ?? "")}`;
+  await browser.keys(["Enter"]);
+  await browser.waitUntil(
+    async () => `${await wizardScreen(browser)}/${await browser.execute(() => document.querySelector('[data-testid="wizard-step"]')?.getAttribute("data-step") ?? "")}` !== before,
+    { timeout: 20000, timeoutMsg: `Enter did nothing on ${name} (${before}; focus: ${await focused(browser)})` },
+  );
+}
+
+/** Waits until the default button of the screen has the focus (the scan screen's once the
+ *  scan is done). */
+async function defaultFocused(browser, testid, name) {
+  await browser.waitUntil(async () => (await focused(browser)) === testid, {
+    timeout: 20000,
+    timeoutMsg: `${name}: ${testid} never got the focus (focus: ${await focused(browser)})`,
+  });
+}
+
+/**
+ * One walk through the guided fix by keyboard only. `gone`: answer "yes" at the first check
+ * (Enter all the way), else "no" at every check (Shift+Tab to it) to the IT route.
+ * Returns the step ids walked and the screenshots taken.
+ */
+async function keyboardWalk(browser, { lang, track, gone }) {
+  const tag = `${lang}-${track}-${gone ? "fixed" : "it"}`;
+  let n = 0;
+  const snap = async (what) => {
+    await primaryInView(browser, `${tag} ${what}`);
+    await browser.saveScreenshot(resolve(wizardShots, `${tag}-${String(++n).padStart(2, "0")}-${what}.png`));
+  };
+  const steps = [];
+  await defaultFocused(browser, "wizard-next", `${tag} message`);
+  await snap("message");
+  await enter(browser, "message");
+  await browser.$('[data-testid="wizard-summary"]').waitForDisplayed({ timeout: 20000 });
+  await defaultFocused(browser, "wizard-next", `${tag} summary`);
+  await snap("summary");
+  await enter(browser, "summary");
+  assert.equal(await wizardScreen(browser), "track");
+  await defaultFocused(browser, "wizard-next", `${tag} track`);
+  if (track === "personal") {
+    // The radio group by Shift+Tab, the arrow picks personal, Tab back to Continue.
+    await tabTo(browser, "wizard-track-work", true);
+    await browser.keys(["ArrowDown"]);
+    await browser.waitUntil(async () => browser.$('[data-testid="wizard-track-personal"]').isSelected(), { timeout: 5000 });
+    await tabTo(browser, "wizard-next");
+  }
+  await snap("track");
+  await enter(browser, "track");
+  for (let i = 0; i < 40; i++) {
+    const screen = await wizardScreen(browser);
+    if (screen === "step") {
+      const id = await browser.$('[data-testid="wizard-step"]').getAttribute("data-step");
+      steps.push(id);
+      await defaultFocused(browser, "wizard-next", `${tag} ${id}`);
+      await snap(`step-${id}`);
+      await enter(browser, id);
+    } else if (screen === "verify") {
+      await defaultFocused(browser, "wizard-yes", `${tag} verify`);
+      await snap("verify");
+      if (!gone) await tabTo(browser, "wizard-no", true);
+      await enter(browser, "verify");
+    } else break;
+  }
+  const end = gone ? "finished" : "it_route";
+  assert.equal(await wizardScreen(browser), end, `${tag} ended on ${await wizardScreen(browser)}`);
+  await snap(end);
+  return { steps, shots: n };
+}
+
+test("the guided fix by keyboard only: both tracks, both languages, Enter from the welcome screen to done", async () => {
+  const { browser } = await launch(["--demo"]);
+  const english = JSON.parse(readFileSync(resolve(root, "ui/src/i18n/en.json"), "utf8"));
+  try {
+    await browser.$('[data-testid="demo-badge"]').waitForDisplayed({ timeout: 15000 });
+    // Enter on whatever has focus, again and again: Start, then every default button.
+    await defaultFocused(browser, "start", "welcome");
+    await browser.keys(["Enter"]);
+    await browser.$('[data-testid="wizard"]').waitForDisplayed({ timeout: 20000 });
+    const work = await keyboardWalk(browser, { lang: "en", track: "work", gone: true });
+    // Every main step of the work track, found ones first.
+    assert.deepEqual([...work.steps].sort(), ["close_other_devices", "restart_outlook_here", "review_sessions", "sign_out_everywhere", "sign_out_web"]);
+
+    const walks = [
+      { lang: "en", track: "personal", gone: false },
+      { lang: "es", track: "work", gone: false },
+      { lang: "es", track: "personal", gone: true },
+    ];
+    for (const walk of walks) {
+      await browser.$('[data-testid="language"]').selectByAttribute("value", walk.lang);
+      // Start over by keyboard: Tab to it from the end screen's focused heading.
+      await tabTo(browser, "wizard-start-over");
+      await browser.keys(["Enter"]);
+      await browser.waitUntil(async () => (await wizardScreen(browser)) === "message", { timeout: 10000 });
+      const done = await keyboardWalk(browser, walk);
+      if (walk.track === "work" && !walk.gone) assert.ok(done.steps.includes("it_help_desk") && done.steps.length === 10, done.steps.join(","));
+      if (walk.track === "personal" && !walk.gone) assert.equal(done.steps.length, 9, done.steps.join(","));
+      if (walk.lang === "es") {
+        // No sentence of the English wizard catalog on a Spanish screen.
+        const text = await browser.$('[data-testid="wizard"]').getText();
+        const leaked = Object.entries(english)
+          .filter(([k, v]) => k.startsWith("wizard.") && !v.includes("{") && v.length > 12 && text.includes(v))
+          .map(([k]) => k);
+        assert.deepEqual(leaked, []);
+      }
+    }
+    await browser.$('[data-testid="language"]').selectByAttribute("value", "en");
   } finally {
     await browser.deleteSession();
   }

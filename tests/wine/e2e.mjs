@@ -102,6 +102,46 @@ if (diagnosis) {
   check("diagnose names the add-ins that open their own connections", codes.includes("addin_opens_connections") && /Dynamics 365|Teams/.test(all), codes.join(", "));
 }
 
+// --- check --exit-code: the fleet contract (docs/fleet/: Intune, Configuration Manager) --
+/** A Unix path as the Windows CLI sees it (Wine maps / to Z:). */
+const winPath = (p) => `Z:${p.replace(/\//g, "\\")}`;
+{
+  const r = cli(["check", "--exit-code", "--json"]);
+  const v = json(r, "check --exit-code --json");
+  writeFileSync(join(OUT, "check.json"), r.out);
+  check("check --exit-code exits 1 after the Outlook setup is imported (findings)", r.code === 1 && v?.result === "findings" && v?.exit_code === 1, `exit ${r.code}\n${r.out.slice(0, 1500)}\n${r.err}`);
+  check("check --json carries schema_version 1 and names the duplicate profile", v?.schema_version === 1 && (v?.findings ?? []).some((f) => f.code === "duplicate_profiles"), r.out.slice(0, 1500));
+  const plain = cli(["check"]);
+  check("check without --exit-code exits 0 with findings", plain.code === 0, `exit ${plain.code}\n${plain.err}`);
+  // An empty PC: an export without Outlook, nothing live, an empty home.
+  const emptyHome = join(OUT, "empty-home");
+  mkdirSync(emptyHome, { recursive: true });
+  const emptyReg = join(OUT, "empty.reg");
+  writeFileSync(emptyReg, "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\Software\\Contoso]\r\n\"Empty\"=\"yes\"\r\n");
+  const clean = cli(["check", "--exit-code", "--json", "--no-live", "--home", winPath(emptyHome), "--registry-file", winPath(emptyReg)]);
+  check("check --exit-code exits 0 on an empty PC", clean.code === 0 && json(clean, "check (empty PC)")?.result === "clean", `exit ${clean.code}\n${clean.out.slice(0, 1500)}\n${clean.err}`);
+  const missing = cli(["check", "--exit-code", "--registry-file", "C:\\no\\such\\export.reg"]);
+  check("check --exit-code exits 2 when it could not check (a missing export)", missing.code === 2 && missing.err.includes("cannot read --registry-file"), `exit ${missing.code}\n${missing.err}`);
+  const garbage = join(OUT, "garbage.reg");
+  writeFileSync(garbage, "not an export");
+  const broken = cli(["check", "--exit-code", "--no-live", "--home", winPath(emptyHome), "--registry-file", winPath(garbage)]);
+  check("check --exit-code exits 2 when the registry source fails", broken.code === 2, `exit ${broken.code}\n${broken.out}\n${broken.err}`);
+
+  // detect.ps1 itself, only where Wine has a PowerShell that runs scripts (stock Wine has
+  // none, or a stub): there the exit-code contract above is what detect.ps1 relies on.
+  const ps = wine(["powershell", "-NoProfile", "-NonInteractive", "-Command", "exit 7"]);
+  if (ps.code === 7) {
+    const dir = join(drive, "Program Files", "SessionDoctor");
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(CLI_EXE, join(dir, "session-doctor-cli.exe"));
+    const detect = new URL("../../docs/fleet/detect.ps1", import.meta.url).pathname;
+    const d = wine(["powershell", "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-File", winPath(detect)]);
+    check("detect.ps1 exits 1 on findings (Intune then runs remediate.ps1)", d.code === 1, `exit ${d.code}\n${d.out}\n${d.err}`);
+  } else {
+    console.log(`SKIP detect.ps1 under Wine: no PowerShell that runs scripts here (exit ${ps.code}); the exit-code contract it relies on was tested directly above`);
+  }
+}
+
 // --- repairs on the live registry, and undo byte for byte ------------------------------
 const before = exportOffice("before.reg");
 check("reg export before the repairs", before !== null);

@@ -19,6 +19,12 @@ const commands = vi.hoisted(() => ({
   finishAction: vi.fn(),
   rollBackAction: vi.fn(),
   openPage: vi.fn(),
+  wizardPlan: vi.fn(),
+  wizardProgress: vi.fn(),
+  saveWizardProgress: vi.fn(),
+  getSettings: vi.fn(),
+  buildReport: vi.fn(),
+  saveReport: vi.fn(),
 }));
 vi.mock("./bindings", () => ({
   commands,
@@ -80,6 +86,15 @@ beforeEach(() => {
     channel.onmessage({ source: "processes", state: "finished", fraction: 0.34, status: "ok" });
     return { status: "ok", data: scanReport };
   });
+  // The backend keeps the wizard's progress: an in-memory stand-in that saves what it gets.
+  let saved = { screen: "message", track: null, stage: 0, step: 0, states: {}, message: null };
+  commands.wizardProgress.mockImplementation(async () => ({ status: "ok", data: saved }));
+  commands.saveWizardProgress.mockImplementation(async (p: typeof saved) => {
+    saved = p;
+    return { status: "ok", data: p };
+  });
+  commands.wizardPlan.mockImplementation(async (track: string | null) => ({ status: "ok", data: wizardPlan(track ?? "work") }));
+  commands.getSettings.mockResolvedValue({ status: "error", error: { code: "internal", message: "no settings in tests", hint: "" } });
   commands.getPlan.mockImplementation(async (track: string) =>
     ["close_other_devices", "sign_out_web"].map((id, i) => ({
       id, track, stage: "main", kind: i === 0 ? "guide" : "action", title: `Title ${id}`,
@@ -89,11 +104,13 @@ beforeEach(() => {
   );
 });
 
-async function startApp() {
+async function startApp(section: "wizard" | "computer" = "computer") {
   commands.startCheck.mockResolvedValue({ status: "ok", data: startReport });
   render(App);
   await fireEvent.click(screen.getByTestId("start"));
   await screen.findByTestId("summary");
+  // Start opens the guided fix; the details are one tab away.
+  if (section === "computer") await fireEvent.click(screen.getByTestId("tab-computer"));
 }
 
 describe("welcome", () => {
@@ -321,73 +338,182 @@ describe("decoder", () => {
   });
 });
 
-describe("plan", () => {
-  it("shows the findings with the likely limit and jumps to the step that fixes one", async () => {
-    commands.getDiagnosis.mockResolvedValue({
-      status: "ok",
-      data: {
-        findings: [{ code: "outlook_running_multiple", severity: "high", title: "Outlook is running 2 times", evidence: ["OUTLOOK.EXE (process 11)"], step: "sign_out_web", sessions: 4 }],
-        estimate: { limit: "mapi_sessions_per_user", limit_number: 32, counted: 24, reason: "r" },
-        wait: { verdict: "act", stale_after_minutes: 120, blocking: ["outlook_running_multiple"] },
+const step = (id: string, stage: string, pages: { label: string; url: string }[] = []) => ({
+  id, track: "work", stage, kind: "guide", title: `Title ${id}`, instructions: [`Do ${id}`], pages, source_quote: id,
+});
+
+/** The backend's guided fix for the test PC: the duplicate profile found and repairable. */
+function wizardPlan(track: string) {
+  return {
+    track,
+    guessed: "work",
+    found_here: 3,
+    stages: [
+      {
+        stage: "main",
+        steps: [
+          { step: step("close_other_devices", "main"), found: ["outlook_running_multiple"], offer: null, request: null },
+          { step: step("sign_out_web", "main", [{ label: "Outlook on the web", url: "https://outlook.office.com/" }]), found: [], offer: null, request: null },
+        ],
       },
-    });
-    await startApp();
-    await fireEvent.click(screen.getByTestId("tab-fix"));
-    const findings = await screen.findByTestId("findings");
-    expect(screen.getByTestId("estimate").textContent).toContain("Exchange MAPI sessions per user (32)");
-    expect(findings.textContent).toContain("Outlook is running 2 times");
-    await screen.findByTestId("plan-step");
-    await fireEvent.click(within(findings).getByText("Go to this step"));
-    expect(screen.getByTestId("plan-step").dataset.step).toBe("sign_out_web");
-    // Live causes: the answer is "act", naming what keeps sessions open.
-    const wait = screen.getByTestId("wait-or-act");
-    expect(wait.dataset.verdict).toBe("act");
-    expect(wait.textContent).toContain("Outlook is open more than once");
-    // In Spanish the finding's kind is translated; its evidence stays as facts.
-    i18n.set("es");
-    await waitFor(() => expect(findings.textContent).toContain("Outlook está abierto más de una vez"));
-    expect(findings.textContent).toContain("OUTLOOK.EXE (process 11)");
-    i18n.set("en");
+      {
+        stage: "keeps_returning",
+        steps: [
+          {
+            step: step("duplicate_profiles", "keeps_returning"),
+            found: ["duplicate_profiles"],
+            offer: { id: "remove_profile:16.0:Outlook%20-%20Copy", kind: "remove_profile", target: { profile: "Outlook - Copy", version: "16.0" }, title: 'Remove the duplicate Outlook profile "Outlook - Copy"' },
+            request: { kind: "remove_profile", name: "Outlook - Copy", version: "16.0" },
+          },
+        ],
+      },
+      { stage: "it_route", steps: [{ step: step("it_help_desk", "it_route"), found: [], offer: null, request: null }] },
+    ],
+  };
+}
+
+const diagnosis = {
+  findings: [{ code: "outlook_running_multiple", severity: "high", title: "Outlook is running 2 times", evidence: ["OUTLOOK.EXE (process 11)"], step: "close_other_devices", sessions: 4 }],
+  estimate: { limit: "mapi_sessions_per_user", limit_number: 32, counted: 24, reason: "r" },
+  wait: { verdict: "act", stale_after_minutes: 120, blocking: ["outlook_running_multiple"] },
+};
+
+const next = () => screen.getByTestId("wizard-next");
+const wizardScreen = () => screen.getByTestId("wizard").dataset.screen;
+
+describe("guided fix", () => {
+  it("starts on the message question with its default button focused, then the scan's summary", async () => {
+    commands.getDiagnosis.mockResolvedValue({ status: "ok", data: diagnosis });
+    commands.decodeError.mockResolvedValue({ status: "ok", data: { limit: "mapi_sessions_per_user", limit_number: 32, explanation: "x", first_steps: [], matched: "9646" } });
+    await startApp("wizard");
+    expect(wizardScreen()).toBe("message");
+    await waitFor(() => expect(document.activeElement).toBe(next()));
+    expect(next().textContent?.trim()).toBe("Skip this question");
+    await fireEvent.input(screen.getByTestId("wizard-message"), { target: { value: "event 9646" } });
+    expect(next().textContent?.trim()).toBe("Continue");
+    await fireEvent.click(next());
+    expect(commands.decodeError).toHaveBeenCalledWith("event 9646");
+    const summary = await screen.findByTestId("wizard-summary");
+    expect(summary.textContent).toBe("3 things on this PC hold sessions");
+    // The pasted message is kept by the backend, for the report.
+    expect(commands.saveWizardProgress).toHaveBeenLastCalledWith(expect.objectContaining({ screen: "scan", message: "event 9646" }));
+    // Long evidence is folded behind the details.
+    expect(screen.getByTestId("wizard-findings").tagName).toBe("DETAILS");
+    await waitFor(() => expect(document.activeElement).toBe(next()));
   });
 
-  it("shows the seed's methods table and its tips", async () => {
+  it("asks the track once with the guess chosen, walks a stage, and asks whether the error is gone", async () => {
+    commands.getDiagnosis.mockResolvedValue({ status: "ok", data: diagnosis });
+    await startApp("wizard");
+    await fireEvent.click(next()); // skip the message
+    await screen.findByTestId("wizard-summary");
+    await fireEvent.click(next());
+    expect(wizardScreen()).toBe("track");
+    expect((screen.getByTestId("wizard-track-work") as HTMLInputElement).checked).toBe(true);
+    await fireEvent.click(next());
+    const first = await screen.findByTestId("wizard-step");
+    expect(first.dataset.step).toBe("close_other_devices");
+    expect(screen.getByTestId("wizard-found").textContent?.trim()).toBe("Found on this PC");
+    await waitFor(() => expect(document.activeElement).toBe(next()));
+    await fireEvent.click(next());
+    expect(screen.getByTestId("wizard-step").dataset.step).toBe("sign_out_web");
+    await fireEvent.click(screen.getByText("Open Outlook on the web"));
+    expect(commands.openPage).toHaveBeenCalledWith("https://outlook.office.com/");
+    // Esc goes back one step; the step keeps what the user said about it.
+    await fireEvent.keyDown(screen.getByTestId("wizard"), { key: "Escape" });
+    expect(screen.getByTestId("wizard-step").dataset.step).toBe("close_other_devices");
+    expect(screen.getByTestId("wizard-step").textContent).toContain("done");
+    await fireEvent.click(next());
+    await fireEvent.click(screen.getByTestId("wizard-skip"));
+    expect(wizardScreen()).toBe("verify");
+    expect(commands.saveWizardProgress).toHaveBeenLastCalledWith(
+      expect.objectContaining({ screen: "verify", track: "work", states: { close_other_devices: "done", sign_out_web: "skipped" } }),
+    );
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId("wizard-yes")));
+    // Not gone: the next stage ("if it keeps returning"), its found step with its repair.
+    await fireEvent.click(screen.getByTestId("wizard-no"));
+    const dup = await screen.findByTestId("wizard-step");
+    expect(dup.dataset.step).toBe("duplicate_profiles");
+    expect(screen.getByTestId("wizard-repair-ask").textContent).toContain('Remove the duplicate Outlook profile "Outlook - Copy"');
+  });
+
+  it("runs a step's repair after its preview, rescans, and offers undo", async () => {
+    const preview = { title: "Remove the profile Outlook - Copy", changes: ["Deletes the profile"], undo: "puts it back", undoable: true, needs_consent: false };
+    const entry = { id: "e9", kind: "remove_profile", target: "Outlook - Copy", preview, state: "applied", created_at_ms: 1, updated_at_ms: 1, can_undo: true, can_roll_back: false, outcome: null, error: null };
+    commands.previewAction.mockResolvedValue({ status: "ok", data: preview });
+    commands.runAction.mockResolvedValue({ status: "ok", data: entry });
+    commands.undoAction.mockResolvedValue({ status: "ok", data: { ...entry, state: "undone", can_undo: false } });
+    commands.wizardProgress.mockResolvedValueOnce({ status: "ok", data: { screen: "step", track: "work", stage: 1, step: 0, states: {}, message: null } });
+    await startApp("wizard");
+    await fireEvent.click(await screen.findByTestId("wizard-repair-ask"));
+    expect(commands.previewAction).toHaveBeenCalledWith({ kind: "remove_profile", name: "Outlook - Copy", version: "16.0" });
+    const yes = await screen.findByTestId("wizard-repair-yes");
+    await waitFor(() => expect(document.activeElement).toBe(yes));
+    // Esc cancels the confirmation only, it does not leave the step.
+    await fireEvent.keyDown(screen.getByTestId("wizard-repair-confirm"), { key: "Escape" });
+    expect(screen.queryByTestId("wizard-repair-confirm")).toBeNull();
+    expect(screen.getByTestId("wizard-step").dataset.step).toBe("duplicate_profiles");
+    expect(commands.runAction).not.toHaveBeenCalled();
+    await fireEvent.click(screen.getByTestId("wizard-repair-ask"));
+    await fireEvent.click(await screen.findByTestId("wizard-repair-yes"));
+    expect(commands.runAction).toHaveBeenCalledTimes(1);
+    await screen.findByTestId("wizard-repair-done");
+    await waitFor(() => expect(commands.runScan).toHaveBeenCalledTimes(2));
+    await fireEvent.click(screen.getByTestId("wizard-repair-undo"));
+    expect(commands.undoAction).toHaveBeenCalledWith("e9", false);
+  });
+
+  it("resumes where the backend says, and ends on the IT route with the report, methods and tips", async () => {
     commands.planExtras.mockResolvedValue({
-      methods: { columns: ["Manual Sign-Out on Devices", "Microsoft 365 Security Portal", "IT Administrator Reset"], rows: [["Speed", "Fast if you have device access", "Immediate, from any location", "Depends on IT response time"]], recommendation: "Start with the portal." },
-      tips: ["Consider setting a reminder to fully close Outlook on secondary computers when your workday ends."],
+      status: "ok",
+      data: {
+        methods: { columns: ["Manual Sign-Out on Devices", "Microsoft 365 Security Portal", "IT Administrator Reset"], rows: [["Speed", "Fast if you have device access", "Immediate, from any location", "Depends on IT response time"]], recommendation: "Start with the portal." },
+        tips: ["Consider setting a reminder to fully close Outlook on secondary computers when your workday ends."],
+      },
     });
-    await startApp();
-    await fireEvent.click(screen.getByTestId("tab-fix"));
+    commands.wizardProgress.mockResolvedValueOnce({ status: "ok", data: { screen: "step", track: "work", stage: 2, step: 0, states: { close_other_devices: "done" }, message: "event 9646" } });
+    await startApp("wizard");
+    expect((await screen.findByTestId("wizard-step")).dataset.step).toBe("it_help_desk");
+    await fireEvent.click(next());
+    await screen.findByTestId("wizard-it-route");
+    expect(screen.getByTestId("report-panel")).toBeTruthy();
     expect((await screen.findByTestId("methods")).textContent).toContain("Immediate, from any location");
+    // The report carries the progress and the message the backend keeps.
+    commands.buildReport.mockResolvedValue({ status: "error", error: { code: "internal", message: "stub", hint: "" } });
+    await fireEvent.click(screen.getByTestId("report-preview"));
+    await waitFor(() => expect(commands.buildReport).toHaveBeenCalled());
+    expect(commands.buildReport).toHaveBeenCalledWith(
+      expect.objectContaining({ track: "work", error_message: "event 9646", steps: expect.arrayContaining([{ id: "close_other_devices", status: "done" }, { id: "it_help_desk", status: "done" }]) }),
+    );
+  });
+
+  it("finishes when the error is gone, with the tips", async () => {
+    commands.planExtras.mockResolvedValue({ status: "ok", data: { methods: { columns: [], rows: [], recommendation: "" }, tips: ["Consider setting a reminder"] } });
+    commands.wizardProgress.mockResolvedValueOnce({ status: "ok", data: { screen: "verify", track: "work", stage: 0, step: 1, states: { close_other_devices: "done", sign_out_web: "done" }, message: null } });
+    await startApp("wizard");
+    await fireEvent.click(await screen.findByTestId("wizard-yes"));
+    const done = await screen.findByTestId("wizard-finished");
+    expect(done.textContent).toBe("The error is gone");
+    await waitFor(() => expect(document.activeElement).toBe(done));
     expect(screen.getByTestId("tips").textContent).toContain("Consider setting a reminder");
   });
 
   it("shows the steps in Spanish", async () => {
-    await startApp();
+    commands.wizardProgress.mockResolvedValueOnce({ status: "ok", data: { screen: "step", track: "work", stage: 0, step: 0, states: {}, message: null } });
+    await startApp("wizard");
     i18n.set("es");
-    await fireEvent.click(screen.getByTestId("tab-fix"));
-    const step = await screen.findByTestId("plan-step");
-    expect(step.textContent).toContain("Cierre Outlook en todos los demás dispositivos");
+    const step = await screen.findByTestId("wizard-step");
+    await waitFor(() => expect(step.textContent).toContain("Cierre Outlook en todos los demás dispositivos"));
+    expect(next().textContent?.trim()).toBe("Ya lo hice");
     i18n.set("en");
   });
 
-  it("walks the steps, opens pages and remembers progress", async () => {
-    commands.getDiagnosis.mockResolvedValue({ status: "error", error: { code: "invalid_input", message: "nothing yet", hint: "scan" } });
-    await startApp();
-    await fireEvent.click(screen.getByTestId("tab-fix"));
-    const first = await screen.findByTestId("plan-step");
-    expect(first.dataset.step).toBe("close_other_devices");
-    await fireEvent.click(screen.getByTestId("plan-done"));
-    await waitFor(() => expect(screen.getByTestId("plan-step").dataset.step).toBe("sign_out_web"));
-    await fireEvent.click(screen.getByText("Open Outlook on the web"));
-    expect(commands.openPage).toHaveBeenCalledWith("https://outlook.office.com/");
-    // A page the backend refuses (or a browser that fails) is said, not swallowed.
-    commands.openPage.mockResolvedValueOnce({ status: "error", error: { code: "browser_unavailable", message: "The browser could not open https://outlook.office.com/", hint: "Copy the address into a browser yourself." } });
-    await fireEvent.click(screen.getByText("Open Outlook on the web"));
-    expect(await screen.findByText(/The browser could not open/)).toBeTruthy();
-    await fireEvent.click(screen.getByTestId("plan-skip"));
-    await screen.findByTestId("plan-finished");
-    const saved = JSON.parse(localStorage.getItem("session-doctor.plan") ?? "{}");
-    expect(saved.states).toEqual({ close_other_devices: "done", sign_out_web: "skipped" });
+  it("reaches the details and comes back", async () => {
+    await startApp("wizard");
+    await fireEvent.click(screen.getByTestId("tab-decoder"));
+    expect(screen.getByTestId("decoder-screen")).toBeTruthy();
+    await fireEvent.click(screen.getByTestId("back-to-wizard"));
+    expect(screen.getByTestId("wizard")).toBeTruthy();
   });
 });
 

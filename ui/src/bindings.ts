@@ -27,6 +27,15 @@ export const commands = {
 	getPlan: (track: Track) => __TAURI_INVOKE<Step[]>("get_plan", { track }),
 	/**  The seed's "methods compared" table and tips, shown with the plan. */
 	planExtras: () => __TAURI_INVOKE<PlanExtras>("plan_extras"),
+	/**
+	 *  The guided fix of a track (the guessed one when `None`) for the last scan: its stages,
+	 *  each step with what was found for it and the repair behind its button.
+	 */
+	wizardPlan: (track: Track | null) => typedError<WizardPlan, AppError>(__TAURI_INVOKE("wizard_plan", { track })),
+	/**  Where the user is in the guided fix (kept across restarts). */
+	wizardProgress: () => typedError<WizardProgress, AppError>(__TAURI_INVOKE("wizard_progress")),
+	/**  Saves a move through the guided fix; returns the progress as saved. */
+	saveWizardProgress: (progress: WizardProgress) => typedError<WizardProgress, AppError>(__TAURI_INVOKE("save_wizard_progress", { progress })),
 	/**  Who is signed in (restored from the keyring), and the demo's test users. */
 	accountStatus: () => typedError<AccountStatus, AppError>(__TAURI_INVOKE("account_status")),
 	/**  Browser sign-in: Microsoft's page opens in the system browser and returns to the app. */
@@ -130,6 +139,11 @@ export type AccountStatus = {
 	problem: AppError | null,
 	/**  How long the sign-in is kept (across restarts, until logout, this run only). */
 	remembered: Remembered | null,
+	/**
+	 *  When this account was last signed out everywhere from here (RFC 3339, UTC): the
+	 *  wait-or-act countdown starts from it. Absent when there was none.
+	 */
+	revoked_at?: string | null,
 };
 
 /**  Kinds of journaled actions. */
@@ -220,6 +234,21 @@ export type AdminCommand = {
 	relevant: boolean,
 };
 
+/**
+ *  What an admin needs to let the organisation use Session Doctor: the tenant's
+ *  admin-consent page for the app, and ready text for a ticket to IT.
+ */
+export type AdminConsent = {
+	/**  `{authority}/{tenant}/adminconsent?client_id={client_id}`. */
+	url: string,
+	tenant: string,
+	client_id: string,
+	/**  Delegated Microsoft Graph permissions to consent to. */
+	permissions: string[],
+	/**  The whole request for IT, in English (the UI has its own translation). */
+	ticket: string,
+};
+
 /**  A delegated Microsoft Graph permission admin mode needs (with admin consent). */
 export type AdminPermission = {
 	name: string,
@@ -254,6 +283,12 @@ export type AppError = {
 	code: ErrorCode,
 	message: string,
 	hint: string,
+	/**
+	 *  The next step as a button, where there is one. Absent from the JSON otherwise, so
+	 *  every other error keeps its `{code, message, hint}` shape. Boxed: every `Result`
+	 *  in the app carries an `AppError`, and the consent details would triple its size.
+	 */
+	action?: ErrorAction | null,
 };
 
 /**  Where a bulk revoke is, reported after each `$batch` (and once before the first). */
@@ -537,6 +572,19 @@ export type Environment = {
 	m365_ranges_date: string | null,
 };
 
+/**  What the UI can offer beyond the words: a button that does the next step. */
+export type ErrorAction = 
+/**
+ *  An admin consents once for the whole organisation: the tenant's admin-consent link
+ *  and the ticket text to send to IT.
+ */
+{ kind: "admin_consent"; consent: AdminConsent } | 
+/**
+ *  The browser sign-in is the way on (MFA wanted, Conditional Access, the device code
+ *  flow blocked); a claims challenge, if any, is kept by the backend for it.
+ */
+{ kind: "browser_sign_in" };
+
 /**  Stable, machine-readable error codes. The UI branches on these, never on text. */
 export type ErrorCode = 
 /**  The simulated tenant (demo mode) could not be started or reached. */
@@ -544,7 +592,20 @@ export type ErrorCode =
 /**  An HTTP answer was not what the documented API returns (HTML from a proxy, bad JSON). */
 "unexpected_response" | 
 /**  A network request failed or timed out. */
-"network" | "cloud_not_configured" | "cloud_config_invalid" | "not_signed_in" | "timeout" | "throttled" | "service_unavailable" | "consent_required" | "interaction_required" | "public_client_flows_disabled" | 
+"network" | "cloud_not_configured" | "cloud_config_invalid" | "not_signed_in" | "timeout" | "throttled" | "service_unavailable" | 
+/**
+ *  AADSTS65001 / 90094: an admin must consent for the organisation (the error's
+ *  `action` carries the admin-consent link and the ticket text).
+ */
+"consent_required" | "interaction_required" | 
+/**  MFA wanted (AADSTS50076/50079 or a claims challenge): the browser sign-in asks for it. */
+"mfa_required" | 
+/**  AADSTS53003: a Conditional Access policy blocked the sign-in. */
+"conditional_access_blocked" | 
+/**  AADSTS53000 / 53001: only managed or compliant devices may sign in. */
+"device_not_compliant" | 
+/**  The organisation blocks the device code flow: use the browser sign-in. */
+"device_code_blocked" | "public_client_flows_disabled" | 
 /**  Expected after "sign out everywhere": the app's own sign-in ended too. */
 "signed_out_everywhere" | "sign_in_expired" | "sign_in_declined" | "device_code_expired" | "sign_in_state_mismatch" | "sign_in_timed_out" | "loopback_unavailable" | "browser_unavailable" | "sign_in_failed" | "graph_error" | "keyring_unavailable" | 
 /**  Admin mode needs an Entra admin role and admin-consented permissions (named in the hint). */
@@ -676,6 +737,37 @@ export type Note = {
 
 /**  Which part of the snapshot a note is about. */
 export type NoteTopic = "devices" | "owned_devices" | "sign_ins" | "revoke";
+
+/**  One repair the scan offers. */
+export type Offer = {
+	/**  Stable, shell-safe id derived from the target (see the module docs). */
+	id: string,
+	kind: ActionKind,
+	/**  Exactly what the action acts on. */
+	target: OfferTarget,
+	/**
+	 *  One line for a person: `Remove the duplicate Outlook profile "Outlook " (16.0; same
+	 *  account as "Outlook")`.
+	 */
+	title: string,
+};
+
+/**  What an offer acts on, as the scan reported it. */
+export type OfferTarget = 
+/**
+ *  A classic Outlook profile: its exact key name (never trimmed) and the Office version
+ *  key it lives under ("16.0", "15.0").
+ */
+({ profile: string; version: string }) & { exe?: never; hive?: never; mode?: never; name?: never; pid?: never; prog_id?: never; start_time?: never; target?: never } | 
+/**
+ *  A COM add-in: its ProgID and the hive its effective LoadBehavior came from (`HKCU`,
+ *  `HKLM`, ...). The change is always written for the current user (HKCU).
+ */
+({ prog_id: string; hive: string }) & { exe?: never; mode?: never; name?: never; pid?: never; profile?: never; start_time?: never; target?: never; version?: never } | 
+/**  A running program. `mode` is set for a restart: `normal` or `safe`. */
+({ pid: number; start_time: number | null; exe: string | null; name: string; mode?: string | null }) & { hive?: never; profile?: never; prog_id?: never; target?: never; version?: never } | 
+/**  A saved sign-in (Windows Credential Manager target). */
+({ target: string }) & { exe?: never; hive?: never; mode?: never; name?: never; pid?: never; profile?: never; prog_id?: never; start_time?: never; version?: never };
 
 /**  An account of another mail app on this computer. */
 export type OtherAccount = {
@@ -1178,6 +1270,9 @@ export type StepProgress = {
 	status: string,
 };
 
+/**  What the user said about a step. */
+export type StepState = "done" | "skipped";
+
 /**  The report in a few numbers and one sentence. */
 export type Summary = {
 	/**  The error the user saw. */
@@ -1264,6 +1359,12 @@ export type WaitOrAct = {
 	stale_after_minutes: number,
 	/**  Findings that waiting will not clear (they hold sessions open right now). */
 	blocking: FindingCode[],
+	/**
+	 *  When the account was signed out everywhere from here (RFC 3339, UTC): the countdown
+	 *  starts from it, since the revoke is what ended the sessions. Absent when there was
+	 *  none (older callers and fixtures keep their shape).
+	 */
+	revoked_at?: string | null,
 };
 
 /**  Whether waiting can clear the error, or something here keeps re-creating sessions. */
@@ -1275,6 +1376,71 @@ export type WaitVerdict =
  *  that slept) are dropped by the server on their own, or at once by signing out everywhere.
  */
 "wait_or_sign_out";
+
+/**  The guided fix for one track. */
+export type WizardPlan = {
+	track: Track,
+	/**  The track guessed from the signed-in account or the profiles' addresses. */
+	guessed: Track,
+	stages: WizardStage[],
+	/**
+	 *  How many different things on this PC hold sessions (findings of the scan, not of the
+	 *  account's devices): the number in the summary sentence.
+	 */
+	found_here: number,
+};
+
+/**  The user's way through the guided fix (saved after every move). */
+export type WizardProgress = {
+	screen: WizardScreen,
+	/**  The track the user chose; `None` until asked. */
+	track: Track | null,
+	/**  Index of the current stage in [`WizardPlan::stages`]. */
+	stage: number,
+	/**  Index of the current step inside that stage. */
+	step: number,
+	/**  Step id -> what the user said. */
+	states: { [key in string]: StepState },
+	/**  What the error message said, when the user pasted or picked it. */
+	message: string | null,
+};
+
+/**  Where the user is in the guided fix. */
+export type WizardScreen = 
+/**  "What does the message say?" (optional). */
+"message" | 
+/**  The scan, then the one-sentence summary and the session map. */
+"scan" | 
+/**  Work or school, or personal: asked once. */
+"track" | 
+/**  One step of the current stage. */
+"step" | 
+/**  Scan again, before/now, "Is the error gone?". */
+"verify" | 
+/**  The error is gone. */
+"finished" | 
+/**  Every stage tried and the error is still there: the IT route with the report. */
+"it_route";
+
+/**  One stage of the track, its steps with a finding first. */
+export type WizardStage = {
+	stage: Stage,
+	steps: WizardStep[],
+};
+
+/**  One step as the guided fix shows it. */
+export type WizardStep = {
+	step: Step,
+	/**  Findings of the last scan this step addresses; not empty means "found on this PC". */
+	found: FindingCode[],
+	/**  The repair behind the step's button, when the scan offers one for it. */
+	offer: Offer | null,
+	/**
+	 *  The request that previews and runs `offer` (consent for a sign-in's removal is
+	 *  added by the UI only after the user ticked it).
+	 */
+	request: ActionRequest | null,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

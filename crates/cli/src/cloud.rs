@@ -111,23 +111,41 @@ pub fn signin(args: &SigninArgs) -> Result<(), String> {
     let s = session(args.admin)?;
     let rt = runtime()?;
     let account = rt.block_on(async {
-        if args.device_code {
-            let flow = s.start_device_code().await?;
-            let p = &flow.prompt;
-            eprintln!(
-                "{}",
-                p.message.clone().unwrap_or_else(|| format!(
-                    "To sign in, open {} and enter the code {}.",
-                    p.verification_uri, p.user_code
-                ))
-            );
-            s.finish_device_code(&flow).await
+        let first = if args.device_code {
+            let started = s.start_device_code().await;
+            match started {
+                Ok(flow) => {
+                    let p = &flow.prompt;
+                    eprintln!(
+                        "{}",
+                        p.message.clone().unwrap_or_else(|| format!(
+                            "To sign in, open {} and enter the code {}.",
+                            p.verification_uri, p.user_code
+                        ))
+                    );
+                    s.finish_device_code(&flow).await
+                }
+                Err(e) => Err(e),
+            }
         } else {
             s.sign_in_browser(open_browser, args.login_hint.as_deref())
                 .await
+        };
+        match first {
+            // MFA wanted: the browser sign-in asks for it, carrying Microsoft's claims
+            // challenge (the session keeps it). Once only: a second demand is the answer.
+            Err(e @ CloudError::MfaRequired { .. }) => {
+                eprintln!("{e}. Opening the browser sign-in so Microsoft can ask for it.");
+                s.sign_in_browser(open_browser, args.login_hint.as_deref())
+                    .await
+            }
+            other => other,
         }
     });
-    let account = account.map_err(describe)?;
+    let account = account.map_err(|e| {
+        explain_sign_in_error(&e, args.device_code);
+        describe(e)
+    })?;
     let kind = match account.kind {
         ::cloud::AccountKind::Work => "work or school",
         ::cloud::AccountKind::Personal => "personal",
@@ -140,6 +158,37 @@ pub fn signin(args: &SigninArgs) -> Result<(), String> {
     Ok(())
 }
 
+/// What to do about a refused sign-in, in more words than one error line: the
+/// admin-consent link and the ticket for IT, or the browser sign-in to use instead.
+fn explain_sign_in_error(e: &CloudError, device_code: bool) {
+    if let Some(consent) = e.admin_consent() {
+        eprintln!(
+            "Your organisation has not given Session Doctor permission yet. An admin grants it once, for everyone, here:\n\n  {}\n\nText for a ticket to IT:\n\n{}\n",
+            consent.url, consent.ticket
+        );
+        return;
+    }
+    let browser = "session-doctor-cli signin";
+    match e {
+        CloudError::DeviceCodeBlocked { .. } => eprintln!(
+            "Your organisation blocks the sign-in with a code (a Conditional Access rule against device code phishing). Sign in with the browser instead: {browser}"
+        ),
+        CloudError::ConditionalAccessBlocked { .. } | CloudError::DeviceNotCompliant { .. }
+            if device_code =>
+        {
+            eprintln!(
+                "Your organisation's sign-in rules refused this sign-in. The browser sign-in on this computer may be allowed: {browser}"
+            )
+        }
+        CloudError::ConditionalAccessBlocked { .. } | CloudError::DeviceNotCompliant { .. } => {
+            eprintln!(
+                "This is a rule your organisation set (Conditional Access), not a fault of Session Doctor or of your account."
+            )
+        }
+        _ => {}
+    }
+}
+
 pub fn sessions(args: &SessionsArgs) -> Result<(), String> {
     let s = session(false)?;
     let rt = runtime()?;
@@ -148,9 +197,7 @@ pub fn sessions(args: &SessionsArgs) -> Result<(), String> {
         s.snapshot(args.user.as_deref()).await.map_err(describe)
     })?;
     if args.json {
-        let text = serde_json::to_string_pretty(&snap).map_err(|e| e.to_string())?;
-        println!("{text}");
-        return Ok(());
+        return crate::output::print_json(&snap);
     }
     let who = snap.target.as_deref().unwrap_or(&snap.account.upn);
     println!(
@@ -197,6 +244,23 @@ async fn restored_async(s: &CloudSession) -> Result<(), String> {
     }
 }
 
+/// What "sign out everywhere" really does, said before the user agrees (the app's
+/// confirmation says the same, in account.confirm_work).
+pub fn signout_everywhere_text(who: &str) -> String {
+    format!(
+        "This signs out {who} everywhere. What happens:\n\
+         - Within minutes Microsoft cancels every refresh token and browser session: phones, \
+         other computers, browsers and this app.\n\
+         - Apps that already hold an access token keep working for up to about an hour \
+         (less where Continuous Access Evaluation applies, as in Outlook and Teams).\n\
+         - It does not close connections that are open right now.\n\
+         - Teams, OneDrive and the phone apps will ask to sign in again.\n\
+         Best order: close Outlook and the other mail apps you do not need first, sign out \
+         everywhere only if the error stays, then wait (up to about an hour) before opening \
+         Outlook again. Personal accounts: up to 24 hours.\n"
+    )
+}
+
 fn confirm(users: &[String]) -> Result<bool, String> {
     let who = if users.is_empty() {
         "your account".to_owned()
@@ -204,13 +268,11 @@ fn confirm(users: &[String]) -> Result<bool, String> {
         users.join(", ")
     };
     if !std::io::stdin().is_terminal() {
+        // Nobody to ask: say what it would do, so the one who adds --yes knows.
+        eprint!("{}", signout_everywhere_text(&who));
         return Err("refusing to sign out everywhere without confirmation: pass --yes".into());
     }
-    eprint!(
-        "This signs out {who} on every device: phones, other computers, browsers and this app \
-         included. It takes effect within minutes (work accounts) or up to 24 hours (personal). \
-         Continue? [y/N] "
-    );
+    eprint!("{}Continue? [y/N] ", signout_everywhere_text(&who));
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     std::io::stdin()
@@ -231,8 +293,7 @@ pub fn signout_everywhere(args: &SignoutEverywhereArgs) -> Result<(), String> {
         s.sign_out_everywhere(&args.users).await.map_err(describe)
     })?;
     if args.json {
-        let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
-        println!("{text}");
+        crate::output::print_json(&report)?;
     } else {
         println!("{}", report.summary);
         for r in &report.results {
@@ -252,6 +313,16 @@ pub fn signout_everywhere(args: &SignoutEverywhereArgs) -> Result<(), String> {
                 }
             }
         }
+    }
+    let revoked = report
+        .results
+        .iter()
+        .any(|r| r.outcome == RevokeOutcome::Revoked);
+    if revoked && !args.json {
+        println!(
+            "From now: apps already signed in may keep working for up to about an hour, open connections stay open until they close; \
+             Teams, OneDrive and phones will ask to sign in again. Wait about an hour from now before judging the result."
+        );
     }
     if report.did_what_it_could() {
         Ok(())

@@ -43,15 +43,15 @@ pub fn run(args: &DiagnoseArgs) -> Result<(), String> {
         plan: plan(track),
     };
     if wants_json(&args.scan) {
-        let text = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
-        println!("{text}");
-        return Ok(());
+        return crate::output::print_json(&out);
     }
     let e = &out.diagnosis.estimate;
-    println!(
-        "Most likely limit: {:?} ({}), {} connections counted here. {}",
-        e.limit, e.limit_number, e.counted, e.reason
-    );
+    // The estimate's own sentence: "N connections from this PC", and "N of LIMIT" only
+    // where the limit is documented (never a count of the mailbox's sessions).
+    println!("{} {}", e.summary, e.reason);
+    if !e.source.url.is_empty() {
+        println!("  Source: {} ({})", e.source.title, e.source.url);
+    }
     let w = &out.diagnosis.wait;
     match w.verdict {
         doctor::diagnose::WaitVerdict::Act => println!(

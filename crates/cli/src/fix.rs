@@ -34,6 +34,7 @@ use doctor::{AppError, data_dir};
 use repair::{EntryView, Preview};
 use serde_json::json;
 
+use crate::output::print_json;
 use crate::scan::{self as scan_args, ScanArgs};
 
 #[derive(Debug, Args)]
@@ -279,7 +280,7 @@ fn list(place: &Place) -> Result<(), String> {
         offers::offers(&scan_args::report(&place.scan)?)
     };
     if place.scan.json {
-        return print_json(&offers);
+        return print_json(&json!({ "offers": offers }));
     }
     if offers.is_empty() {
         println!("The scan offers no repair.");
@@ -314,7 +315,7 @@ fn preview(args: &IdArgs) -> Result<(), String> {
         .preview(&offer.confirmed_request())
         .map_err(|e| format!("{}; nothing was changed", one_line(&e)))?;
     if args.place.scan.json {
-        return print_json(&json!({ "offer": offer, "preview": preview }));
+        return print_json(&json!({ "offer": offer, "preview": preview, "changed": false }));
     }
     println!("{}\n", offer.id);
     println!("{}", preview.text());
@@ -371,7 +372,7 @@ fn journal(place: &Place) -> Result<(), String> {
     let backend = Backend::open(place)?;
     let entries = backend.repairs.entries();
     if place.scan.json {
-        return print_json(&entries);
+        return print_json(&json!({ "entries": entries }));
     }
     println!("Journal: {}", backend.repairs.journal_dir().display());
     if entries.is_empty() {
@@ -433,9 +434,6 @@ fn undo(args: &UndoArgs) -> Result<(), String> {
     });
     if !args.yes {
         if args.place.scan.json {
-            if let [one] = chosen.as_slice() {
-                return print_json(&json!({ "entry": one, "changed": false }));
-            }
             return print_json(&json!({ "entries": chosen, "changed": false }));
         }
         for entry in &chosen {
@@ -463,11 +461,8 @@ fn undo(args: &UndoArgs) -> Result<(), String> {
         }
     })?;
     if args.place.scan.json {
-        // One entry: the entry itself, as before; several: the list in the order undone.
-        if let [one] = done.as_slice() {
-            return print_json(one);
-        }
-        return print_json(&done);
+        // The entries in the order undone: one shape for one entry or several.
+        return print_json(&json!({ "entries": done, "changed": true }));
     }
     for d in &done {
         println!("Undone: {} (journal entry {})", d.preview.title, d.id);
@@ -481,12 +476,6 @@ fn serde_name<T: serde::Serialize>(v: &T) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
-}
-
-fn print_json<T: serde::Serialize + ?Sized>(v: &T) -> Result<(), String> {
-    let text = serde_json::to_string_pretty(v).map_err(|e| e.to_string())?;
-    println!("{text}");
-    Ok(())
 }
 
 /// An error in one line: what happened, then what to do.

@@ -6,11 +6,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod admin;
 mod check;
 mod cloud;
 mod diagnose;
 mod fix;
 mod limits;
+mod output;
 mod report;
 mod scan;
 
@@ -31,7 +33,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Check where Session Doctor runs and, with --demo, that the simulated tenant answers.
+    /// Check this computer in one answer: where Session Doctor runs, the scan and its
+    /// findings. --exit-code: 0 nothing found, 1 findings, 2 could not check (for Intune
+    /// and Configuration Manager). Takes the scan's options; --demo also checks that the
+    /// simulated tenant answers.
     Check(check::CheckArgs),
     /// Scan this computer (read-only): Outlook processes and connections, profiles, add-ins,
     /// other mail apps, saved Office credentials. --demo scans the simulated PC.
@@ -54,12 +59,16 @@ enum Command {
     SignoutEverywhere(cloud::SignoutEverywhereArgs),
     /// Forget the saved Microsoft sign-in on this computer.
     Signout,
+    /// For IT: `admin register-app-script` prints the PowerShell script that registers
+    /// Session Doctor in your Microsoft Entra tenant.
+    Admin(admin::AdminArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check(args) => check::run(&args),
+        // `check` owns its exit status: with --exit-code it is the answer, not just success.
+        Command::Check(args) => return check::main(&args),
         Command::Scan(args) => scan::run(&args),
         Command::Diagnose(args) => diagnose::run(&args),
         Command::Fix(args) => fix::run(&args),
@@ -68,6 +77,7 @@ fn main() -> ExitCode {
         Command::Sessions(args) => cloud::sessions(&args),
         Command::SignoutEverywhere(args) => cloud::signout_everywhere(&args),
         Command::Signout => cloud::signout(),
+        Command::Admin(args) => admin::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -47,7 +47,8 @@ pub fn run(args: &ReportArgs) -> Result<(), String> {
     };
     let report = report::build_report(&report_input(facts, &request), include_personal_data);
     if wants_json(&args.scan) {
-        println!("{}", report::to_json(&report).map_err(|e| e.to_string())?);
+        // Versioned as every CLI output (the app's saved report is `report::to_json`'s).
+        crate::output::print_json(&report)?;
     } else if args.html {
         println!("{}", report::to_html(&report));
     } else {

@@ -118,8 +118,7 @@ pub fn is_demo(args: &ScanArgs) -> bool {
 pub fn run(args: &ScanArgs) -> Result<(), String> {
     let report = report(args)?;
     if args.json {
-        let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
-        println!("{text}");
+        crate::output::print_json(&report)?;
     } else {
         println!(
             "{} mail processes, {} Outlook profiles ({} with a duplicate), {} add-ins, {} other accounts, {} saved Office credentials",

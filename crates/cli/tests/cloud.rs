@@ -6,7 +6,9 @@
 use std::path::Path;
 use std::process::Command;
 
-use sandbox::{DEMO_ADMIN_UPN, DEMO_MEMBER_UPN, DeviceFlowPlan, DeviceOutcome, Sandbox, Tenant};
+use sandbox::{
+    DEMO_ADMIN_UPN, DEMO_MEMBER_UPN, DeviceFlowPlan, DeviceOutcome, Fault, Sandbox, Tenant,
+};
 
 const CLI: &str = env!("CARGO_BIN_EXE_session-doctor-cli");
 
@@ -197,7 +199,80 @@ fn signout_everywhere_without_yes_refuses_when_not_interactive() {
         .output()
         .expect("runs");
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--yes"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--yes"));
+    // It says what it would have done, honestly: what ends, what does not, in what order.
+    for said in [
+        "refresh token",
+        "up to about an hour",
+        "Continuous Access Evaluation",
+        "does not close connections",
+        "Teams, OneDrive and the phone apps",
+        "close Outlook and the other mail apps you do not need first",
+    ] {
+        assert!(err.contains(said), "{said}: {err}");
+    }
+}
+
+/// Runs the CLI once against `sb` with the cloud variables set; no keyring is touched
+/// (sign-ins refused before any token is issued).
+fn run_plain(sb: &Sandbox, tenant: &str, args: &[&str]) -> std::process::Output {
+    Command::new(CLI)
+        .args(args)
+        .env("SESSION_DOCTOR_AUTHORITY", sb.authority())
+        .env("SESSION_DOCTOR_TENANT", tenant)
+        .env("SESSION_DOCTOR_CLIENT_ID", sb.client_id())
+        .env("SESSION_DOCTOR_GRAPH", sb.graph_base())
+        .env(
+            "SESSION_DOCTOR_KEYRING_SERVICE",
+            format!("session-doctor-cli-unused-{}", std::process::id()),
+        )
+        .env("SESSION_DOCTOR_KEYRING_BACKEND", "kernel")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn signin_prints_the_admin_consent_link_when_the_token_endpoint_answers_65001() {
+    let sb = Sandbox::start().expect("sandbox");
+    let tenant = sb.tenant().id.clone();
+    sb.set_device_flow(plan(DEMO_MEMBER_UPN));
+    sb.inject(Fault::consent_required(format!(
+        "/{tenant}/oauth2/v2.0/token"
+    )));
+    let out = run_plain(&sb, &tenant, &["signin", "--device-code"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    let link = format!(
+        "{}/{tenant}/adminconsent?client_id={}",
+        sb.authority(),
+        sb.client_id()
+    );
+    assert!(err.contains(&link), "{err}");
+    assert!(err.contains("consent_required"), "{err}");
+    // The ticket text for IT, with the permissions to consent to.
+    assert!(err.contains("Text for a ticket to IT"), "{err}");
+    assert!(err.contains("AADSTS65001"), "{err}");
+    assert!(err.contains("User.Read"), "{err}");
+    assert_eq!(sb.faults().remaining(), 0, "the token endpoint was asked");
+}
+
+#[test]
+fn signin_with_a_code_where_the_tenant_blocks_it_points_to_the_browser_sign_in() {
+    let sb = Sandbox::start().expect("sandbox");
+    sb.set_device_flow(plan(DEMO_MEMBER_UPN));
+    sb.inject(Fault::conditional_access_blocked(
+        "/organizations/oauth2/v2.0/token",
+    ));
+    let out = run_plain(&sb, "organizations", &["signin", "--device-code"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("device_code_blocked"), "{err}");
+    assert!(
+        err.contains("Sign in with the browser instead: session-doctor-cli signin"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -355,4 +430,65 @@ fn a_sign_in_survives_a_restart_where_a_secret_service_runs() {
     assert!(second.status.success(), "{}", read(out, "me.err"));
     let me: serde_json::Value = serde_json::from_str(&read(out, "me.json")).expect("json");
     assert_eq!(me["account"]["upn"], DEMO_MEMBER_UPN);
+}
+
+/// MFA demanded while signing in with a code: the CLI opens the browser sign-in itself,
+/// and the authorize request carries Microsoft's claims challenge.
+#[cfg(target_os = "linux")]
+#[test]
+fn mfa_demanded_during_a_code_sign_in_reruns_the_browser_sign_in_with_the_claims() {
+    use std::os::unix::fs::PermissionsExt;
+    if Command::new("curl").arg("--version").output().is_err() {
+        println!("SKIPPED: curl is needed to play the browser");
+        return;
+    }
+    const CLAIMS: &str = r#"{"access_token":{"capolids":{"essential":true,"values":["p-1"]}}}"#;
+    let sb = Sandbox::start().expect("sandbox");
+    sb.set_device_flow(plan(DEMO_MEMBER_UPN));
+    sb.inject(Fault::mfa_required(
+        "/organizations/oauth2/v2.0/token",
+        50076,
+        Some(CLAIMS),
+    ));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).expect("bin dir");
+    let opener = bin.join("xdg-open");
+    // The browser: note the URL, answer the authorize page as the member, go back.
+    std::fs::write(
+        &opener,
+        format!(
+            "#!/bin/sh\nprintf '%s' \"$1\" >\"$OUT/authorize.url\"\nloc=$(curl -s -o /dev/null -w '%{{redirect_url}}' \"$1&login_hint={DEMO_MEMBER_UPN}\")\ncurl -s \"$loc\" >\"$OUT/page.html\"\n"
+        ),
+    )
+    .expect("write opener");
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let script = format!(
+        r#"
+        PATH="{}:$PATH"
+        "$CLI" signin --device-code >"$OUT/signin.out" 2>"$OUT/signin.err" || exit 11
+        "$CLI" signout >/dev/null || exit 12
+        "#,
+        bin.display()
+    );
+    let Some(o) = run(&sb, &script, dir.path()) else {
+        return;
+    };
+    let out = dir.path();
+    assert!(
+        o.status.success(),
+        "exit {:?}: {}",
+        o.status.code(),
+        read(out, "signin.err")
+    );
+    let err = read(out, "signin.err");
+    assert!(err.contains("multi-factor authentication"), "{err}");
+    assert!(err.contains("Opening the browser sign-in"), "{err}");
+    assert!(read(out, "signin.out").contains(DEMO_MEMBER_UPN));
+    let url = url::Url::parse(&read(out, "authorize.url")).expect("the authorize URL");
+    let claims = url
+        .query_pairs()
+        .find(|(k, _)| k == "claims")
+        .map(|(_, v)| v.into_owned());
+    assert_eq!(claims.as_deref(), Some(CLAIMS));
 }

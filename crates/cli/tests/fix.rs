@@ -146,7 +146,7 @@ impl Setup {
     }
 
     fn offers(&self) -> Vec<Value> {
-        self.json(&["fix", "list", "--json"])
+        self.json(&["fix", "list", "--json"])["offers"]
             .as_array()
             .expect("an array of offers")
             .clone()
@@ -216,7 +216,10 @@ fn removing_the_duplicate_profile_then_undoing_it_in_new_processes() {
         s.bytes() == s.original,
         "run without --yes changed the file"
     );
-    assert_eq!(s.json(&["fix", "journal", "--json"]), Value::Array(vec![]));
+    assert_eq!(
+        s.json(&["fix", "journal", "--json"])["entries"],
+        Value::Array(vec![])
+    );
 
     let entry = s.json(&["fix", "run", dup, "--yes", "--json"]);
     assert_eq!(entry["kind"], "remove_profile");
@@ -246,7 +249,7 @@ fn removing_the_duplicate_profile_then_undoing_it_in_new_processes() {
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 
     let journal = s.json(&["fix", "journal", "--json"]);
-    let listed = journal.as_array().expect("entries");
+    let listed = journal["entries"].as_array().expect("entries");
     assert_eq!(listed.len(), 1, "{journal:#}");
     assert_eq!(listed[0]["id"], entry_id.as_str());
     assert_eq!(listed[0]["can_undo"], true);
@@ -262,7 +265,8 @@ fn removing_the_duplicate_profile_then_undoing_it_in_new_processes() {
     assert!(s.bytes() == changed, "undo without --yes changed the file");
 
     let undone = s.json(&["fix", "undo", &entry_id, "--yes", "--json"]);
-    assert_eq!(undone["state"], "undone");
+    assert_eq!(undone["changed"], true);
+    assert_eq!(undone["entries"][0]["state"], "undone");
     assert!(
         s.bytes() == s.original,
         "undo did not restore the file byte for byte"
@@ -295,7 +299,7 @@ fn turning_the_addin_off_then_undoing_it() {
     );
 
     let journal = s.json(&["fix", "journal", "--json"]);
-    assert_eq!(journal[0]["id"], entry_id.as_str());
+    assert_eq!(journal["entries"][0]["id"], entry_id.as_str());
     s.json(&["fix", "undo", &entry_id, "--yes", "--json"]);
     assert!(s.bytes() == s.original, "undo did not restore the file");
 }
@@ -325,7 +329,10 @@ fn bad_ids_unknown_entries_and_a_read_only_export_change_nothing() {
     perms.set_readonly(false);
     std::fs::set_permissions(&s.export, perms).expect("writable");
     assert!(s.bytes() == s.original);
-    assert_eq!(s.json(&["fix", "journal", "--json"]), Value::Array(vec![]));
+    assert_eq!(
+        s.json(&["fix", "journal", "--json"])["entries"],
+        Value::Array(vec![])
+    );
 }
 
 #[test]
@@ -361,7 +368,10 @@ fn the_journal_dir_comes_from_the_environment_and_is_per_export() {
         .collect();
     assert_eq!(journals.len(), 2, "one journal per export: {journals:?}");
     // The --data-dir journal saw none of it.
-    assert_eq!(s.json(&["fix", "journal", "--json"]), Value::Array(vec![]));
+    assert_eq!(
+        s.json(&["fix", "journal", "--json"])["entries"],
+        Value::Array(vec![])
+    );
 }
 
 #[test]
@@ -375,7 +385,12 @@ fn the_demo_lists_and_previews_the_simulated_pc() {
         .stdout
         .clone();
     let offers: Value = serde_json::from_slice(&out).expect("JSON");
-    let ids: Vec<&str> = offers.as_array().expect("array").iter().map(id).collect();
+    let ids: Vec<&str> = offers["offers"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(id)
+        .collect();
     assert!(
         ids.contains(&"remove_profile:16.0:Outlook%20-%20Copy"),
         "{ids:?}"
@@ -424,7 +439,7 @@ fn with_an_hklm_export_beside_it_only_the_hkcu_export_changes() {
         .stdout
         .clone();
     let offers: Value = serde_json::from_slice(&out).expect("JSON");
-    let machine_addin = offers
+    let machine_addin = offers["offers"]
         .as_array()
         .expect("array")
         .iter()
@@ -472,7 +487,7 @@ fn undo_refuses_to_clobber_a_later_edit_until_forced() {
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(s.bytes() == edited, "a refused undo changed the file");
     let undone = s.json(&["fix", "undo", &entry_id, "--yes", "--force", "--json"]);
-    assert_eq!(undone["state"], "undone");
+    assert_eq!(undone["entries"][0]["state"], "undone");
     assert!(
         s.bytes() == s.original,
         "the forced undo restored the backup"
@@ -502,7 +517,7 @@ fn several_entries_are_undone_newest_first() {
     );
     // Given oldest first: undone newest first, so each undo finds what its change left.
     let done = s.json(&["fix", "undo", &off, &on, "--yes", "--json"]);
-    let order: Vec<&str> = done
+    let order: Vec<&str> = done["entries"]
         .as_array()
         .expect("a list")
         .iter()

@@ -7,7 +7,6 @@
 //! other users' sessions, and admin-consented delegated permissions. A refusal from Graph
 //! (403) becomes [`CloudError::AdminRequired`] carrying them, never a bare 403.
 
-use std::future::Future;
 use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
@@ -18,7 +17,6 @@ use crate::config::RetryPolicy;
 use crate::csv_users::{is_object_id, upn_problem};
 use crate::error::CloudError;
 use crate::graph::{BATCH_LIMIT, Graph, SubResponse, encode};
-use crate::secret::Secret;
 use crate::session::CloudSession;
 use crate::snapshot::{
     Device, Note, NoteTopic, SignIn, device_lists, merge_devices, note_for, s, sign_in_from,
@@ -512,22 +510,6 @@ fn normalise(upns: &[String]) -> Vec<String> {
 }
 
 impl CloudSession {
-    /// Runs `op` with an access token; when Graph refuses the token (401), once more with
-    /// a freshly refreshed one.
-    async fn with_token<T, Fut>(&self, op: impl Fn(Secret) -> Fut) -> Result<T, CloudError>
-    where
-        Fut: Future<Output = Result<T, CloudError>>,
-    {
-        let token = self.access_token(false).await?;
-        match op(token).await {
-            Err(CloudError::Graph { status: 401, .. }) => {
-                let token = self.access_token(true).await?;
-                op(token).await
-            }
-            other => other,
-        }
-    }
-
     /// What the signed-in account may do in admin mode: its Entra roles (read from
     /// `/me/transitiveMemberOf`), whether the directory can be searched, and what is
     /// missing. For a non-admin the answer says which role and permissions to ask for.

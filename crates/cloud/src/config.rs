@@ -15,6 +15,20 @@ pub const ENV_GRAPH: &str = "SESSION_DOCTOR_GRAPH";
 /// `public`, `us_gov` or `china`: the national cloud whose authority and Graph to use.
 pub const ENV_CLOUD: &str = "SESSION_DOCTOR_CLOUD";
 
+/// The client id compiled in (`SESSION_DOCTOR_DEFAULT_CLIENT_ID` set when building), for
+/// an organisation that ships its own build: users then need no settings file at all. A
+/// client id from the settings file or the environment always wins over it.
+pub const BUILD_DEFAULT_CLIENT_ID: Option<&str> = option_env!("SESSION_DOCTOR_DEFAULT_CLIENT_ID");
+
+/// Delegated permissions every sign-in asks for (`offline_access` yields the refresh token).
+pub const USER_SCOPES: &[&str] = &["openid", "profile", "offline_access", "User.Read"];
+/// Delegated Microsoft Graph permissions admin mode adds (they need admin consent).
+pub const ADMIN_SCOPES: &[&str] = &[
+    "User.RevokeSessions.All",
+    "AuditLog.Read.All",
+    "Directory.Read.All",
+];
+
 /// Microsoft's clouds; each has its own sign-in authority and Graph host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
@@ -143,7 +157,16 @@ impl CloudConfig {
 
     /// [`from_env`](Self::from_env) with the variables supplied by the caller (tests, the
     /// app's settings).
+    /// Without a client id from them, the build's default ([`BUILD_DEFAULT_CLIENT_ID`]).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, CloudError> {
+        Self::from_lookup_with_default(get, BUILD_DEFAULT_CLIENT_ID)
+    }
+
+    /// [`from_lookup`](Self::from_lookup) with the build default given (tests).
+    pub fn from_lookup_with_default(
+        get: impl Fn(&str) -> Option<String>,
+        default_client_id: Option<&str>,
+    ) -> Result<Self, CloudError> {
         let val = |k: &str| {
             get(k)
                 .map(|v| v.trim().to_owned())
@@ -162,8 +185,15 @@ impl CloudConfig {
         if let Some(t) = val(ENV_TENANT) {
             cfg.tenant = t;
         }
-        if let Some(c) = val(ENV_CLIENT_ID) {
-            cfg.client_id = c;
+        // The settings file and the environment (already merged by the caller) win over
+        // what was compiled in.
+        match val(ENV_CLIENT_ID) {
+            Some(c) => cfg.client_id = c,
+            None => {
+                if let Some(d) = default_client_id.map(str::trim).filter(|d| !d.is_empty()) {
+                    cfg.client_id = d.to_owned();
+                }
+            }
         }
         if let Some(g) = val(ENV_GRAPH) {
             cfg.graph_base = g.trim_end_matches('/').to_owned();
@@ -214,13 +244,9 @@ impl CloudConfig {
 
     /// The scopes with or without the admin ones; a refresh asks for what sign-in asked.
     pub fn scopes_with(admin: bool) -> Vec<&'static str> {
-        let mut s = vec!["openid", "profile", "offline_access", "User.Read"];
+        let mut s = USER_SCOPES.to_vec();
         if admin {
-            s.extend([
-                "User.RevokeSessions.All",
-                "AuditLog.Read.All",
-                "Directory.Read.All",
-            ]);
+            s.extend(ADMIN_SCOPES);
         }
         s
     }
@@ -246,6 +272,25 @@ mod tests {
         );
         assert_eq!(cfg.graph_base, "https://graph.microsoft.com/v1.0");
         assert_eq!(cfg.client_id, "abc");
+    }
+
+    #[test]
+    fn the_build_default_client_id_is_used_only_when_nothing_else_gives_one() {
+        let built = Some(" 99999999-0000-4000-8000-000000000000 ");
+        let none = CloudConfig::from_lookup_with_default(|_| None, built).expect("valid");
+        assert_eq!(none.client_id, "99999999-0000-4000-8000-000000000000");
+        let preset = CloudConfig::from_lookup_with_default(
+            |k| (k == ENV_CLIENT_ID).then(|| "from-the-settings-file".into()),
+            built,
+        )
+        .expect("valid");
+        assert_eq!(preset.client_id, "from-the-settings-file");
+        let blank = CloudConfig::from_lookup_with_default(
+            |k| (k == ENV_CLIENT_ID).then(|| "  ".into()),
+            Some(""),
+        )
+        .expect("valid");
+        assert_eq!(blank.client_id, "", "an empty build default is no default");
     }
 
     #[test]

@@ -106,7 +106,22 @@ pub fn oauth_response(status: u16, body: &[u8]) -> Result<(), String> {
             if aad.error.is_empty() {
                 return Err("an AAD error without an error code was accepted".into());
             }
-            check_error(&aad.into_cloud_error())?;
+            for flow in [
+                crate::oauth::Flow::Browser,
+                crate::oauth::Flow::DeviceCode,
+                crate::oauth::Flow::Refresh,
+            ] {
+                let e = aad
+                    .clone()
+                    .into_cloud_error(&crate::config::CloudConfig::default(), flow);
+                check_error(&e)?;
+                // A consent link is always a URL on the authority, whatever the answer held.
+                if let Some(c) = e.admin_consent()
+                    && !c.url.starts_with("https://login.microsoftonline.com/")
+                {
+                    return Err(format!("consent link off the authority: {}", c.url));
+                }
+            }
         }
         Err(e) => check_error(&e)?,
     }

@@ -235,6 +235,21 @@ pub(crate) fn graph_error(raw: &RawResponse) -> CloudError {
     if raw.status >= 500 {
         return CloudError::ServiceUnavailable { status: raw.status };
     }
+    // Continuous Access Evaluation and Conditional Access step-up: a 401 whose
+    // WWW-Authenticate says `insufficient_claims` carries the claims (base64) that a new
+    // sign-in must satisfy; a plain refresh would get the same refused token.
+    if raw.status == 401
+        && let Some(header) = raw
+            .headers
+            .get(reqwest::header::WWW_AUTHENTICATE)
+            .and_then(|v| v.to_str().ok())
+        && auth_param(header, "error").as_deref() == Some("insufficient_claims")
+    {
+        return CloudError::MfaRequired {
+            detail: "insufficient_claims".into(),
+            claims: auth_param(header, "claims").and_then(|c| decode_claims(&c)),
+        };
+    }
     match raw.json::<Value>() {
         Ok(v) => {
             let e = v.get("error");
@@ -256,6 +271,47 @@ pub(crate) fn graph_error(raw: &RawResponse) -> CloudError {
     }
 }
 
+/// The value of `name="..."` (or `name=token`) in a `WWW-Authenticate` challenge.
+fn auth_param(header: &str, name: &str) -> Option<String> {
+    let mut rest = header;
+    while let Some(at) = rest.find(name) {
+        let before = rest[..at].chars().next_back();
+        let after = &rest[at + name.len()..];
+        rest = after;
+        // Only the parameter itself, not a longer name ending the same way.
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+            continue;
+        }
+        let Some(value) = after.trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let value = value.trim_start();
+        return Some(match value.strip_prefix('"') {
+            Some(quoted) => quoted.split('"').next().unwrap_or_default().to_owned(),
+            None => value
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+        });
+    }
+    None
+}
+
+/// A challenge's `claims` are base64 (standard, sometimes URL-safe) JSON.
+fn decode_claims(value: &str) -> Option<String> {
+    use base64::Engine;
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+    if value.len() > crate::oauth::MAX_CLAIMS_BYTES * 2 {
+        return None;
+    }
+    let bytes = STANDARD
+        .decode(value)
+        .or_else(|_| URL_SAFE_NO_PAD.decode(value.trim_end_matches('=')))
+        .ok()?;
+    crate::oauth::usable_claims(std::str::from_utf8(&bytes).ok())
+}
+
 /// Percent-encodes a path segment or query value (RFC 3986 unreserved characters kept),
 /// so spaces become `%20`, quotes `%27` and `#` cannot cut a URL short.
 pub(crate) fn encode(value: &str) -> String {
@@ -273,6 +329,33 @@ pub(crate) fn encode(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_a_claims_challenge_from_www_authenticate() {
+        let claims = r#"{"access_token":{"nbf":{"essential":true,"value":"1604106651"}}}"#;
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(claims);
+        let header = format!(
+            r#"Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000", error="insufficient_claims", claims="{b64}""#
+        );
+        assert_eq!(
+            auth_param(&header, "error").as_deref(),
+            Some("insufficient_claims")
+        );
+        assert_eq!(
+            auth_param(&header, "claims")
+                .and_then(|c| decode_claims(&c))
+                .as_deref(),
+            Some(claims)
+        );
+        assert_eq!(
+            auth_param("Bearer error=invalid_token", "error").as_deref(),
+            Some("invalid_token")
+        );
+        assert_eq!(auth_param("Bearer xerror=\"a\"", "error"), None);
+        assert_eq!(decode_claims("!!not base64!!"), None);
+        assert_eq!(decode_claims(""), None);
+    }
 
     #[test]
     fn encodes_filters_and_upns() {

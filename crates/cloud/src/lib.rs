@@ -60,16 +60,17 @@ pub use admin::{
     UserRevokeResult, UserSearch, admin_requirements, failed_upns, merge_results, summarize_bulk,
 };
 pub use config::{
-    CloudConfig, ENV_AUTHORITY, ENV_CLIENT_ID, ENV_CLOUD, ENV_GRAPH, ENV_TENANT, NationalCloud,
-    RetryPolicy,
+    ADMIN_SCOPES, BUILD_DEFAULT_CLIENT_ID, CloudConfig, ENV_AUTHORITY, ENV_CLIENT_ID, ENV_CLOUD,
+    ENV_GRAPH, ENV_TENANT, NationalCloud, RetryPolicy, USER_SCOPES,
 };
 pub use csv_users::{
     CSV_MAX_BYTES, CSV_MAX_ROWS, CSV_MAX_SKIPPED, SkipKind, SkippedLine, UpnImport, import_upn_csv,
     is_object_id, parse_upn_csv, upn_problem,
 };
-pub use error::CloudError;
+pub use error::{AdminConsent, CloudError};
 pub use graph::BATCH_LIMIT;
 pub use limits::SEARCH_MAX_CHARS;
+pub use loopback::REDIRECT_URI_TO_REGISTER;
 pub use manual::ManualRoute;
 pub use revoke::{RevokeOutcome, SignOutReport, UserRevoke};
 pub use secret::Secret;

@@ -18,6 +18,10 @@ const MAX_REQUEST: usize = 16 * 1024;
 /// One connection may not stall the wait (browsers preconnect and stay silent).
 const READ_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The redirect URI an organisation registers ("Mobile and desktop applications"): the
+/// app sends it with the port it listens on, which Microsoft ignores for loopback URIs.
+pub const REDIRECT_URI_TO_REGISTER: &str = "http://127.0.0.1";
+
 /// What came back in the redirect.
 #[derive(Debug)]
 pub(crate) enum Redirect {
@@ -53,7 +57,7 @@ impl Loopback {
     /// can send the browser elsewhere. Microsoft ignores the port when matching a registered
     /// loopback URI (`http://127.0.0.1`), so any free port works.
     pub fn redirect_uri(&self) -> String {
-        format!("http://127.0.0.1:{}/", self.port)
+        format!("{REDIRECT_URI_TO_REGISTER}:{}/", self.port)
     }
 
     /// Waits for the redirect. Strays (favicon, silent preconnects) get a 404 or are
@@ -195,6 +199,8 @@ async fn serve_one(mut stream: TcpStream, expected_state: &str) -> Served {
         error_codes: code.into_iter().collect(),
         trace_id: None,
         correlation_id: None,
+        // A claims challenge comes in a token answer or a Graph 401, not in a redirect.
+        claims: None,
     })))
 }
 

@@ -66,7 +66,7 @@ pub fn work_sign_out(upn: &str) -> ManualRoute {
             "Press \"Lost device? Sign out everywhere\".",
             "Confirm with \"OK\".",
         ],
-        "within minutes; Outlook and the phone apps ask you to sign in again",
+        "refresh tokens and browser sessions end within minutes; apps already signed in may keep working for up to about an hour; Outlook, Teams, OneDrive and the phone apps ask you to sign in again",
     );
     r.steps.push(format!(
         "If that link is missing, ask IT to run: Revoke-MgUserSignInSession -UserId {upn}"

@@ -33,6 +33,35 @@ pub(crate) struct AadError {
     pub trace_id: Option<String>,
     #[serde(default)]
     pub correlation_id: Option<String>,
+    /// A claims challenge (JSON) Microsoft wants sent with the next sign-in (MFA, CAE).
+    #[serde(default)]
+    pub claims: Option<String>,
+}
+
+/// Which request an identity error answered: the same AADSTS code means different next
+/// steps (AADSTS53003 to the device code flow is the "authentication flows" policy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flow {
+    Browser,
+    DeviceCode,
+    Refresh,
+}
+
+/// The longest claims challenge kept. Real ones are a few hundred bytes; a huge one is a
+/// fault and would make the authorize URL too long for a browser.
+pub(crate) const MAX_CLAIMS_BYTES: usize = 8 * 1024;
+
+/// A claims challenge worth sending: a JSON object within [`MAX_CLAIMS_BYTES`]. Anything
+/// else is dropped (the MFA error still stands, just without the claims).
+pub(crate) fn usable_claims(claims: Option<&str>) -> Option<String> {
+    let c = claims?.trim();
+    if c.is_empty() || c.len() > MAX_CLAIMS_BYTES {
+        return None;
+    }
+    match serde_json::from_str::<serde_json::Value>(c) {
+        Ok(serde_json::Value::Object(_)) => Some(c.to_owned()),
+        _ => None,
+    }
 }
 
 impl fmt::Display for AadError {
@@ -44,15 +73,46 @@ impl fmt::Display for AadError {
 impl oauth2::ErrorResponse for AadError {}
 
 impl AadError {
-    pub fn into_cloud_error(self) -> CloudError {
+    /// The typed error for this answer to `flow`, with what `cfg` knows (the consent link
+    /// is built from its authority, tenant and client id).
+    pub fn into_cloud_error(self, cfg: &CloudConfig, flow: Flow) -> CloudError {
         let has = |c: u32| self.error_codes.contains(&c);
         let code = self.error_codes.first().copied().unwrap_or(0);
+        let claims = usable_claims(self.claims.as_deref());
         if has(50173) {
             CloudError::SessionRevoked
-        } else if has(65001) || self.error == "consent_required" {
-            CloudError::ConsentRequired
+        } else if has(65001) || has(90094) || self.error == "consent_required" {
+            CloudError::ConsentRequired {
+                code: [65001, 90094]
+                    .into_iter()
+                    .find(|c| has(*c))
+                    .unwrap_or(65001),
+                authority: cfg.authority.clone(),
+                tenant: cfg.tenant.clone(),
+                client_id: cfg.client_id.clone(),
+                permissions: CloudConfig::scopes_with(cfg.admin)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
+            }
         } else if has(7000218) {
             CloudError::PublicClientFlowsDisabled
+        } else if has(53003) && flow == Flow::DeviceCode {
+            // Conditional Access "authentication flows" blocks the device code flow with
+            // AADSTS53003, the same number as any other block; which request got it tells
+            // them apart (the description is not a contract).
+            CloudError::DeviceCodeBlocked { code: 53003 }
+        } else if has(53003) {
+            CloudError::ConditionalAccessBlocked { code: 53003 }
+        } else if has(53000) || has(53001) {
+            CloudError::DeviceNotCompliant {
+                code: if has(53000) { 53000 } else { 53001 },
+            }
+        } else if has(50076) || has(50079) || claims.is_some() {
+            CloudError::MfaRequired {
+                detail: format!("AADSTS{code}"),
+                claims,
+            }
         } else if self.error == "interaction_required" {
             CloudError::InteractionRequired {
                 detail: format!("AADSTS{code}"),
@@ -163,10 +223,16 @@ impl TokenSet {
 /// Maps an `oauth2` failure to a typed error.
 pub(crate) fn map_request_error(
     e: RequestTokenError<OAuthHttpError, AadError>,
-    host: &str,
+    cfg: &CloudConfig,
+    flow: Flow,
 ) -> CloudError {
+    let host = url::Url::parse(&cfg.authority)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_default();
+    let host = host.as_str();
     match e {
-        RequestTokenError::ServerResponse(err) => err.into_cloud_error(),
+        RequestTokenError::ServerResponse(err) => err.into_cloud_error(cfg, flow),
         RequestTokenError::Request(OAuthHttpError(err)) => err,
         RequestTokenError::Parse(err, body) => {
             let detail = if body.trim_ascii_start().starts_with(b"<") {
@@ -208,34 +274,81 @@ mod tests {
             error_codes: codes.to_vec(),
             trace_id: Some("t".into()),
             correlation_id: None,
+            claims: None,
         }
+    }
+
+    fn map(e: AadError) -> CloudError {
+        e.into_cloud_error(&CloudConfig::default(), Flow::Refresh)
     }
 
     #[test]
     fn branches_on_codes_not_descriptions() {
         assert_eq!(
-            aad("invalid_grant", &[50173]).into_cloud_error(),
+            map(aad("invalid_grant", &[50173])),
             CloudError::SessionRevoked
         );
+        assert!(matches!(
+            map(aad("invalid_grant", &[65001])),
+            CloudError::ConsentRequired { code: 65001, .. }
+        ));
         assert_eq!(
-            aad("invalid_grant", &[65001]).into_cloud_error(),
-            CloudError::ConsentRequired
-        );
-        assert_eq!(
-            aad("invalid_client", &[7000218]).into_cloud_error(),
+            map(aad("invalid_client", &[7000218])),
             CloudError::PublicClientFlowsDisabled
         );
         assert!(matches!(
-            aad("interaction_required", &[50076]).into_cloud_error(),
-            CloudError::InteractionRequired { .. }
+            map(aad("interaction_required", &[50076])),
+            CloudError::MfaRequired { .. }
         ));
         assert_eq!(
-            aad("invalid_grant", &[70008]).into_cloud_error(),
+            map(aad("invalid_grant", &[70008])),
             CloudError::SignInExpired { code: 70008 }
         );
         assert!(matches!(
-            aad("server_error", &[]).into_cloud_error(),
+            map(aad("server_error", &[])),
             CloudError::OAuth { .. }
         ));
+        assert!(matches!(
+            map(aad("interaction_required", &[50158])),
+            CloudError::InteractionRequired { .. }
+        ));
+    }
+
+    #[test]
+    fn conditional_access_codes_depend_on_the_flow() {
+        let cfg = CloudConfig::default();
+        let blocked = || aad("invalid_grant", &[53003]);
+        assert_eq!(
+            blocked().into_cloud_error(&cfg, Flow::DeviceCode),
+            CloudError::DeviceCodeBlocked { code: 53003 }
+        );
+        assert_eq!(
+            blocked().into_cloud_error(&cfg, Flow::Browser),
+            CloudError::ConditionalAccessBlocked { code: 53003 }
+        );
+        assert_eq!(
+            map(aad("invalid_grant", &[53001])),
+            CloudError::DeviceNotCompliant { code: 53001 }
+        );
+    }
+
+    #[test]
+    fn a_claims_challenge_is_kept_only_when_it_is_a_json_object_of_sane_size() {
+        let with = |claims: &str| AadError {
+            claims: Some(claims.to_owned()),
+            ..aad("invalid_grant", &[50076])
+        };
+        let good = r#"{"access_token":{"capolids":{"essential":true,"values":["p1"]}}}"#;
+        assert_eq!(map(with(good)).claims(), Some(good));
+        assert_eq!(map(with("not json")).claims(), None);
+        assert_eq!(map(with("[1,2]")).claims(), None);
+        let huge = format!(r#"{{"a":"{}"}}"#, "x".repeat(MAX_CLAIMS_BYTES));
+        assert_eq!(map(with(&huge)).claims(), None);
+        // A claims challenge alone (no MFA code) still asks for the browser.
+        let cae = AadError {
+            claims: Some(good.to_owned()),
+            ..aad("invalid_grant", &[50000])
+        };
+        assert!(matches!(map(cae), CloudError::MfaRequired { .. }));
     }
 }

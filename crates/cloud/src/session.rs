@@ -30,6 +30,10 @@ struct State {
     can_revoke: Option<bool>,
     /// How long this sign-in is kept (what the keyring's save gave, or this run only).
     remembered: Option<Remembered>,
+    /// A claims challenge Microsoft answered with (MFA, CAE), for the next browser sign-in.
+    /// Kept when a saved sign-in is restored: the challenge is about the account and the
+    /// policy, not about the tokens in hand.
+    claims: Option<String>,
 }
 
 /// A Microsoft account session. One per app; share it behind an `Arc`.
@@ -66,7 +70,10 @@ impl CloudSession {
     pub async fn restore(&self) -> Result<Option<Account>, CloudError> {
         let stored = self.store.load()?;
         let mut state = self.state.lock().await;
-        *state = State::default();
+        *state = State {
+            claims: state.claims.take(),
+            ..State::default()
+        };
         if let Some(s) = stored {
             state.account = Some(s.account.clone());
             state.refresh = Some(s.refresh_token);
@@ -100,25 +107,57 @@ impl CloudSession {
     /// Browser sign-in (authorization code + PKCE on a loopback redirect). `open` shows
     /// the URL: the Tauri opener, `xdg-open`, or a test acting as the browser.
     /// `login_hint` pre-fills the account on Microsoft's page.
+    ///
+    /// A claims challenge seen earlier on this session (an MFA demand, a Graph 401 with
+    /// `insufficient_claims`, or [`set_claims_challenge`](Self::set_claims_challenge)) is
+    /// sent as the authorize request's `claims` parameter.
     pub async fn sign_in_browser(
         &self,
         open: impl FnOnce(&str) -> Result<(), String>,
         login_hint: Option<&str>,
     ) -> Result<Account, CloudError> {
-        let tokens = signin::browser(&self.cfg, &self.http, open, login_hint).await?;
-        self.adopt(tokens).await
+        let claims = self.state.lock().await.claims.clone();
+        match signin::browser(&self.cfg, &self.http, open, login_hint, claims.as_deref()).await {
+            Ok(tokens) => self.adopt(tokens).await,
+            Err(e) => Err(self.noted(e, login_hint.and_then(upn_domain)).await),
+        }
     }
 
     /// Starts a device code sign-in; show `flow.prompt`, then call
     /// [`finish_device_code`](Self::finish_device_code).
     pub async fn start_device_code(&self) -> Result<DeviceCodeFlow, CloudError> {
-        signin::start_device_code(&self.cfg, &self.http).await
+        match signin::start_device_code(&self.cfg, &self.http).await {
+            Ok(flow) => Ok(flow),
+            Err(e) => Err(self.noted(e, None).await),
+        }
     }
 
     /// Waits (polling at the announced interval) until the user has entered the code.
     pub async fn finish_device_code(&self, flow: &DeviceCodeFlow) -> Result<Account, CloudError> {
-        let tokens = signin::finish_device_code(&self.cfg, &self.http, flow).await?;
-        self.adopt(tokens).await
+        match signin::finish_device_code(&self.cfg, &self.http, flow).await {
+            Ok(tokens) => self.adopt(tokens).await,
+            Err(e) => Err(self.noted(e, None).await),
+        }
+    }
+
+    /// The claims challenge the next browser sign-in will send, if Microsoft gave one.
+    pub async fn claims_challenge(&self) -> Option<String> {
+        self.state.lock().await.claims.clone()
+    }
+
+    /// Carries a claims challenge over from another session (the app makes a new session
+    /// for each sign-in); a value that is not a sane JSON object is dropped.
+    pub async fn set_claims_challenge(&self, claims: Option<String>) {
+        self.state.lock().await.claims = crate::oauth::usable_claims(claims.as_deref());
+    }
+
+    /// Remembers what an error teaches (a claims challenge) and names the tenant in a
+    /// consent error (`signed_in`: the account's tenant id or the sign-in's domain).
+    async fn noted(&self, e: CloudError, signed_in: Option<&str>) -> CloudError {
+        if let Some(claims) = e.claims() {
+            self.state.lock().await.claims = Some(claims.to_owned());
+        }
+        e.in_tenant(signed_in)
     }
 
     async fn adopt(&self, tokens: TokenSet) -> Result<Account, CloudError> {
@@ -163,12 +202,14 @@ impl CloudSession {
             None => Remembered::ThisRunOnly { reason: None },
         };
         let mut state = self.state.lock().await;
+        // A fresh sign-in answered the claims challenge (the browser asked for the MFA).
         *state = State {
             account: Some(account.clone()),
             access: Some((tokens.access_token, tokens.expires_at)),
             refresh: tokens.refresh_token,
             can_revoke: None,
             remembered: Some(remembered),
+            claims: None,
         };
         log::info!("signed in as a {:?} account", account.kind);
         Ok(account)
@@ -177,6 +218,17 @@ impl CloudSession {
     /// A usable access token, refreshing (and rotating the stored refresh token) when
     /// needed. A dead refresh token signs the session out.
     pub(crate) async fn access_token(&self, force_refresh: bool) -> Result<Secret, CloudError> {
+        self.access_token_with(force_refresh, None).await
+    }
+
+    /// [`access_token`](Self::access_token), answering `claims` (a Graph claims challenge)
+    /// with the refresh. Where Microsoft wants more than a refresh (MFA), the error is
+    /// `mfa_required` carrying the claims for the browser sign-in.
+    async fn access_token_with(
+        &self,
+        force_refresh: bool,
+        claims: Option<&str>,
+    ) -> Result<Secret, CloudError> {
         let mut state = self.state.lock().await;
         if !force_refresh
             && let Some((token, expires)) = &state.access
@@ -188,7 +240,7 @@ impl CloudSession {
             return Err(CloudError::NotSignedIn);
         };
         let admin = state.account.as_ref().is_some_and(|a| a.admin_scopes);
-        match signin::refresh(&self.cfg, &self.http, &refresh, admin).await {
+        match signin::refresh(&self.cfg, &self.http, &refresh, admin, claims).await {
             Ok(tokens) => {
                 let rt = tokens.refresh_token.clone().unwrap_or(refresh);
                 if let Some(account) = state.account.clone() {
@@ -215,7 +267,75 @@ impl CloudSession {
                 }
                 Err(e)
             }
-            Err(e) => Err(e),
+            Err(e) => {
+                let tenant = state.account.as_ref().and_then(|a| {
+                    a.tenant_id
+                        .clone()
+                        .or_else(|| upn_domain(&a.upn).map(str::to_owned))
+                });
+                let e = match (e, claims) {
+                    // Microsoft wants the user (MFA); keep the challenge that asked for it.
+                    (
+                        CloudError::MfaRequired {
+                            detail,
+                            claims: None,
+                        },
+                        Some(c),
+                    )
+                    | (CloudError::InteractionRequired { detail }, Some(c)) => {
+                        CloudError::MfaRequired {
+                            detail,
+                            claims: Some(c.to_owned()),
+                        }
+                    }
+                    (e, _) => e,
+                };
+                if let Some(c) = e.claims() {
+                    state.claims = Some(c.to_owned());
+                }
+                Err(e.in_tenant(tenant.as_deref()))
+            }
+        }
+    }
+
+    /// Runs `call` with an access token; a refused token (401) gets one refresh and one
+    /// more try, a claims challenge (401 `insufficient_claims`) a refresh that carries it.
+    pub(crate) async fn with_token<T, F, Fut>(&self, call: F) -> Result<T, CloudError>
+    where
+        F: Fn(Secret) -> Fut,
+        Fut: std::future::Future<Output = Result<T, CloudError>>,
+    {
+        let token = self.access_token(false).await?;
+        match call(token).await {
+            Err(CloudError::Graph { status: 401, .. }) => {
+                let token = self.access_token(true).await?;
+                call(token).await
+            }
+            Err(CloudError::MfaRequired { detail, claims }) => {
+                let Some(claims) = claims else {
+                    return Err(CloudError::MfaRequired {
+                        detail,
+                        claims: None,
+                    });
+                };
+                let token = self.access_token_with(true, Some(&claims)).await?;
+                match call(token).await {
+                    // Refreshed with the claims and still refused: only a new sign-in helps.
+                    Err(CloudError::MfaRequired {
+                        detail,
+                        claims: again,
+                    }) => {
+                        let claims = again.unwrap_or(claims);
+                        self.state.lock().await.claims = Some(claims.clone());
+                        Err(CloudError::MfaRequired {
+                            detail,
+                            claims: Some(claims),
+                        })
+                    }
+                    other => other,
+                }
+            }
+            other => other,
         }
     }
 
@@ -237,15 +357,13 @@ impl CloudSession {
                 state.can_revoke,
             )
         };
-        let token = self.access_token(false).await?;
-        match snapshot::take(&self.graph(&token), &self.cfg, &account, user, learned).await {
-            // The access token was refused (revoked, clock skew): one fresh try.
-            Err(CloudError::Graph { status: 401, .. }) => {
-                let token = self.access_token(true).await?;
-                snapshot::take(&self.graph(&token), &self.cfg, &account, user, learned).await
-            }
-            other => other,
-        }
+        // A refused token (revoked, clock skew) gets one fresh try; a claims challenge a
+        // refresh that carries it.
+        self.with_token(|token| {
+            let account = &account;
+            async move { snapshot::take(&self.graph(&token), &self.cfg, account, user, learned).await }
+        })
+        .await
     }
 
     /// Signs out every session of the signed-in user (`users` empty) or of the given
@@ -325,6 +443,14 @@ impl CloudSession {
     }
 }
 
+/// The domain of a UPN (`contoso.com` of `ann@contoso.com`): a verified domain of the
+/// user's tenant, so it names the tenant in an admin-consent link.
+fn upn_domain(upn: &str) -> Option<&str> {
+    upn.rsplit_once('@')
+        .map(|(_, d)| d.trim())
+        .filter(|d| !d.is_empty())
+}
+
 fn summarize(results: &[UserRevoke], here: bool) -> String {
     let count = |f: fn(&RevokeOutcome) -> bool| results.iter().filter(|r| f(&r.outcome)).count();
     let revoked = count(|o| matches!(o, RevokeOutcome::Revoked));
@@ -336,9 +462,12 @@ fn summarize(results: &[UserRevoke], here: bool) -> String {
             RevokeOutcome::Revoked if here => {
                 parts.push("Signed out everywhere, including here.".to_owned())
             }
-            RevokeOutcome::Revoked => {
-                parts.push("Signed out everywhere; it takes effect within minutes.".to_owned())
-            }
+            // What a revoke does and does not do (Microsoft's docs on revokeSignInSessions
+            // and token lifetimes): refresh tokens and browser sessions end, access tokens
+            // already issued live on, open connections are not cut.
+            RevokeOutcome::Revoked => parts.push(
+                "Signed out everywhere: refresh tokens and browser sessions end within minutes; apps that already hold an access token may keep working for up to about an hour, and open connections are not closed.".to_owned(),
+            ),
             RevokeOutcome::Manual { route } => parts.push(format!(
                 "Finish on Microsoft's page: {} ({}).",
                 route.url,

@@ -14,15 +14,8 @@ use crate::config::CloudConfig;
 use crate::error::CloudError;
 use crate::http::Http;
 use crate::loopback::{Loopback, Redirect};
-use crate::oauth::{self, DeviceMessage, TokenSet};
+use crate::oauth::{self, DeviceMessage, Flow, TokenSet};
 use crate::secret::Secret;
-
-fn host(cfg: &CloudConfig) -> String {
-    url::Url::parse(&cfg.authority)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        .unwrap_or_default()
-}
 
 fn scopes(admin: bool) -> Vec<Scope> {
     CloudConfig::scopes_with(admin)
@@ -33,12 +26,14 @@ fn scopes(admin: bool) -> Vec<Scope> {
 
 /// Browser sign-in. `open` receives the authorize URL and must show it to the user (the
 /// app's opener, `xdg-open`, or a test's HTTP client); it is called once the loopback
-/// listener is ready.
+/// listener is ready. `claims` is a claims challenge from an earlier answer (MFA, CAE):
+/// sent as the `claims` parameter so Microsoft asks for exactly what it wants.
 pub(crate) async fn browser(
     cfg: &CloudConfig,
     http: &Http,
     open: impl FnOnce(&str) -> Result<(), String>,
     login_hint: Option<&str>,
+    claims: Option<&str>,
 ) -> Result<TokenSet, CloudError> {
     let client = oauth::client(cfg)?;
     let loopback = Loopback::bind().await?;
@@ -53,12 +48,15 @@ pub(crate) async fn browser(
     if let Some(hint) = login_hint.filter(|h| !h.is_empty()) {
         request = request.add_extra_param("login_hint", hint);
     }
+    if let Some(claims) = claims.filter(|c| !c.is_empty()) {
+        request = request.add_extra_param("claims", claims);
+    }
     let (url, state) = request.url();
     open(url.as_str()).map_err(CloudError::BrowserUnavailable)?;
     log::info!("waiting for the browser on {}", loopback.redirect_uri());
     let code = match loopback.wait(state.secret(), cfg.loopback_timeout).await? {
         Redirect::Code(code) => code,
-        Redirect::Error(e) => return Err(e.into_cloud_error()),
+        Redirect::Error(e) => return Err(e.into_cloud_error(cfg, Flow::Browser)),
     };
     // Handled at most once: no retry after a 5xx, a cut-off answer or a timeout, when
     // Microsoft may have redeemed the single-use code already (only a 429, refused
@@ -71,7 +69,7 @@ pub(crate) async fn browser(
         .set_redirect_uri(Cow::Borrowed(&redirect))
         .request_async(&once)
         .await
-        .map_err(|e| oauth::map_request_error(e, &host(cfg)))?;
+        .map_err(|e| oauth::map_request_error(e, cfg, Flow::Browser))?;
     log::info!("browser sign-in finished");
     Ok(TokenSet::from_response(&response))
 }
@@ -112,7 +110,7 @@ pub(crate) async fn start_device_code(
         .add_scopes(scopes(cfg.admin))
         .request_async(http)
         .await
-        .map_err(|e| oauth::map_request_error(e, &host(cfg)))?;
+        .map_err(|e| oauth::map_request_error(e, cfg, Flow::DeviceCode))?;
     // Bounded: a huge lifetime would overflow the clock, a huge interval stall the polling.
     let expires_in = details.expires_in().min(oauth::MAX_LIFETIME);
     let interval = details.interval().min(MAX_POLL_INTERVAL);
@@ -180,25 +178,32 @@ pub(crate) async fn finish_device_code(
                 interval += cfg.slow_down_step;
                 log::info!("device code: asked to slow down, polling every {interval:?}");
             }
-            _ => return Err(error.into_cloud_error()),
+            _ => return Err(error.into_cloud_error(cfg, Flow::DeviceCode)),
         }
     }
 }
 
-/// A new access token (and usually a new refresh token) from a refresh token.
+/// A new access token (and usually a new refresh token) from a refresh token. `claims`
+/// answers a claims challenge silently where Microsoft allows it (CAE); where it wants
+/// MFA the answer is `interaction_required`, and the browser sign-in takes over.
 pub(crate) async fn refresh(
     cfg: &CloudConfig,
     http: &Http,
     refresh_token: &Secret,
     admin: bool,
+    claims: Option<&str>,
 ) -> Result<TokenSet, CloudError> {
     let client = oauth::client(cfg)?;
     let token = RefreshToken::new(refresh_token.expose().to_owned());
-    let response = client
+    let mut request = client
         .exchange_refresh_token(&token)
-        .add_scopes(scopes(admin))
+        .add_scopes(scopes(admin));
+    if let Some(claims) = claims.filter(|c| !c.is_empty()) {
+        request = request.add_extra_param("claims", claims);
+    }
+    let response = request
         .request_async(http)
         .await
-        .map_err(|e| oauth::map_request_error(e, &host(cfg)))?;
+        .map_err(|e| oauth::map_request_error(e, cfg, Flow::Refresh))?;
     Ok(TokenSet::from_response(&response))
 }

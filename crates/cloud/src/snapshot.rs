@@ -301,7 +301,8 @@ pub(crate) async fn take(
     let me = me?;
     // A refused token on any read means the token died mid-run (revoked, expired), not that
     // the read is forbidden: fail the whole snapshot so the session refreshes and reads it
-    // all again, or says "sign in again", instead of showing half a picture.
+    // all again, or says "sign in again", instead of showing half a picture. A claims
+    // challenge (MFA wanted) is the same: the whole snapshot waits for the new sign-in.
     let unauthorized = [
         registered.as_ref().err(),
         owned.as_ref().err(),
@@ -309,7 +310,12 @@ pub(crate) async fn take(
     ]
     .into_iter()
     .flatten()
-    .find(|e| matches!(e, CloudError::Graph { status: 401, .. }));
+    .find(|e| {
+        matches!(
+            e,
+            CloudError::Graph { status: 401, .. } | CloudError::MfaRequired { .. }
+        )
+    });
     if let Some(e) = unauthorized {
         return Err(e.clone());
     }

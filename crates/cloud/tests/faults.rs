@@ -474,7 +474,10 @@ async fn consent_missing_at_the_token_endpoint_is_consent_required() {
         .sign_in_browser(open, Some(DEMO_ADMIN_UPN))
         .await
         .expect_err("no consent");
-    assert_eq!(err, CloudError::ConsentRequired);
+    assert!(
+        matches!(err, CloudError::ConsentRequired { code: 65001, .. }),
+        "{err:?}"
+    );
     assert_eq!(err.code(), "consent_required");
     assert!(err.hint().contains("Grant admin consent"));
     assert!(store.load().expect("load").is_none());
@@ -493,8 +496,12 @@ async fn consent_missing_at_the_token_endpoint_is_consent_required() {
             .body("application/json", aad_body("invalid_grant", 65001)),
     );
     assert_eq!(
-        later.snapshot(None).await.expect_err("refresh refused"),
-        CloudError::ConsentRequired
+        later
+            .snapshot(None)
+            .await
+            .expect_err("refresh refused")
+            .code(),
+        "consent_required"
     );
     assert!(store.load().expect("load").is_some(), "kept for later");
     let snap = later.snapshot(None).await.expect("consent granted again");

@@ -257,7 +257,10 @@ async fn identity_errors_are_typed_with_a_next_step() {
             .body("application/json", aad_body("invalid_grant", 65001)),
     )
     .await;
-    assert_eq!(consent, CloudError::ConsentRequired);
+    assert!(
+        matches!(consent, CloudError::ConsentRequired { code: 65001, .. }),
+        "{consent:?}"
+    );
     assert!(consent.hint().contains("admin"));
 
     let public = device_error(
@@ -275,7 +278,8 @@ async fn identity_errors_are_typed_with_a_next_step() {
             .body("application/json", aad_body("interaction_required", 50076)),
     )
     .await;
-    assert_eq!(interaction.code(), "interaction_required");
+    // 50076 is MFA: the browser sign-in asks for it.
+    assert_eq!(interaction.code(), "mfa_required");
 
     let html = device_error(
         Fault::on("/common/oauth2/v2.0/devicecode")

@@ -4,6 +4,7 @@
 //! the demo never touches the real keyring.
 
 use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use cloud::{
     Account, AccountKind, CloudConfig, CloudError, CloudSession, CloudSnapshot, DeviceCodeFlow,
@@ -11,7 +12,7 @@ use cloud::{
 };
 use serde::Serialize;
 
-use crate::error::{AppError, ErrorCode};
+use crate::error::{AppError, ErrorAction, ErrorCode};
 
 /// The answer to a bulk sign-out: one result per user, the counts, and who to retry.
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -48,6 +49,10 @@ pub struct AccountStatus {
     pub problem: Option<AppError>,
     /// How long the sign-in is kept (across restarts, until logout, this run only).
     pub remembered: Option<cloud::Remembered>,
+    /// When this account was last signed out everywhere from here (RFC 3339, UTC): the
+    /// wait-or-act countdown starts from it. Absent when there was none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<String>,
 }
 
 /// A test user of the simulated tenant.
@@ -67,6 +72,13 @@ pub struct AccountState {
     device_flow: tokio::sync::Mutex<Option<DeviceCodeFlow>>,
     /// The last snapshot read, for the diagnosis.
     last_snapshot: Mutex<Option<CloudSnapshot>>,
+    /// A claims challenge (MFA wanted) from a failed call, for the next browser sign-in:
+    /// each sign-in gets a new session, so the challenge is kept here, not in the session.
+    claims: Mutex<Option<String>>,
+    /// When the signed-in account's sessions were revoked from here ("sign out
+    /// everywhere" accepted by Microsoft). Refresh tokens die within minutes, access
+    /// tokens within about an hour: waiting is measured from this moment.
+    revoked_at: Mutex<Option<SystemTime>>,
 }
 
 impl AccountState {
@@ -81,7 +93,29 @@ impl AccountState {
             session: Mutex::new(None),
             device_flow: tokio::sync::Mutex::new(None),
             last_snapshot: Mutex::new(None),
+            claims: Mutex::new(None),
+            revoked_at: Mutex::new(None),
         }
+    }
+
+    /// A cloud error for the UI; a claims challenge in it is kept for the next browser
+    /// sign-in.
+    fn failed(&self, e: CloudError) -> AppError {
+        if let Some(c) = e.claims()
+            && let Ok(mut guard) = self.claims.lock()
+        {
+            *guard = Some(c.to_owned());
+        }
+        cloud_error(&e)
+    }
+
+    /// When the signed-in account was signed out everywhere from here (RFC 3339), if it was.
+    pub fn revoked_at(&self) -> Option<String> {
+        self.revoked_at
+            .lock()
+            .ok()
+            .and_then(|g| *g)
+            .map(platform::time::rfc3339)
     }
 
     fn config(&self, admin: bool, kind: Option<AccountKind>) -> Result<CloudConfig, AppError> {
@@ -153,6 +187,7 @@ impl AccountState {
                 demo_users,
                 problem: None,
                 remembered: s.remembered().await,
+                revoked_at: self.revoked_at(),
             },
             // Only a missing or broken configuration means "not set up"; a locked keyring
             // must not send the user looking for a client id.
@@ -165,6 +200,7 @@ impl AccountState {
                 demo_users,
                 problem: Some(e),
                 remembered: None,
+                revoked_at: self.revoked_at(),
             },
         }
     }
@@ -180,6 +216,8 @@ impl AccountState {
         kind: Option<AccountKind>,
     ) -> Result<Account, AppError> {
         let session = self.new_session(admin, kind)?;
+        let claims = self.claims.lock().ok().and_then(|g| g.clone());
+        session.set_claims_challenge(claims).await;
         let result = match &self.endpoint {
             Endpoint::Live => session.sign_in_browser(open, login_hint.as_deref()).await,
             Endpoint::Demo { .. } => {
@@ -188,7 +226,16 @@ impl AccountState {
                     .await
             }
         };
-        result.map_err(|e| cloud_error(&e))
+        match result {
+            Ok(account) => {
+                // Answered by this sign-in (the browser asked for what the claims wanted).
+                if let Ok(mut guard) = self.claims.lock() {
+                    *guard = None;
+                }
+                Ok(account)
+            }
+            Err(e) => Err(self.failed(e)),
+        }
     }
 
     /// Starts a device code sign-in and returns the code to show.
@@ -201,7 +248,7 @@ impl AccountState {
         let flow = session
             .start_device_code()
             .await
-            .map_err(|e| cloud_error(&e))?;
+            .map_err(|e| self.failed(e))?;
         let prompt = flow.prompt.clone();
         *self.device_flow.lock().await = Some(flow);
         Ok(prompt)
@@ -220,7 +267,7 @@ impl AccountState {
         session
             .finish_device_code(&flow)
             .await
-            .map_err(|e| cloud_error(&e))
+            .map_err(|e| self.failed(e))
     }
 
     pub async fn snapshot(&self, user: Option<String>) -> Result<CloudSnapshot, AppError> {
@@ -228,7 +275,7 @@ impl AccountState {
         let snapshot = session
             .snapshot(user.as_deref())
             .await
-            .map_err(|e| cloud_error(&e))?;
+            .map_err(|e| self.failed(e))?;
         if user.is_none()
             && let Ok(mut guard) = self.last_snapshot.lock()
         {
@@ -244,10 +291,23 @@ impl AccountState {
 
     pub async fn sign_out_everywhere(&self, users: Vec<String>) -> Result<SignOutReport, AppError> {
         let session = self.session().await?;
-        session
+        let me = session.account().await.map(|a| a.upn);
+        let report = session
             .sign_out_everywhere(&users)
             .await
-            .map_err(|e| cloud_error(&e))
+            .map_err(|e| self.failed(e))?;
+        // Only the own account's revoke restarts the wait: signing others out (admin mode)
+        // does not change this mailbox's sessions.
+        let mine = report.results.iter().any(|r| {
+            r.outcome == cloud::RevokeOutcome::Revoked
+                && me
+                    .as_deref()
+                    .is_some_and(|m| r.user.eq_ignore_ascii_case(m))
+        });
+        if mine && let Ok(mut guard) = self.revoked_at.lock() {
+            *guard = Some(SystemTime::now());
+        }
+        Ok(report)
     }
 
     // Admin mode: one call each into the signed-in session (crates/cloud/src/admin.rs).
@@ -320,7 +380,14 @@ fn simulated_browser(url: &str) -> Result<(), String> {
 pub fn cloud_error(e: &CloudError) -> AppError {
     let code = serde_json::from_value::<ErrorCode>(serde_json::Value::String(e.code().to_owned()))
         .unwrap_or(ErrorCode::SignInFailed);
-    AppError::new(code, e.to_string(), e.hint())
+    let error = AppError::new(code, e.to_string(), e.hint());
+    if let Some(consent) = e.admin_consent() {
+        error.with_action(ErrorAction::AdminConsent { consent })
+    } else if e.wants_browser_sign_in() {
+        error.with_action(ErrorAction::BrowserSignIn)
+    } else {
+        error
+    }
 }
 
 #[cfg(test)]
@@ -357,8 +424,75 @@ mod tests {
         assert_eq!(account.upn, admin);
         let snapshot = state.snapshot(None).await.expect("snapshot");
         assert_eq!(snapshot.devices.len(), 6);
+        assert_eq!(state.revoked_at(), None);
+        let before = platform::time::rfc3339(SystemTime::now());
         let report = state.sign_out_everywhere(Vec::new()).await.expect("revoke");
         assert!(report.did_what_it_could(), "{report:?}");
+        // The revoke's time is kept for the wait-or-act countdown.
+        let at = state.revoked_at().expect("revoked at");
+        assert!(at >= before, "{at} < {before}");
+        assert_eq!(state.status().await.revoked_at, Some(at));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn mfa_wanted_offers_the_browser_and_its_claims_reach_the_next_sign_in() {
+        const CLAIMS: &str = r#"{"access_token":{"capolids":{"essential":true,"values":["p"]}}}"#;
+        let sb = sandbox::Sandbox::start().expect("sandbox");
+        let state = demo_state(&sb);
+        sb.set_device_flow(sandbox::DeviceFlowPlan {
+            pending_polls: 0,
+            slow_down_polls: 0,
+            outcome: sandbox::DeviceOutcome::Approve(sandbox::DEMO_MEMBER_UPN.into()),
+            interval_secs: 1,
+            expires_in_secs: 60,
+        });
+        sb.inject(sandbox::Fault::mfa_required(
+            "/common/oauth2/v2.0/token",
+            50076,
+            Some(CLAIMS),
+        ));
+        state.start_device_code(false, None).await.expect("a code");
+        let err = state.finish_device_code().await.expect_err("MFA wanted");
+        assert_eq!(err.code, ErrorCode::MfaRequired);
+        assert_eq!(err.action.as_deref(), Some(&ErrorAction::BrowserSignIn));
+        // The demo's browser signs in; the authorize request it was given carried the claims.
+        state
+            .sign_in_browser(
+                |_| Ok(()),
+                Some(sandbox::DEMO_MEMBER_UPN.into()),
+                false,
+                None,
+            )
+            .await
+            .expect("browser sign-in");
+        assert!(state.claims.lock().expect("lock").is_none(), "answered");
+    }
+
+    #[test]
+    fn consent_errors_carry_the_link_and_the_ticket_to_the_ui() {
+        let e = CloudError::ConsentRequired {
+            code: 65001,
+            authority: "https://login.microsoftonline.com".into(),
+            tenant: "contoso.com".into(),
+            client_id: "abc".into(),
+            permissions: vec!["User.Read".into()],
+        };
+        let app = cloud_error(&e);
+        assert_eq!(app.code, ErrorCode::ConsentRequired);
+        let json = serde_json::to_value(&app).expect("json");
+        assert_eq!(json["action"]["kind"], "admin_consent");
+        assert_eq!(
+            json["action"]["consent"]["url"],
+            "https://login.microsoftonline.com/contoso.com/adminconsent?client_id=abc"
+        );
+        assert!(
+            json["action"]["consent"]["ticket"]
+                .as_str()
+                .is_some_and(|t| t.contains("User.Read"))
+        );
+        // Other errors keep the plain shape.
+        let plain = serde_json::to_value(cloud_error(&CloudError::NotSignedIn)).expect("json");
+        assert!(plain.get("action").is_none(), "{plain}");
     }
 
     #[test]
@@ -366,7 +500,20 @@ mod tests {
         let errors = [
             CloudError::NotConfigured,
             CloudError::NotSignedIn,
-            CloudError::ConsentRequired,
+            CloudError::ConsentRequired {
+                code: 65001,
+                authority: "https://login.microsoftonline.com".into(),
+                tenant: "organizations".into(),
+                client_id: "x".into(),
+                permissions: Vec::new(),
+            },
+            CloudError::MfaRequired {
+                detail: "AADSTS50076".into(),
+                claims: None,
+            },
+            CloudError::ConditionalAccessBlocked { code: 53003 },
+            CloudError::DeviceNotCompliant { code: 53001 },
+            CloudError::DeviceCodeBlocked { code: 53003 },
             CloudError::SessionRevoked,
             CloudError::SignInDeclined,
             CloudError::DeviceCodeExpired,

@@ -13,12 +13,12 @@ use repair::{
     RegistryLayout, RemoveCredential, RemoveProfile, RepairError, RestartMode, RestartOutlook,
     SetAddin,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, ErrorCode};
 
 /// A repair the UI can ask for.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ActionRequest {
     /// Turn an add-in off (HKCU LoadBehavior); refused for policy-managed add-ins.

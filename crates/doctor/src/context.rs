@@ -413,6 +413,65 @@ impl AppContext {
         self.with_repairs(|r| Ok(r.entries()))
     }
 
+    /// The guided fix of `track` (the guessed one when `None`) for the last scan.
+    pub fn wizard_plan(
+        &self,
+        track: Option<crate::plan::Track>,
+    ) -> Result<crate::wizard::WizardPlan, AppError> {
+        let scan = self.last_scan.lock().map_err(|_| poisoned())?.clone();
+        let cloud = self.account().last_snapshot();
+        let diagnosis = scan
+            .as_ref()
+            .map(|s| crate::diagnose::diagnose(s, cloud.as_ref()));
+        Ok(crate::wizard::wizard_plan(
+            track,
+            cloud.as_ref().map(|c| c.account.kind),
+            scan.as_ref(),
+            diagnosis.as_ref(),
+        ))
+    }
+
+    /// Where this mode keeps the guided fix's progress: the data folder when live; the
+    /// demo's own folder in the demo, whose simulated PC starts fresh each time (so must
+    /// its progress).
+    fn progress_path(&self) -> Result<std::path::PathBuf, AppError> {
+        if let Some(dir) = self.demo_dir() {
+            return Ok(crate::wizard::progress_path(&dir));
+        }
+        let dir = self.data_dir.lock().map_err(|_| poisoned())?.clone();
+        dir.map(|d| crate::wizard::progress_path(&d))
+            .ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::Internal,
+                    "Session Doctor does not know where to keep its progress.",
+                    "Restart Session Doctor.",
+                )
+            })
+    }
+
+    /// The saved progress through the guided fix. Damaged or unreadable progress starts
+    /// over: it is only a bookmark, the journal and the backups live elsewhere.
+    pub fn wizard_progress(&self) -> Result<crate::wizard::WizardProgress, AppError> {
+        let path = self.progress_path()?;
+        Ok(crate::wizard::load_progress(&path).unwrap_or_default())
+    }
+
+    /// Saves the progress and returns it as saved.
+    pub fn save_wizard_progress(
+        &self,
+        progress: crate::wizard::WizardProgress,
+    ) -> Result<crate::wizard::WizardProgress, AppError> {
+        let path = self.progress_path()?;
+        crate::wizard::save_progress(&path, &progress).map_err(|e| {
+            AppError::new(
+                ErrorCode::IoError,
+                format!("Your place in the guided fix could not be saved: {e}"),
+                "Check that the app's data folder is writable; the fix itself goes on.",
+            )
+        })?;
+        Ok(progress)
+    }
+
     /// Findings from the last scan and, when signed in, the last cloud snapshot.
     pub fn diagnosis(&self) -> Result<crate::diagnose::Diagnosis, AppError> {
         let scan = self
@@ -427,8 +486,11 @@ impl AppContext {
                     "Scan this computer first (the This computer tab).",
                 )
             })?;
-        let cloud = self.account().last_snapshot();
-        Ok(crate::diagnose::diagnose(&scan, cloud.as_ref()))
+        let account = self.account();
+        let cloud = account.last_snapshot();
+        let mut diagnosis = crate::diagnose::diagnose(&scan, cloud.as_ref());
+        diagnosis.wait.revoked_at = account.revoked_at();
+        Ok(diagnosis)
     }
 }
 
@@ -561,5 +623,37 @@ mod tests {
         .expect("removed");
         let after = ctx.scan(|_| {}).await.expect("scan");
         assert!(after.credentials.iter().all(|c| c.name != target));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn after_signing_out_everywhere_the_wait_counts_from_the_revoke() {
+        let ctx = AppContext::demo().expect("demo");
+        ctx.scan(|_| {}).await.expect("scan");
+        assert_eq!(ctx.diagnosis().expect("diagnosis").wait.revoked_at, None);
+        let account = ctx.account();
+        account
+            .sign_in_browser(
+                |_| Ok(()),
+                Some(sandbox::DEMO_ADMIN_UPN.into()),
+                // Revoking through Graph needs User.RevokeSessions.All (admin scopes).
+                true,
+                None,
+            )
+            .await
+            .expect("demo sign-in");
+        let report = account
+            .sign_out_everywhere(Vec::new())
+            .await
+            .expect("revoke");
+        assert!(
+            report
+                .results
+                .iter()
+                .all(|r| r.outcome == cloud::RevokeOutcome::Revoked),
+            "{report:?}"
+        );
+        let wait = ctx.diagnosis().expect("diagnosis").wait;
+        assert_eq!(wait.revoked_at, account.revoked_at());
+        assert!(wait.revoked_at.is_some());
     }
 }

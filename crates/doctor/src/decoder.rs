@@ -9,14 +9,10 @@ use serde::Serialize;
 
 use crate::error::{AppError, ErrorCode};
 pub use crate::limits::MAX_ERROR_TEXT_BYTES;
-
-/// Exchange Online's cap on concurrent IMAP connections per mailbox.
-pub const IMAP_CONNECTIONS_LIMIT: u32 = 20;
-/// Where [`IMAP_CONNECTIONS_LIMIT`] is published, named wherever the number is shown.
-pub const IMAP_CONNECTIONS_LIMIT_SOURCE: &str = "Microsoft's Exchange Online throttling and limits FAQ (\"Maximum concurrent IMAP connections: 20\")";
+use crate::service_limits::{Service, ServiceLimits};
 
 /// The server-side limits behind the error, from the field guide's table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum Limit {
     /// Exchange store: 32 MAPI sessions per user (event 9646, "32 objects of type session").
@@ -45,7 +41,8 @@ pub enum Limit {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct DecodedError {
     pub limit: Limit,
-    /// The published number for the limit, when there is one.
+    /// The number for the limit at the service the message comes from (documented, or
+    /// reported where Microsoft documents none: `data/limits.json` says which), when known.
     pub limit_number: Option<u32>,
     /// Plain words: which limit, and what usually causes it.
     pub explanation: String,
@@ -57,7 +54,9 @@ pub struct DecodedError {
 
 struct Rule {
     limit: Limit,
-    number: Option<u32>,
+    /// The service such a message comes from: its number is looked up in the limits data
+    /// (`data/limits.json`), never written here. `None`: no number applies.
+    service: Option<Service>,
     /// Any of these (already folded: lowercase, no accents) decides the rule.
     needles: &'static [&'static str],
     explanation: &'static str,
@@ -69,13 +68,13 @@ struct Rule {
 const RULES: &[Rule] = &[
     Rule {
         limit: Limit::ServiceSessionsPerUser,
-        number: Some(16),
+        service: Some(Service::ExchangeOnPremises),
         needles: &[
             "maximum of 16 objects",
             "16 objects of type session",
             "maximo de 16 objetos",
         ],
-        explanation: "Exchange allows 16 service sessions per user (Outlook on the web, phones, IMAP, POP, EWS). Usually many web tabs, phones or other mail apps.",
+        explanation: "On-premises Exchange allows 16 service sessions per user (Outlook on the web, phones, IMAP, POP, EWS); Microsoft publishes no such number for Exchange Online. Usually many web tabs, phones or other mail apps.",
         first_steps: &[
             "sign_out_web",
             "close_other_devices",
@@ -84,14 +83,14 @@ const RULES: &[Rule] = &[
     },
     Rule {
         limit: Limit::MapiSessionsPerUser,
-        number: Some(32),
+        service: Some(Service::ExchangeOnPremises),
         needles: &[
             "9646",
             "maximum of 32 objects",
             "32 objects of type session",
             "maximo de 32 objetos",
         ],
-        explanation: "Exchange allows 32 MAPI sessions per user. Usually Outlook open on several computers, duplicate profiles, shared mailboxes or programs that use Outlook's MAPI.",
+        explanation: "On-premises Exchange allows 32 MAPI sessions per user (event 9646); Microsoft does not publish the number for Exchange Online. Usually Outlook open on several computers, duplicate profiles, shared mailboxes or programs that use Outlook's MAPI.",
         first_steps: &[
             "close_other_devices",
             "restart_outlook_here",
@@ -100,21 +99,21 @@ const RULES: &[Rule] = &[
     },
     Rule {
         limit: Limit::EwsConcurrency,
-        number: Some(27),
+        service: Some(Service::ExchangeOnline),
         needles: &["errorexceededconnectioncount", "exceeded connection count"],
         explanation: "Exchange Web Services allows 27 concurrent connections (10 on Exchange 2010). Usually add-ins, Teams, Mac Outlook or other apps that use EWS.",
         first_steps: &["addins_safe_mode", "close_other_devices"],
     },
     Rule {
         limit: Limit::SimpleMapiSessions,
-        number: None,
+        service: None,
         needles: &["mapi_e_too_many_sessions"],
         explanation: "A program that sends mail through Outlook (a scanner, an ERP or CRM connector) opened too many Simple MAPI sessions.",
         first_steps: &["restart_outlook_here", "addins_safe_mode"],
     },
     Rule {
         limit: Limit::AuthenticationConcurrency,
-        number: None,
+        service: None,
         needles: &[
             "authentication concurrency limit",
             "limite de simultaneidad de autenticacion",
@@ -129,25 +128,25 @@ const RULES: &[Rule] = &[
     },
     Rule {
         limit: Limit::RpcClientAccessConcurrency,
-        number: Some(40),
+        service: Some(Service::ExchangeOnPremises),
         needles: &["rcamaxconcurrency"],
         explanation: "The on-premises throttling policy allows 40 concurrent RPC connections per user (RCAMaxConcurrency). An administrator can raise it.",
         first_steps: &["close_other_devices", "it_help_desk"],
     },
     Rule {
         limit: Limit::ImapConnections,
-        number: Some(IMAP_CONNECTIONS_LIMIT),
+        service: Some(Service::ExchangeOnline),
         needles: &[
             "imap",
             "too many simultaneous connections",
             "too many connections",
         ],
-        explanation: "Exchange Online allows 20 concurrent IMAP connections. Usually several mail apps (Thunderbird, phones, eM Client) on the same account.",
+        explanation: "Exchange Online is reported to allow about 20 concurrent IMAP connections (Microsoft does not document the number). Usually several mail apps (Thunderbird, phones, eM Client) on the same account.",
         first_steps: &["other_mail_apps", "phone_app_background"],
     },
     Rule {
         limit: Limit::MobileDevicePartnerships,
-        number: Some(100),
+        service: Some(Service::ExchangeOnline),
         needles: &[
             "partnership",
             "maximum number of devices",
@@ -159,14 +158,14 @@ const RULES: &[Rule] = &[
     },
     Rule {
         limit: Limit::ExchangePowerShellSessions,
-        number: Some(3),
+        service: Some(Service::ExchangeOnline),
         needles: &["powershell", "runspace"],
-        explanation: "Exchange Online PowerShell allows 3 sessions per administrator; close the others with Disconnect-ExchangeOnline.",
+        explanation: "Exchange Online PowerShell is reported to allow 3 sessions per administrator; close the others with Disconnect-ExchangeOnline.",
         first_steps: &["it_help_desk"],
     },
     Rule {
         limit: Limit::AllowedSessions,
-        number: None,
+        service: None,
         needles: &[
             "maximum number of allowed sessions",
             "too many active sessions",
@@ -174,7 +173,7 @@ const RULES: &[Rule] = &[
             "numero maximo de sesiones",
             "demasiadas sesiones",
         ],
-        explanation: "Too many open connections to this mailbox: Outlook on other computers, Outlook on the web tabs, the phone app, duplicate profiles or add-ins. Most often Exchange's 32 MAPI or 16 service sessions per user.",
+        explanation: "Too many open connections to this mailbox: Outlook on other computers, Outlook on the web tabs, the phone app, duplicate profiles or add-ins. Most often the MAPI or the service session limit (32 and 16 per user on on-premises Exchange; Microsoft publishes neither number for Exchange Online).",
         first_steps: &[
             "close_other_devices",
             "sign_out_web",
@@ -212,7 +211,9 @@ pub fn decode(message: &str) -> Result<DecodedError, DecodeError> {
         if let Some(needle) = rule.needles.iter().find(|n| folded.contains(*n)) {
             return Ok(DecodedError {
                 limit: rule.limit,
-                limit_number: rule.number,
+                limit_number: rule
+                    .service
+                    .and_then(|s| ServiceLimits::shipped().known_number(rule.limit, s)),
                 explanation: rule.explanation.to_owned(),
                 first_steps: rule.first_steps.iter().map(|s| (*s).to_owned()).collect(),
                 matched: (*needle).to_owned(),

@@ -8,7 +8,8 @@ use cloud::CloudSnapshot;
 use scan::{ClientKind, ScanReport};
 use serde::Serialize;
 
-use crate::decoder::{IMAP_CONNECTIONS_LIMIT, IMAP_CONNECTIONS_LIMIT_SOURCE, Limit};
+use crate::decoder::Limit;
+use crate::service_limits::{Day, EwsPhase, LimitSource, LimitStatus, Service, ServiceLimits};
 
 /// Stable finding codes (the CLI contract names them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, specta::Type)]
@@ -27,6 +28,8 @@ pub enum FindingCode {
     MobileDevicesNearLimit,
     ImapConnections,
     SharedMailboxes,
+    /// A mail app that uses EWS, which Exchange Online is retiring.
+    EwsClientRetiring,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, specta::Type)]
@@ -47,7 +50,9 @@ pub struct Finding {
     pub evidence: Vec<String>,
     /// Plan step id (see `plan`).
     pub step: String,
-    /// Connections or sessions this finding accounts for, when countable.
+    /// What this finding accounts for, when countable: connections from this PC to
+    /// Microsoft 365 (or, for the account's devices, devices). Never the mailbox's server
+    /// sessions, which nobody can list for Exchange Online.
     pub sessions: u32,
     /// What the user can do about it, one step per line (empty: the plan step says it).
     pub advice: Vec<String>,
@@ -57,10 +62,22 @@ pub struct Finding {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct LimitEstimate {
     pub limit: Limit,
-    pub limit_number: u32,
-    /// Sessions this computer (and the account's other devices, when known) account for.
+    /// The service the counted connections go to.
+    pub service: Service,
+    /// The limit's number where it is documented for that service; `None` where Microsoft
+    /// does not publish one (Exchange Online MAPI), so nothing is shown as "N of LIMIT".
+    pub limit_number: Option<u32>,
+    /// Whether the number is documented, reported, or not published (`data/limits.json`).
+    pub limit_status: LimitStatus,
+    /// Connections from this PC to Microsoft 365 (for the mobile limit: the phones and
+    /// tablets seen in the sign-ins). A stand-in: the mailbox's live sessions cannot be listed.
     pub counted: u32,
+    /// One sentence with the numbers, honest about what they are: "N connections from this
+    /// PC; ..." and "N of LIMIT" only where the limit is documented.
+    pub summary: String,
     pub reason: String,
+    /// Where the limit's number (or the statement that none is published) comes from.
+    pub source: LimitSource,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -90,6 +107,11 @@ pub struct WaitOrAct {
     pub stale_after_minutes: u32,
     /// Findings that waiting will not clear (they hold sessions open right now).
     pub blocking: Vec<FindingCode>,
+    /// When the account was signed out everywhere from here (RFC 3339, UTC): the countdown
+    /// starts from it, since the revoke is what ended the sessions. Absent when there was
+    /// none (older callers and fixtures keep their shape).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<String>,
 }
 
 /// Sessions orphaned by a dropped connection stay on the server until TCP keep-alive notices
@@ -98,12 +120,21 @@ pub struct WaitOrAct {
 /// timeout, so the UI says "about".
 pub const STALE_SESSION_MINUTES: u32 = 120;
 
-/// Mobile device partnerships per mailbox (field guide, section 1).
-const MOBILE_LIMIT: u32 = 100;
+/// Mobile device partnerships per mailbox, from the limits data (100, documented).
+fn mobile_limit() -> Option<u32> {
+    ServiceLimits::shipped()
+        .documented_number(Limit::MobileDevicePartnerships, Service::ExchangeOnline)
+}
 /// Shared mailboxes downloaded into one cached profile start to weigh from about here.
 const MANY_SHARED_MAILBOXES: usize = 3;
 
 pub fn diagnose(scan: &ScanReport, cloud: Option<&CloudSnapshot>) -> Diagnosis {
+    diagnose_at(scan, cloud, Day::today())
+}
+
+/// [`diagnose`] as of `today`: the EWS rule depends on the day (Microsoft's retirement
+/// dates), and taking it as a parameter lets each phase be tested.
+pub fn diagnose_at(scan: &ScanReport, cloud: Option<&CloudSnapshot>, today: Day) -> Diagnosis {
     let mut findings = Vec::new();
     outlook_running_multiple(scan, &mut findings);
     duplicate_profiles(scan, &mut findings);
@@ -115,6 +146,7 @@ pub fn diagnose(scan: &ScanReport, cloud: Option<&CloudSnapshot>) -> Diagnosis {
     shared_mailboxes_per_profile(scan, &mut findings);
     mapi_clients(scan, &mut findings);
     stale_credentials(scan, &mut findings);
+    ews_clients(scan, today, &mut findings);
     if let Some(cloud) = cloud {
         other_devices(cloud, &mut findings);
     }
@@ -141,6 +173,8 @@ fn wait_or_act(findings: &[Finding]) -> WaitOrAct {
         },
         stale_after_minutes: STALE_SESSION_MINUTES,
         blocking: blocking.into_iter().collect(),
+        // Known to the account state, not to the scan: the context fills it in.
+        revoked_at: None,
     }
 }
 
@@ -157,6 +191,19 @@ fn m365_connections<'a>(procs: impl IntoIterator<Item = &'a scan::ProcessInfo>) 
         .into_iter()
         .filter_map(|p| p.connections.map(|c| c.microsoft_365))
         .sum()
+}
+
+/// Adds "N connections from this PC" to the finding just pushed, when it counted any:
+/// the honest name of the number (connections seen here, not the mailbox's sessions).
+fn connections_line(out: &mut [Finding]) {
+    if let Some(f) = out.last_mut()
+        && f.sessions > 0
+    {
+        f.evidence.push(format!(
+            "{} connections from this PC to Microsoft 365",
+            f.sessions
+        ));
+    }
 }
 
 fn outlook_running_multiple(scan: &ScanReport, out: &mut Vec<Finding>) {
@@ -178,6 +225,7 @@ fn outlook_running_multiple(scan: &ScanReport, out: &mut Vec<Finding>) {
                 sessions: m365_connections(windows.iter().copied()),
                 advice: Vec::new(),
             });
+            connections_line(out);
         }
     }
 }
@@ -304,15 +352,24 @@ fn other_clients(scan: &ScanReport, out: &mut Vec<Finding>) {
         sessions: running,
         advice: Vec::new(),
     });
+    connections_line(out);
 }
 
-/// Exchange Online's IMAP hosts (work accounts and Outlook.com): the limit below is theirs.
-fn is_exchange_online_imap(host: &str) -> bool {
-    let h = host.trim().to_ascii_lowercase();
-    h == "outlook.office365.com"
-        || h.ends_with(".office365.com")
-        || h == "imap-mail.outlook.com"
-        || h == "outlook.office.com"
+/// Exchange Online's IMAP limit as the limits data has it: the number (documented or
+/// reported) and a sentence naming it with its source; `None` when no number is known.
+fn imap_limit() -> Option<(u32, String)> {
+    let e = ServiceLimits::shipped().entry(Limit::ImapConnections, Service::ExchangeOnline)?;
+    let n = e.number?;
+    let source = format!("{}, {}", e.source.title, e.source.url);
+    let sentence = match e.status {
+        LimitStatus::Documented => format!(
+            "Exchange Online allows {n} concurrent IMAP connections per mailbox (source: {source})"
+        ),
+        _ => format!(
+            "Exchange Online's IMAP limit is reported at about {n} concurrent connections per mailbox; Microsoft does not document it (source: {source})"
+        ),
+    };
+    Some((n, sentence))
 }
 
 fn is_imap(a: &scan::OtherAccount) -> bool {
@@ -328,9 +385,11 @@ fn is_imap(a: &scan::OtherAccount) -> bool {
 /// accounts, profiles or apps) or when the caps alone reach the limit. Only what this PC
 /// may open is counted, never a number of sessions on the server.
 fn imap_connections(scan: &ScanReport, out: &mut Vec<Finding>) {
+    let limit = imap_limit();
+    let reaches = |total: u32| limit.as_ref().is_some_and(|(n, _)| total >= *n);
     let mut mailboxes: BTreeMap<(String, String), Vec<&scan::OtherAccount>> = BTreeMap::new();
     for a in scan.accounts.iter().filter(|a| is_imap(a)) {
-        let Some(host) = a.host.as_deref().filter(|h| is_exchange_online_imap(h)) else {
+        let Some(host) = a.host.as_deref().filter(|h| is_exchange_online_host(h)) else {
             continue;
         };
         let email = a.email.as_deref().unwrap_or_default().to_lowercase();
@@ -348,7 +407,7 @@ fn imap_connections(scan: &ScanReport, out: &mut Vec<Finding>) {
             .iter()
             .map(|(_, s)| s.max_connections)
             .fold(0, u32::saturating_add);
-        if capped.is_empty() || (accounts.len() < 2 && total < IMAP_CONNECTIONS_LIMIT) {
+        if capped.is_empty() || (accounts.len() < 2 && !reaches(total)) {
             continue;
         }
         let mut evidence: Vec<String> = accounts
@@ -376,9 +435,14 @@ fn imap_connections(scan: &ScanReport, out: &mut Vec<Finding>) {
                 ),
             })
             .collect();
-        evidence.push(format!(
-            "{total} IMAP connections from this PC at most; Exchange Online allows {IMAP_CONNECTIONS_LIMIT} concurrent IMAP connections per mailbox ({IMAP_CONNECTIONS_LIMIT_SOURCE}), shared with the mailbox's other devices and apps"
-        ));
+        evidence.push(match &limit {
+            Some((_, sentence)) => format!(
+                "{total} IMAP connections from this PC at most; {sentence}, shared with the mailbox's other devices and apps"
+            ),
+            None => format!(
+                "{total} IMAP connections from this PC at most; Microsoft publishes no IMAP connection limit for Exchange Online"
+            ),
+        });
         let mailbox = if email.is_empty() {
             host.clone()
         } else {
@@ -386,7 +450,7 @@ fn imap_connections(scan: &ScanReport, out: &mut Vec<Finding>) {
         };
         out.push(Finding {
             code: FindingCode::ImapConnections,
-            severity: if total >= IMAP_CONNECTIONS_LIMIT {
+            severity: if reaches(total) {
                 Severity::High
             } else {
                 Severity::Medium
@@ -424,6 +488,7 @@ fn web_apps(scan: &ScanReport, out: &mut Vec<Finding>) {
         sessions: m365_connections(web.into_iter().chain(teams)),
         advice: Vec::new(),
     });
+    connections_line(out);
 }
 
 fn shared_mailboxes(scan: &ScanReport, out: &mut Vec<Finding>) {
@@ -573,11 +638,15 @@ fn other_devices(cloud: &CloudSnapshot, out: &mut Vec<Finding>) {
         .filter_map(|s| s.device.clone().map(|d| (d, ())))
         .collect();
     let phones = u32::try_from(mobiles.len()).unwrap_or(u32::MAX);
-    if phones * 10 >= MOBILE_LIMIT * 8 {
+    // Without a documented number there is nothing to be "near".
+    let Some(limit) = mobile_limit() else { return };
+    if u64::from(phones) * 10 >= u64::from(limit) * 8 {
         out.push(Finding {
             code: FindingCode::MobileDevicesNearLimit,
             severity: Severity::High,
-            title: format!("{phones} phones or tablets: near the limit of {MOBILE_LIMIT}"),
+            title: format!(
+                "{phones} of {limit} mobile devices: phones or tablets seen in recent sign-ins, near the limit"
+            ),
             evidence: mobiles.into_keys().take(10).collect(),
             step: "review_sessions".to_owned(),
             sessions: phones,
@@ -605,47 +674,279 @@ fn estimate(scan: &ScanReport, findings: &[Finding]) -> LimitEstimate {
     let phones_near = findings
         .iter()
         .find(|f| f.code == FindingCode::MobileDevicesNearLimit);
+    // The connections counted go to Microsoft 365's addresses: the service is Exchange Online.
     if let Some(f) = phones_near {
-        return LimitEstimate {
-            limit: Limit::MobileDevicePartnerships,
-            limit_number: MOBILE_LIMIT,
-            counted: f.sessions,
-            reason: "Many phones and tablets are paired with the mailbox.".to_owned(),
-        };
+        return limit_estimate(
+            Limit::MobileDevicePartnerships,
+            f.sessions,
+            "phones or tablets in recent sign-ins",
+            "Many phones and tablets are paired with the mailbox.",
+        );
     }
-    // This PC alone may open as many IMAP connections as the mailbox allows.
+    // This PC alone may open as many IMAP connections as the mailbox is known to allow.
+    let imap_number =
+        ServiceLimits::shipped().known_number(Limit::ImapConnections, Service::ExchangeOnline);
     if let Some(f) = findings
         .iter()
         .filter(|f| f.code == FindingCode::ImapConnections)
         .max_by_key(|f| f.sessions)
-        .filter(|f| f.sessions >= IMAP_CONNECTIONS_LIMIT)
+        .filter(|f| imap_number.is_some_and(|n| f.sessions >= n))
     {
-        return LimitEstimate {
-            limit: Limit::ImapConnections,
-            limit_number: IMAP_CONNECTIONS_LIMIT,
-            counted: f.sessions,
-            reason: format!(
-                "The IMAP accounts on this PC may open {} connections to one mailbox; Exchange Online allows {IMAP_CONNECTIONS_LIMIT} ({IMAP_CONNECTIONS_LIMIT_SOURCE}).",
-                f.sessions
-            ),
-        };
+        return limit_estimate(
+            Limit::ImapConnections,
+            f.sessions,
+            "IMAP connections this PC may open to one mailbox",
+            "The IMAP accounts on this PC may open as many connections to one mailbox as Exchange Online is known to allow.",
+        );
     }
     if mapi >= service || duplicates {
-        LimitEstimate {
-            limit: Limit::MapiSessionsPerUser,
-            limit_number: 32,
-            counted: mapi,
-            reason: "Classic Outlook (and programs using its MAPI) holds most connections here; duplicate profiles and several Outlook windows multiply them.".to_owned(),
-        }
+        limit_estimate(
+            Limit::MapiSessionsPerUser,
+            mapi,
+            "connections from this PC",
+            "Classic Outlook (and programs using its MAPI) holds most connections here; duplicate profiles and several Outlook windows multiply them.",
+        )
     } else {
-        LimitEstimate {
-            limit: Limit::ServiceSessionsPerUser,
-            limit_number: 16,
-            counted: service,
-            reason: "Outlook on the web, Teams and other mail apps hold most connections here."
-                .to_owned(),
-        }
+        limit_estimate(
+            Limit::ServiceSessionsPerUser,
+            service,
+            "connections from this PC",
+            "Outlook on the web, Teams and other mail apps hold most connections here.",
+        )
     }
+}
+
+/// The estimate for `limit` at Exchange Online with `counted` `what`, its number and its
+/// source from the limits data, and the sentence that says what the numbers are.
+fn limit_estimate(limit: Limit, counted: u32, what: &str, reason: &str) -> LimitEstimate {
+    let data = ServiceLimits::shipped();
+    let service = Service::ExchangeOnline;
+    let entry = data.entry(limit, service);
+    let limit_number = data.documented_number(limit, service);
+    let limit_status = entry.map_or(LimitStatus::NotPublished, |e| e.status);
+    let name = limit_name(limit);
+    let summary = match (limit_number, limit_status) {
+        (Some(n), _) => {
+            format!("{counted} of {n} {what} ({name}, documented for Exchange Online).")
+        }
+        (None, LimitStatus::Reported) => format!(
+            "{counted} {what}. Likely limit: {name}, reported at about {} for Exchange Online (Microsoft does not document it).",
+            entry.and_then(|e| e.number).unwrap_or_default()
+        ),
+        (None, _) => {
+            // Say where a number does exist, so "not published" is not read as "no limit".
+            let on_prem = data
+                .documented_number(limit, Service::ExchangeOnPremises)
+                .map(|n| format!(" ({n} per user on on-premises Exchange)"))
+                .unwrap_or_default();
+            format!(
+                "{counted} {what}. Likely limit: {name}; Microsoft does not publish it for Exchange Online{on_prem}."
+            )
+        }
+    };
+    LimitEstimate {
+        limit,
+        service,
+        limit_number,
+        limit_status,
+        counted,
+        summary,
+        reason: reason.to_owned(),
+        source: entry.map_or_else(
+            || LimitSource {
+                title: String::new(),
+                url: String::new(),
+            },
+            |e| e.source.clone(),
+        ),
+    }
+}
+
+/// The limit in words, for the estimate's sentence.
+fn limit_name(limit: Limit) -> &'static str {
+    match limit {
+        Limit::MapiSessionsPerUser => "MAPI sessions per user",
+        Limit::ServiceSessionsPerUser => "service sessions per user",
+        Limit::RpcClientAccessConcurrency => "RPC Client Access concurrency",
+        Limit::EwsConcurrency => "EWS concurrent connections",
+        Limit::ImapConnections => "IMAP connections",
+        Limit::MobileDevicePartnerships => "mobile device partnerships per mailbox",
+        Limit::ExchangePowerShellSessions => "Exchange Online PowerShell sessions",
+        Limit::SimpleMapiSessions => "Simple MAPI sessions",
+        Limit::AuthenticationConcurrency => "authentication concurrency",
+        Limit::AllowedSessions => "allowed sessions",
+    }
+}
+
+/// How sure the scan is that an app talks EWS to the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EwsEvidence {
+    /// Its account says EWS (Evolution's and Thunderbird's `ews` accounts).
+    Certain,
+    /// Its kind of account uses EWS in the versions that matter (Outlook for Mac's
+    /// Exchange accounts in the legacy Outlook for Mac; Apple Mail's Exchange accounts).
+    Likely,
+}
+
+/// Hosts of Exchange Online (Microsoft 365); another known host is on-premises Exchange,
+/// which the retirement does not affect.
+fn is_exchange_online_host(host: &str) -> bool {
+    let h = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    [
+        "office365.com",
+        "outlook.com",
+        "office.com",
+        "microsoft365.com",
+    ]
+    .iter()
+    .any(|d| h == *d || h.ends_with(&format!(".{d}")))
+}
+
+/// Mail apps that use Exchange Web Services, which Exchange Online blocks by default from
+/// 1 October 2026 (unless an admin allowed the app) and turns off on 1 April 2027
+/// (`data/limits.json`). Once blocked, such an app's failures to connect are not a
+/// session limit, and closing other sessions will not fix them: the finding says so.
+fn ews_clients(scan: &ScanReport, today: Day, out: &mut Vec<Finding>) {
+    let mut apps: Vec<(String, EwsEvidence, u32)> = Vec::new();
+    for a in &scan.accounts {
+        let kind = a
+            .account_type
+            .as_deref()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let evidence = if kind == "ews" {
+            EwsEvidence::Certain
+        } else if a.client == ClientKind::OutlookMac && kind == "exchange" {
+            EwsEvidence::Likely
+        } else {
+            continue;
+        };
+        // A known on-premises host is not affected; an unknown host may be either.
+        if a.host
+            .as_deref()
+            .is_some_and(|h| !is_exchange_online_host(h))
+        {
+            continue;
+        }
+        let who = a.email.as_deref().unwrap_or("an Exchange account");
+        apps.push((
+            format!("{} ({who})", client_label(a.client)),
+            evidence,
+            m365_connections(windows_of(scan, a.client)),
+        ));
+    }
+    // Apple Mail's accounts are not read; when it runs and talks to Microsoft 365, its
+    // Exchange accounts are EWS (an IMAP account there would look the same, hence "likely").
+    let apple = windows_of(scan, ClientKind::AppleMail);
+    let apple_m365 = m365_connections(apple.iter().copied());
+    if apple_m365 > 0 {
+        apps.push((
+            "Apple Mail (connected to Microsoft 365)".to_owned(),
+            EwsEvidence::Likely,
+            apple_m365,
+        ));
+    }
+    if apps.is_empty() {
+        return;
+    }
+    let ews = &ServiceLimits::shipped().ews;
+    let phase = ews.phase(today);
+    let (blocked, off) = (
+        long_date(ews.blocked_by_default_from),
+        long_date(ews.off_for_everyone_from),
+    );
+    let (severity, title, status_line) = match phase {
+        EwsPhase::Allowed => (
+            Severity::Low,
+            format!(
+                "Mail apps here use EWS, which Exchange Online blocks by default from {blocked}"
+            ),
+            format!(
+                "Exchange Online blocks EWS by default from {blocked} unless an admin allows the app, and turns it off for everyone on {off}. Move these apps to one that uses Microsoft Graph or IMAP (new Outlook, Outlook for Mac in its new mode)."
+            ),
+        ),
+        EwsPhase::BlockedByDefault => (
+            Severity::Medium,
+            "Mail apps here use EWS, which Exchange Online now blocks unless an admin allowed them"
+                .to_owned(),
+            format!(
+                "Since {blocked} Exchange Online blocks EWS unless an admin allowed the app; on {off} it is off for everyone. If these apps fail to connect, that is the block, not a session limit: closing other sessions will not help. Ask IT whether the app is allowed, or move to new Outlook."
+            ),
+        ),
+        EwsPhase::Off => (
+            Severity::High,
+            "Mail apps here use EWS, which Exchange Online turned off".to_owned(),
+            format!(
+                "EWS is off for everyone in Exchange Online since {off}. These apps' failures to connect are not a session limit and do not count towards one; they cannot connect until they are replaced (new Outlook, or an app using Microsoft Graph or IMAP)."
+            ),
+        ),
+    };
+    let mut evidence: Vec<String> = apps
+        .iter()
+        .map(|(name, how, _)| match how {
+            EwsEvidence::Certain => format!("{name}: account type EWS"),
+            EwsEvidence::Likely => format!("{name}: likely EWS (Exchange account)"),
+        })
+        .collect();
+    evidence.push(status_line);
+    evidence.push(format!("Source: {} ({})", ews.source.title, ews.source.url));
+    out.push(Finding {
+        code: FindingCode::EwsClientRetiring,
+        severity,
+        title,
+        evidence,
+        step: "other_mail_apps".to_owned(),
+        // Once EWS is off these apps hold no sessions at all.
+        sessions: if phase == EwsPhase::Off {
+            0
+        } else {
+            apps.iter().map(|(_, _, n)| *n).sum()
+        },
+        advice: Vec::new(),
+    });
+}
+
+fn client_label(kind: ClientKind) -> &'static str {
+    match kind {
+        ClientKind::OutlookMac => "Outlook for Mac",
+        ClientKind::Evolution => "Evolution",
+        ClientKind::Thunderbird => "Thunderbird",
+        ClientKind::AppleMail => "Apple Mail",
+        ClientKind::EmClient => "eM Client",
+        other => other.as_str(),
+    }
+}
+
+/// "1 October 2026", as Microsoft's announcement writes its dates.
+fn long_date(day: Day) -> String {
+    let text = day.to_string();
+    let mut parts = text.split('-');
+    let (y, m, d) = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    );
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let month = m
+        .parse::<usize>()
+        .ok()
+        .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
+        .copied()
+        .unwrap_or("");
+    format!("{} {month} {y}", d.trim_start_matches('0'))
 }
 
 #[cfg(test)]
@@ -738,6 +1039,222 @@ mod tests {
     }
 
     #[test]
+    fn exchange_online_mapi_has_no_published_number() {
+        let d = diagnose(&demo_scan(), None);
+        let e = &d.estimate;
+        assert_eq!(e.limit, Limit::MapiSessionsPerUser);
+        assert_eq!(e.service, Service::ExchangeOnline);
+        assert_eq!(e.limit_number, None);
+        assert_eq!(e.limit_status, LimitStatus::NotPublished);
+        assert!(
+            e.summary.contains("connections from this PC"),
+            "{}",
+            e.summary
+        );
+        assert!(
+            e.summary
+                .contains("does not publish it for Exchange Online"),
+            "{}",
+            e.summary
+        );
+        // The on-premises number is named as such, never as "N of 32".
+        assert!(
+            e.summary.contains("32 per user on on-premises Exchange"),
+            "{}",
+            e.summary
+        );
+        assert!(!e.summary.contains(" of 32"), "{}", e.summary);
+        assert!(
+            e.source.url.starts_with("https://learn.microsoft.com/"),
+            "{:?}",
+            e.source
+        );
+    }
+
+    #[test]
+    fn counted_connections_are_named_as_connections_from_this_pc() {
+        let d = diagnose(&demo_scan(), None);
+        let running = d
+            .findings
+            .iter()
+            .find(|f| f.code == FindingCode::OutlookRunningMultiple)
+            .expect("outlook twice");
+        // The demo's two Outlook windows have connections to Microsoft 365.
+        assert!(running.sessions > 0);
+        assert!(
+            running.evidence.iter().any(|l| l
+                == &format!(
+                    "{} connections from this PC to Microsoft 365",
+                    running.sessions
+                )),
+            "{:?}",
+            running.evidence
+        );
+        for f in &d.findings {
+            for line in f.evidence.iter().chain(std::iter::once(&f.title)) {
+                assert!(!line.contains("sessions open"), "{line}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_documented_limit_is_shown_as_n_of_limit() {
+        let e = limit_estimate(
+            Limit::MobileDevicePartnerships,
+            85,
+            "phones or tablets in recent sign-ins",
+            "r",
+        );
+        assert_eq!(e.limit_number, Some(100));
+        assert!(
+            e.summary.starts_with("85 of 100 phones or tablets"),
+            "{}",
+            e.summary
+        );
+        let imap = limit_estimate(Limit::ImapConnections, 7, "connections from this PC", "r");
+        assert_eq!(imap.limit_number, None, "reported, not documented");
+        assert!(
+            imap.summary.contains("reported at about 20"),
+            "{}",
+            imap.summary
+        );
+    }
+
+    fn ews_account(
+        client: ClientKind,
+        account_type: &str,
+        host: Option<&str>,
+    ) -> scan::OtherAccount {
+        scan::OtherAccount {
+            client,
+            email: Some("megan@contoso.example".to_owned()),
+            host: host.map(str::to_owned),
+            source: "test".to_owned(),
+            profile: None,
+            account_type: Some(account_type.to_owned()),
+            imap_connections: None,
+            notes: Vec::new(),
+        }
+    }
+
+    fn ews_finding(scan: &ScanReport, today: &str) -> Option<Finding> {
+        let today = Day::parse(today).expect("day");
+        diagnose_at(scan, None, today)
+            .findings
+            .into_iter()
+            .find(|f| f.code == FindingCode::EwsClientRetiring)
+    }
+
+    fn evolution_on_ews() -> ScanReport {
+        ScanReport {
+            accounts: vec![ews_account(
+                ClientKind::Evolution,
+                "ews",
+                Some("outlook.office365.com"),
+            )],
+            ..ScanReport::default()
+        }
+    }
+
+    #[test]
+    fn ews_before_the_first_date_is_a_warning() {
+        let f = ews_finding(&evolution_on_ews(), "2026-09-30").expect("flagged");
+        assert_eq!(f.severity, Severity::Low);
+        assert!(f.title.contains("from 1 October 2026"), "{}", f.title);
+        assert!(
+            f.evidence.iter().any(|l| l.contains("1 April 2027")),
+            "{:?}",
+            f.evidence
+        );
+        assert!(f.evidence[0].contains("Evolution") && f.evidence[0].contains("account type EWS"));
+    }
+
+    #[test]
+    fn ews_is_blocked_by_default_today() {
+        // 2026-12-02, the issue's today: between the two dates.
+        let f = ews_finding(&evolution_on_ews(), "2026-12-02").expect("flagged");
+        assert_eq!(f.severity, Severity::Medium);
+        assert!(
+            f.title.contains("now blocks unless an admin allowed"),
+            "{}",
+            f.title
+        );
+        let all = f.evidence.join(" | ");
+        assert!(all.contains("not a session limit"), "{all}");
+        assert!(all.contains("Since 1 October 2026"), "{all}");
+        assert!(all.contains("https://"), "the source is named: {all}");
+        assert_eq!(f.step, "other_mail_apps");
+    }
+
+    #[test]
+    fn after_ews_is_off_its_failures_are_not_session_limits() {
+        let f = ews_finding(&evolution_on_ews(), "2027-04-01").expect("flagged");
+        assert_eq!(f.severity, Severity::High);
+        assert!(f.title.contains("turned off"), "{}", f.title);
+        let all = f.evidence.join(" | ");
+        assert!(all.contains("not a session limit"), "{all}");
+        assert_eq!(
+            f.sessions, 0,
+            "an app that cannot connect holds no sessions"
+        );
+    }
+
+    #[test]
+    fn which_apps_count_as_ews() {
+        // Outlook for Mac's Exchange account: likely EWS (the legacy Outlook for Mac).
+        let mac = ScanReport {
+            accounts: vec![ews_account(ClientKind::OutlookMac, "exchange", None)],
+            ..ScanReport::default()
+        };
+        let f = ews_finding(&mac, "2026-12-02").expect("flagged");
+        assert!(f.evidence[0].contains("Outlook for Mac") && f.evidence[0].contains("likely EWS"));
+        // On-premises Exchange keeps EWS: not flagged.
+        let on_prem = ScanReport {
+            accounts: vec![ews_account(
+                ClientKind::Evolution,
+                "ews",
+                Some("mail.contoso.example"),
+            )],
+            ..ScanReport::default()
+        };
+        assert_eq!(ews_finding(&on_prem, "2026-12-02"), None);
+        // IMAP is not EWS.
+        let imap = ScanReport {
+            accounts: vec![ews_account(
+                ClientKind::Thunderbird,
+                "imap",
+                Some("outlook.office365.com"),
+            )],
+            ..ScanReport::default()
+        };
+        assert_eq!(ews_finding(&imap, "2026-12-02"), None);
+        // Thunderbird's own Exchange (EWS) accounts are.
+        let tb = ScanReport {
+            accounts: vec![ews_account(
+                ClientKind::Thunderbird,
+                "ews",
+                Some("outlook.office365.com"),
+            )],
+            ..ScanReport::default()
+        };
+        assert!(ews_finding(&tb, "2026-12-02").is_some());
+        // Nothing EWS on the demo PC, nor on a clean one.
+        assert_eq!(ews_finding(&ScanReport::default(), "2026-12-02"), None);
+    }
+
+    #[test]
+    fn dates_are_written_as_microsoft_writes_them() {
+        assert_eq!(
+            long_date(Day::parse("2026-10-01").expect("day")),
+            "1 October 2026"
+        );
+        assert_eq!(
+            long_date(Day::parse("2027-04-01").expect("day")),
+            "1 April 2027"
+        );
+    }
+
+    #[test]
     fn disabled_connection_addins_do_not_count() {
         let mut scan = demo_scan();
         for a in scan.addins.iter_mut() {
@@ -788,11 +1305,12 @@ mod tests {
         assert_eq!(f.evidence.len(), 4, "{:#?}", f.evidence);
         let total = f.evidence.last().expect("total");
         assert!(
-            total.contains("allows 20 concurrent IMAP connections"),
+            total.contains("reported at about 20 concurrent connections per mailbox")
+                && total.contains("Microsoft does not document it"),
             "{total}"
         );
         assert!(
-            total.contains("throttling and limits FAQ"),
+            total.contains("node-imap issue 523"),
             "names its source: {total}"
         );
         assert!(!total.to_lowercase().contains("session"), "{total}");

@@ -20,8 +20,18 @@ pub enum ErrorCode {
     Timeout,
     Throttled,
     ServiceUnavailable,
+    /// AADSTS65001 / 90094: an admin must consent for the organisation (the error's
+    /// `action` carries the admin-consent link and the ticket text).
     ConsentRequired,
     InteractionRequired,
+    /// MFA wanted (AADSTS50076/50079 or a claims challenge): the browser sign-in asks for it.
+    MfaRequired,
+    /// AADSTS53003: a Conditional Access policy blocked the sign-in.
+    ConditionalAccessBlocked,
+    /// AADSTS53000 / 53001: only managed or compliant devices may sign in.
+    DeviceNotCompliant,
+    /// The organisation blocks the device code flow: use the browser sign-in.
+    DeviceCodeBlocked,
     PublicClientFlowsDisabled,
     /// Expected after "sign out everywhere": the app's own sign-in ended too.
     SignedOutEverywhere,
@@ -77,6 +87,18 @@ pub enum ErrorCode {
     Internal,
 }
 
+/// What the UI can offer beyond the words: a button that does the next step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ErrorAction {
+    /// An admin consents once for the whole organisation: the tenant's admin-consent link
+    /// and the ticket text to send to IT.
+    AdminConsent { consent: cloud::AdminConsent },
+    /// The browser sign-in is the way on (MFA wanted, Conditional Access, the device code
+    /// flow blocked); a claims challenge, if any, is kept by the backend for it.
+    BrowserSignIn,
+}
+
 /// An error as the user sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type, thiserror::Error)]
 #[error("{message}")]
@@ -84,6 +106,11 @@ pub struct AppError {
     pub code: ErrorCode,
     pub message: String,
     pub hint: String,
+    /// The next step as a button, where there is one. Absent from the JSON otherwise, so
+    /// every other error keeps its `{code, message, hint}` shape. Boxed: every `Result`
+    /// in the app carries an `AppError`, and the consent details would triple its size.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<Box<ErrorAction>>,
 }
 
 impl AppError {
@@ -92,7 +119,13 @@ impl AppError {
             code,
             message: message.into(),
             hint: hint.into(),
+            action: None,
         }
+    }
+
+    pub fn with_action(mut self, action: ErrorAction) -> Self {
+        self.action = Some(Box::new(action));
+        self
     }
 }
 

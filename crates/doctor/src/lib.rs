@@ -14,7 +14,9 @@ pub mod limits;
 pub mod offers;
 pub mod plan;
 pub mod report;
+pub mod service_limits;
 pub mod start;
+pub mod wizard;
 
 pub use context::AppContext;
 pub use error::{AppError, ErrorCode};

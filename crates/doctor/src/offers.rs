@@ -30,7 +30,7 @@
 //! | close_client | `close_client:<pid>:<start time or ->` |
 //! | restart_outlook | `restart_outlook:<pid>:<start time or ->:<normal or safe>` |
 //! | remove_credential | `remove_credential:<target>` |
-//! | limit_imap_connections | `limit_imap_connections:<profile folder>:<server key>` |
+//! | limit_imap_connections | `limit_imap_connections:<profile folder name>:<server key>` |
 //!
 //! The same machine state gives the same ids; the start time in a process id means a
 //! reused pid is never mistaken for the program the scan saw.
@@ -288,7 +288,13 @@ pub fn offers(report: &ScanReport) -> Vec<Offer> {
             (None, None) => s.server_key.clone(),
         };
         out.push(Offer {
-            id: make_id("limit_imap_connections", &[&s.profile_dir, &s.server_key]),
+            // The profile's folder name (Thunderbird's salted `k2x9a7.default-release`), not
+            // its full path: the same profile keeps its id when the home folder is named
+            // differently (`--home`, the demo's throw-away copy).
+            id: make_id(
+                "limit_imap_connections",
+                &[profile_folder_name(&s.profile_dir), &s.server_key],
+            ),
             kind: ActionKind::LimitImapConnections,
             target: OfferTarget::ImapAccount {
                 profile_dir: s.profile_dir.clone(),
@@ -307,6 +313,15 @@ pub fn offers(report: &ScanReport) -> Vec<Offer> {
         });
     }
     out
+}
+
+/// The last component of a profile folder, `/` or `\\` separated (a scan of a Windows
+/// home read elsewhere keeps its separators).
+fn profile_folder_name(dir: &str) -> &str {
+    dir.trim_end_matches(['/', '\\'])
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(dir)
 }
 
 /// The kinds an id may start with.
@@ -485,13 +500,21 @@ mod tests {
                 }
             ));
         }
-        // Stable: the same state gives the same list (the IMAP ones name the profile's
-        // full path, which is the demo's temp folder here).
+        assert!(
+            imap.iter().all(|o| o
+                .id
+                .starts_with("limit_imap_connections:k2x9a7.default-release:")),
+            "{ids:#?}"
+        );
+        // Stable: the same state gives the same ids, wherever the home folder is (the
+        // targets name the demo's temp folder, which differs).
         let (again_dir, again) = demo_report();
         assert_eq!(
             without_dir(&super::offers(&again), again_dir.path()),
             without_dir(&offers, dir.path())
         );
+        let again_ids: Vec<String> = super::offers(&again).into_iter().map(|o| o.id).collect();
+        assert_eq!(again_ids, ids);
         // Every id is one shell word and finds its offer again.
         for o in &offers {
             assert!(

@@ -194,7 +194,8 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
         .unwrap_or_default();
     let limit = diagnosis.as_ref().map(|d| LimitLine {
         name: enum_name(&d.estimate.limit),
-        number: d.estimate.limit_number,
+        // 0: no number is documented for the service (the report says "not published").
+        number: d.estimate.limit_number.unwrap_or(0),
         counted: d.estimate.counted,
         reason: d.estimate.reason.clone(),
     });

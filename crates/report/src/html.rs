@@ -158,9 +158,7 @@ pub fn to_html(report: &Report) -> String {
     );
     if let Some(l) = &report.limit {
         let _ = write!(out, "<dt>Likely limit</dt><dd>{}", escape(&l.label));
-        if l.number > 0 {
-            let _ = write!(out, " \u{2014} limit {}, {} counted", l.number, l.counted);
-        }
+        let _ = write!(out, " \u{2014} {}", escape(&l.counts()));
         let _ = write!(out, "</dd><dt>Why</dt><dd>{}</dd>", escape(&l.reason));
     }
     out.push_str("</dl></section>\n");

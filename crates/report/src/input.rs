@@ -65,7 +65,8 @@ pub struct LimitLine {
     pub name: String,
     /// The published number of the limit (0 when none is published).
     pub number: u32,
-    /// Sessions counted against it.
+    /// Connections from this PC counted against it (a stand-in: the mailbox's sessions
+    /// cannot be listed for Exchange Online).
     pub counted: u32,
     pub reason: String,
 }

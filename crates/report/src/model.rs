@@ -92,6 +92,25 @@ pub struct LimitView {
 }
 
 /// Where the report was made.
+impl LimitView {
+    /// The numbers in honest words: what was counted is connections from this PC (nobody
+    /// can list a mailbox's Exchange Online sessions), and "N of LIMIT" only where a number
+    /// is documented (`number` is 0 where none is published, as for Exchange Online MAPI).
+    pub fn counts(&self) -> String {
+        if self.number > 0 {
+            format!(
+                "{} of {}: connections from this PC against the documented limit",
+                self.counted, self.number
+            )
+        } else {
+            format!(
+                "{} connections from this PC; the limit is not published for this service",
+                self.counted
+            )
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct Environment {
     /// `unknown` when not given.
@@ -427,14 +446,7 @@ fn summary(input: &ReportInput, limit: &Option<LimitView>) -> Summary {
         (n, h) => format!("{n} findings, {h} of high severity"),
     });
     if let Some(l) = limit {
-        parts.push(if l.number > 0 {
-            format!(
-                "likely limit: {} ({}; {} counted)",
-                l.label, l.number, l.counted
-            )
-        } else {
-            format!("likely limit: {}", l.label)
-        });
+        parts.push(format!("likely limit: {} ({})", l.label, l.counts()));
     }
     if !input.steps.is_empty() {
         parts.push(format!("{steps_done} of {} steps done", input.steps.len()));

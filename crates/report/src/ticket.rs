@@ -42,14 +42,7 @@ pub fn ticket_summary(report: &Report) -> String {
     }
     lines.push(line(&format!("Error: {}", report.summary.error)));
     if let Some(l) = &report.limit {
-        if l.number > 0 {
-            lines.push(line(&format!(
-                "Likely limit: {} (limit {}, {} counted)",
-                l.label, l.number, l.counted
-            )));
-        } else {
-            lines.push(line(&format!("Likely limit: {}", l.label)));
-        }
+        lines.push(line(&format!("Likely limit: {} ({})", l.label, l.counts())));
         if !l.reason.is_empty() {
             lines.push(line(&format!("Why: {}", l.reason)));
         }

@@ -120,7 +120,7 @@ fn ticket_is_short_plain_text_with_what_matters() {
         "{t}"
     );
     assert!(
-        t.contains("Likely limit: MAPI sessions per user (Exchange store) (limit 32, 35 counted)"),
+        t.contains("Likely limit: MAPI sessions per user (Exchange store) (35 of 32: connections from this PC against the documented limit)"),
         "{t}"
     );
     assert!(

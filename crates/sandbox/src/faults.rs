@@ -29,6 +29,8 @@ pub struct Fault {
     /// The raw body to send; when `None` and a status is set, a documented-shape error.
     pub body: Option<String>,
     pub content_type: Option<String>,
+    /// Extra response headers (a `WWW-Authenticate` challenge).
+    pub headers: Vec<(String, String)>,
     /// How many matching requests it affects; `None` is every one.
     pub times: Option<u32>,
     /// Lets this many matching requests through untouched before the fault applies
@@ -53,6 +55,7 @@ impl Fault {
             retry_after: None,
             body: None,
             content_type: None,
+            headers: Vec::new(),
             times: Some(1),
             skip: 0,
             batch_only: false,
@@ -91,6 +94,100 @@ impl Fault {
         self.content_type = Some(content_type.to_owned());
         self.body = Some(body.into());
         self
+    }
+
+    /// Adds a response header to the injected answer.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.push((name.to_owned(), value.into()));
+        self
+    }
+
+    /// An identity platform error at `path` (a token or devicecode endpoint) in the
+    /// documented shape: `error`, `error_description` ("AADSTSnnnn: ..."), `error_codes`,
+    /// `timestamp`, `trace_id`, `correlation_id`, `error_uri`; HTTP 400 as Microsoft sends.
+    pub fn aad_error(path: impl Into<String>, error: &str, code: u32, text: &str) -> Self {
+        let body = crate::identity::oauth_error_body(error, code, text);
+        Self::on(path)
+            .status(400)
+            .body("application/json; charset=utf-8", body.to_string())
+    }
+
+    /// AADSTS65001: the app (or a permission it asks for) has no consent in the tenant.
+    pub fn consent_required(path: impl Into<String>) -> Self {
+        Self::aad_error(
+            path,
+            "invalid_grant",
+            65001,
+            "The user or administrator has not consented to use the application with ID '5e7f1d2c-9a4b-4c3d-8e6f-0a1b2c3d4e5f' named 'Session Doctor'. Send an interactive authorization request for this user and resource.",
+        )
+    }
+
+    /// AADSTS53003: a Conditional Access policy blocks the sign-in. The same answer comes
+    /// when an "authentication flows" policy blocks the device code flow: put it on the
+    /// token path during a device code sign-in to play that.
+    pub fn conditional_access_blocked(path: impl Into<String>) -> Self {
+        Self::aad_error(
+            path,
+            "invalid_grant",
+            53003,
+            "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.",
+        )
+    }
+
+    /// AADSTS53000 (compliant device required) or 53001 (domain-joined device required).
+    pub fn device_not_compliant(path: impl Into<String>, code: u32) -> Self {
+        let state = if code == 53001 {
+            "domain_joined"
+        } else {
+            "compliant"
+        };
+        Self::aad_error(
+            path,
+            "invalid_grant",
+            code,
+            &format!(
+                "Device is not in required device state: {state}. Conditional Access policy requires a {state} device, and the device is not {state}. The user must enroll their device with an approved MDM provider like Intune."
+            ),
+        )
+    }
+
+    /// AADSTS50076 (or 50079: MFA registration) with the `claims` challenge and the
+    /// `suberror` Microsoft sends when multi-factor authentication is wanted.
+    pub fn mfa_required(path: impl Into<String>, code: u32, claims: Option<&str>) -> Self {
+        let text = if code == 50079 {
+            "Due to a configuration change made by your administrator, or because you moved to a new location, you must enroll in multi-factor authentication to access '00000003-0000-0000-c000-000000000000'."
+        } else {
+            "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '00000003-0000-0000-c000-000000000000'."
+        };
+        let mut body = crate::identity::oauth_error_body("invalid_grant", code, text);
+        body["suberror"] = serde_json::Value::String("basic_action".into());
+        if let Some(c) = claims {
+            body["claims"] = serde_json::Value::String(c.to_owned());
+        }
+        Self::on(path)
+            .status(400)
+            .body("application/json; charset=utf-8", body.to_string())
+    }
+
+    /// A Graph 401 claims challenge (Continuous Access Evaluation, Conditional Access
+    /// step-up): `WWW-Authenticate: Bearer ... error="insufficient_claims",
+    /// claims="<base64 JSON>"` and Graph's error body.
+    pub fn claims_challenge(path: impl Into<String>, claims: &str) -> Self {
+        use base64::Engine;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(claims);
+        let body = crate::graph::graph_error_body(
+            "InvalidAuthenticationToken",
+            "Continuous access evaluation resulted in challenge with result: InteractionRequired and code: LocationConditionEvaluationSatisfied",
+        );
+        Self::on(path)
+            .status(401)
+            .body("application/json", body.to_string())
+            .header(
+                "WWW-Authenticate",
+                format!(
+                    r#"Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000", error="insufficient_claims", claims="{encoded}""#
+                ),
+            )
     }
 
     pub fn times(mut self, n: u32) -> Self {

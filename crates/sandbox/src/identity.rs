@@ -165,9 +165,21 @@ fn ids() -> (String, String) {
 /// An OAuth error in the documented shape. The description starts with the AADSTS code,
 /// as Microsoft's does, but clients must branch on `error` / `error_codes`.
 pub(crate) fn oauth_error(status: StatusCode, error: &str, code: u32, text: &str) -> Response {
+    let body = oauth_error_body(error, code, text);
+    (
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        axum::Json(body),
+    )
+        .into_response()
+}
+
+/// The documented error body: `error`, `error_description` ("AADSTSnnnn: ..."),
+/// `error_codes`, `timestamp`, `trace_id`, `correlation_id`, `error_uri`.
+pub(crate) fn oauth_error_body(error: &str, code: u32, text: &str) -> Value {
     let (trace, correlation) = ids();
     let now = crate::time::rfc3339(SystemTime::now());
-    let body = json!({
+    json!({
         "error": error,
         "error_description": format!(
             "AADSTS{code}: {text} Trace ID: {trace} Correlation ID: {correlation} Timestamp: {now}"
@@ -177,13 +189,7 @@ pub(crate) fn oauth_error(status: StatusCode, error: &str, code: u32, text: &str
         "trace_id": trace,
         "correlation_id": correlation,
         "error_uri": format!("https://login.microsoftonline.com/error?code={code}"),
-    });
-    (
-        status,
-        [(header::CACHE_CONTROL, "no-store")],
-        axum::Json(body),
-    )
-        .into_response()
+    })
 }
 
 fn bad(error: &str, code: u32, text: &str) -> Response {
@@ -429,6 +435,33 @@ pub(crate) async fn devicecode(
         "interval": plan.interval_secs,
         "message": format!("To sign in, use a web browser to open the page {verification_uri} and enter the code {user_code} to authenticate."),
     }))
+    .into_response()
+}
+
+/// `GET /{tenant}/adminconsent?client_id=...`: the page an admin opens from the link the
+/// app gives when consent is missing. The simulated tenant only shows what would be asked.
+pub(crate) async fn adminconsent(
+    State(shared): State<Arc<Shared>>,
+    Path(tenant): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if !tenant_ok(&shared, &tenant) {
+        return error_page(90002, &format!("Tenant '{tenant}' not found."));
+    }
+    let client_id = q.get("client_id").map(String::as_str).unwrap_or_default();
+    if !shared.tenant.client_ids.iter().any(|c| c == client_id) {
+        return error_page(
+            700016,
+            &format!("Application with identifier '{client_id}' was not found in the directory."),
+        );
+    }
+    Html(format!(
+        "<!DOCTYPE html><html><head><title>Permissions requested</title></head><body>\
+         <h1>Permissions requested</h1><p>Session Doctor ({}) &mdash; accept for your organisation \
+         ({}, a simulated Microsoft tenant: nothing is changed).</p></body></html>",
+        escape(client_id),
+        escape(&shared.tenant.display_name)
+    ))
     .into_response()
 }
 

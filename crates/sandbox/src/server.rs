@@ -244,6 +244,7 @@ fn router(shared: Arc<Shared>) -> Router {
             post(crate::identity::devicecode),
         )
         .route("/devicelogin", get(crate::identity::devicelogin))
+        .route("/{tenant}/adminconsent", get(crate::identity::adminconsent))
         .route(
             &format!("{GRAPH_PREFIX}/{{*rest}}"),
             any(crate::graph::handle),
@@ -300,6 +301,14 @@ async fn inject_faults(State(shared): State<Arc<Shared>>, req: Request, next: Ne
         && let Ok(v) = header::HeaderValue::try_from(retry_after_value(r))
     {
         response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    for (name, value) in &fault.headers {
+        if let (Ok(n), Ok(v)) = (
+            header::HeaderName::try_from(name.as_str()),
+            header::HeaderValue::try_from(value.as_str()),
+        ) {
+            response.headers_mut().insert(n, v);
+        }
     }
     response
 }

@@ -342,3 +342,98 @@ async fn faults_answer_with_status_retry_after_body_and_delay() {
     );
     assert_eq!(sb.faults().remaining(), 0);
 }
+
+#[tokio::test]
+async fn sign_in_block_faults_use_the_documented_error_shape() {
+    let sb = Sandbox::start().expect("sandbox");
+    let claims = r#"{"access_token":{"capolids":{"essential":true,"values":["p"]}}}"#;
+    let path = "/common/oauth2/v2.0/token";
+    for (fault, code) in [
+        (Fault::consent_required(path), 65001),
+        (Fault::conditional_access_blocked(path), 53003),
+        (Fault::device_not_compliant(path, 53000), 53000),
+        (Fault::device_not_compliant(path, 53001), 53001),
+        (Fault::mfa_required(path, 50076, Some(claims)), 50076),
+        (Fault::mfa_required(path, 50079, None), 50079),
+    ] {
+        sb.inject(fault);
+        let (status, body) = token(&sb, &[("grant_type", "refresh_token")]).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(body["error_codes"], serde_json::json!([code]));
+        let description = body["error_description"].as_str().expect("description");
+        assert!(
+            description.starts_with(&format!("AADSTS{code}: ")),
+            "{description}"
+        );
+        for field in [
+            "error",
+            "timestamp",
+            "trace_id",
+            "correlation_id",
+            "error_uri",
+        ] {
+            assert!(body[field].is_string(), "{field} in {body}");
+        }
+        if code == 50076 {
+            assert_eq!(body["claims"], claims);
+            assert_eq!(body["suberror"], "basic_action");
+        }
+    }
+
+    // Graph's claims challenge: 401, Graph's error body, the base64 claims in the header.
+    sb.inject(Fault::claims_challenge("/graph/v1.0/me", claims));
+    let answer = client()
+        .get(format!("{}/me", sb.graph_base()))
+        .bearer_auth("any")
+        .send()
+        .await
+        .expect("graph");
+    assert_eq!(answer.status().as_u16(), 401);
+    let header = answer
+        .headers()
+        .get("www-authenticate")
+        .and_then(|v| v.to_str().ok())
+        .expect("a challenge")
+        .to_owned();
+    assert!(
+        header.contains(r#"error="insufficient_claims""#),
+        "{header}"
+    );
+    let encoded = base64::engine::general_purpose::STANDARD.encode(claims);
+    assert!(
+        header.contains(&format!(r#"claims="{encoded}""#)),
+        "{header}"
+    );
+    let body: Value = answer.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "InvalidAuthenticationToken");
+}
+
+#[tokio::test]
+async fn the_admin_consent_page_answers_for_the_registered_app_only() {
+    let sb = Sandbox::start().expect("sandbox");
+    let page = |tenant: &str, client_id: &str| {
+        format!(
+            "{}/{tenant}/adminconsent?client_id={client_id}",
+            sb.authority()
+        )
+    };
+    let ok = client()
+        .get(page(&sb.tenant().id, sb.client_id()))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(ok.status().as_u16(), 200);
+    assert!(
+        ok.text()
+            .await
+            .expect("html")
+            .contains("Permissions requested")
+    );
+    let unknown = client()
+        .get(page("contoso.example", "not-registered"))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(unknown.status().as_u16(), 400);
+    assert!(unknown.text().await.expect("html").contains("AADSTS700016"));
+}

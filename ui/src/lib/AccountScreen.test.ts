@@ -168,4 +168,65 @@ describe("AccountScreen", () => {
     expect(card.dataset.code).toBe("sign_in_declined");
     await waitFor(() => expect((screen.getByTestId("sign-in") as HTMLButtonElement).disabled).toBe(false));
   });
+
+  it("says in the confirmation what a revoke ends and what it does not, and the order to follow", async () => {
+    await signedIn();
+    await fireEvent.click(screen.getByTestId("sign-out-everywhere"));
+    const confirm = screen.getByTestId("confirm");
+    for (const said of ["refresh token", "up to about an hour", "Continuous Access Evaluation", "are not closed", "Teams, OneDrive and the phone apps"]) {
+      expect(confirm.textContent).toContain(said);
+    }
+    expect(screen.getByTestId("confirm-order").textContent).toContain("sign out everywhere only if the error stays");
+    i18n.set("es");
+    await waitFor(() => expect(screen.getByTestId("confirm").textContent).toContain("hasta una hora"));
+  });
+
+  it("after a revoke that left this app signed in, says what keeps working for a while", async () => {
+    commands.signOutEverywhere.mockResolvedValue({ status: "ok", data: { results: [{ user: "megan@contoso.example", outcome: { kind: "revoked" } }], signed_out_here: false, summary: "Signed out everywhere." } });
+    await signedIn();
+    await fireEvent.click(screen.getByTestId("sign-out-everywhere"));
+    await fireEvent.click(screen.getByTestId("confirm-yes"));
+    const wait = await screen.findByTestId("result-wait");
+    expect(wait.textContent).toContain("countdown now starts from this moment");
+  });
+
+  it("gives the admin-consent link and the ticket text for IT when consent is missing", async () => {
+    const url = "https://login.microsoftonline.com/contoso.example/adminconsent?client_id=abc";
+    commands.signIn.mockResolvedValue({
+      status: "error",
+      error: {
+        code: "consent_required",
+        message: "the app has not been given permission in this organisation (AADSTS65001)",
+        hint: "Ask your IT admin",
+        action: { kind: "admin_consent", consent: { url, tenant: "contoso.example", client_id: "abc", permissions: ["openid", "User.Read"], ticket: "english ticket" } },
+      },
+    });
+    commands.openPage.mockResolvedValue({ status: "ok", data: null });
+    i18n.set("es");
+    render(AccountScreen);
+    await fireEvent.click(await screen.findByTestId("sign-in"));
+    const card = await screen.findByTestId("error");
+    expect(card.textContent).toContain("Su organización aún no ha dado permiso");
+    expect(screen.getByTestId("admin-consent-url").textContent).toBe(url);
+    const ticket = (screen.getByTestId("admin-consent-ticket") as HTMLTextAreaElement).value;
+    expect(ticket).toContain(url);
+    expect(ticket).toContain("openid, User.Read");
+    expect(ticket).toContain("Consentimiento del administrador");
+    await fireEvent.click(screen.getByTestId("admin-consent-open"));
+    expect(commands.openPage).toHaveBeenCalledWith(url);
+  });
+
+  it("offers the browser sign-in when the organisation blocks the code sign-in", async () => {
+    commands.startDeviceCode.mockResolvedValue({
+      status: "error",
+      error: { code: "device_code_blocked", message: "blocked", hint: "use the browser", action: { kind: "browser_sign_in" } },
+    });
+    render(AccountScreen);
+    await fireEvent.click(await screen.findByTestId("device-code"));
+    const card = await screen.findByTestId("error");
+    expect(card.textContent).toContain("blocks signing in with a code");
+    await fireEvent.click(await screen.findByTestId("browser-sign-in"));
+    await screen.findByTestId("signed-in-as");
+    expect(commands.signIn).toHaveBeenCalled();
+  });
 });

@@ -6,6 +6,7 @@ const commands = vi.hoisted(() => ({
   getSettings: vi.fn(),
   buildReport: vi.fn(),
   saveReport: vi.fn(),
+  wizardProgress: vi.fn(),
   adminAccess: vi.fn(),
   adminSearch: vi.fn(),
   adminImportCsv: vi.fn(),
@@ -70,7 +71,8 @@ beforeEach(() => {
 
 describe("report", () => {
   it("saves a redacted report with the plan's progress and says where", async () => {
-    localStorage.setItem("session-doctor.plan", JSON.stringify({ track: "work", index: 1, states: { close_other_devices: "done" } }));
+    // The guided fix's progress, as the backend keeps it.
+    commands.wizardProgress.mockResolvedValue({ status: "ok", data: { screen: "step", track: "work", stage: 0, step: 1, states: { close_other_devices: "done" }, message: null } });
     commands.saveReport.mockResolvedValue({ status: "ok", data: { path: "/home/u/report.html", format: "html", bytes: 100, redacted: true } });
     render(HelpDeskScreen);
     await fireEvent.click(await screen.findByTestId("report-save"));

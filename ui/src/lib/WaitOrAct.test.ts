@@ -51,4 +51,18 @@ describe("WaitOrAct", () => {
     expect(box.textContent).toContain("Outlook on the web or web apps are open");
     expect(screen.queryByTestId("wait-now")).toBeNull();
   });
+
+  it("counts from the revoke after signing out everywhere", () => {
+    const revokedAt = new Date(Date.now() - 20 * 60_000).toISOString();
+    render(WaitOrAct, { wait: { ...waitable, revoked_at: revokedAt } });
+    expect(screen.getByTestId("wait-countdown").textContent).toContain("1:40:00");
+    expect(screen.getByTestId("wait-since-revoke").textContent).toContain("signed out everywhere");
+  });
+
+  it("keeps a start saved after the revoke, and ignores a revoke time in the future", () => {
+    localStorage.setItem("session-doctor.wait-since", String(Date.now() - 10 * 60_000));
+    render(WaitOrAct, { wait: { ...waitable, revoked_at: new Date(Date.now() - 20 * 60_000).toISOString() } });
+    expect(screen.getByTestId("wait-countdown").textContent).toContain("1:50:00");
+    expect(screen.queryByTestId("wait-since-revoke")).toBeNull();
+  });
 });

@@ -30,8 +30,23 @@ export class ScanState {
     if (typeof p.fraction === "number") this.fraction = p.fraction;
   };
 
-  async run() {
+  /** Bumped by `reset`: a scan that started before it is thrown away and run again. */
+  private generation = 0;
+
+  /** Forgets the scans of the previous mode (entering or leaving the demo). */
+  reset() {
+    this.generation += 1;
+    this.report = null;
+    this.baseline = null;
+    this.diagnosis = null;
+    this.error = null;
+    this.rows = pendingRows();
+    this.fraction = 0;
+  }
+
+  async run(): Promise<void> {
     if (this.running) return;
+    const generation = this.generation;
     this.running = true;
     this.error = null;
     this.rows = pendingRows();
@@ -42,6 +57,8 @@ export class ScanState {
     const got = await call(() => commands.runScan(channel));
     this.elapsedMs = Math.round(performance.now() - started);
     this.running = false;
+    // The mode changed while this scan ran: its answer is of the other PC.
+    if (generation !== this.generation) return this.run();
     if (!got.ok) {
       this.error = got.error;
       return;

@@ -247,7 +247,9 @@ impl Action for LimitImapConnections {
     }
 
     fn preview(&self, env: &mut Env) -> Result<Preview, RepairError> {
-        self.refuse_running(env)?;
+        // A running Thunderbird does not stop the preview (it says what to do first); the
+        // change itself is refused until Thunderbird is closed.
+        let blocked = self.refuse_running(env).err();
         let (prefs, user) = self.read()?;
         let (now, from, _, _) =
             thunderbird::effective_max_connections(&prefs, user.as_ref(), &self.server_key);
@@ -264,17 +266,23 @@ impl Action for LimitImapConnections {
             f => format!("set in {f}"),
         };
         let exists = self.user_js().exists();
+        let mut changes = Vec::new();
+        if let Some(e) = blocked {
+            changes.push(format!("Not possible yet: {e}"));
+        }
         Ok(Preview {
             title: format!(
                 "Limit Thunderbird to {} IMAP connections for {who}",
                 self.max_connections
             ),
-            changes: vec![
-                format!(
+            changes: [
+                changes,
+                vec![format!(
                     "{}: {now} ({from}) -> {}",
                     self.pref(),
                     self.max_connections
-                ),
+                )],
+                vec![
                 if exists {
                     format!(
                         "One line in {} is set; every other line stays as it is",
@@ -287,7 +295,9 @@ impl Action for LimitImapConnections {
                     )
                 },
                 "Thunderbird uses it the next time it starts".to_owned(),
-            ],
+                ],
+            ]
+            .concat(),
             undo: if exists {
                 "Undo puts user.js back byte for byte as it is now".to_owned()
             } else {
@@ -535,15 +545,21 @@ mod tests {
         let mut journal = Journal::open(&dir.path().join("data")).expect("journal");
         let running = thunderbird_running();
         let action = LimitImapConnections::new(&p.display().to_string(), "server1");
-        let e = journal
+        // The preview says why it cannot be done yet; the run is refused.
+        let preview = journal
             .preview(&action.clone().into(), &mut env(&running))
-            .expect_err("running");
-        assert_eq!(e.code(), "client_running");
-        assert!(e.to_string().contains("thunderbird (process 4321)"), "{e}");
+            .expect("a preview");
+        assert!(
+            preview.changes[0].starts_with(
+                "Not possible yet: Thunderbird is running (thunderbird (process 4321))"
+            ),
+            "{preview:?}"
+        );
         let e = journal
             .run(action.clone().into(), &mut env(&running))
             .expect_err("running");
         assert_eq!(e.code(), "client_running");
+        assert!(e.to_string().contains("thunderbird (process 4321)"), "{e}");
         assert_eq!(std::fs::read(p.join(USER_JS)).expect("read"), original);
         assert!(
             journal.undoable().is_empty(),
