@@ -23,9 +23,23 @@ fn diagnose_json_lists_findings_with_evidence_and_the_ordered_plan() {
         "outlook_running_multiple",
         "duplicate_profiles",
         "addin_opens_connections",
+        "imap_connections",
+        "shared_mailboxes",
     ] {
         assert!(codes.contains(&expected), "{expected} missing: {codes:?}");
     }
+    let shared = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["code"] == "shared_mailboxes")
+        .expect("shared mailboxes");
+    assert!(
+        shared["advice"][0]
+            .as_str()
+            .is_some_and(|a| a.contains("Change > More Settings > Advanced")),
+        "{shared:#}"
+    );
     let first = &v["findings"][0];
     assert!(first["severity"].is_string() && first["step"].is_string());
     assert!(!first["evidence"].as_array().expect("evidence").is_empty());

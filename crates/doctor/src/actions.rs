@@ -9,8 +9,9 @@ use repair::bisect::{Bisect, BisectPhase, RestoredAll};
 use repair::credential_store::CredentialStore;
 use repair::registry::{RegFileStore, RegistryWriter};
 use repair::{
-    ActionSpec, CloseClient, EntryView, Env, Journal, Preview, RegistryLayout, RemoveCredential,
-    RemoveProfile, RepairError, RestartMode, RestartOutlook, SetAddin,
+    ActionSpec, CloseClient, EntryView, Env, Journal, LimitImapConnections, Preview, ProcessCheck,
+    RegistryLayout, RemoveCredential, RemoveProfile, RepairError, RestartMode, RestartOutlook,
+    SetAddin,
 };
 use serde::{Deserialize, Serialize};
 
@@ -55,6 +56,16 @@ pub enum ActionRequest {
         start_time: Option<u32>,
         mode: RestartMode,
     },
+    /// Lower how many IMAP connections Thunderbird opens for one account (its
+    /// `max_cached_connections`, written to the profile's user.js); refused while
+    /// Thunderbird runs. The profile and account must be ones the last scan listed.
+    LimitImapConnections {
+        profile_dir: String,
+        server_key: String,
+        // The value to write; absent: 2.
+        #[serde(default)]
+        max_connections: Option<u32>,
+    },
 }
 
 impl ActionRequest {
@@ -96,6 +107,17 @@ impl ActionRequest {
                 restart.start_time = *start_time;
                 restart.into()
             }
+            Self::LimitImapConnections {
+                profile_dir,
+                server_key,
+                max_connections,
+            } => {
+                let mut limit = LimitImapConnections::new(profile_dir, server_key);
+                if let Some(n) = max_connections {
+                    limit.max_connections = *n;
+                }
+                limit.into()
+            }
         }
     }
 
@@ -126,6 +148,14 @@ pub struct Repairs {
     scanned_processes: Option<Vec<scan::ProcessInfo>>,
     /// The profiles of the last scan, to resolve a request without a version.
     scanned_profiles: Option<Vec<(String, String)>>,
+    /// The IMAP accounts with a connection setting of the last scan, as (profile folder,
+    /// server key): the only ones whose setting a repair may change.
+    scanned_imap: Option<Vec<(String, String)>>,
+    /// How actions learn which mail apps run: this computer's list, or (demo) the last
+    /// scan's simulated one.
+    processes: ProcessCheck,
+    /// The processes come from the last scan (demo), not from this computer.
+    processes_from_scan: bool,
     /// Processes a polite close did not end: only these are offered a forced close.
     still_running: Vec<ProcessIdentity>,
     /// One-time confirmations of a forced close, each bound to one process.
@@ -152,7 +182,12 @@ impl Repairs {
     pub fn demo(pc_dir: &Path, hkcu_export: &Path) -> Result<Self, AppError> {
         let journal = Journal::open(&pc_dir.join("journal")).map_err(|e| repair_error(&e))?;
         let store = RegFileStore::open(hkcu_export).map_err(|e| repair_error(&e))?;
-        Ok(Self::with(journal, Some(Box::new(store)), None))
+        let mut repairs = Self::with(journal, Some(Box::new(store)), None);
+        // The demo's programs are simulated: whether "Thunderbird runs" is what its last
+        // scan listed (nothing listed before a scan), never this computer's processes.
+        repairs.processes_from_scan = true;
+        repairs.processes = ProcessCheck::Listed(Vec::new());
+        Ok(repairs)
     }
 
     /// A `.reg` export as the registry: changes are made to the file itself (read and
@@ -190,6 +225,9 @@ impl Repairs {
             bisect: None,
             scanned_processes: None,
             scanned_profiles: None,
+            scanned_imap: None,
+            processes: ProcessCheck::Live,
+            processes_from_scan: false,
             still_running: Vec::new(),
             force_tokens: Vec::new(),
             close_timeout_ms: repair::actions::close_client::DEFAULT_CLOSE_TIMEOUT_MS,
@@ -216,6 +254,17 @@ impl Repairs {
                 .map(|p| (p.version.clone(), p.name.clone()))
                 .collect(),
         );
+        self.scanned_imap = Some(
+            report
+                .accounts
+                .iter()
+                .filter_map(|a| a.imap_connections.as_ref())
+                .map(|s| (s.profile_dir.clone(), s.server_key.clone()))
+                .collect(),
+        );
+        if self.processes_from_scan {
+            self.processes = ProcessCheck::Listed(report.processes.clone());
+        }
     }
 
     /// The process a request names, if the last scan listed it as a mail client with the
@@ -292,6 +341,26 @@ impl Repairs {
                 restart.running_exe = who.exe;
                 Ok(restart.into())
             }
+            ActionRequest::LimitImapConnections {
+                profile_dir,
+                server_key,
+                ..
+            } => {
+                let seen = self.scanned_imap.as_ref().is_some_and(|list| {
+                    list.iter()
+                        .any(|(d, k)| d == profile_dir && k == server_key)
+                });
+                if !seen {
+                    return Err(AppError::new(
+                        ErrorCode::ThunderbirdProfileInvalid,
+                        format!(
+                            "The last scan listed no Thunderbird IMAP account {server_key} in {profile_dir}; nothing was done."
+                        ),
+                        "Scan again, then choose the account from the scan.",
+                    ));
+                }
+                Ok(request.spec())
+            }
             ActionRequest::RemoveProfile {
                 name,
                 version: None,
@@ -364,7 +433,7 @@ impl Repairs {
 
     pub fn preview(&mut self, request: &ActionRequest) -> Result<Preview, AppError> {
         let spec = self.spec(request, false)?;
-        let mut env = env(&mut self.registry, &mut self.credentials);
+        let mut env = env(&mut self.registry, &mut self.credentials, &self.processes);
         let mut preview = self
             .journal
             .preview(&spec, &mut env)
@@ -400,7 +469,7 @@ impl Repairs {
             }
             _ => None,
         };
-        let mut env = env(&mut self.registry, &mut self.credentials);
+        let mut env = env(&mut self.registry, &mut self.credentials, &self.processes);
         let result = self.journal.run(spec, &mut env);
         if let (Err(e), Some(who)) = (&result, polite_close)
             && matches!(e, RepairError::StillRunning { .. })
@@ -414,7 +483,7 @@ impl Repairs {
     /// Undoes one change; refused with `undo_conflict` when its key changed since, unless
     /// `force` (the user confirmed to overwrite the later edit).
     pub fn undo(&mut self, id: &str, force: bool) -> Result<EntryView, AppError> {
-        let mut env = env(&mut self.registry, &mut self.credentials);
+        let mut env = env(&mut self.registry, &mut self.credentials, &self.processes);
         self.journal
             .undo_with(id, &mut env, force)
             .map_err(|e| repair_error(&e))
@@ -422,7 +491,7 @@ impl Repairs {
 
     /// Undoes several changes, newest first whatever the order of `ids`.
     pub fn undo_many(&mut self, ids: &[&str], force: bool) -> Result<Vec<EntryView>, AppError> {
-        let mut env = env(&mut self.registry, &mut self.credentials);
+        let mut env = env(&mut self.registry, &mut self.credentials, &self.processes);
         self.journal
             .undo_many(ids, &mut env, force)
             .map_err(|e| repair_error(&e))
@@ -455,7 +524,7 @@ impl Repairs {
         let states = repair::from_scan::addin_states(addins);
         let mut bisect = Bisect::start_in(&states, RegistryLayout::default(), &self.journal)
             .map_err(|e| repair_error(&e))?;
-        let mut env = env(&mut self.registry, &mut self.credentials);
+        let mut env = env(&mut self.registry, &mut self.credentials, &self.processes);
         let round = bisect.next_round(&mut self.journal, &mut env);
         // Whatever happened, the saved state matches the machine: keep it in memory too.
         self.bisect = Some(bisect.clone());
@@ -483,7 +552,7 @@ impl Repairs {
             .answer_in(error_came_back, &self.journal)
             .map_err(|e| repair_error(&e))?;
         if bisect.phase == BisectPhase::Ready {
-            let mut env = env(&mut self.registry, &mut self.credentials);
+            let mut env = env(&mut self.registry, &mut self.credentials, &self.processes);
             bisect
                 .next_round(&mut self.journal, &mut env)
                 .map_err(|e| repair_error(&e))?;
@@ -498,7 +567,7 @@ impl Repairs {
         let Some(bisect) = self.bisect.as_mut() else {
             return Err(no_bisect());
         };
-        let mut env = env(&mut self.registry, &mut self.credentials);
+        let mut env = env(&mut self.registry, &mut self.credentials, &self.processes);
         bisect
             .finish(keep_culprit_disabled, &mut self.journal, &mut env)
             .map_err(|e| repair_error(&e))?;
@@ -512,7 +581,7 @@ impl Repairs {
     /// interrupted is rolled back) and the saved state is cleared. Works on a damaged state
     /// file too (a note says so).
     pub fn bisect_restore_all(&mut self) -> Result<RestoredAll, AppError> {
-        let mut env = env(&mut self.registry, &mut self.credentials);
+        let mut env = env(&mut self.registry, &mut self.credentials, &self.processes);
         let done =
             Bisect::restore_all(&mut self.journal, &mut env).map_err(|e| repair_error(&e))?;
         self.bisect = None;
@@ -527,7 +596,7 @@ impl Repairs {
 
     /// Completes a change the app was killed in the middle of.
     pub fn finish(&mut self, id: &str) -> Result<EntryView, AppError> {
-        let mut env = env(&mut self.registry, &mut self.credentials);
+        let mut env = env(&mut self.registry, &mut self.credentials, &self.processes);
         self.journal
             .finish(id, &mut env)
             .map_err(|e| repair_error(&e))
@@ -535,18 +604,19 @@ impl Repairs {
 
     /// Puts back the state from before a change the app was killed in the middle of.
     pub fn roll_back(&mut self, id: &str) -> Result<EntryView, AppError> {
-        let mut env = env(&mut self.registry, &mut self.credentials);
+        let mut env = env(&mut self.registry, &mut self.credentials, &self.processes);
         self.journal
             .roll_back(id, &mut env)
             .map_err(|e| repair_error(&e))
     }
 }
 
-/// The actions' environment: the registry and credential store they may change (borrowed
-/// apart from the journal).
+/// The actions' environment: the registry and credential store they may change, and how to
+/// tell which mail apps run (borrowed apart from the journal).
 fn env<'a>(
     registry: &'a mut Option<Box<dyn RegistryWriter + Send>>,
     credentials: &'a mut Option<Box<dyn CredentialStore + Send>>,
+    processes: &'a ProcessCheck,
 ) -> Env<'a> {
     Env {
         registry: registry
@@ -555,6 +625,7 @@ fn env<'a>(
         credentials: credentials
             .as_deref_mut()
             .map(|c| c as &mut dyn CredentialStore),
+        processes: Some(processes),
     }
 }
 
@@ -1251,5 +1322,68 @@ mod tests {
                 .expect_err("policy-managed add-ins are refused");
             assert_eq!(err.code, ErrorCode::AddinPolicyManaged);
         }
+    }
+
+    #[test]
+    fn limiting_thunderbird_waits_until_it_is_closed_then_undo_deletes_user_js() {
+        let (dir, pc) = demo();
+        let hkcu = demo_hkcu(&pc.registry_files).expect("hkcu").clone();
+        let mut repairs = Repairs::demo(dir.path(), &hkcu).expect("repairs");
+        let mut report = rescan(&pc);
+        let account = report
+            .accounts
+            .iter()
+            .find_map(|a| a.imap_connections.clone())
+            .expect("an IMAP account");
+        let request = ActionRequest::LimitImapConnections {
+            profile_dir: account.profile_dir.clone(),
+            server_key: account.server_key.clone(),
+            max_connections: None,
+        };
+        // Before any scan nothing is known about the account: refused.
+        assert_eq!(
+            repairs.run(&request).expect_err("no scan").code,
+            ErrorCode::ThunderbirdProfileInvalid
+        );
+        // The demo's scan lists Thunderbird running.
+        repairs.saw(&report);
+        let e = repairs.run(&request).expect_err("running");
+        assert_eq!(e.code, ErrorCode::ClientRunning);
+        assert!(
+            e.message.contains("thunderbird.exe (process 9408)"),
+            "{}",
+            e.message
+        );
+        let user_js = std::path::Path::new(&account.profile_dir).join("user.js");
+        assert!(!user_js.exists());
+        // An account the scan did not list is refused whatever the files hold.
+        let other = ActionRequest::LimitImapConnections {
+            profile_dir: account.profile_dir.clone(),
+            server_key: "server2".into(),
+            max_connections: None,
+        };
+        assert_eq!(
+            repairs.run(&other).expect_err("not listed").code,
+            ErrorCode::ThunderbirdProfileInvalid
+        );
+        // Thunderbird closed (the scan no longer lists it): the change goes through.
+        report
+            .processes
+            .retain(|p| p.kind != scan::ClientKind::Thunderbird);
+        repairs.saw(&report);
+        let done = repairs.run(&request).expect("closed now");
+        let after = rescan(&pc);
+        let now = after
+            .accounts
+            .iter()
+            .find_map(|a| {
+                a.imap_connections
+                    .clone()
+                    .filter(|s| s.server_key == account.server_key)
+            })
+            .expect("still listed");
+        assert_eq!((now.max_connections, now.from.as_str()), (2, "user.js"));
+        repairs.undo(&done.id, false).expect("undo");
+        assert!(!user_js.exists(), "it did not exist before");
     }
 }

@@ -26,6 +26,8 @@ pub enum FindingCode {
     MapiClients,
     OtherDevices,
     MobileDevicesNearLimit,
+    ImapConnections,
+    SharedMailboxes,
     /// A mail app that uses EWS, which Exchange Online is retiring.
     EwsClientRetiring,
 }
@@ -52,6 +54,8 @@ pub struct Finding {
     /// Microsoft 365 (or, for the account's devices, devices). Never the mailbox's server
     /// sessions, which nobody can list for Exchange Online.
     pub sessions: u32,
+    /// What the user can do about it, one step per line (empty: the plan step says it).
+    pub advice: Vec<String>,
 }
 
 /// The limit most likely hit, with the numbers behind the guess.
@@ -136,8 +140,10 @@ pub fn diagnose_at(scan: &ScanReport, cloud: Option<&CloudSnapshot>, today: Day)
     duplicate_profiles(scan, &mut findings);
     addins(scan, &mut findings);
     other_clients(scan, &mut findings);
+    imap_connections(scan, &mut findings);
     web_apps(scan, &mut findings);
     shared_mailboxes(scan, &mut findings);
+    shared_mailboxes_per_profile(scan, &mut findings);
     mapi_clients(scan, &mut findings);
     stale_credentials(scan, &mut findings);
     ews_clients(scan, today, &mut findings);
@@ -217,6 +223,7 @@ fn outlook_running_multiple(scan: &ScanReport, out: &mut Vec<Finding>) {
                     .collect(),
                 step: "restart_outlook_here".to_owned(),
                 sessions: m365_connections(windows.iter().copied()),
+                advice: Vec::new(),
             });
             connections_line(out);
         }
@@ -240,6 +247,7 @@ fn duplicate_profiles(scan: &ScanReport, out: &mut Vec<Finding>) {
             evidence: group.iter().map(|n| format!("profile \"{n}\"")).collect(),
             step: "duplicate_profiles".to_owned(),
             sessions: 0,
+            advice: Vec::new(),
         });
     }
 }
@@ -270,6 +278,7 @@ fn addins(scan: &ScanReport, out: &mut Vec<Finding>) {
                 .collect(),
             step: "addins_safe_mode".to_owned(),
             sessions: 0,
+            advice: Vec::new(),
         });
     }
     let crashing: Vec<_> = scan
@@ -288,6 +297,7 @@ fn addins(scan: &ScanReport, out: &mut Vec<Finding>) {
                 .collect(),
             step: "addins_safe_mode".to_owned(),
             sessions: 0,
+            advice: Vec::new(),
         });
     }
 }
@@ -340,8 +350,118 @@ fn other_clients(scan: &ScanReport, out: &mut Vec<Finding>) {
             .collect(),
         step: "other_mail_apps".to_owned(),
         sessions: running,
+        advice: Vec::new(),
     });
     connections_line(out);
+}
+
+/// Exchange Online's IMAP limit as the limits data has it: the number (documented or
+/// reported) and a sentence naming it with its source; `None` when no number is known.
+fn imap_limit() -> Option<(u32, String)> {
+    let e = ServiceLimits::shipped().entry(Limit::ImapConnections, Service::ExchangeOnline)?;
+    let n = e.number?;
+    let source = format!("{}, {}", e.source.title, e.source.url);
+    let sentence = match e.status {
+        LimitStatus::Documented => format!(
+            "Exchange Online allows {n} concurrent IMAP connections per mailbox (source: {source})"
+        ),
+        _ => format!(
+            "Exchange Online's IMAP limit is reported at about {n} concurrent connections per mailbox; Microsoft does not document it (source: {source})"
+        ),
+    };
+    Some((n, sentence))
+}
+
+fn is_imap(a: &scan::OtherAccount) -> bool {
+    a.imap_connections.is_some()
+        || a.account_type
+            .as_deref()
+            .is_some_and(|t| t.to_ascii_lowercase().contains("imap"))
+}
+
+/// IMAP accounts of this PC's mail apps on one Exchange Online mailbox (same host and
+/// address): each may open up to its app's connection cap, and they add up against the
+/// mailbox's IMAP limit. Reported when the mailbox is set up more than once (several
+/// accounts, profiles or apps) or when the caps alone reach the limit. Only what this PC
+/// may open is counted, never a number of sessions on the server.
+fn imap_connections(scan: &ScanReport, out: &mut Vec<Finding>) {
+    let limit = imap_limit();
+    let reaches = |total: u32| limit.as_ref().is_some_and(|(n, _)| total >= *n);
+    let mut mailboxes: BTreeMap<(String, String), Vec<&scan::OtherAccount>> = BTreeMap::new();
+    for a in scan.accounts.iter().filter(|a| is_imap(a)) {
+        let Some(host) = a.host.as_deref().filter(|h| is_exchange_online_host(h)) else {
+            continue;
+        };
+        let email = a.email.as_deref().unwrap_or_default().to_lowercase();
+        mailboxes
+            .entry((host.to_ascii_lowercase(), email))
+            .or_default()
+            .push(a);
+    }
+    for ((host, email), accounts) in mailboxes {
+        let capped: Vec<(&scan::OtherAccount, &scan::ImapConnectionSetting)> = accounts
+            .iter()
+            .filter_map(|a| a.imap_connections.as_ref().map(|s| (*a, s)))
+            .collect();
+        let total: u32 = capped
+            .iter()
+            .map(|(_, s)| s.max_connections)
+            .fold(0, u32::saturating_add);
+        if capped.is_empty() || (accounts.len() < 2 && !reaches(total)) {
+            continue;
+        }
+        let mut evidence: Vec<String> = accounts
+            .iter()
+            .map(|a| match &a.imap_connections {
+                Some(s) => {
+                    let why = match (&s.pref, s.from.as_str()) {
+                        (Some(pref), from) => format!("{pref} = {} in {from}", s.max_connections),
+                        (None, _) => format!(
+                            "max_cached_connections not set: Thunderbird's default of {}",
+                            s.max_connections
+                        ),
+                    };
+                    format!(
+                        "{}, profile \"{}\", {}: up to {} connections ({why})",
+                        a.client.as_str(),
+                        a.profile.as_deref().unwrap_or("?"),
+                        s.server_key,
+                        s.max_connections
+                    )
+                }
+                None => format!(
+                    "{} is signed in to the same mailbox over IMAP too (how many connections it opens is not known)",
+                    a.client.as_str()
+                ),
+            })
+            .collect();
+        evidence.push(match &limit {
+            Some((_, sentence)) => format!(
+                "{total} IMAP connections from this PC at most; {sentence}, shared with the mailbox's other devices and apps"
+            ),
+            None => format!(
+                "{total} IMAP connections from this PC at most; Microsoft publishes no IMAP connection limit for Exchange Online"
+            ),
+        });
+        let mailbox = if email.is_empty() {
+            host.clone()
+        } else {
+            format!("{email} ({host})")
+        };
+        out.push(Finding {
+            code: FindingCode::ImapConnections,
+            severity: if reaches(total) {
+                Severity::High
+            } else {
+                Severity::Medium
+            },
+            title: format!("{total} IMAP connections from this PC to {mailbox}"),
+            evidence,
+            step: "other_mail_apps".to_owned(),
+            sessions: total,
+            advice: Vec::new(),
+        });
+    }
 }
 
 fn web_apps(scan: &ScanReport, out: &mut Vec<Finding>) {
@@ -366,6 +486,7 @@ fn web_apps(scan: &ScanReport, out: &mut Vec<Finding>) {
         evidence,
         step: "sign_out_web".to_owned(),
         sessions: m365_connections(web.into_iter().chain(teams)),
+        advice: Vec::new(),
     });
     connections_line(out);
 }
@@ -380,9 +501,80 @@ fn shared_mailboxes(scan: &ScanReport, out: &mut Vec<Finding>) {
                 evidence: p.mailboxes.clone(),
                 step: "duplicate_profiles".to_owned(),
                 sessions: u32::try_from(p.mailboxes.len()).unwrap_or(u32::MAX),
+                advice: Vec::new(),
             });
         }
     }
+}
+
+/// What a user can do about mailboxes added to a profile (Outlook's own settings).
+pub const SHARED_MAILBOX_ADVICE: &[&str] = &[
+    "To remove an additional mailbox you added yourself: File > Account Settings > Account Settings, choose the account, Change > More Settings > Advanced, select the mailbox under \"Open these additional mailboxes\" and Remove.",
+    "In cached mode, clear \"Download shared folders\" on the same Advanced tab, so Outlook stops keeping a copy of each shared mailbox.",
+    "A mailbox that comes back after you remove it is auto-mapped by your organisation: ask IT to turn auto-mapping off for you (the report lists the commands).",
+];
+
+/// Every mailbox a profile opens besides its accounts (auto-mapped by Exchange or added by
+/// hand) keeps its own connections while Outlook runs: counted per profile, from the
+/// profile's own registry data. One finding for the computer, one line per profile.
+fn shared_mailboxes_per_profile(scan: &ScanReport, out: &mut Vec<Finding>) {
+    let with: Vec<&scan::Profile> = scan
+        .profiles
+        .iter()
+        .filter(|p| !p.mailboxes.is_empty())
+        .collect();
+    if with.is_empty() {
+        return;
+    }
+    let total: usize = with.iter().map(|p| p.mailboxes.len()).sum();
+    let mut evidence = Vec::new();
+    for p in &with {
+        let downloaded = match p.download_shared_folders {
+            Some(true) => "; \"Download shared folders\" is on",
+            Some(false) => "; \"Download shared folders\" is off",
+            None => "",
+        };
+        evidence.push(format!(
+            "profile \"{}\" ({}): {} additional or shared {}{downloaded}: {}",
+            p.name,
+            p.version,
+            p.mailboxes.len(),
+            if p.mailboxes.len() == 1 {
+                "mailbox"
+            } else {
+                "mailboxes"
+            },
+            p.mailboxes.join(", ")
+        ));
+    }
+    out.push(Finding {
+        code: FindingCode::SharedMailboxes,
+        severity: if with
+            .iter()
+            .any(|p| p.mailboxes.len() >= MANY_SHARED_MAILBOXES)
+        {
+            Severity::Medium
+        } else {
+            Severity::Low
+        },
+        title: format!(
+            "{total} additional or shared {} open in {} Outlook {}",
+            if total == 1 { "mailbox" } else { "mailboxes" },
+            with.len(),
+            if with.len() == 1 {
+                "profile"
+            } else {
+                "profiles"
+            }
+        ),
+        evidence,
+        step: "duplicate_profiles".to_owned(),
+        sessions: u32::try_from(total).unwrap_or(u32::MAX),
+        advice: SHARED_MAILBOX_ADVICE
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+    });
 }
 
 fn mapi_clients(scan: &ScanReport, out: &mut Vec<Finding>) {
@@ -398,6 +590,7 @@ fn mapi_clients(scan: &ScanReport, out: &mut Vec<Finding>) {
                 .collect(),
             step: "restart_outlook_here".to_owned(),
             sessions: 0,
+            advice: Vec::new(),
         });
     }
 }
@@ -411,6 +604,7 @@ fn stale_credentials(scan: &ScanReport, out: &mut Vec<Finding>) {
             evidence: scan.credentials.iter().map(|c| c.name.clone()).collect(),
             step: "sign_out_everywhere".to_owned(),
             sessions: 0,
+            advice: Vec::new(),
         });
     }
 }
@@ -429,6 +623,7 @@ fn other_devices(cloud: &CloudSnapshot, out: &mut Vec<Finding>) {
             evidence: named.iter().map(|n| (*n).to_owned()).collect(),
             step: "close_other_devices".to_owned(),
             sessions: u32::try_from(named.len()).unwrap_or(u32::MAX),
+            advice: Vec::new(),
         });
     }
     // Phones from the sign-in log: distinct mobile devices seen.
@@ -455,6 +650,7 @@ fn other_devices(cloud: &CloudSnapshot, out: &mut Vec<Finding>) {
             evidence: mobiles.into_keys().take(10).collect(),
             step: "review_sessions".to_owned(),
             sessions: phones,
+            advice: Vec::new(),
         });
     }
 }
@@ -485,6 +681,22 @@ fn estimate(scan: &ScanReport, findings: &[Finding]) -> LimitEstimate {
             f.sessions,
             "phones or tablets in recent sign-ins",
             "Many phones and tablets are paired with the mailbox.",
+        );
+    }
+    // This PC alone may open as many IMAP connections as the mailbox is known to allow.
+    let imap_number =
+        ServiceLimits::shipped().known_number(Limit::ImapConnections, Service::ExchangeOnline);
+    if let Some(f) = findings
+        .iter()
+        .filter(|f| f.code == FindingCode::ImapConnections)
+        .max_by_key(|f| f.sessions)
+        .filter(|f| imap_number.is_some_and(|n| f.sessions >= n))
+    {
+        return limit_estimate(
+            Limit::ImapConnections,
+            f.sessions,
+            "IMAP connections this PC may open to one mailbox",
+            "The IMAP accounts on this PC may open as many connections to one mailbox as Exchange Online is known to allow.",
         );
     }
     if mapi >= service || duplicates {
@@ -690,6 +902,7 @@ fn ews_clients(scan: &ScanReport, today: Day, out: &mut Vec<Finding>) {
         } else {
             apps.iter().map(|(_, _, n)| *n).sum()
         },
+        advice: Vec::new(),
     });
 }
 
@@ -762,6 +975,8 @@ mod tests {
             FindingCode::OtherClientSameAccount,
             FindingCode::WebAppSessions,
             FindingCode::StaleCredentials,
+            FindingCode::ImapConnections,
+            FindingCode::SharedMailboxes,
         ] {
             assert!(c.contains(&expected), "{expected:?} missing from {c:?}");
         }
@@ -917,6 +1132,7 @@ mod tests {
             source: "test".to_owned(),
             profile: None,
             account_type: Some(account_type.to_owned()),
+            imap_connections: None,
             notes: Vec::new(),
         }
     }
@@ -1049,5 +1265,165 @@ mod tests {
         let c = codes(&diagnose(&scan, None));
         assert!(!c.contains(&FindingCode::AddinOpensConnections));
         assert!(!c.contains(&FindingCode::AddinCrashing));
+    }
+
+    fn imap_account(profile: &str, server: &str, max: u32, from: &str) -> scan::OtherAccount {
+        scan::OtherAccount {
+            client: ClientKind::Thunderbird,
+            email: Some("Ann@Contoso.com".into()),
+            host: Some("outlook.office365.com".into()),
+            source: format!("/home/ann/.thunderbird/{profile}/prefs.js"),
+            profile: Some(profile.into()),
+            account_type: Some("imap".into()),
+            imap_connections: Some(scan::ImapConnectionSetting {
+                server_key: server.into(),
+                profile_dir: format!("/home/ann/.thunderbird/{profile}"),
+                max_connections: max,
+                from: from.into(),
+                pref: (from != "default")
+                    .then(|| format!("mail.server.{server}.max_cached_connections")),
+            }),
+            notes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn imap_accounts_on_one_mailbox_add_up_against_the_imap_limit() {
+        let d = diagnose(&demo_scan(), None);
+        let f = d
+            .findings
+            .iter()
+            .find(|f| f.code == FindingCode::ImapConnections)
+            .expect("the demo's three IMAP accounts");
+        assert_eq!(f.sessions, 15);
+        assert_eq!(f.severity, Severity::Medium);
+        assert!(
+            f.title.starts_with("15 IMAP connections from this PC to "),
+            "{}",
+            f.title
+        );
+        assert_eq!(f.evidence.len(), 4, "{:#?}", f.evidence);
+        let total = f.evidence.last().expect("total");
+        assert!(
+            total.contains("reported at about 20 concurrent connections per mailbox")
+                && total.contains("Microsoft does not document it"),
+            "{total}"
+        );
+        assert!(
+            total.contains("node-imap issue 523"),
+            "names its source: {total}"
+        );
+        assert!(!total.to_lowercase().contains("session"), "{total}");
+        // One account alone under the limit is normal, not a finding.
+        let one = ScanReport {
+            accounts: vec![imap_account("a.default", "server1", 5, "default")],
+            ..Default::default()
+        };
+        assert!(!codes(&diagnose(&one, None)).contains(&FindingCode::ImapConnections));
+        // Two profiles on one mailbox (address case ignored) add up; user.js values count.
+        let mut other = imap_account("b.work", "server2", 12, "user.js");
+        other.email = Some("ann@contoso.com".into());
+        let two = ScanReport {
+            accounts: vec![imap_account("a.default", "server1", 8, "prefs.js"), other],
+            ..Default::default()
+        };
+        let d = diagnose(&two, None);
+        let f = d
+            .findings
+            .iter()
+            .find(|f| f.code == FindingCode::ImapConnections)
+            .expect("two profiles");
+        assert_eq!((f.sessions, f.severity), (20, Severity::High));
+        assert!(
+            f.evidence[1].contains("mail.server.server2.max_cached_connections = 12 in user.js"),
+            "{:#?}",
+            f.evidence
+        );
+        assert_eq!(d.estimate.limit, Limit::ImapConnections);
+        assert_eq!(d.estimate.counted, 20);
+        // Another provider's IMAP is not Exchange Online's limit.
+        let mut gmail = imap_account("a.default", "server1", 5, "default");
+        gmail.host = Some("imap.gmail.com".into());
+        let g = ScanReport {
+            accounts: vec![gmail.clone(), gmail],
+            ..Default::default()
+        };
+        assert!(!codes(&diagnose(&g, None)).contains(&FindingCode::ImapConnections));
+    }
+
+    #[test]
+    fn mailboxes_added_to_profiles_are_counted_per_profile_with_the_user_steps() {
+        let d = diagnose(&demo_scan(), None);
+        let f = d
+            .findings
+            .iter()
+            .find(|f| f.code == FindingCode::SharedMailboxes)
+            .expect("the demo's shared mailbox");
+        assert_eq!(f.sessions, 1);
+        assert_eq!(
+            f.title,
+            "1 additional or shared mailbox open in 1 Outlook profile"
+        );
+        assert!(
+            f.evidence[0].starts_with("profile \"Outlook\" (16.0): 1 additional or shared mailbox"),
+            "{:#?}",
+            f.evidence
+        );
+        assert!(
+            f.evidence[0].contains("sales@contoso.example"),
+            "{:#?}",
+            f.evidence
+        );
+        assert!(
+            f.advice
+                .iter()
+                .any(|a| a.contains("Change > More Settings > Advanced")),
+            "{:#?}",
+            f.advice
+        );
+        assert!(
+            f.advice
+                .iter()
+                .any(|a| a.contains("Download shared folders"))
+        );
+        // Two profiles: one line each, with each profile's own count.
+        let mut scan = demo_scan();
+        scan.profiles[0].mailboxes = vec![
+            "a@contoso.com".into(),
+            "b@contoso.com".into(),
+            "c@contoso.com".into(),
+        ];
+        scan.profiles[1].mailboxes = vec!["a@contoso.com".into()];
+        let d = diagnose(&scan, None);
+        let f = d
+            .findings
+            .iter()
+            .find(|f| f.code == FindingCode::SharedMailboxes)
+            .expect("finding");
+        assert_eq!((f.sessions, f.severity), (4, Severity::Medium));
+        assert_eq!(f.evidence.len(), 2);
+        assert!(
+            f.evidence[0].contains(": 3 additional or shared mailboxes"),
+            "{:#?}",
+            f.evidence
+        );
+        assert!(
+            f.evidence[1].contains(": 1 additional or shared mailbox"),
+            "{:#?}",
+            f.evidence
+        );
+        // No mailboxes besides the accounts: no finding.
+        for p in &mut scan.profiles {
+            p.mailboxes.clear();
+        }
+        assert!(!codes(&diagnose(&scan, None)).contains(&FindingCode::SharedMailboxes));
+        // Only this finding carries advice of its own; the others point at their step.
+        assert!(
+            diagnose(&demo_scan(), None)
+                .findings
+                .iter()
+                .filter(|f| f.code != FindingCode::SharedMailboxes)
+                .all(|f| f.advice.is_empty())
+        );
     }
 }

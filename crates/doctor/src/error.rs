@@ -73,6 +73,10 @@ pub enum ErrorCode {
     UndoConflict,
     BisectWrongStep,
     UnsupportedOnThisOs,
+    /// The mail app whose settings a repair changes is running; close it first.
+    ClientRunning,
+    /// The Thunderbird profile or account a repair names is not (or no longer) there.
+    ThunderbirdProfileInvalid,
     /// A repair failed in a way without a code of its own.
     RepairFailed,
     /// What the user typed or picked cannot be used as it is.

@@ -13,7 +13,9 @@
 //! - an add-in no policy manages with LoadBehavior 0 -> `enable_addin`;
 //! - every running mail client window (not a helper process) -> `close_client`, and for
 //!   classic Outlook also `restart_outlook` (normally, and in safe mode);
-//! - every saved Office sign-in -> `remove_credential`.
+//! - every saved Office sign-in -> `remove_credential`;
+//! - every Thunderbird IMAP account allowed more than 2 connections at once ->
+//!   `limit_imap_connections` (run only while Thunderbird is closed).
 //!
 //! # Ids
 //!
@@ -28,6 +30,7 @@
 //! | close_client | `close_client:<pid>:<start time or ->` |
 //! | restart_outlook | `restart_outlook:<pid>:<start time or ->:<normal or safe>` |
 //! | remove_credential | `remove_credential:<target>` |
+//! | limit_imap_connections | `limit_imap_connections:<profile folder name>:<server key>` |
 //!
 //! The same machine state gives the same ids; the start time in a process id means a
 //! reused pid is never mistaken for the program the scan saw.
@@ -73,6 +76,15 @@ pub enum OfferTarget {
     },
     /// A saved sign-in (Windows Credential Manager target).
     Credential { target: String },
+    /// An IMAP account of a mail app: the profile folder and server key the setting lives
+    /// under, the account as the scan read it, and the connections it may open now.
+    ImapAccount {
+        profile_dir: String,
+        server_key: String,
+        email: Option<String>,
+        host: Option<String>,
+        max_connections: u32,
+    },
 }
 
 impl Offer {
@@ -147,6 +159,18 @@ impl Offer {
                 name: profile.clone(),
                 version: Some(version.clone()),
             },
+            (
+                _,
+                OfferTarget::ImapAccount {
+                    profile_dir,
+                    server_key,
+                    ..
+                },
+            ) => ActionRequest::LimitImapConnections {
+                profile_dir: profile_dir.clone(),
+                server_key: server_key.clone(),
+                max_connections: None,
+            },
         }
     }
 }
@@ -156,7 +180,7 @@ impl Offer {
 const REMOVABLE_PROFILE_VERSIONS: &[&str] = &["16.0", "15.0"];
 
 /// Every repair the scan offers, in the order of the scan screen: programs, profiles,
-/// add-ins, saved sign-ins.
+/// add-ins, saved sign-ins, other mail apps' connection settings.
 pub fn offers(report: &ScanReport) -> Vec<Offer> {
     let mut out = Vec::new();
     for p in report.processes.iter().filter(|p| !p.helper) {
@@ -246,7 +270,58 @@ pub fn offers(report: &ScanReport) -> Vec<Offer> {
             title: format!("Remove the saved sign-in {}", c.name),
         });
     }
+    for a in report
+        .accounts
+        .iter()
+        .filter(|a| a.client == ClientKind::Thunderbird)
+    {
+        let Some(s) = &a.imap_connections else {
+            continue;
+        };
+        if s.max_connections <= repair::actions::imap_connections::LIMITED_MAX_CONNECTIONS {
+            continue;
+        }
+        let who = match (&a.email, &a.host) {
+            (Some(e), Some(h)) => format!("{e} at {h}"),
+            (None, Some(h)) => h.clone(),
+            (Some(e), None) => e.clone(),
+            (None, None) => s.server_key.clone(),
+        };
+        out.push(Offer {
+            // The profile's folder name (Thunderbird's salted `k2x9a7.default-release`), not
+            // its full path: the same profile keeps its id when the home folder is named
+            // differently (`--home`, the demo's throw-away copy).
+            id: make_id(
+                "limit_imap_connections",
+                &[profile_folder_name(&s.profile_dir), &s.server_key],
+            ),
+            kind: ActionKind::LimitImapConnections,
+            target: OfferTarget::ImapAccount {
+                profile_dir: s.profile_dir.clone(),
+                server_key: s.server_key.clone(),
+                email: a.email.clone(),
+                host: a.host.clone(),
+                max_connections: s.max_connections,
+            },
+            title: format!(
+                "Limit Thunderbird to {} IMAP connections for {who} (profile {}, {}; now up to {}; Thunderbird must be closed)",
+                repair::actions::imap_connections::LIMITED_MAX_CONNECTIONS,
+                a.profile.as_deref().unwrap_or("?"),
+                s.server_key,
+                s.max_connections
+            ),
+        });
+    }
     out
+}
+
+/// The last component of a profile folder, `/` or `\\` separated (a scan of a Windows
+/// home read elsewhere keeps its separators).
+fn profile_folder_name(dir: &str) -> &str {
+    dir.trim_end_matches(['/', '\\'])
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(dir)
 }
 
 /// The kinds an id may start with.
@@ -257,6 +332,7 @@ const KINDS: &[&str] = &[
     "close_client",
     "restart_outlook",
     "remove_credential",
+    "limit_imap_connections",
 ];
 
 /// Why an id given by a user is not one.
@@ -343,6 +419,20 @@ fn decode_part(s: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// The same offers with the demo's temp folder (part of the profile paths) left out.
+    fn without_dir(offers: &[Offer], dir: &std::path::Path) -> Vec<String> {
+        let plain = dir.display().to_string();
+        let encoded = encode_part(&plain);
+        offers
+            .iter()
+            .map(|o| {
+                format!("{o:?}")
+                    .replace(&encoded, "DIR")
+                    .replace(&plain, "DIR")
+            })
+            .collect()
+    }
+
     fn demo_report() -> (tempfile::TempDir, ScanReport) {
         let dir = tempfile::tempdir().expect("tmp");
         let pc = sandbox::pc::write_simulated_pc(dir.path()).expect("pc");
@@ -352,7 +442,7 @@ mod tests {
 
     #[test]
     fn the_demo_pc_offers_what_its_scan_screen_shows() {
-        let (_dir, report) = demo_report();
+        let (dir, report) = demo_report();
         let offers = offers(&report);
         let ids: Vec<&str> = offers.iter().map(|o| o.id.as_str()).collect();
         assert!(
@@ -395,9 +485,36 @@ mod tests {
         for c in &report.credentials {
             assert!(ids.contains(&make_id("remove_credential", &[&c.name]).as_str()));
         }
-        // Stable: the same state gives the same list.
-        let (_again_dir, again) = demo_report();
-        assert_eq!(super::offers(&again), offers);
+        let imap: Vec<&Offer> = offers
+            .iter()
+            .filter(|o| o.kind == ActionKind::LimitImapConnections)
+            .collect();
+        assert_eq!(imap.len(), 3, "one per IMAP account of the demo: {ids:#?}");
+        for o in &imap {
+            assert!(o.id.starts_with("limit_imap_connections:"), "{}", o.id);
+            assert!(matches!(
+                o.request(),
+                ActionRequest::LimitImapConnections {
+                    max_connections: None,
+                    ..
+                }
+            ));
+        }
+        assert!(
+            imap.iter().all(|o| o
+                .id
+                .starts_with("limit_imap_connections:k2x9a7.default-release:")),
+            "{ids:#?}"
+        );
+        // Stable: the same state gives the same ids, wherever the home folder is (the
+        // targets name the demo's temp folder, which differs).
+        let (again_dir, again) = demo_report();
+        assert_eq!(
+            without_dir(&super::offers(&again), again_dir.path()),
+            without_dir(&offers, dir.path())
+        );
+        let again_ids: Vec<String> = super::offers(&again).into_iter().map(|o| o.id).collect();
+        assert_eq!(again_ids, ids);
         // Every id is one shell word and finds its offer again.
         for o in &offers {
             assert!(

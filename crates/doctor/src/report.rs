@@ -187,6 +187,7 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
                     title: f.title.clone(),
                     evidence: f.evidence.clone(),
                     step: Some(f.step.clone()),
+                    advice: f.advice.clone(),
                 })
                 .collect()
         })

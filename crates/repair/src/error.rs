@@ -103,6 +103,15 @@ pub enum RepairError {
     BisectStep { reason: String },
     #[error("{what} is not available on this operating system")]
     Unsupported { what: String },
+    /// The app whose settings would change is running: it reads them only when it starts
+    /// and keeps the connections it has, so the change would look done and do nothing.
+    #[error(
+        "{client} is running ({processes}); its settings are changed only while it is closed, because it reads them when it starts; nothing was changed"
+    )]
+    ClientRunning { client: String, processes: String },
+    /// The folder named is not a Thunderbird profile holding that IMAP account.
+    #[error("{path} is not a Thunderbird profile this change can be made in: {reason}")]
+    ThunderbirdProfileInvalid { path: String, reason: String },
 }
 
 impl RepairError {
@@ -134,6 +143,8 @@ impl RepairError {
             Self::ProfileVersionUnsupported { .. } => "profile_version_unsupported",
             Self::BisectStep { .. } => "bisect_wrong_step",
             Self::Unsupported { .. } => "unsupported_on_this_os",
+            Self::ClientRunning { .. } => "client_running",
+            Self::ThunderbirdProfileInvalid { .. } => "thunderbird_profile_invalid",
         }
     }
 
@@ -185,6 +196,12 @@ impl RepairError {
             }
             Self::BisectStep { .. } => "Follow the add-in check from its current step.",
             Self::Unsupported { .. } => "Follow the written instructions for this step instead.",
+            Self::ClientRunning { .. } => {
+                "Quit the program (in Thunderbird: the menu, Quit; check it is gone from the taskbar), then try again."
+            }
+            Self::ThunderbirdProfileInvalid { .. } => {
+                "Scan again: the profile or the account may have changed."
+            }
         }
     }
 

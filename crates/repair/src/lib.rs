@@ -4,7 +4,8 @@
 //! - [`journal::Journal`]: `open(dir)` (finds interrupted changes), `run(spec, env)`,
 //!   `undo(id, env)`, `finish` / `roll_back` after a crash, `undoable()` for the UI.
 //! - [`actions`]: [`CloseClient`], [`RestartOutlook`], [`SetAddin`] (disable/enable),
-//!   [`RemoveProfile`], [`RemoveCredential`], and [`validate_page_url`] for "open a page".
+//!   [`RemoveProfile`], [`RemoveCredential`], [`LimitImapConnections`] (Thunderbird's
+//!   `user.js`, only while Thunderbird is closed), and [`validate_page_url`] for "open a page".
 //! - [`registry::RegistryWriter`]: the live Windows registry or a `.reg` file (demo, tests).
 //! - [`bisect::Bisect`]: find the add-in behind the error in O(log n) rounds.
 //! - [`RepairError`]: typed errors with `code()` and `hint()`.
@@ -36,8 +37,9 @@ mod testhook;
 
 pub use actions::open_page::validate_page_url;
 pub use actions::{
-    Action, ActionKind, ActionSpec, AddinState, CloseClient, Env, Outcome, Preview, RegistryLayout,
-    RemoveCredential, RemoveProfile, RestartMode, RestartOutlook, SetAddin, list_addins,
+    Action, ActionKind, ActionSpec, AddinState, CloseClient, Env, LimitImapConnections, Outcome,
+    Preview, ProcessCheck, RegistryLayout, RemoveCredential, RemoveProfile, RestartMode,
+    RestartOutlook, SetAddin, list_addins,
 };
 pub use bisect::{Bisect, BisectPhase, RestoredAll};
 pub use error::{ErrorInfo, RepairError};

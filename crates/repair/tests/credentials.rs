@@ -22,6 +22,7 @@ fn env(store: &mut FileCredentialStore) -> Env<'_> {
     Env {
         registry: None,
         credentials: Some(store),
+        processes: None,
     }
 }
 

@@ -40,7 +40,13 @@ pub struct CommandContext<'a> {
     pub on_premises: Option<bool>,
     /// A personal Microsoft account: there is no administrator.
     pub personal: bool,
+    /// Additional and shared mailboxes the user's profiles open (already pseudonyms when
+    /// the report is redacted).
+    pub shared_mailboxes: Vec<&'a str>,
 }
+
+/// At most this many shared mailboxes get their own command line.
+const MAX_SHARED_COMMANDS: usize = 10;
 
 /// Quotes a PowerShell argument: single quotes, with every single quote (PowerShell also
 /// takes the typographic ones as quotes) doubled; control characters are dropped. Inside
@@ -83,6 +89,24 @@ pub fn admin_commands(ctx: &CommandContext<'_>) -> (Vec<AdminCommand>, Option<St
         maybe_on_premises && (limit == "rpc_client_access_concurrency" || generic_on_premises);
     let mapi = maybe_on_premises && (limit == "mapi_sessions_per_user" || generic_on_premises);
     let service = maybe_on_premises && limit == "service_sessions_per_user";
+    let shared = ctx.finding_codes.contains(&"shared_mailboxes");
+    // One line per shared mailbox, so each can be pasted as it is.
+    let mut shared_names: Vec<String> = ctx
+        .shared_mailboxes
+        .iter()
+        .take(MAX_SHARED_COMMANDS)
+        .map(|m| ps_quote(m))
+        .collect();
+    if shared_names.is_empty() {
+        shared_names.push(ps_quote("<shared mailbox>"));
+    }
+    let per_shared = |f: &dyn Fn(&str) -> String| -> String {
+        shared_names
+            .iter()
+            .map(|m| f(m))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
 
     let mut commands = vec![
         AdminCommand {
@@ -134,6 +158,24 @@ pub fn admin_commands(ctx: &CommandContext<'_>) -> (Vec<AdminCommand>, Option<St
             ),
             applies_when: "Exchange Server 2010 or later on-premises only, when event 9646 says 16 objects of type session (IMAP, POP, OWA, EAS, EWS); then restart the Information Store.".into(),
             relevant: service,
+        },
+        AdminCommand {
+            id: "remove_shared_mailbox_permission".into(),
+            title: "Take back Full Access to the shared mailbox (ends its auto-mapping)".into(),
+            command: per_shared(&|m| {
+                format!("Remove-MailboxPermission -Identity {m} -User {user} -AccessRights FullAccess -Confirm:$false")
+            }),
+            applies_when: "When Outlook opens shared mailboxes the user did not add (auto-mapped through Full Access): removes the permission; run the next command to give it back without auto-mapping. Exchange Online and Exchange Server alike.".into(),
+            relevant: shared,
+        },
+        AdminCommand {
+            id: "add_shared_mailbox_without_automapping".into(),
+            title: "Give Full Access back without auto-mapping".into(),
+            command: per_shared(&|m| {
+                format!("Add-MailboxPermission -Identity {m} -User {user} -AccessRights FullAccess -AutoMapping $false")
+            }),
+            applies_when: "Right after the previous command: the user keeps access but Outlook no longer opens the mailbox by itself (it can be added by hand when needed); Outlook drops it at its next start.".into(),
+            relevant: shared,
         },
     ];
     // Stable: the relevant ones first, each group in the order above.
@@ -188,7 +230,7 @@ mod tests {
                 .collect::<Vec<_>>(),
             vec!["revoke_sessions", "remove_mobile_devices"]
         );
-        assert_eq!(got.len(), 6);
+        assert_eq!(got.len(), 8);
 
         let personal = CommandContext {
             personal: true,
@@ -225,6 +267,69 @@ mod tests {
         assert!(
             cmds.iter()
                 .all(|c| !c.applies_when.is_empty() && !c.applies_when.contains('\n'))
+        );
+    }
+
+    #[test]
+    fn shared_mailbox_commands_are_filled_in_per_mailbox_and_quoted() {
+        let ctx = CommandContext {
+            account: Some("megan@contoso.com"),
+            finding_codes: vec!["shared_mailboxes"],
+            shared_mailboxes: vec!["sales@contoso.com", "o'neil.team@contoso.com"],
+            on_premises: Some(false),
+            ..Default::default()
+        };
+        let (cmds, _) = admin_commands(&ctx);
+        let remove = cmds
+            .iter()
+            .find(|c| c.id == "remove_shared_mailbox_permission")
+            .expect("remove");
+        let add = cmds
+            .iter()
+            .find(|c| c.id == "add_shared_mailbox_without_automapping")
+            .expect("add");
+        assert!(remove.relevant && add.relevant);
+        assert_eq!(
+            remove.command,
+            "Remove-MailboxPermission -Identity 'sales@contoso.com' -User 'megan@contoso.com' -AccessRights FullAccess -Confirm:$false\n\
+             Remove-MailboxPermission -Identity 'o''neil.team@contoso.com' -User 'megan@contoso.com' -AccessRights FullAccess -Confirm:$false"
+        );
+        assert_eq!(
+            add.command.lines().next(),
+            Some(
+                "Add-MailboxPermission -Identity 'sales@contoso.com' -User 'megan@contoso.com' -AccessRights FullAccess -AutoMapping $false"
+            )
+        );
+        // The relevant ones come first, in the listed order: remove before add.
+        let order: Vec<&str> = cmds
+            .iter()
+            .filter(|c| c.relevant)
+            .map(|c| c.id.as_str())
+            .collect();
+        assert_eq!(
+            order,
+            vec![
+                "revoke_sessions",
+                "remove_shared_mailbox_permission",
+                "add_shared_mailbox_without_automapping"
+            ]
+        );
+        // Without the finding they are listed but not relevant; without an address, a
+        // placeholder says what to fill in.
+        let (cmds, _) = admin_commands(&CommandContext {
+            finding_codes: Vec::new(),
+            shared_mailboxes: Vec::new(),
+            ..ctx
+        });
+        let remove = cmds
+            .iter()
+            .find(|c| c.id == "remove_shared_mailbox_permission")
+            .expect("remove");
+        assert!(!remove.relevant);
+        assert!(
+            remove.command.contains("-Identity '<shared mailbox>'"),
+            "{}",
+            remove.command
         );
     }
 }

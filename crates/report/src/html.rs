@@ -182,6 +182,13 @@ pub fn to_html(report: &Report) -> String {
             }
             out.push_str("</ul>");
         }
+        if !f.advice.is_empty() {
+            out.push_str("<p>What you can do:</p><ol>");
+            for a in &f.advice {
+                let _ = write!(out, "<li>{}</li>", escape(a));
+            }
+            out.push_str("</ol>");
+        }
         if let Some(step) = &f.step {
             let _ = write!(
                 out,

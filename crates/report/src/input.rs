@@ -53,6 +53,9 @@ pub struct FindingLine {
     pub evidence: Vec<String>,
     /// Plan step id that fixes it.
     pub step: Option<String>,
+    /// What the user can do, one step per line (empty when the plan step says it).
+    #[serde(default)]
+    pub advice: Vec<String>,
 }
 
 /// The limit most likely hit, with the numbers behind the guess.

@@ -155,6 +155,10 @@ pub struct ProfileLine {
     /// `address (kind)`, one per account.
     pub accounts: Vec<String>,
     pub shared_mailboxes: u32,
+    /// The additional and shared mailboxes' addresses (auto-mapped or added), for the
+    /// admin commands that fill them in.
+    #[serde(default)]
+    pub mailboxes: Vec<String>,
     pub duplicate_of: Vec<String>,
     pub cached_mode: Option<bool>,
     pub download_shared_folders: Option<bool>,
@@ -234,8 +238,15 @@ pub fn build_report(input: &ReportInput, include_personal: bool) -> Report {
     // Built from the (already redacted) account, so quoting never hides an address from
     // the redactor.
     let personal = is_personal_account(input, report.account.as_deref());
+    let mut shared: Vec<&str> = Vec::new();
+    for m in report.profiles.iter().flat_map(|p| p.mailboxes.iter()) {
+        if !shared.iter().any(|s| s.eq_ignore_ascii_case(m)) {
+            shared.push(m.as_str());
+        }
+    }
     let (admin_commands, admin_note) = commands::admin_commands(&CommandContext {
         account: report.account.as_deref(),
+        shared_mailboxes: shared,
         limit: report.limit.as_ref().map(|l| l.code.as_str()),
         finding_codes: report.findings.iter().map(|f| f.code.as_str()).collect(),
         on_premises: input.on_premises,
@@ -386,6 +397,12 @@ fn finding_line(f: &FindingLine) -> FindingLine {
         title: clip(&f.title),
         evidence,
         step: f.step.clone(),
+        advice: f
+            .advice
+            .iter()
+            .take(MAX_EVIDENCE)
+            .map(|a| clip(a))
+            .collect(),
     }
 }
 
@@ -657,6 +674,7 @@ fn profile_line(p: &scan::Profile) -> ProfileLine {
             })
             .collect(),
         shared_mailboxes: count(p.mailboxes.len()),
+        mailboxes: p.mailboxes.iter().take(MAX_EVIDENCE).cloned().collect(),
         duplicate_of: p.duplicate_of.clone(),
         cached_mode: p.cached_mode,
         download_shared_folders: p.download_shared_folders,
@@ -785,6 +803,7 @@ mod tests {
                     title: "Two profiles".into(),
                     evidence: vec!["same account twice".into()],
                     step: Some("profiles".into()),
+                    advice: vec!["remove one".into()],
                 }],
                 ..ReportInput::default()
             },

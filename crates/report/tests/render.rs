@@ -315,3 +315,55 @@ fn limit_codes_read_as_words() {
     assert!(r.environment.outlook.is_empty());
     assert!(to_html(&r).contains("No findings."));
 }
+
+#[test]
+fn shared_mailbox_commands_name_the_profiles_mailboxes_and_redact_them() {
+    let mut i = input();
+    i.findings.push(report::FindingLine {
+        code: "shared_mailboxes".into(),
+        severity: "low".into(),
+        title: "1 additional or shared mailbox open in 1 Outlook profile".into(),
+        evidence: vec!["profile \"Megan Bowen\" (16.0): 1 additional or shared mailbox: lee.gu@contoso.example".into()],
+        step: Some("duplicate_profiles".into()),
+        advice: vec!["File > Account Settings > Change > More Settings > Advanced".into()],
+    });
+    let r = build_report(&i, true);
+    let cmd = |r: &report::Report, id: &str| {
+        r.admin_commands
+            .iter()
+            .find(|c| c.id == id)
+            .cloned()
+            .expect("listed")
+    };
+    let remove = cmd(&r, "remove_shared_mailbox_permission");
+    assert!(remove.relevant);
+    assert!(
+        remove
+            .command
+            .starts_with("Remove-MailboxPermission -Identity 'lee.gu@contoso.example' -User '"),
+        "{}",
+        remove.command
+    );
+    let add = cmd(&r, "add_shared_mailbox_without_automapping");
+    assert!(
+        add.command
+            .ends_with("-AccessRights FullAccess -AutoMapping $false"),
+        "{}",
+        add.command
+    );
+    let html = report::to_html(&r);
+    assert!(
+        html.contains("More Settings &gt; Advanced"),
+        "the advice is in the report"
+    );
+    // Redacted: the shared mailbox is a pseudonym in the command too.
+    let r = build_report(&i, false);
+    let remove = cmd(&r, "remove_shared_mailbox_permission");
+    assert!(!remove.command.contains("lee.gu"), "{}", remove.command);
+    assert!(
+        remove.command.contains("-Identity 'user-"),
+        "{}",
+        remove.command
+    );
+    assert!(leaks(&to_json(&r).expect("json")).is_empty());
+}

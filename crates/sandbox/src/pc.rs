@@ -4,7 +4,7 @@
 //! What it shows: classic Outlook open twice on two profiles for one account ("Outlook" and
 //! "Outlook - Copy"), the Teams meeting add-in, a crashing add-in that Outlook disabled, a
 //! policy-managed add-in, Outlook as a web app in Edge, Teams, and Thunderbird signed in to
-//! the same mailbox over IMAP (outlook.office365.com).
+//! the same mailbox over IMAP (outlook.office365.com) three times, as three accounts.
 //!
 //! The registry is written as `reg export` writes it: UTF-16LE with a BOM, CRLF line ends,
 //! hex data wrapped at 80 columns with a trailing `\` and two spaces of indent, one file per
@@ -287,20 +287,31 @@ fn write_thunderbird(home: &Path) -> Result<(), PcError> {
         &root.join("profiles.ini"),
         b"[Install4F96D1932A9F858E]\nDefault=k2x9a7.default-release\nLocked=1\n\n[Profile0]\nName=default-release\nIsRelative=1\nPath=k2x9a7.default-release\nDefault=1\n\n[General]\nStartWithLastProfile=1\nVersion=2\n",
     )?;
-    let prefs = format!(
+    // The same Microsoft 365 mailbox added three times (mail, a second copy for the
+    // calendar's invitations, and one left from an old setup), each with Thunderbird's
+    // default of 5 IMAP connections: 15 from this PC, which `imap_connections` reports.
+    let mut prefs = String::from(
         "// Mozilla User Preferences\n\
-         user_pref(\"mail.account.account1.identities\", \"id1\");\n\
-         user_pref(\"mail.account.account1.server\", \"server1\");\n\
-         user_pref(\"mail.account.account2.server\", \"server2\");\n\
-         user_pref(\"mail.accountmanager.accounts\", \"account1,account2\");\n\
-         user_pref(\"mail.identity.id1.fullName\", \"Megan Bowen\");\n\
-         user_pref(\"mail.identity.id1.useremail\", \"{ACCOUNT}\");\n\
-         user_pref(\"mail.server.server1.hostname\", \"outlook.office365.com\");\n\
-         user_pref(\"mail.server.server1.port\", 993);\n\
-         user_pref(\"mail.server.server1.type\", \"imap\");\n\
-         user_pref(\"mail.server.server1.userName\", \"{ACCOUNT}\");\n\
-         user_pref(\"mail.server.server1.authMethod\", 10);\n\
-         user_pref(\"mail.server.server2.hostname\", \"Local Folders\");\n\
+         user_pref(\"mail.accountmanager.accounts\", \"account1,account3,account4,account2\");\n\
+         user_pref(\"mail.account.account2.server\", \"server2\");\n",
+    );
+    for (account, server) in [(1, 1), (3, 3), (4, 4)] {
+        let _ = write!(
+            prefs,
+            "user_pref(\"mail.account.account{account}.identities\", \"id{account}\");\n\
+             user_pref(\"mail.account.account{account}.server\", \"server{server}\");\n\
+             user_pref(\"mail.identity.id{account}.fullName\", \"Megan Bowen\");\n\
+             user_pref(\"mail.identity.id{account}.useremail\", \"{ACCOUNT}\");\n\
+             user_pref(\"mail.server.server{server}.hostname\", \"outlook.office365.com\");\n\
+             user_pref(\"mail.server.server{server}.port\", 993);\n\
+             user_pref(\"mail.server.server{server}.type\", \"imap\");\n\
+             user_pref(\"mail.server.server{server}.userName\", \"{ACCOUNT}\");\n\
+             user_pref(\"mail.server.server{server}.authMethod\", 10);\n"
+        );
+    }
+    let _ = write!(
+        prefs,
+        "user_pref(\"mail.server.server2.hostname\", \"Local Folders\");\n\
          user_pref(\"mail.server.server2.type\", \"none\");\n\
          user_pref(\"mail.server.server2.userName\", \"nobody\");\n"
     );

@@ -196,7 +196,29 @@ pub struct OtherAccount {
     pub profile: Option<String>,
     /// Account type as the app writes it (`imap`, `ews`, `Office365`, ...).
     pub account_type: Option<String>,
+    /// How many IMAP connections the app may open at once for this account, when the app
+    /// has such a setting and the account is IMAP (Thunderbird's `max_cached_connections`).
+    pub imap_connections: Option<ImapConnectionSetting>,
     pub notes: Vec<String>,
+}
+
+/// An IMAP account's connection setting, as the app will read it at its next start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct ImapConnectionSetting {
+    /// The app's key of the account's server settings (Thunderbird: `server3`), which a
+    /// repair names to change exactly this account.
+    pub server_key: String,
+    /// The app profile's folder holding the settings (Thunderbird: the folder of `prefs.js`
+    /// and `user.js`).
+    pub profile_dir: String,
+    /// Connections the app may open at once to this server: the value in effect.
+    pub max_connections: u32,
+    /// Where that value comes from: `user.js`, `prefs.js` (the account's own setting or
+    /// `mail.server.default` in one of them, see `pref`) or `default` (the app's built-in).
+    pub from: String,
+    /// The preference name that decided it (`mail.server.server3.max_cached_connections`),
+    /// `None` for the built-in default.
+    pub pref: Option<String>,
 }
 
 /// A saved credential, by name only.

@@ -9,6 +9,7 @@
 pub mod addin;
 pub mod close_client;
 pub mod credentials;
+pub mod imap_connections;
 pub mod open_page;
 pub mod remove_profile;
 pub mod restart_outlook;
@@ -23,15 +24,42 @@ use crate::registry::RegistryWriter;
 pub use addin::{AddinState, RegistryLayout, SetAddin, list_addins};
 pub use close_client::CloseClient;
 pub use credentials::RemoveCredential;
+pub use imap_connections::LimitImapConnections;
 pub use remove_profile::RemoveProfile;
 pub use restart_outlook::{RestartMode, RestartOutlook};
 
-/// What the machine offers to the actions: a registry to change and a credential store.
-/// A missing one makes the actions that need it fail with `unsupported_on_this_os`.
+/// What the machine offers to the actions: a registry to change, a credential store, and a
+/// way to tell which mail apps run. A missing one makes the actions that need it fail with
+/// `unsupported_on_this_os`.
 #[derive(Default)]
 pub struct Env<'a> {
     pub registry: Option<&'a mut dyn RegistryWriter>,
     pub credentials: Option<&'a mut dyn CredentialStore>,
+    /// Which mail apps run now (actions that change an app's files refuse while it runs).
+    pub processes: Option<&'a ProcessCheck>,
+}
+
+/// Where an action learns which mail apps run: this computer's process list at the moment
+/// it asks, or a fixed list (the demo's simulated PC, tests).
+#[derive(Debug, Clone)]
+pub enum ProcessCheck {
+    Live,
+    Listed(Vec<scan::ProcessInfo>),
+}
+
+impl ProcessCheck {
+    /// (pid, name) of every process of that kind, helpers included.
+    pub fn running(&self, kind: scan::ClientKind) -> Vec<(u32, String)> {
+        let procs = match self {
+            Self::Live => scan::processes::classify(&scan::processes::snapshot_live(), &[]),
+            Self::Listed(list) => list.clone(),
+        };
+        procs
+            .into_iter()
+            .filter(|p| p.kind == kind)
+            .map(|p| (p.pid, p.name))
+            .collect()
+    }
 }
 
 impl std::fmt::Debug for Env<'_> {
@@ -39,6 +67,7 @@ impl std::fmt::Debug for Env<'_> {
         f.debug_struct("Env")
             .field("registry", &self.registry.is_some())
             .field("credentials", &self.credentials.is_some())
+            .field("processes", &self.processes)
             .finish()
     }
 }
@@ -49,6 +78,7 @@ impl<'a> Env<'a> {
         Self {
             registry: Some(registry),
             credentials: None,
+            processes: None,
         }
     }
 
@@ -81,6 +111,7 @@ pub enum ActionKind {
     EnableAddin,
     RemoveProfile,
     RemoveCredential,
+    LimitImapConnections,
 }
 
 impl ActionKind {
@@ -149,6 +180,9 @@ pub enum Outcome {
     },
     /// A saved sign-in was deleted (`existed` false: it was already gone).
     CredentialRemoved { target: String, existed: bool },
+    /// A settings file was written (`created`: it did not exist before); the backup holds
+    /// its previous bytes.
+    File { path: String, created: bool },
 }
 
 /// One action: checked, previewed, backed up, applied, undone.
@@ -189,6 +223,7 @@ pub enum ActionSpec {
     SetAddin(SetAddin),
     RemoveProfile(RemoveProfile),
     RemoveCredential(RemoveCredential),
+    LimitImapConnections(LimitImapConnections),
 }
 
 impl ActionSpec {
@@ -200,6 +235,7 @@ impl ActionSpec {
             Self::SetAddin(a) => a,
             Self::RemoveProfile(a) => a,
             Self::RemoveCredential(a) => a,
+            Self::LimitImapConnections(a) => a,
         }
     }
 }
@@ -222,6 +258,11 @@ impl From<SetAddin> for ActionSpec {
 impl From<RemoveProfile> for ActionSpec {
     fn from(a: RemoveProfile) -> Self {
         Self::RemoveProfile(a)
+    }
+}
+impl From<LimitImapConnections> for ActionSpec {
+    fn from(a: LimitImapConnections) -> Self {
+        Self::LimitImapConnections(a)
     }
 }
 impl From<RemoveCredential> for ActionSpec {

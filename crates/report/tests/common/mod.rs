@@ -159,6 +159,7 @@ pub fn scan_report() -> ScanReport {
                 source: "/home/megan/.thunderbird/abcd.default/prefs.js".into(),
                 profile: Some("abcd.default".into()),
                 account_type: Some("imap".into()),
+                imap_connections: None,
                 notes: vec![],
             },
             OtherAccount {
@@ -168,6 +169,7 @@ pub fn scan_report() -> ScanReport {
                 source: "/home/megan/.config/evolution/sources/ann.source".into(),
                 profile: None,
                 account_type: Some("ews".into()),
+                imap_connections: None,
                 notes: vec![],
             },
         ],
@@ -322,6 +324,7 @@ pub fn input() -> ReportInput {
                     "Signed in from 203.0.113.7 on MEGAN-LAPTOP".into(),
                 ],
                 step: Some("restart-outlook".into()),
+                advice: Vec::new(),
             },
             FindingLine {
                 code: "duplicate_profiles".into(),
@@ -335,6 +338,7 @@ pub fn input() -> ReportInput {
                     "Shared mailbox lee.gu@contoso.example is downloaded".into(),
                 ],
                 step: Some("duplicate-profiles".into()),
+                advice: Vec::new(),
             },
             FindingLine {
                 code: "other_client_same_account".into(),
@@ -347,6 +351,7 @@ pub fn input() -> ReportInput {
                     "Evolution talks to mail.fabrikam.example as ann.lee@fabrikam.example".into(),
                 ],
                 step: None,
+                advice: Vec::new(),
             },
         ],
         limit: Some(LimitLine {

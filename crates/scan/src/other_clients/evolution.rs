@@ -102,6 +102,7 @@ pub fn scan(home: &Path) -> ClientScan {
                 .and_then(|d| d.get("DisplayName"))
                 .cloned(),
             account_type: backend,
+            imap_connections: None,
             notes: Vec::new(),
         });
     }

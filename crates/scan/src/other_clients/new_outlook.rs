@@ -83,6 +83,7 @@ pub fn scan(local_app_data: &Path) -> ClientScan {
             source: file.display().to_string(),
             profile: None,
             account_type: kind,
+            imap_connections: None,
             notes: Vec::new(),
         })
         .collect();

@@ -89,6 +89,7 @@ pub fn scan(home: &Path) -> ClientScan {
                 source,
                 profile: Some(name),
                 account_type: None,
+                imap_connections: None,
                 notes,
             });
             continue;
@@ -103,6 +104,7 @@ pub fn scan(home: &Path) -> ClientScan {
                 source: source.clone(),
                 profile: Some(name.clone()),
                 account_type: Some(row.kind.to_owned()),
+                imap_connections: None,
                 notes: n,
             });
         }

@@ -21,6 +21,7 @@ pub fn scan(local_app_data: &Path) -> ClientScan {
             source: dir.display().to_string(),
             profile: None,
             account_type: None,
+            imap_connections: None,
             notes: vec![
                 "Mail and Calendar app data present; the app was retired on 2024-12-31".to_owned(),
             ],
