@@ -52,8 +52,8 @@ const mb = (x) => `${x.toFixed(1)} MiB`;
 const ok = (pass) => (pass ? "met" : "**missed**");
 const rows = [
   ["launch → first paint", ms(r.hello.paint), ms(r.app.paint), "≤ baseline + 100 ms", ok(r.app.paint <= r.hello.paint + 100)],
-  ["launch → summary sentence shown (demo)", "–", ms(r.app.diagnosis), "< 1500 ms", ok(r.app.diagnosis < 1500)],
-  ["first paint → summary sentence (demo; Start and the question's Skip clicked)", "–", ms(r.app.summary_after_paint), "≤ 300 ms", ok(r.app.summary_after_paint <= 300)],
+  ["first paint → the scan's summary sentence (demo, welcome screen)", "–", ms(r.app.summary_after_paint), "≤ 300 ms", ok(r.app.summary_after_paint <= 300)],
+  ["launch → the guided fix's summary (demo; Start and Skip clicked)", "–", ms(r.app.diagnosis), "< 1500 ms", ok(r.app.diagnosis < 1500)],
   ["RSS after the scan (process tree)", mb(r.hello.rss), mb(r.app.rss), "–", ""],
   ["PSS after the scan (process tree)", mb(r.hello.pss), mb(r.app.pss), "≤ baseline + 30 MiB", ok(r.app.pss <= r.hello.pss + 30)],
   ["release binary", mib(size(helloBin)), mib(size(appBin)), "–", ""],

@@ -147,7 +147,7 @@ export type AccountStatus = {
 };
 
 /**  Kinds of journaled actions. */
-export type ActionKind = "close_client" | "restart_outlook" | "disable_addin" | "enable_addin" | "remove_profile" | "remove_credential";
+export type ActionKind = "close_client" | "restart_outlook" | "disable_addin" | "enable_addin" | "remove_profile" | "remove_credential" | "limit_imap_connections";
 
 /**  A repair the UI can ask for. */
 export type ActionRequest = 
@@ -170,7 +170,13 @@ export type ActionRequest =
  */
 { kind: "remove_credential"; target: string; consent: boolean } | 
 /**  Close Outlook and start it again (normally, in safe mode, or with a profile). */
-{ kind: "restart_outlook"; pid: number; name: string; start_time: number | null; mode: RestartMode };
+{ kind: "restart_outlook"; pid: number; name: string; start_time: number | null; mode: RestartMode } | 
+/**
+ *  Lower how many IMAP connections Thunderbird opens for one account (its
+ *  `max_cached_connections`, written to the profile's user.js); refused while
+ *  Thunderbird runs. The profile and account must be ones the last scan listed.
+ */
+{ kind: "limit_imap_connections"; profile_dir: string; server_key: string; max_connections?: number | null };
 
 /**  A COM add-in of Outlook. */
 export type Addin = {
@@ -614,6 +620,10 @@ export type ErrorCode =
 "admin_required" | "disk_full" | "backup_failed" | "io_error" | "journal_corrupt" | "journal_entry_not_found" | "journal_wrong_state" | "not_undoable" | "addin_policy_managed" | "registry_not_current_user" | "registry_key_missing" | "registry_error" | "registry_export_invalid" | "process_changed" | "process_still_running" | "start_failed" | "tool_failed" | "profile_missing" | "profile_is_default" | "profile_version_unsupported" | "credential_not_office" | "url_rejected" | 
 /**  Undo would overwrite a later edit of the same key; the user may confirm and undo anyway. */
 "undo_conflict" | "bisect_wrong_step" | "unsupported_on_this_os" | 
+/**  The mail app whose settings a repair changes is running; close it first. */
+"client_running" | 
+/**  The Thunderbird profile or account a repair names is not (or no longer) there. */
+"thunderbird_profile_invalid" | 
 /**  A repair failed in a way without a code of its own. */
 "repair_failed" | 
 /**  What the user typed or picked cannot be used as it is. */
@@ -638,10 +648,12 @@ export type Finding = {
 	 *  sessions, which nobody can list for Exchange Online.
 	 */
 	sessions: number,
+	/**  What the user can do about it, one step per line (empty: the plan step says it). */
+	advice: string[],
 };
 
 /**  Stable finding codes (the CLI contract names them). */
-export type FindingCode = "outlook_running_multiple" | "duplicate_profiles" | "addin_opens_connections" | "addin_crashing" | "other_client_same_account" | "web_app_sessions" | "stale_credentials" | "shared_mailboxes_downloaded" | "mapi_clients" | "other_devices" | "mobile_devices_near_limit" | 
+export type FindingCode = "outlook_running_multiple" | "duplicate_profiles" | "addin_opens_connections" | "addin_crashing" | "other_client_same_account" | "web_app_sessions" | "stale_credentials" | "shared_mailboxes_downloaded" | "mapi_clients" | "other_devices" | "mobile_devices_near_limit" | "imap_connections" | "shared_mailboxes" | 
 /**  A mail app that uses EWS, which Exchange Online is retiring. */
 "ews_client_retiring";
 
@@ -656,6 +668,34 @@ export type FindingLine = {
 	evidence: string[],
 	/**  Plan step id that fixes it. */
 	step: string | null,
+	/**  What the user can do, one step per line (empty when the plan step says it). */
+	advice?: string[],
+};
+
+/**  An IMAP account's connection setting, as the app will read it at its next start. */
+export type ImapConnectionSetting = {
+	/**
+	 *  The app's key of the account's server settings (Thunderbird: `server3`), which a
+	 *  repair names to change exactly this account.
+	 */
+	server_key: string,
+	/**
+	 *  The app profile's folder holding the settings (Thunderbird: the folder of `prefs.js`
+	 *  and `user.js`).
+	 */
+	profile_dir: string,
+	/**  Connections the app may open at once to this server: the value in effect. */
+	max_connections: number,
+	/**
+	 *  Where that value comes from: `user.js`, `prefs.js` (the account's own setting or
+	 *  `mail.server.default` in one of them, see `pref`) or `default` (the app's built-in).
+	 */
+	from: string,
+	/**
+	 *  The preference name that decided it (`mail.server.server3.max_cached_connections`),
+	 *  `None` for the built-in default.
+	 */
+	pref: string | null,
 };
 
 /**  The server-side limits behind the error, from the field guide's table. */
@@ -799,16 +839,21 @@ export type OfferTarget =
  *  A classic Outlook profile: its exact key name (never trimmed) and the Office version
  *  key it lives under ("16.0", "15.0").
  */
-({ profile: string; version: string }) & { exe?: never; hive?: never; mode?: never; name?: never; pid?: never; prog_id?: never; start_time?: never; target?: never } | 
+({ profile: string; version: string }) & { email?: never; exe?: never; hive?: never; host?: never; max_connections?: never; mode?: never; name?: never; pid?: never; profile_dir?: never; prog_id?: never; server_key?: never; start_time?: never; target?: never } | 
 /**
  *  A COM add-in: its ProgID and the hive its effective LoadBehavior came from (`HKCU`,
  *  `HKLM`, ...). The change is always written for the current user (HKCU).
  */
-({ prog_id: string; hive: string }) & { exe?: never; mode?: never; name?: never; pid?: never; profile?: never; start_time?: never; target?: never; version?: never } | 
+({ prog_id: string; hive: string }) & { email?: never; exe?: never; host?: never; max_connections?: never; mode?: never; name?: never; pid?: never; profile?: never; profile_dir?: never; server_key?: never; start_time?: never; target?: never; version?: never } | 
 /**  A running program. `mode` is set for a restart: `normal` or `safe`. */
-({ pid: number; start_time: number | null; exe: string | null; name: string; mode?: string | null }) & { hive?: never; profile?: never; prog_id?: never; target?: never; version?: never } | 
+({ pid: number; start_time: number | null; exe: string | null; name: string; mode?: string | null }) & { email?: never; hive?: never; host?: never; max_connections?: never; profile?: never; profile_dir?: never; prog_id?: never; server_key?: never; target?: never; version?: never } | 
 /**  A saved sign-in (Windows Credential Manager target). */
-({ target: string }) & { exe?: never; hive?: never; mode?: never; name?: never; pid?: never; profile?: never; prog_id?: never; start_time?: never; version?: never };
+({ target: string }) & { email?: never; exe?: never; hive?: never; host?: never; max_connections?: never; mode?: never; name?: never; pid?: never; profile?: never; profile_dir?: never; prog_id?: never; server_key?: never; start_time?: never; version?: never } | 
+/**
+ *  An IMAP account of a mail app: the profile folder and server key the setting lives
+ *  under, the account as the scan read it, and the connections it may open now.
+ */
+({ profile_dir: string; server_key: string; email: string | null; host: string | null; max_connections: number }) & { exe?: never; hive?: never; mode?: never; name?: never; pid?: never; profile?: never; prog_id?: never; start_time?: never; target?: never; version?: never };
 
 /**  An account of another mail app on this computer. */
 export type OtherAccount = {
@@ -822,6 +867,11 @@ export type OtherAccount = {
 	profile: string | null,
 	/**  Account type as the app writes it (`imap`, `ews`, `Office365`, ...). */
 	account_type: string | null,
+	/**
+	 *  How many IMAP connections the app may open at once for this account, when the app
+	 *  has such a setting and the account is IMAP (Thunderbird's `max_cached_connections`).
+	 */
+	imap_connections: ImapConnectionSetting | null,
 	notes: string[],
 };
 
@@ -836,7 +886,12 @@ exited_by_itself: boolean } |
 /**  Outlook was closed (if it ran) and started again as a new process. */
 { kind: "restarted"; previous: RunningProcess | null; new_pid: number; exe: string; args: string[] } | 
 /**  A saved sign-in was deleted (`existed` false: it was already gone). */
-{ kind: "credential_removed"; target: string; existed: boolean };
+{ kind: "credential_removed"; target: string; existed: boolean } | 
+/**
+ *  A settings file was written (`created`: it did not exist before); the backup holds
+ *  its previous bytes.
+ */
+{ kind: "file"; path: string; created: boolean };
 
 /**  A page the step opens (allowlisted https Microsoft hosts only). */
 export type Page = {
@@ -934,6 +989,11 @@ export type ProfileLine = {
 	/**  `address (kind)`, one per account. */
 	accounts: string[],
 	shared_mailboxes: number,
+	/**
+	 *  The additional and shared mailboxes' addresses (auto-mapped or added), for the
+	 *  admin commands that fill them in.
+	 */
+	mailboxes?: string[],
 	duplicate_of: string[],
 	cached_mode: boolean | null,
 	download_shared_folders: boolean | null,

@@ -213,21 +213,31 @@ fn offer_for(
                     })
                 })
         }
-        "other_mail_apps" if found_any => {
-            let others: Vec<u32> = scan
-                .processes
-                .iter()
-                .filter(|p| {
-                    !p.helper
-                        && !matches!(p.kind, ClientKind::ClassicOutlook | ClientKind::NewOutlook)
-                })
-                .map(|p| p.pid)
-                .collect();
-            process_offer(ActionKind::CloseClient, None, &|pid| others.contains(&pid))
-        }
+        // Thunderbird's IMAP connections lowered (undoable, Thunderbird closed) before
+        // closing a client, which only helps until it is opened again.
+        "other_mail_apps" if found_any => offers
+            .iter()
+            .find(|o| o.kind == ActionKind::LimitImapConnections)
+            .or_else(|| close_other_client(scan, offers)),
         _ => None,
     };
     offer.cloned()
+}
+
+/// The close of the first running mail app that is not Outlook.
+fn close_other_client<'a>(scan: &ScanReport, offers: &'a [Offer]) -> Option<&'a Offer> {
+    let others: Vec<u32> = scan
+        .processes
+        .iter()
+        .filter(|p| {
+            !p.helper && !matches!(p.kind, ClientKind::ClassicOutlook | ClientKind::NewOutlook)
+        })
+        .map(|p| p.pid)
+        .collect();
+    offers.iter().find(|o| {
+        o.kind == ActionKind::CloseClient
+            && matches!(&o.target, OfferTarget::Process { pid, .. } if others.contains(pid))
+    })
 }
 
 /// The guided fix of `track` for the last scan and its diagnosis (both `None` before the
@@ -393,6 +403,18 @@ mod tests {
             Some(ActionKind::RemoveProfile)
         );
         assert!(plan.found_here >= 3, "found here: {}", plan.found_here);
+        // Thunderbird's three IMAP accounts on one mailbox: lowering its connections (with
+        // undo) is the other-mail-apps step's button, rather than closing it.
+        let others = plan
+            .stages
+            .iter()
+            .flat_map(|s| &s.steps)
+            .find(|s| s.step.id == "other_mail_apps")
+            .expect("other_mail_apps step");
+        assert_eq!(
+            others.offer.as_ref().map(|o| o.kind),
+            Some(ActionKind::LimitImapConnections)
+        );
     }
 
     #[test]
