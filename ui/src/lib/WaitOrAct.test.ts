@@ -52,6 +52,14 @@ describe("WaitOrAct", () => {
     expect(screen.queryByTestId("wait-now")).toBeNull();
   });
 
+  it("folds a long list of causes behind a summary that counts them", () => {
+    const blocking = ["duplicate_profiles", "web_app_sessions", "addin_crashing", "stale_credentials", "mapi_clients"];
+    render(WaitOrAct, { wait: { verdict: "act", stale_after_minutes: 120, blocking } as Wait });
+    const fold = screen.getByTestId("wait-or-act").querySelector("details");
+    expect(fold?.querySelector("summary")?.textContent).toBe("What keeps them open (5)");
+    expect(fold?.querySelectorAll("li").length).toBe(5);
+  });
+
   it("counts from the revoke after signing out everywhere", () => {
     const revokedAt = new Date(Date.now() - 20 * 60_000).toISOString();
     render(WaitOrAct, { wait: { ...waitable, revoked_at: revokedAt } });
