@@ -423,11 +423,15 @@ mod tests {
     fn without_dir(offers: &[Offer], dir: &std::path::Path) -> Vec<String> {
         let plain = dir.display().to_string();
         let encoded = encode_part(&plain);
+        // `{o:?}` escapes backslashes: a Windows path appears as `C:\\users\\...` there.
+        let debugged = format!("{plain:?}");
+        let escaped = debugged.trim_matches('"').to_owned();
         offers
             .iter()
             .map(|o| {
                 format!("{o:?}")
                     .replace(&encoded, "DIR")
+                    .replace(&escaped, "DIR")
                     .replace(&plain, "DIR")
             })
             .collect()
