@@ -284,13 +284,11 @@ pub fn wizard_plan(
         })
         .filter(|s| !s.steps.is_empty())
         .collect();
-    let mut local: Vec<FindingCode> = findings
+    let local: std::collections::BTreeSet<FindingCode> = findings
         .iter()
         .map(|f| f.code)
         .filter(|c| !from_the_account(*c))
         .collect();
-    local.sort_by_key(|c| format!("{c:?}"));
-    local.dedup();
     WizardPlan {
         track,
         guessed,

@@ -97,4 +97,17 @@ export function measure(r: ScanReport): Measures {
   };
 }
 
+/** One measure that differs between two scans. */
+export type Change = { key: keyof Measures; before: number; now: number };
+
+const measureKeys: (keyof Measures)[] = ["outlook", "profiles", "duplicates", "addins", "m365"];
+
+/** What changed from the first scan of this mode to the latest (empty before a second scan). */
+export function changes(baseline: ScanReport | null, report: ScanReport | null): Change[] {
+  if (!baseline || !report || baseline === report) return [];
+  const before = measure(baseline);
+  const now = measure(report);
+  return measureKeys.filter((k) => before[k] !== now[k]).map((k) => ({ key: k, before: before[k], now: now[k] }));
+}
+
 export const scanState = new ScanState();
