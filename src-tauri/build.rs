@@ -14,6 +14,7 @@ fn main() {
             "get_plan",
             "plan_extras",
             "wizard_plan",
+            "register_app_script",
             "wizard_progress",
             "save_wizard_progress",
             "account_status",

@@ -88,6 +88,14 @@ pub fn wizard_plan(
     ctx.wizard_plan(track)
 }
 
+/// The PowerShell script that registers Session Doctor in an organisation's tenant, for
+/// the Help desk tab (the same bytes as `docs/register-app.ps1` and the CLI's).
+#[tauri::command]
+#[specta::specta]
+pub fn register_app_script() -> String {
+    cloud::REGISTER_APP_SCRIPT.to_owned()
+}
+
 /// Where the user is in the guided fix (kept across restarts).
 #[tauri::command]
 #[specta::specta]

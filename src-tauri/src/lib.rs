@@ -26,6 +26,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             commands::get_plan,
             commands::plan_extras,
             commands::wizard_plan,
+            commands::register_app_script,
             commands::wizard_progress,
             commands::save_wizard_progress,
             commands::account_status,

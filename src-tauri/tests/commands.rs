@@ -159,6 +159,7 @@ fn the_guided_fix_keeps_its_place_across_a_restart() {
     let progress = serde_json::json!({
         "screen": "step", "track": "personal", "stage": 1, "step": 0,
         "states": {"personal_sign_out_everywhere": "done"}, "message": "event 9646",
+        "answers": {"web_works": true, "connections_counted": 7},
     });
     {
         let ctx = AppContext::live();
@@ -203,4 +204,46 @@ fn the_guided_fix_keeps_its_place_across_a_restart() {
         .is_err()
     );
     assert_eq!(invoke(&main, "wizard_progress").expect("allowed"), progress);
+    // A count no Connection Status dialog shows is refused in words, the saved one kept.
+    let mut typo = progress.clone();
+    typo["answers"]["connections_counted"] = serde_json::json!(70000);
+    let refused = invoke_with(
+        &main,
+        "save_wizard_progress",
+        serde_json::json!({ "progress": typo }),
+    )
+    .expect_err("refused");
+    assert_eq!(refused["code"], "invalid_input", "{refused}");
+    assert_eq!(invoke(&main, "wizard_progress").expect("allowed"), progress);
+    // The answers reach the report from the saved progress, named as the user's.
+    let view = invoke_with(
+        &main,
+        "build_report",
+        serde_json::json!({ "request": {
+            "include_personal_data": false, "track": "personal", "steps": [], "error_message": null,
+        }}),
+    )
+    .expect("report");
+    assert_eq!(view["report"]["answers"]["connections_counted"], 7);
+    assert_eq!(view["report"]["answers"]["web_works"], true);
+    let ticket = view["ticket"].as_str().unwrap_or_default();
+    assert!(
+        ticket.contains("Connection Status (the user's answer): 7 connections counted"),
+        "{ticket}"
+    );
+}
+
+/// The Help desk tab hands IT the same registration script as docs/ and the CLI.
+#[test]
+fn the_help_desk_gets_the_documented_registration_script() {
+    let app = app(AppContext::live());
+    let main = window(&app, "main");
+    let script = invoke(&main, "register_app_script").expect("allowed");
+    let docs = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/register-app.ps1"
+    ))
+    .expect("docs/register-app.ps1");
+    assert_eq!(script.as_str(), Some(docs.as_str()));
+    assert!(docs.contains("New-MgApplication"), "a real Graph script");
 }

@@ -181,7 +181,7 @@ async function wizardNext(browser, expected) {
 
 /** Walks every stage from the current step with "I did this", answering "still there" at
  *  each check, to the IT route; a screenshot of each step. Returns the step ids per stage. */
-async function walkWizard(browser, prefix) {
+async function walkWizard(browser, prefix, { count = null } = {}) {
   const stages = [[]];
   for (let i = 0; i < 40; i++) {
     const screen = await wizardScreen(browser);
@@ -195,6 +195,10 @@ async function walkWizard(browser, prefix) {
     const step = await browser.$('[data-testid="wizard-step"]');
     const id = await step.getAttribute("data-step");
     stages[stages.length - 1].push(id);
+    // The Connection Status step takes the count the user read off Outlook's dialog.
+    if (id === "connection_status" && count !== null) {
+      await browser.$('[data-testid="connection-count"]').setValue(String(count));
+    }
     await shot(browser, `${prefix}-${String(i + 1).padStart(2, "0")}-${id}`);
     await browser.$('[data-testid="wizard-next"]').click();
     await browser.waitUntil(
@@ -354,17 +358,41 @@ test("--demo opens in demo mode and the scan shows the messy simulated PC", asyn
     await wizardNext(browser, "track");
     await wizardNext(browser, "step");
     await shot(browser, "05-plan");
+    // The triage question first: "the web works" brings restarting Outlook here forward
+    // (the backend orders it from the saved answer); "it fails too" puts it back.
+    const triage = await browser.$('[data-testid="wizard-step"]');
+    assert.equal(await triage.getAttribute("data-step"), "owa_triage");
+    await browser.$('[data-testid="triage-yes"]').click();
+    await browser.$('[data-testid="triage-answer"]').waitForDisplayed({ timeout: 10000 });
+    assert.match(await browser.$('[data-testid="triage-answer"]').getText(), /on this PC or in classic Outlook/);
+    await shot(browser, "05-triage-web-works");
+    await browser.$('[data-testid="wizard-next"]').click();
+    await browser.waitUntil(async () => (await browser.$('[data-testid="wizard-step"]').getAttribute("data-step")) === "restart_outlook_here", {
+      timeout: 10000, timeoutMsg: "restarting Outlook did not come right after 'the web works'",
+    });
+    await browser.$('[data-testid="wizard-back"]').click();
+    await browser.waitUntil(async () => (await browser.$('[data-testid="wizard-step"]').getAttribute("data-step")) === "owa_triage", { timeout: 10000 });
+    await browser.$('[data-testid="triage-no"]').click();
+    await browser.waitUntil(async () => /whole account/.test(await browser.$('[data-testid="triage-answer"]').getText()), { timeout: 10000 });
     // Every stage of the work track, the error "still there" after each: the first seed's
-    // steps, found ones first inside their stage, then the IT route.
-    const stages = await walkWizard(browser, "05-work");
+    // steps (and the two from research), found ones first inside their stage, then the IT route.
+    const stages = await walkWizard(browser, "05-work", { count: 7 });
     assert.deepEqual(stages.map((st) => [...st].sort()), [
-      ["close_other_devices", "restart_outlook_here", "review_sessions", "sign_out_everywhere", "sign_out_web"],
-      ["addins_safe_mode", "duplicate_profiles", "other_mail_apps", "phone_app_background"],
+      ["close_other_devices", "owa_triage", "restart_outlook_here", "review_sessions", "sign_out_everywhere", "sign_out_web"],
+      ["addins_safe_mode", "connection_status", "duplicate_profiles", "other_mail_apps", "phone_app_background"],
       ["it_help_desk"],
     ]);
+    assert.equal(stages[0][0], "owa_triage");
     // The duplicate profile is found on this PC: first in its stage.
     assert.equal(stages[1][0], "duplicate_profiles");
     assert.match(await browser.$('[data-testid="methods"]').getText(), /methods compared/i);
+    // The user's answers reach the report for IT, named as theirs.
+    await browser.$('[data-testid="report-preview"]').click();
+    const ticket = await browser.$('[data-testid="report-ticket"]');
+    await ticket.waitForDisplayed({ timeout: 10000 });
+    const text = await ticket.getText();
+    assert.match(text, /Connection Status \(the user's answer\): 7 connections counted/);
+    assert.match(text, /Outlook on the web \(the user's answer\): fails too/);
     await shot(browser, "05-work-it-route");
   } finally {
     await browser.deleteSession();
@@ -671,7 +699,7 @@ test("the guided fix by keyboard only: both tracks, both languages, Enter from t
     await browser.$('[data-testid="wizard"]').waitForDisplayed({ timeout: 20000 });
     const work = await keyboardWalk(browser, { lang: "en", track: "work", gone: true });
     // Every main step of the work track, found ones first.
-    assert.deepEqual([...work.steps].sort(), ["close_other_devices", "restart_outlook_here", "review_sessions", "sign_out_everywhere", "sign_out_web"]);
+    assert.deepEqual([...work.steps].sort(), ["close_other_devices", "owa_triage", "restart_outlook_here", "review_sessions", "sign_out_everywhere", "sign_out_web"]);
 
     const walks = [
       { lang: "en", track: "personal", gone: false },
@@ -685,7 +713,7 @@ test("the guided fix by keyboard only: both tracks, both languages, Enter from t
       await browser.keys(["Enter"]);
       await browser.waitUntil(async () => (await wizardScreen(browser)) === "message", { timeout: 10000 });
       const done = await keyboardWalk(browser, walk);
-      if (walk.track === "work" && !walk.gone) assert.ok(done.steps.includes("it_help_desk") && done.steps.length === 10, done.steps.join(","));
+      if (walk.track === "work" && !walk.gone) assert.ok(done.steps.includes("it_help_desk") && done.steps.length === 12, done.steps.join(","));
       if (walk.track === "personal" && !walk.gone) assert.equal(done.steps.length, 9, done.steps.join(","));
       if (walk.lang === "es") {
         // No sentence of the English wizard catalog on a Spanish screen.

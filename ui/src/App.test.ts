@@ -1,6 +1,6 @@
 // The whole UI against a stubbed backend: what the user sees for each answer.
 import { describe, it, expect, vi, beforeEach } from "vitest";
-import { render, screen, fireEvent, waitFor, within } from "@testing-library/svelte";
+import { render, screen, fireEvent, waitFor, within, cleanup } from "@testing-library/svelte";
 
 const commands = vi.hoisted(() => ({
   getMode: vi.fn(),
@@ -87,7 +87,7 @@ beforeEach(() => {
     return { status: "ok", data: scanReport };
   });
   // The backend keeps the wizard's progress: an in-memory stand-in that saves what it gets.
-  let saved = { screen: "message", track: null, stage: 0, step: 0, states: {}, message: null };
+  let saved = { screen: "message", track: null, stage: 0, step: 0, states: {}, message: null, answers: { web_works: null, connections_counted: null } };
   commands.wizardProgress.mockImplementation(async () => ({ status: "ok", data: saved }));
   commands.saveWizardProgress.mockImplementation(async (p: typeof saved) => {
     saved = p;
@@ -99,7 +99,7 @@ beforeEach(() => {
     ["close_other_devices", "sign_out_web"].map((id, i) => ({
       id, track, stage: "main", kind: i === 0 ? "guide" : "action", title: `Title ${id}`,
       instructions: [`Do ${id}`], pages: i === 1 ? [{ label: "Outlook on the web", url: "https://outlook.office.com/" }] : [],
-      source_quote: id,
+      source_quote: id, reference: null, input: null,
     })),
   );
 });
@@ -338,8 +338,9 @@ describe("decoder", () => {
   });
 });
 
-const step = (id: string, stage: string, pages: { label: string; url: string }[] = []) => ({
-  id, track: "work", stage, kind: "guide", title: `Title ${id}`, instructions: [`Do ${id}`], pages, source_quote: id,
+const step = (id: string, stage: string, pages: { label: string; url: string }[] = [], input: string | null = null) => ({
+  id, track: "work", stage, kind: "guide", title: `Title ${id}`, instructions: [`Do ${id}`], pages, source_quote: input ? "" : id,
+  reference: input ? `Research behind ${id}` : null, input,
 });
 
 /** The backend's guided fix for the test PC: the duplicate profile found and repairable. */
@@ -438,6 +439,62 @@ describe("guided fix", () => {
     const dup = await screen.findByTestId("wizard-step");
     expect(dup.dataset.step).toBe("duplicate_profiles");
     expect(screen.getByTestId("wizard-repair-ask").textContent).toContain('Remove the duplicate Outlook profile "Outlook - Copy"');
+  });
+
+  it("asks whether the web works, asks the plan again with the answer, and keeps a typed count", async () => {
+    commands.getDiagnosis.mockResolvedValue({ status: "ok", data: diagnosis });
+    // The backend reads the answer from the saved progress: "the web works" brings the
+    // restart forward, as wizard.rs orders it.
+    let webWorks: boolean | null = null;
+    commands.saveWizardProgress.mockImplementation(async (p: { answers: { web_works: boolean | null } }) => {
+      webWorks = p.answers.web_works;
+      return { status: "ok", data: p };
+    });
+    const entry = (id: string, input: string | null = null) => ({ step: step(id, "main", [], input), found: [], offer: null, request: null });
+    commands.wizardPlan.mockImplementation(async () => ({
+      status: "ok",
+      data: {
+        track: "work", guessed: "work", found_here: 0,
+        stages: [
+          { stage: "main", steps: webWorks ? [entry("owa_triage", "web_works"), entry("restart_outlook_here"), entry("close_other_devices")] : [entry("owa_triage", "web_works"), entry("close_other_devices"), entry("restart_outlook_here")] },
+          { stage: "keeps_returning", steps: [entry("connection_status", "connection_count")] },
+        ],
+      },
+    }));
+    commands.wizardProgress.mockResolvedValueOnce({ status: "ok", data: { screen: "step", track: "work", stage: 0, step: 0, states: {}, message: null, answers: { web_works: null, connections_counted: null } } });
+    await startApp("wizard");
+    expect((await screen.findByTestId("wizard-step")).dataset.step).toBe("owa_triage");
+    expect(next().textContent?.trim()).toBe("Continue");
+    expect(screen.queryByTestId("triage-answer")).toBeNull();
+    const plansBefore = commands.wizardPlan.mock.calls.length;
+    await fireEvent.click(screen.getByTestId("triage-yes"));
+    expect((await screen.findByTestId("triage-answer")).textContent).toContain("on this PC or in classic Outlook's connection backoff");
+    expect(screen.getByTestId("triage-yes").getAttribute("aria-pressed")).toBe("true");
+    expect(commands.saveWizardProgress).toHaveBeenLastCalledWith(expect.objectContaining({ answers: { web_works: true, connections_counted: null } }));
+    expect(commands.wizardPlan.mock.calls.length).toBeGreaterThan(plansBefore);
+    await waitFor(() => expect(document.activeElement).toBe(next()));
+    await fireEvent.click(next());
+    await waitFor(() => expect(screen.getByTestId("wizard-step").dataset.step).toBe("restart_outlook_here"));
+    // "It fails too" says the limit is the account's.
+    await fireEvent.keyDown(screen.getByTestId("wizard"), { key: "Escape" });
+    await fireEvent.click(screen.getByTestId("triage-no"));
+    expect((await screen.findByTestId("triage-answer")).textContent).toContain("reached for the whole account");
+
+    // The count: a typo is refused in words and nothing is saved; a number is kept.
+    commands.wizardProgress.mockResolvedValueOnce({ status: "ok", data: { screen: "step", track: "work", stage: 1, step: 0, states: {}, message: null, answers: { web_works: false, connections_counted: null } } });
+    cleanup();
+    await startApp("wizard");
+    expect((await screen.findByTestId("wizard-step")).dataset.step).toBe("connection_status");
+    const input = screen.getByTestId("connection-count") as HTMLInputElement;
+    await fireEvent.input(input, { target: { value: "lots" } });
+    await fireEvent.click(next());
+    expect(await screen.findByText("Type a whole number from 0 to 999.")).toBeTruthy();
+    expect(input.getAttribute("aria-invalid")).toBe("true");
+    expect(wizardScreen()).toBe("step");
+    await fireEvent.input(input, { target: { value: "7" } });
+    await fireEvent.keyDown(input, { key: "Enter" });
+    await waitFor(() => expect(commands.saveWizardProgress).toHaveBeenCalledWith(expect.objectContaining({ answers: { web_works: false, connections_counted: 7 } })));
+    await waitFor(() => expect(wizardScreen()).toBe("verify"));
   });
 
   it("runs a step's repair after its preview, rescans, and offers undo", async () => {

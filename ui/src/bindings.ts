@@ -32,6 +32,11 @@ export const commands = {
 	 *  each step with what was found for it and the repair behind its button.
 	 */
 	wizardPlan: (track: Track | null) => typedError<WizardPlan, AppError>(__TAURI_INVOKE("wizard_plan", { track })),
+	/**
+	 *  The PowerShell script that registers Session Doctor in an organisation's tenant, for
+	 *  the Help desk tab (the same bytes as `docs/register-app.ps1` and the CLI's).
+	 */
+	registerAppScript: () => __TAURI_INVOKE<string>("register_app_script"),
 	/**  Where the user is in the guided fix (kept across restarts). */
 	wizardProgress: () => typedError<WizardProgress, AppError>(__TAURI_INVOKE("wizard_progress")),
 	/**  Saves a move through the guided fix; returns the progress as saved. */
@@ -1075,6 +1080,8 @@ export type Report = {
 	repairs: RepairLine[],
 	repairs_left_out: number,
 	before_after: MeasureLine[],
+	/**  What the user told the guided fix (their answers, not measurements). */
+	answers?: UserAnswers,
 	environment: Environment,
 	profiles: ProfileLine[],
 	profiles_left_out: number,
@@ -1346,9 +1353,23 @@ export type Step = {
 	/**  What the user does (guide) or what the app will do (action), one line each. */
 	instructions: string[],
 	pages: Page[],
-	/**  Words from the seed article this step comes from (checked against the seed text). */
+	/**
+	 *  Words from the seed article this step comes from (checked against the seed text);
+	 *  empty for a step from later research, which names its source in `reference`.
+	 */
 	source_quote: string,
+	/**  The documented fact a step not in the seeds rests on. */
+	reference: string | null,
+	/**  What the step asks the user, when it asks something. */
+	input: StepInput | null,
 };
+
+/**  What a step asks the user to tell the guided fix: facts only a person at the PC can see. */
+export type StepInput = 
+/**  "Does Outlook on the web work?" (yes / no): where the limit is. */
+"web_works" | 
+/**  The number of connections counted in Outlook's Connection Status dialog. */
+"connection_count";
 
 /**  Whether the app does the step itself or shows exact instructions. */
 export type StepKind = 
@@ -1435,6 +1456,20 @@ export type UserActivity = {
 	notes: Note[],
 };
 
+/**
+ *  What the user told the guided fix: facts only a person at the PC can see, reported as
+ *  the user's answers, never as something the app measured. No personal data in them.
+ */
+export type UserAnswers = {
+	/**
+	 *  Whether Outlook on the web works while classic Outlook fails (`None`: not asked or
+	 *  not answered).
+	 */
+	web_works: boolean | null,
+	/**  Connections counted in Outlook's Connection Status dialog. */
+	connections_counted: number | null,
+};
+
 /**  The result for one user (`upn`, or the signed-in user). */
 export type UserRevoke = {
 	user: string,
@@ -1481,6 +1516,24 @@ export type WaitVerdict =
  */
 "wait_or_sign_out";
 
+/**
+ *  What the user told the guided fix: facts only a person at the PC can see. They reach
+ *  the report named as the user's answers, never as something the app measured.
+ */
+export type WizardAnswers = {
+	/**
+	 *  "Does Outlook on the web work?" (`owa_triage`): `Some(true)` when the web works
+	 *  while classic Outlook fails, so the cause is on this PC or in classic Outlook's
+	 *  connection backoff; `Some(false)` when the web fails too (the account's limit).
+	 */
+	web_works: boolean | null,
+	/**
+	 *  Connections the user counted in Outlook's Connection Status dialog
+	 *  (`connection_status`).
+	 */
+	connections_counted: number | null,
+};
+
 /**  The guided fix for one track. */
 export type WizardPlan = {
 	track: Track,
@@ -1507,6 +1560,8 @@ export type WizardProgress = {
 	states: { [key in string]: StepState },
 	/**  What the error message said, when the user pasted or picked it. */
 	message: string | null,
+	/**  What the user answered on the steps that ask something. */
+	answers?: WizardAnswers,
 };
 
 /**  Where the user is in the guided fix. */

@@ -4,8 +4,9 @@
 
 use clap::{Args, Subcommand};
 
-/// The script as shipped in `docs/`; the CLI's copy cannot drift from the documented one.
-pub const REGISTER_APP_SCRIPT: &str = include_str!("../../../docs/register-app.ps1");
+/// The script as shipped in `docs/` (one copy, in `cloud`, shared with the app's Help desk
+/// tab), so the CLI's cannot drift from the documented one.
+pub use cloud::REGISTER_APP_SCRIPT;
 
 #[derive(Debug, Args)]
 pub struct AdminArgs {

@@ -423,8 +423,15 @@ impl AppContext {
         let diagnosis = scan
             .as_ref()
             .map(|s| crate::diagnose::diagnose(s, cloud.as_ref()));
+        // The user's answers (the triage question) change the order: kept in the saved
+        // progress, which the backend owns.
+        let answers = self
+            .wizard_progress()
+            .map(|p| p.answers)
+            .unwrap_or_default();
         Ok(crate::wizard::wizard_plan(
             track,
+            answers,
             cloud.as_ref().map(|c| c.account.kind),
             scan.as_ref(),
             diagnosis.as_ref(),
@@ -461,6 +468,20 @@ impl AppContext {
         &self,
         progress: crate::wizard::WizardProgress,
     ) -> Result<crate::wizard::WizardProgress, AppError> {
+        if progress
+            .answers
+            .connections_counted
+            .is_some_and(|n| n > crate::wizard::MAX_COUNTED_CONNECTIONS)
+        {
+            return Err(AppError::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "Outlook's Connection Status dialog does not list that many connections (at most {} are kept).",
+                    crate::wizard::MAX_COUNTED_CONNECTIONS
+                ),
+                "Count the rows for your mailbox's address again and type that number.",
+            ));
+        }
         let path = self.progress_path()?;
         crate::wizard::save_progress(&path, &progress).map_err(|e| {
             AppError::new(

@@ -121,6 +121,7 @@ const RULES: &[Rule] = &[
         ],
         explanation: "Exchange Online is holding back new sign-ins because too many are already in flight. Classic Outlook may not open while Outlook on the web works.",
         first_steps: &[
+            "owa_triage",
             "close_other_devices",
             "sign_out_everywhere",
             "restart_outlook_here",

@@ -40,6 +40,16 @@ pub enum Stage {
     ItRoute,
 }
 
+/// What a step asks the user to tell the guided fix: facts only a person at the PC can see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum StepInput {
+    /// "Does Outlook on the web work?" (yes / no): where the limit is.
+    WebWorks,
+    /// The number of connections counted in Outlook's Connection Status dialog.
+    ConnectionCount,
+}
+
 /// A page the step opens (allowlisted https Microsoft hosts only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct Page {
@@ -58,8 +68,19 @@ pub struct Step {
     /// What the user does (guide) or what the app will do (action), one line each.
     pub instructions: Vec<String>,
     pub pages: Vec<Page>,
-    /// Words from the seed article this step comes from (checked against the seed text).
+    /// Words from the seed article this step comes from (checked against the seed text);
+    /// empty for a step from later research, which names its source in `reference`.
     pub source_quote: String,
+    /// The documented fact a step not in the seeds rests on.
+    pub reference: Option<String>,
+    /// What the step asks the user, when it asks something.
+    pub input: Option<StepInput>,
+}
+
+/// Where a step comes from: the seed articles (quoted), or research with its source.
+enum Source {
+    Seed(&'static str),
+    Research(&'static str),
 }
 
 struct StepDef {
@@ -70,7 +91,8 @@ struct StepDef {
     title: &'static str,
     instructions: &'static [&'static str],
     pages: &'static [(&'static str, &'static str)],
-    source_quote: &'static str,
+    source: Source,
+    input: Option<StepInput>,
 }
 
 // Page addresses from the field guide, section 5.
@@ -80,6 +102,10 @@ const WORK_SECURITY: (&str, &str) = (
     "https://account.microsoft.com/security",
 );
 const OWA: (&str, &str) = ("Outlook on the web", "https://outlook.office.com/");
+const ADMIN_SERVICE_HEALTH: (&str, &str) = (
+    "Service health (Microsoft 365 admin center)",
+    "https://admin.microsoft.com/#/servicehealth",
+);
 const OWA_LOGOFF: (&str, &str) = (
     "Sign out of Outlook on the web",
     "https://outlook.office.com/owa/logoff.owa",
@@ -103,6 +129,24 @@ const OUTLOOK_COM: (&str, &str) = ("Outlook.com", "https://outlook.live.com/");
 /// The first seed, work or school accounts, in its order. "If the error keeps returning"
 /// follows the main steps, and the IT route comes last, as the last resort it is.
 const WORK: &[StepDef] = &[
+    // Research, not the seed: asked first because the answer says where the limit is.
+    StepDef {
+        id: "owa_triage",
+        track: Track::Work,
+        stage: Stage::Main,
+        kind: StepKind::Guide,
+        title: "Does Outlook on the web work?",
+        instructions: &[
+            "Open Outlook on the web (outlook.office.com) in a browser and sign in with the same account.",
+            "If your mailbox opens there while classic Outlook shows the error, the cause is on this computer or in classic Outlook's connection backoff (\"Authentication concurrency limit is reached\"): restart Outlook here, use Outlook on the web or new Outlook meanwhile, and IT can check Service health in the Microsoft 365 admin center and open a support case.",
+            "If Outlook on the web fails too, the limit is reached for the whole account: the next steps close the sessions held elsewhere.",
+        ],
+        pages: &[OWA, ADMIN_SERVICE_HEALTH],
+        source: Source::Research(
+            "Exchange Online LID 49586, \"Authentication concurrency limit is reached\" (ClientBackoffException): classic Outlook cannot start while Outlook on the web and new Outlook work; Microsoft's advice: use the web or new Outlook meanwhile and open a support case from the admin center.",
+        ),
+        input: Some(StepInput::WebWorks),
+    },
     StepDef {
         id: "close_other_devices",
         track: Track::Work,
@@ -115,7 +159,8 @@ const WORK: &[StepDef] = &[
             "Outlook windows open more than once on this computer are closed by the app.",
         ],
         pages: &[],
-        source_quote: "Close Outlook on all other devices",
+        source: Source::Seed("Close Outlook on all other devices"),
+        input: None,
     },
     StepDef {
         id: "sign_out_web",
@@ -129,7 +174,8 @@ const WORK: &[StepDef] = &[
             "Close all browser tabs for Outlook or Office 365; the app closes Outlook web-app windows it found.",
         ],
         pages: &[OWA, OWA_LOGOFF],
-        source_quote: "Sign out of Outlook on the web",
+        source: Source::Seed("Sign out of Outlook on the web"),
+        input: None,
     },
     StepDef {
         id: "sign_out_everywhere",
@@ -143,7 +189,8 @@ const WORK: &[StepDef] = &[
             "By hand: go to account.microsoft.com/security, sign in with your Outlook account, and in the left pane select View my activity under the Security heading.",
         ],
         pages: &[WORK_SECURITY],
-        source_quote: "Use the Microsoft 365 security portal",
+        source: Source::Seed("Use the Microsoft 365 security portal"),
+        input: None,
     },
     StepDef {
         id: "review_sessions",
@@ -156,7 +203,8 @@ const WORK: &[StepDef] = &[
             "On the activity page, click Sign out on any session you do not need, especially old ones, and confirm.",
         ],
         pages: &[WORK_SIGN_INS],
-        source_quote: "Review and sign out of sessions",
+        source: Source::Seed("Review and sign out of sessions"),
+        input: None,
     },
     StepDef {
         id: "restart_outlook_here",
@@ -169,7 +217,25 @@ const WORK: &[StepDef] = &[
             "Wait a minute for it to reconnect; the error should be gone.",
         ],
         pages: &[],
-        source_quote: "Restart Outlook on your primary device",
+        source: Source::Seed("Restart Outlook on your primary device"),
+        input: None,
+    },
+    StepDef {
+        id: "connection_status",
+        track: Track::Work,
+        stage: Stage::KeepsReturning,
+        kind: StepKind::Guide,
+        title: "Count Outlook's connections",
+        instructions: &[
+            "Hold Ctrl and right-click the Outlook icon in the notification area (next to the clock), then choose Connection Status.",
+            "Each row is one connection: count the rows for your mailbox's address, and look at Protocol (HTTP is MAPI over HTTP) and Status.",
+            "Type the number below: it goes into the report for IT, named as your count.",
+        ],
+        pages: &[],
+        source: Source::Research(
+            "Microsoft KB 2737188: Outlook's Connection Status dialog (Ctrl + right-click the Outlook icon in the notification area) lists one row per connection with the mailbox's SMTP address, protocol, authentication and status.",
+        ),
+        input: Some(StepInput::ConnectionCount),
     },
     StepDef {
         id: "phone_app_background",
@@ -182,7 +248,8 @@ const WORK: &[StepDef] = &[
             "Android: open recent apps and swipe Outlook off the screen.",
         ],
         pages: &[],
-        source_quote: "Outlook Mobile App Running in Background",
+        source: Source::Seed("Outlook Mobile App Running in Background"),
+        input: None,
     },
     StepDef {
         id: "duplicate_profiles",
@@ -195,7 +262,8 @@ const WORK: &[StepDef] = &[
             "It removes the duplicate after exporting it, so it can be put back.",
         ],
         pages: &[],
-        source_quote: "Multiple Profiles in Outlook Desktop",
+        source: Source::Seed("Multiple Profiles in Outlook Desktop"),
+        input: None,
     },
     StepDef {
         id: "addins_safe_mode",
@@ -208,7 +276,8 @@ const WORK: &[StepDef] = &[
             "If the error stops in safe mode, an add-in is the cause: the app disables them and re-enables them one by one to find it (File > Options > Add-ins).",
         ],
         pages: &[],
-        source_quote: "Add-ins Creating Extra Sessions",
+        source: Source::Seed("Add-ins Creating Extra Sessions"),
+        input: None,
     },
     StepDef {
         id: "other_mail_apps",
@@ -221,7 +290,10 @@ const WORK: &[StepDef] = &[
             "The app closes them (asking first), or remove the account from them.",
         ],
         pages: &[],
-        source_quote: "Each open instance of Outlook creates a connection to the mail server",
+        source: Source::Seed(
+            "Each open instance of Outlook creates a connection to the mail server",
+        ),
+        input: None,
     },
     StepDef {
         id: "it_help_desk",
@@ -234,7 +306,8 @@ const WORK: &[StepDef] = &[
             "The app prepares a report with what it found and the exact admin commands.",
         ],
         pages: &[],
-        source_quote: "contact your IT help desk",
+        source: Source::Seed("contact your IT help desk"),
+        input: None,
     },
 ];
 
@@ -252,7 +325,8 @@ const PERSONAL: &[StepDef] = &[
             "It can take up to 24 hours, and does not sign out of Xbox. Check Recent activity for anything suspicious.",
         ],
         pages: &[PERSONAL_ADVANCED, PERSONAL_SECURITY, PERSONAL_ACTIVITY],
-        source_quote: "Advanced security options",
+        source: Source::Seed("Advanced security options"),
+        input: None,
     },
     StepDef {
         id: "personal_remove_devices",
@@ -265,7 +339,8 @@ const PERSONAL: &[StepDef] = &[
             "Under Manage devices in Microsoft Store / iOS and Android, choose Manage and press Disconnect.",
         ],
         pages: &[PERSONAL_DEVICES],
-        source_quote: "Remove paired devices",
+        source: Source::Seed("Remove paired devices"),
+        input: None,
     },
     StepDef {
         id: "personal_change_password",
@@ -278,7 +353,8 @@ const PERSONAL: &[StepDef] = &[
             "Enter the current password, then the new one twice, and press Save.",
         ],
         pages: &[PERSONAL_PASSWORD],
-        source_quote: "change Password",
+        source: Source::Seed("change Password"),
+        input: None,
     },
     StepDef {
         id: "personal_sign_out_browser",
@@ -291,7 +367,8 @@ const PERSONAL: &[StepDef] = &[
             "In Outlook.com, click your profile picture or initials, then Sign out.",
         ],
         pages: &[OUTLOOK_COM],
-        source_quote: "click on the profile picture or the initials",
+        source: Source::Seed("click on the profile picture or the initials"),
+        input: None,
     },
     StepDef {
         id: "personal_remove_windows_mail",
@@ -304,7 +381,8 @@ const PERSONAL: &[StepDef] = &[
             "Select the account, press Remove account from this device, and confirm with Remove.",
         ],
         pages: &[],
-        source_quote: "Remove account from this device",
+        source: Source::Seed("Remove account from this device"),
+        input: None,
     },
     StepDef {
         id: "personal_remove_phone_app",
@@ -317,7 +395,8 @@ const PERSONAL: &[StepDef] = &[
             "Select the account, press Delete account and confirm.",
         ],
         pages: &[],
-        source_quote: "Delete account",
+        source: Source::Seed("Delete account"),
+        input: None,
     },
     StepDef {
         id: "restart_outlook_here_personal",
@@ -329,7 +408,8 @@ const PERSONAL: &[StepDef] = &[
             "The app closes Outlook and opens it again; wait a minute for it to reconnect.",
         ],
         pages: &[],
-        source_quote: "Restart Outlook on your primary device",
+        source: Source::Seed("Restart Outlook on your primary device"),
+        input: None,
     },
     StepDef {
         id: "personal_clear_browsing_data",
@@ -341,7 +421,8 @@ const PERSONAL: &[StepDef] = &[
             "Clear the browser's browsing data, including saved passwords, then sign out again.",
         ],
         pages: &[],
-        source_quote: "clear the browsing data including passwords",
+        source: Source::Seed("clear the browsing data including passwords"),
+        input: None,
     },
     StepDef {
         id: "personal_clear_app_data",
@@ -353,7 +434,8 @@ const PERSONAL: &[StepDef] = &[
             "In the phone's settings, open Apps, Outlook, Storage, and clear the app's data.",
         ],
         pages: &[],
-        source_quote: "app data can be cleared",
+        source: Source::Seed("app data can be cleared"),
+        input: None,
     },
 ];
 
@@ -369,7 +451,8 @@ const ADMIN: &[StepDef] = &[
             "Revokes every refresh token of the user (Revoke-MgUserSignInSession); takes a few minutes.",
         ],
         pages: &[],
-        source_quote: "Admin clears all sessions on server",
+        source: Source::Seed("Admin clears all sessions on server"),
+        input: None,
     },
     StepDef {
         id: "admin_review_user",
@@ -382,7 +465,8 @@ const ADMIN: &[StepDef] = &[
             "Remove old phones with Get-MobileDevice -Mailbox <user> | Remove-MobileDevice.",
         ],
         pages: &[],
-        source_quote: "All sessions for your account",
+        source: Source::Seed("All sessions for your account"),
+        input: None,
     },
 ];
 
@@ -406,7 +490,15 @@ fn to_step(d: &StepDef) -> Step {
                 url: (*url).to_owned(),
             })
             .collect(),
-        source_quote: d.source_quote.to_owned(),
+        source_quote: match d.source {
+            Source::Seed(q) => q.to_owned(),
+            Source::Research(_) => String::new(),
+        },
+        reference: match d.source {
+            Source::Seed(_) => None,
+            Source::Research(r) => Some(r.to_owned()),
+        },
+        input: d.input,
     }
 }
 
@@ -494,11 +586,14 @@ mod tests {
     fn every_step_quotes_the_seed_it_comes_from() {
         let seeds = seed_text().to_lowercase();
         for d in all_defs() {
+            let Source::Seed(quote) = d.source else {
+                continue;
+            };
             assert!(
-                seeds.contains(&d.source_quote.to_lowercase()),
+                seeds.contains(&quote.to_lowercase()),
                 "step {} quotes {:?}, which is not in the seeds",
                 d.id,
-                d.source_quote
+                quote
             );
         }
     }
@@ -666,5 +761,37 @@ mod tests {
             Some(Stage::ItRoute)
         );
         assert_eq!(methods_compared().rows.len(), 4);
+    }
+
+    /// Steps from later research (not in the seeds) say what they rest on, and the triage
+    /// question comes first in the work track, before anything is closed or revoked.
+    #[test]
+    fn research_steps_name_their_source_and_triage_comes_first() {
+        for d in all_defs() {
+            if let Source::Research(r) = d.source {
+                assert!(r.len() > 40, "{} names no real source: {r:?}", d.id);
+            }
+        }
+        let work = plan(Track::Work);
+        assert_eq!(work[0].id, "owa_triage");
+        assert_eq!(work[0].input, Some(StepInput::WebWorks));
+        assert!(work[0].reference.as_deref().unwrap_or("").contains("49586"));
+        assert!(work[0].source_quote.is_empty());
+        let count = work
+            .iter()
+            .find(|s| s.id == "connection_status")
+            .expect("the Connection Status step");
+        assert_eq!(count.input, Some(StepInput::ConnectionCount));
+        assert_eq!(count.stage, Stage::KeepsReturning);
+        assert!(
+            count.instructions[0].contains("Ctrl")
+                && count.instructions[0].contains("Connection Status")
+        );
+        // Seed steps keep their quote and ask nothing.
+        assert!(
+            plan(Track::Personal)
+                .iter()
+                .all(|s| s.input.is_none() && s.reference.is_none())
+        );
     }
 }

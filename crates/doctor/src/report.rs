@@ -162,6 +162,8 @@ pub struct SessionFacts {
     pub journal: Vec<repair::EntryView>,
     /// The simulated PC: the environment is the simulated one, not this computer's.
     pub demo: bool,
+    /// What the user answered in the guided fix (from its saved progress).
+    pub answers: crate::wizard::WizardAnswers,
 }
 
 /// Everything the report needs, from the session's facts and the user's request.
@@ -172,6 +174,7 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
         cloud,
         journal,
         demo,
+        answers,
     } = facts;
     let diagnosis = scan
         .as_ref()
@@ -258,6 +261,10 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
         limit,
         steps,
         repairs,
+        answers: report::UserAnswers {
+            web_works: answers.web_works,
+            connections_counted: answers.connections_counted,
+        },
     }
 }
 
@@ -270,6 +277,10 @@ impl AppContext {
             cloud: self.account().last_snapshot(),
             journal: self.journal().unwrap_or_default(),
             demo: matches!(self.mode(), crate::start::Mode::Demo { .. }),
+            answers: self
+                .wizard_progress()
+                .map(|p| p.answers)
+                .unwrap_or_default(),
         };
         report_input(facts, request)
     }

@@ -48,6 +48,22 @@ pub enum StepState {
     Skipped,
 }
 
+/// What the user told the guided fix: facts only a person at the PC can see. They reach
+/// the report named as the user's answers, never as something the app measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, specta::Type)]
+pub struct WizardAnswers {
+    /// "Does Outlook on the web work?" (`owa_triage`): `Some(true)` when the web works
+    /// while classic Outlook fails, so the cause is on this PC or in classic Outlook's
+    /// connection backoff; `Some(false)` when the web fails too (the account's limit).
+    pub web_works: Option<bool>,
+    /// Connections the user counted in Outlook's Connection Status dialog
+    /// (`connection_status`).
+    pub connections_counted: Option<u32>,
+}
+
+/// The most connections a person could count in the dialog; a larger number is a typo.
+pub const MAX_COUNTED_CONNECTIONS: u32 = 999;
+
 /// The user's way through the guided fix (saved after every move).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, specta::Type)]
 pub struct WizardProgress {
@@ -62,6 +78,9 @@ pub struct WizardProgress {
     pub states: BTreeMap<String, StepState>,
     /// What the error message said, when the user pasted or picked it.
     pub message: Option<String>,
+    /// What the user answered on the steps that ask something.
+    #[serde(default)]
+    pub answers: WizardAnswers,
 }
 
 /// One step as the guided fix shows it.
@@ -244,6 +263,7 @@ fn close_other_client<'a>(scan: &ScanReport, offers: &'a [Offer]) -> Option<&'a 
 /// first scan: the steps in the seeds' order, nothing found).
 pub fn wizard_plan(
     track: Option<Track>,
+    answers: WizardAnswers,
     signed_in: Option<AccountKind>,
     scan: Option<&ScanReport>,
     diagnosis: Option<&Diagnosis>,
@@ -275,8 +295,18 @@ pub fn wizard_plan(
                     }
                 })
                 .collect();
-            // Found first, each group in the seeds' order (the sort is stable).
-            in_stage.sort_by_key(|w| w.found.is_empty());
+            // The triage question first (its answer says where the limit is); then, when
+            // the web works, restarting Outlook here, the step that clears the backoff;
+            // then found first, each group in the seeds' order (the sort is stable).
+            let local = answers.web_works == Some(true);
+            in_stage.sort_by_key(|w| {
+                let id = w.step.id.as_str();
+                (
+                    id != "owa_triage",
+                    !(local && id == "restart_outlook_here"),
+                    w.found.is_empty(),
+                )
+            });
             WizardStage {
                 stage: *stage,
                 steps: in_stage,
@@ -361,12 +391,25 @@ mod tests {
     fn the_work_track_keeps_the_seed_order_with_found_steps_first_in_each_stage() {
         let scan = demo_scan();
         let diagnosis = crate::diagnose::diagnose(&scan, None);
-        let plan = wizard_plan(None, None, Some(&scan), Some(&diagnosis));
+        let plan = wizard_plan(
+            None,
+            WizardAnswers::default(),
+            None,
+            Some(&scan),
+            Some(&diagnosis),
+        );
         assert_eq!(plan.track, Track::Work);
         let stages: Vec<Stage> = plan.stages.iter().map(|s| s.stage).collect();
         assert_eq!(stages, [Stage::Main, Stage::KeepsReturning, Stage::ItRoute]);
+        // The triage question first, whatever was found.
+        assert_eq!(plan.stages[0].steps[0].step.id, "owa_triage");
         for stage in &plan.stages {
-            let flags: Vec<bool> = stage.steps.iter().map(|s| !s.found.is_empty()).collect();
+            let steps: Vec<&WizardStep> = stage
+                .steps
+                .iter()
+                .filter(|s| s.step.id != "owa_triage")
+                .collect();
+            let flags: Vec<bool> = steps.iter().map(|s| !s.found.is_empty()).collect();
             let mut sorted = flags.clone();
             sorted.sort_by_key(|f| !f);
             assert_eq!(flags, sorted, "found steps first in {:?}", stage.stage);
@@ -377,8 +420,7 @@ mod tests {
                 .map(|s| s.id)
                 .collect();
             for group in [true, false] {
-                let ids: Vec<String> = stage
-                    .steps
+                let ids: Vec<String> = steps
                     .iter()
                     .filter(|s| s.found.is_empty() != group)
                     .map(|s| s.step.id.clone())
@@ -417,7 +459,13 @@ mod tests {
 
     #[test]
     fn without_a_scan_every_step_is_offered_in_the_seed_order() {
-        let plan = wizard_plan(Some(Track::Personal), None, None, None);
+        let plan = wizard_plan(
+            Some(Track::Personal),
+            WizardAnswers::default(),
+            None,
+            None,
+            None,
+        );
         let ids: Vec<String> = plan
             .stages
             .iter()
@@ -486,5 +534,64 @@ mod tests {
         let read = load_progress(&path).expect("tolerant");
         assert_eq!(read.screen, WizardScreen::Verify);
         assert_eq!(read.track, None);
+    }
+
+    /// "Outlook on the web works": the cause is on this PC or in classic Outlook's backoff,
+    /// so restarting Outlook here comes right after the question; "it fails too" keeps the
+    /// found-first order, and the answer is kept across a restart.
+    #[test]
+    fn the_web_works_answer_brings_the_steps_on_this_pc_forward() {
+        let scan = demo_scan();
+        let diagnosis = crate::diagnose::diagnose(&scan, None);
+        let main_ids = |answers: WizardAnswers| -> Vec<String> {
+            wizard_plan(
+                Some(Track::Work),
+                answers,
+                None,
+                Some(&scan),
+                Some(&diagnosis),
+            )
+            .stages[0]
+                .steps
+                .iter()
+                .map(|s| s.step.id.clone())
+                .collect()
+        };
+        let unanswered = main_ids(WizardAnswers::default());
+        let web_fails = main_ids(WizardAnswers {
+            web_works: Some(false),
+            ..Default::default()
+        });
+        let web_works = main_ids(WizardAnswers {
+            web_works: Some(true),
+            ..Default::default()
+        });
+        assert_eq!(unanswered, web_fails);
+        assert_eq!(web_works[0], "owa_triage");
+        assert_eq!(web_works[1], "restart_outlook_here");
+        assert_ne!(unanswered[1], "restart_outlook_here", "{unanswered:?}");
+        let mut a = web_works.clone();
+        let mut b = unanswered.clone();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "the same steps, in another order");
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = progress_path(dir.path());
+        let p = WizardProgress {
+            answers: WizardAnswers {
+                web_works: Some(true),
+                connections_counted: Some(7),
+            },
+            ..Default::default()
+        };
+        save_progress(&path, &p).expect("save");
+        assert_eq!(load_progress(&path).expect("load").answers, p.answers);
+        // Progress saved before answers existed still loads, with none.
+        std::fs::write(&path, br#"{"screen":"step","stage":0,"step":1}"#).expect("old file");
+        assert_eq!(
+            load_progress(&path).expect("old").answers,
+            WizardAnswers::default()
+        );
     }
 }

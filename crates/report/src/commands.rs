@@ -43,6 +43,9 @@ pub struct CommandContext<'a> {
     /// Additional and shared mailboxes the user's profiles open (already pseudonyms when
     /// the report is redacted).
     pub shared_mailboxes: Vec<&'a str>,
+    /// The user's answer to "Does Outlook on the web work?" (`Some(true)`: classic Outlook
+    /// fails while the web works, so Service health and a support case come first).
+    pub web_works: Option<bool>,
 }
 
 /// At most this many shared mailboxes get their own command line.
@@ -109,6 +112,13 @@ pub fn admin_commands(ctx: &CommandContext<'_>) -> (Vec<AdminCommand>, Option<St
     };
 
     let mut commands = vec![
+        AdminCommand {
+            id: "service_health".into(),
+            title: "Check Exchange Online's Service health, then open a support case".into(),
+            command: "Get-MgServiceAnnouncementIssue -All | Where-Object { $_.Service -eq 'Exchange Online' -and -not $_.IsResolved } | Format-List Id, Title, Classification, StartDateTime".into(),
+            applies_when: "Classic Outlook fails while Outlook on the web works: an Exchange Online incident or classic Outlook's connection backoff (\"Authentication concurrency limit is reached\", LID 49586). Needs ServiceHealth.Read.All; the same list is under Health > Service health in the Microsoft 365 admin center. With no incident there, open a support case (Support > Help & support) and quote LID 49586.".into(),
+            relevant: ctx.web_works == Some(true) || limit == "authentication_concurrency",
+        },
         AdminCommand {
             id: "revoke_sessions".into(),
             title: "Sign the user out everywhere".into(),
@@ -230,7 +240,7 @@ mod tests {
                 .collect::<Vec<_>>(),
             vec!["revoke_sessions", "remove_mobile_devices"]
         );
-        assert_eq!(got.len(), 8);
+        assert_eq!(got.len(), 9);
 
         let personal = CommandContext {
             personal: true,

@@ -156,6 +156,16 @@ pub fn to_html(report: &Report) -> String {
         "<dt>Error</dt><dd>{}</dd>",
         escape(&report.summary.error)
     );
+    // What the user told the guided fix, marked as theirs (the app did not measure it).
+    for (label, said) in report.answers.lines() {
+        let _ = write!(
+            out,
+            "<dt>{}</dt><dd>{} <span class=\"muted\">{}</span></dd>",
+            escape(label),
+            escape(&said),
+            escape("(the user's answer)")
+        );
+    }
     if let Some(l) = &report.limit {
         let _ = write!(out, "<dt>Likely limit</dt><dd>{}", escape(&l.label));
         let _ = write!(out, " \u{2014} {}", escape(&l.counts()));

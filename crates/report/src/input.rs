@@ -39,6 +39,46 @@ pub struct ReportInput {
     pub repairs: Vec<RepairLine>,
     /// "Before and now" measures.
     pub before_after: Vec<MeasureLine>,
+    /// What the user told the guided fix (not measured by the app).
+    pub answers: UserAnswers,
+}
+
+/// What the user told the guided fix: facts only a person at the PC can see, reported as
+/// the user's answers, never as something the app measured. No personal data in them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct UserAnswers {
+    /// Whether Outlook on the web works while classic Outlook fails (`None`: not asked or
+    /// not answered).
+    pub web_works: Option<bool>,
+    /// Connections counted in Outlook's Connection Status dialog.
+    pub connections_counted: Option<u32>,
+}
+
+impl UserAnswers {
+    /// The answers as report lines (label, what the user said), in the order asked.
+    pub fn lines(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if let Some(works) = self.web_works {
+            out.push((
+                "Outlook on the web",
+                if works {
+                    "works while classic Outlook fails: the cause is on this PC or in classic Outlook's connection backoff (Exchange Online LID 49586, \"Authentication concurrency limit is reached\")".to_owned()
+                } else {
+                    "fails too: the limit is reached for the whole account".to_owned()
+                },
+            ));
+        }
+        if let Some(n) = self.connections_counted {
+            out.push((
+                "Connection Status",
+                format!(
+                    "{n} connection{} counted by the user in Outlook's Connection Status dialog",
+                    if n == 1 { "" } else { "s" }
+                ),
+            ));
+        }
+        out
+    }
 }
 
 /// One finding with its evidence and the plan step that fixes it.

@@ -32,7 +32,9 @@ mod ticket;
 pub use commands::{AdminCommand, CommandContext, STORE_KEY, admin_commands, ps_quote};
 pub use error::ReportError;
 pub use html::{escape as escape_html, to_html};
-pub use input::{FindingLine, LimitLine, MeasureLine, RepairLine, ReportInput, StepLine};
+pub use input::{
+    FindingLine, LimitLine, MeasureLine, RepairLine, ReportInput, StepLine, UserAnswers,
+};
 pub use json::{from_json, to_json};
 pub use model::{
     AccountLine, ClientLine, DEFAULT_ERROR, DeviceLine, Environment, LimitView, MAX_SIGN_INS,

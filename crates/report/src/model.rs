@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::commands::{self, AdminCommand, CommandContext};
-use crate::input::{FindingLine, MeasureLine, RepairLine, ReportInput, StepLine};
+use crate::input::{FindingLine, MeasureLine, RepairLine, ReportInput, StepLine, UserAnswers};
 use crate::redact::Redactor;
 
 /// Newest sign-ins kept in a report.
@@ -45,6 +45,9 @@ pub struct Report {
     pub repairs: Vec<RepairLine>,
     pub repairs_left_out: u32,
     pub before_after: Vec<MeasureLine>,
+    /// What the user told the guided fix (their answers, not measurements).
+    #[serde(default)]
+    pub answers: UserAnswers,
     pub environment: Environment,
     pub profiles: Vec<ProfileLine>,
     pub profiles_left_out: u32,
@@ -251,6 +254,7 @@ pub fn build_report(input: &ReportInput, include_personal: bool) -> Report {
         finding_codes: report.findings.iter().map(|f| f.code.as_str()).collect(),
         on_premises: input.on_premises,
         personal,
+        web_works: input.answers.web_works,
     });
     report.admin_commands = admin_commands;
     report.admin_note = admin_note;
@@ -334,6 +338,7 @@ fn assemble(input: &ReportInput, include_personal: bool) -> Report {
         repairs,
         repairs_left_out,
         before_after: input.before_after.clone(),
+        answers: input.answers,
         environment,
         profiles,
         profiles_left_out,

@@ -41,6 +41,9 @@ pub fn ticket_summary(report: &Report) -> String {
         lines.push(line(&format!("Account: {a}")));
     }
     lines.push(line(&format!("Error: {}", report.summary.error)));
+    for (label, said) in report.answers.lines() {
+        lines.push(line(&format!("{label} (the user's answer): {said}")));
+    }
     if let Some(l) = &report.limit {
         lines.push(line(&format!("Likely limit: {} ({})", l.label, l.counts())));
         if !l.reason.is_empty() {

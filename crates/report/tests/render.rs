@@ -367,3 +367,63 @@ fn shared_mailbox_commands_name_the_profiles_mailboxes_and_redact_them() {
     );
     assert!(leaks(&to_json(&r).expect("json")).is_empty());
 }
+
+/// The guided fix's answers reach every rendering, named as the user's, and "the web
+/// works" puts Service health and a support case first for IT.
+#[test]
+fn the_users_answers_are_reported_as_theirs() {
+    let mut i = ReportInput {
+        account: Some("megan@contoso.example".into()),
+        on_premises: Some(false),
+        ..ReportInput::default()
+    };
+    let r = build_report(&i, true);
+    assert!(!report::to_html(&r).contains("the user&#39;s answer"));
+    assert_ne!(r.admin_commands[0].id, "service_health");
+    assert!(
+        r.admin_commands
+            .iter()
+            .any(|c| c.id == "service_health" && !c.relevant)
+    );
+
+    i.answers = report::UserAnswers {
+        web_works: Some(true),
+        connections_counted: Some(7),
+    };
+    let r = build_report(&i, false);
+    let html = report::to_html(&r);
+    assert!(html.contains("<dt>Outlook on the web</dt>"), "{html}");
+    assert!(html.contains("LID 49586"), "{html}");
+    assert!(
+        html.contains("7 connections counted by the user in Outlook&#39;s Connection Status dialog <span class=\"muted\">(the user&#39;s answer)</span>"),
+        "{html}"
+    );
+    let ticket = report::ticket_summary(&r);
+    assert!(
+        ticket.contains("Connection Status (the user's answer): 7 connections counted"),
+        "{ticket}"
+    );
+    assert_eq!(r.admin_commands[0].id, "service_health");
+    assert!(r.admin_commands[0].relevant);
+    assert!(
+        r.admin_commands[0]
+            .command
+            .contains("Get-MgServiceAnnouncementIssue")
+    );
+    let json = to_json(&r).expect("json");
+    assert!(
+        json.contains("\"connections_counted\":7") || json.contains("\"connections_counted\": 7"),
+        "{json}"
+    );
+
+    i.answers.web_works = Some(false);
+    i.answers.connections_counted = Some(1);
+    let r = build_report(&i, true);
+    let ticket = report::ticket_summary(&r);
+    assert!(
+        ticket.contains("fails too: the limit is reached for the whole account"),
+        "{ticket}"
+    );
+    assert!(ticket.contains("1 connection counted"), "{ticket}");
+    assert_ne!(r.admin_commands[0].id, "service_health");
+}

@@ -12,6 +12,7 @@ const commands = vi.hoisted(() => ({
   adminImportCsv: vi.fn(),
   adminUserActivity: vi.fn(),
   adminRevoke: vi.fn(),
+  registerAppScript: vi.fn(),
 }));
 vi.mock("../bindings", () => ({ commands }));
 vi.mock("@tauri-apps/api/core", () => ({
@@ -107,6 +108,31 @@ describe("report", () => {
     render(HelpDeskScreen);
     await fireEvent.click(await screen.findByTestId("report-save"));
     expect((await screen.findByTestId("error")).textContent).toContain("permission denied");
+  });
+});
+
+describe("registering the app", () => {
+  it("shows IT the registration script, copies it, and says so in Spanish too", async () => {
+    const script = "<#\n.SYNOPSIS\n    Registers Session Doctor\n#>\nNew-MgApplication -DisplayName 'Session Doctor'\n";
+    commands.registerAppScript.mockResolvedValue(script);
+    const writeText = vi.fn().mockResolvedValue(undefined);
+    Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
+    i18n.set("es");
+    render(HelpDeskScreen);
+    const box = await screen.findByTestId("register-app");
+    expect(box.textContent).toContain("Registre Session Doctor en su organización");
+    expect(screen.getByTestId("register-app-script").textContent).toBe(script);
+    await fireEvent.click(screen.getByTestId("register-app-copy"));
+    await screen.findByText(/Guárdelo como register-app.ps1/);
+    expect(writeText).toHaveBeenCalledWith(script);
+  });
+
+  it("says in words when the clipboard refuses", async () => {
+    commands.registerAppScript.mockResolvedValue("New-MgApplication\n");
+    Object.defineProperty(navigator, "clipboard", { value: { writeText: vi.fn().mockRejectedValue(new Error("denied")) }, configurable: true });
+    render(HelpDeskScreen);
+    await fireEvent.click(await screen.findByTestId("register-app-copy"));
+    await screen.findByText(/could not be copied: select it below/);
   });
 });
 

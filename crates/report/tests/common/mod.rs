@@ -399,6 +399,7 @@ pub fn input() -> ReportInput {
                 now: 9,
             },
         ],
+        answers: report::UserAnswers::default(),
     }
 }
 
