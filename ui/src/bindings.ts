@@ -104,7 +104,7 @@ export const commands = {
 };
 
 /* Constants */
-export const SCAN_SOURCES = ["processes","mapi_modules","connections","registry","outlook_profiles","addins","new_outlook","outlook_mac","thunderbird","evolution","windows_mail","credentials"] as const;
+export const SCAN_SOURCES = ["processes","mapi_modules","connections","registry","outlook_profiles","addins","new_outlook","outlook_mac","thunderbird","evolution","windows_mail","credentials","windows_sessions"] as const;
 
 /* Types */
 /**  The signed-in account as the UI shows it. */
@@ -660,7 +660,12 @@ export type Finding = {
 /**  Stable finding codes (the CLI contract names them). */
 export type FindingCode = "outlook_running_multiple" | "duplicate_profiles" | "addin_opens_connections" | "addin_crashing" | "other_client_same_account" | "web_app_sessions" | "stale_credentials" | "shared_mailboxes_downloaded" | "mapi_clients" | "other_devices" | "mobile_devices_near_limit" | "imap_connections" | "shared_mailboxes" | 
 /**  A mail app that uses EWS, which Exchange Online is retiring. */
-"ews_client_retiring";
+"ews_client_retiring" | 
+/**
+ *  Outlook (or another mail app) running in another Windows session of this PC:
+ *  Remote Desktop, Citrix, fast user switching, or a disconnected session.
+ */
+"other_windows_sessions";
 
 /**  One finding with its evidence and the plan step that fixes it. */
 export type FindingLine = {
@@ -1197,12 +1202,24 @@ export type ScanReport = {
 	credentials: Credential[],
 	/**  One entry per place the scan looked, with its duration and outcome. */
 	sources: Source[],
-	/**  Date of the shipped Microsoft 365 address ranges (`data/m365_ranges.txt`). */
+	/**
+	 *  Date of the shipped Microsoft 365 address ranges (`data/m365_ranges.txt`).
+	 *  Other Windows sessions of this PC (Remote Desktop, Citrix, fast user switching,
+	 *  disconnected) with a mail client running in them.
+	 */
+	windows_sessions: WindowsSession[],
 	m365_ranges_date: string,
 };
 
 /**  Where a limit applies. */
 export type Service = "exchange_online" | "exchange_on_premises";
+
+/**  A mail client running in another session. */
+export type SessionClient = {
+	kind: ClientKind,
+	name: string,
+	pid: number,
+};
 
 export type Setting<T> = {
 	value: T,
@@ -1515,6 +1532,26 @@ export type WaitVerdict =
  *  that slept) are dropped by the server on their own, or at once by signing out everywhere.
  */
 "wait_or_sign_out";
+
+/**  Another Windows session of this PC with a mail client in it. */
+export type WindowsSession = {
+	id: number,
+	station: string,
+	state: WindowsSessionState,
+	user: string,
+	domain: string,
+	/**  The mail clients (windows, not their helpers) running in it. */
+	clients: SessionClient[],
+};
+
+/**  A session's connection state, as `WTS_CONNECTSTATE_CLASS` names it. */
+export type WindowsSessionState = 
+/**  Someone is signed in and connected (the console or a remote desktop). */
+"active" | "connected" | "connect_query" | "shadow" | 
+/**  Signed in, nobody connected: its programs (Outlook included) keep running. */
+"disconnected" | "idle" | "listen" | "reset" | "down" | "init" | 
+/**  A state number this version does not know. */
+"unknown";
 
 /**
  *  What the user told the guided fix: facts only a person at the PC can see. They reach

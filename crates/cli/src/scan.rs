@@ -102,6 +102,7 @@ pub fn options(args: &ScanArgs, demo: Option<ScanOptions>) -> ScanOptions {
             live: !args.no_live,
             processes: None,
             credentials: None,
+            windows_sessions: None,
         },
     }
 }

@@ -44,7 +44,10 @@ fn diagnose_json_lists_findings_with_evidence_and_the_ordered_plan() {
     assert!(first["severity"].is_string() && first["step"].is_string());
     assert!(!first["evidence"].as_array().expect("evidence").is_empty());
     let plan = v["plan"].as_array().expect("plan");
-    assert_eq!(plan[0]["id"], "close_other_devices");
+    // The triage question first (issue 14), then the first seed's steps in its order.
+    assert_eq!(plan[0]["id"], "owa_triage");
+    assert_eq!(plan[0]["input"], "web_works");
+    assert_eq!(plan[1]["id"], "close_other_devices");
     assert_eq!(plan[0]["track"], "work");
     assert!(
         plan.iter()

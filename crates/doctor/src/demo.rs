@@ -206,6 +206,21 @@ pub fn demo_scan_options(pc: &sandbox::pc::SimulatedPc) -> ScanOptions {
                 })
                 .collect(),
         ),
+        windows_sessions: Some(scan::SessionsSnapshot {
+            current: pc.current_session,
+            sessions: pc
+                .sessions
+                .iter()
+                .map(|s| scan::SessionSnapshot {
+                    id: s.id,
+                    station: s.station.clone(),
+                    state: s.state,
+                    user: s.user.clone(),
+                    domain: s.domain.clone(),
+                    processes: s.processes.clone(),
+                })
+                .collect(),
+        }),
     }
 }
 

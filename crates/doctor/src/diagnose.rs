@@ -30,6 +30,9 @@ pub enum FindingCode {
     SharedMailboxes,
     /// A mail app that uses EWS, which Exchange Online is retiring.
     EwsClientRetiring,
+    /// Outlook (or another mail app) running in another Windows session of this PC:
+    /// Remote Desktop, Citrix, fast user switching, or a disconnected session.
+    OtherWindowsSessions,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, specta::Type)]
@@ -137,6 +140,7 @@ pub fn diagnose(scan: &ScanReport, cloud: Option<&CloudSnapshot>) -> Diagnosis {
 pub fn diagnose_at(scan: &ScanReport, cloud: Option<&CloudSnapshot>, today: Day) -> Diagnosis {
     let mut findings = Vec::new();
     outlook_running_multiple(scan, &mut findings);
+    other_windows_sessions(scan, &mut findings);
     duplicate_profiles(scan, &mut findings);
     addins(scan, &mut findings);
     other_clients(scan, &mut findings);
@@ -227,6 +231,73 @@ fn outlook_running_multiple(scan: &ScanReport, out: &mut Vec<Finding>) {
             });
             connections_line(out);
         }
+    }
+}
+
+/// A session that is not the user's own keeps its mail apps connected: closing a Remote
+/// Desktop window disconnects the session, it does not sign out, so its Outlook goes on
+/// holding sessions. Counted as the windows seen there, not as server sessions.
+fn other_windows_sessions(scan: &ScanReport, out: &mut Vec<Finding>) {
+    if scan.windows_sessions.is_empty() {
+        return;
+    }
+    let windows: usize = scan.windows_sessions.iter().map(|s| s.clients.len()).sum();
+    let disconnected = scan
+        .windows_sessions
+        .iter()
+        .any(|s| s.state == scan::WindowsSessionState::Disconnected);
+    let evidence = scan
+        .windows_sessions
+        .iter()
+        .map(|s| {
+            let clients: Vec<String> = s
+                .clients
+                .iter()
+                .map(|c| format!("{} (process {})", c.name, c.pid))
+                .collect();
+            format!(
+                "Session {} of {}{}, {}: {}",
+                s.id,
+                s.account(),
+                if s.station.is_empty() {
+                    String::new()
+                } else {
+                    format!(" on {}", s.station)
+                },
+                session_state_words(s.state),
+                clients.join(", ")
+            )
+        })
+        .collect();
+    let mut advice = vec![
+        "Sign out of that session rather than closing its window: connect to it, then Start > your name > Sign out (an administrator can run: logoff <session id>). A disconnected session keeps Outlook connected.".to_owned(),
+    ];
+    if disconnected {
+        advice.push("For IT: the Group Policy \"Set time limit for disconnected sessions\" (Computer Configuration > Administrative Templates > Windows Components > Remote Desktop Services > Remote Desktop Session Host > Session Time Limits) ends disconnected sessions by themselves.".to_owned());
+    }
+    out.push(Finding {
+        code: FindingCode::OtherWindowsSessions,
+        severity: Severity::High,
+        title: format!(
+            "{windows} mail app window{} in other Windows sessions of this PC",
+            if windows == 1 { "" } else { "s" }
+        ),
+        evidence,
+        step: "close_other_devices".to_owned(),
+        sessions: u32::try_from(windows).unwrap_or(u32::MAX),
+        advice,
+    });
+}
+
+/// A session's state in plain words.
+fn session_state_words(state: scan::WindowsSessionState) -> &'static str {
+    use scan::WindowsSessionState as S;
+    match state {
+        S::Active => "signed in and in use",
+        S::Disconnected => "disconnected (still signed in)",
+        S::Connected | S::ConnectQuery | S::Init => "connecting",
+        S::Shadow => "being shadowed",
+        S::Idle | S::Listen | S::Reset | S::Down | S::Unknown => "in another state",
     }
 }
 
@@ -977,6 +1048,7 @@ mod tests {
             FindingCode::StaleCredentials,
             FindingCode::ImapConnections,
             FindingCode::SharedMailboxes,
+            FindingCode::OtherWindowsSessions,
         ] {
             assert!(c.contains(&expected), "{expected:?} missing from {c:?}");
         }
@@ -996,6 +1068,55 @@ mod tests {
             );
             assert!(!f.evidence.is_empty(), "{:?} has no evidence", f.code);
         }
+    }
+
+    /// Yesterday's Remote Desktop session, disconnected, its Outlook still running: found,
+    /// named with its user and state, counted as windows (not server sessions), with the
+    /// sign-out advice and, because it is disconnected, the policy for IT.
+    #[test]
+    fn outlook_in_a_disconnected_windows_session_is_found_with_the_advice() {
+        let d = diagnose(&demo_scan(), None);
+        let f = d
+            .findings
+            .iter()
+            .find(|f| f.code == FindingCode::OtherWindowsSessions)
+            .expect("the demo's disconnected session");
+        assert_eq!(
+            f.title,
+            "1 mail app window in other Windows sessions of this PC"
+        );
+        assert_eq!(f.sessions, 1);
+        assert_eq!(f.step, "close_other_devices");
+        assert_eq!(
+            f.evidence,
+            [
+                "Session 2 of CONTOSO\\megan, disconnected (still signed in): OUTLOOK.EXE (process 9344)"
+            ]
+        );
+        assert!(f.advice[0].contains("Sign out of that session rather than closing its window"));
+        assert!(f.advice[1].contains("Set time limit for disconnected sessions"));
+
+        // An active session (fast user switching) gets the sign-out advice, not the policy.
+        let mut scan = demo_scan();
+        for s in &mut scan.windows_sessions {
+            s.state = scan::WindowsSessionState::Active;
+            s.station = "Console".to_owned();
+        }
+        let d = diagnose(&scan, None);
+        let f = d
+            .findings
+            .iter()
+            .find(|f| f.code == FindingCode::OtherWindowsSessions)
+            .expect("found");
+        assert_eq!(f.advice.len(), 1);
+        assert!(
+            f.evidence[0].contains("on Console, signed in and in use"),
+            "{:?}",
+            f.evidence
+        );
+        // None: no finding.
+        scan.windows_sessions.clear();
+        assert!(!codes(&diagnose(&scan, None)).contains(&FindingCode::OtherWindowsSessions));
     }
 
     #[test]
@@ -1417,12 +1538,16 @@ mod tests {
             p.mailboxes.clear();
         }
         assert!(!codes(&diagnose(&scan, None)).contains(&FindingCode::SharedMailboxes));
-        // Only this finding carries advice of its own; the others point at their step.
+        // Only this finding and the other-Windows-sessions one (whose step is about other
+        // devices) carry advice of their own; the others point at their step.
         assert!(
             diagnose(&demo_scan(), None)
                 .findings
                 .iter()
-                .filter(|f| f.code != FindingCode::SharedMailboxes)
+                .filter(|f| !matches!(
+                    f.code,
+                    FindingCode::SharedMailboxes | FindingCode::OtherWindowsSessions
+                ))
                 .all(|f| f.advice.is_empty())
         );
     }

@@ -284,3 +284,40 @@ fn a_report_with_a_personal_profile_name_and_a_unc_data_file_keeps_neither() {
         assert!(!json.contains(id), "{id} survived");
     }
 }
+
+/// The user of another Windows session of the PC is named in that finding's evidence; a
+/// redacted report replaces the name there as everywhere.
+#[test]
+fn users_of_other_windows_sessions_are_redacted() {
+    let mut i = input();
+    if let Some(scan) = i.scan.as_mut() {
+        scan.windows_sessions.push(scan::WindowsSession {
+            id: 2,
+            station: "RDP-Tcp#3".into(),
+            state: scan::WindowsSessionState::Disconnected,
+            user: "alexw".into(),
+            domain: "FABRIKAM".into(),
+            clients: vec![scan::SessionClient {
+                kind: scan::ClientKind::ClassicOutlook,
+                name: "OUTLOOK.EXE".into(),
+                pid: 9344,
+            }],
+        });
+    }
+    i.findings.push(report::FindingLine {
+        code: "other_windows_sessions".into(),
+        severity: "high".into(),
+        title: "1 mail app window in other Windows sessions of this PC".into(),
+        evidence: vec![
+            "Session 2 of FABRIKAM\\alexw on RDP-Tcp#3, disconnected (still signed in): OUTLOOK.EXE (process 9344)".into(),
+        ],
+        step: Some("close_other_devices".into()),
+        advice: Vec::new(),
+    });
+    let r = build_report(&i, false);
+    let text = format!("{}\n{}", to_html(&r), ticket_summary(&r));
+    assert!(!text.contains("alexw"), "{text}");
+    let json = to_json(&r).expect("json");
+    assert!(!json.contains("alexw"), "{json}");
+    assert!(json.contains("OUTLOOK.EXE (process 9344)"), "{json}");
+}

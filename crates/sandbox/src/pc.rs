@@ -54,6 +54,55 @@ pub struct SimulatedPc {
     pub processes: Vec<SimulatedProcess>,
     /// Saved Office credential names (Windows Credential Manager targets).
     pub credentials: Vec<String>,
+    /// The Windows session the user works in, and every session of the PC as the
+    /// terminal-services API lists them.
+    pub current_session: u32,
+    pub sessions: Vec<SimulatedSession>,
+}
+
+/// One Windows session of the simulated PC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimulatedSession {
+    pub id: u32,
+    /// `Console`, `RDP-Tcp#3`, or empty (a disconnected session has no station).
+    pub station: String,
+    /// `WTS_CONNECTSTATE_CLASS`: 0 active, 4 disconnected, 6 listening.
+    pub state: i32,
+    pub user: String,
+    pub domain: String,
+    /// (pid, process name) in the session.
+    pub processes: Vec<(u32, String)>,
+}
+
+/// The PC's sessions: services, the user's console (the scanned processes), the listener,
+/// and the case issue 14 asks for: yesterday's Remote Desktop session of the same user,
+/// disconnected (the window was closed, not signed out), its Outlook still connected.
+fn sessions() -> Vec<SimulatedSession> {
+    let s =
+        |id: u32, station: &str, state: i32, user: &str, procs: &[(u32, &str)]| SimulatedSession {
+            id,
+            station: station.to_owned(),
+            state,
+            user: user.to_owned(),
+            domain: if user.is_empty() {
+                String::new()
+            } else {
+                "CONTOSO".to_owned()
+            },
+            processes: procs.iter().map(|(p, n)| (*p, (*n).to_owned())).collect(),
+        };
+    vec![
+        s(0, "Services", 4, "", &[(612, "svchost.exe")]),
+        s(1, "Console", 0, WINDOWS_USER, &[(5120, "explorer.exe")]),
+        s(
+            2,
+            "",
+            4,
+            WINDOWS_USER,
+            &[(9310, "explorer.exe"), (9344, "OUTLOOK.EXE")],
+        ),
+        s(65536, "RDP-Tcp", 6, "", &[]),
+    ]
 }
 
 /// Errors writing the simulated PC.
@@ -83,6 +132,8 @@ pub fn write_simulated_pc(dir: &Path) -> Result<SimulatedPc, PcError> {
             format!("MicrosoftOffice16_Data:SSPI:{ACCOUNT}"),
             "MicrosoftOffice16_Data:ADAL:9188040d-6c67-4c5b-b112-36a304b66dad".to_owned(),
         ],
+        current_session: 1,
+        sessions: sessions(),
     })
 }
 

@@ -22,6 +22,7 @@ pub mod processes;
 pub mod profiles;
 pub mod registry;
 pub mod report;
+pub mod windows_sessions;
 
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -32,6 +33,9 @@ pub use connections::M365Ranges;
 pub use processes::ProcessSnapshot;
 pub use registry::{RegFile, RegValue, Registry, RegistryError};
 pub use report::*;
+pub use windows_sessions::{
+    SessionClient, SessionSnapshot, SessionsSnapshot, WindowsSession, WindowsSessionState,
+};
 
 /// What to scan.
 #[derive(Debug, Clone, Default)]
@@ -48,6 +52,8 @@ pub struct ScanOptions {
     pub processes: Option<Vec<ProcessSnapshot>>,
     /// Fixed saved-credential names (demo mode) instead of asking the OS.
     pub credentials: Option<Vec<Credential>>,
+    /// Fixed Windows sessions (demo mode, tests) instead of asking the terminal-services API.
+    pub windows_sessions: Option<SessionsSnapshot>,
 }
 
 /// Source names in the order they run; the UI can draw one progress bar per name up front.
@@ -64,6 +70,7 @@ pub const SOURCE_NAMES: &[&str] = &[
     "evolution",
     "windows_mail",
     "credentials",
+    "windows_sessions",
 ];
 
 /// Result of one source's work.
@@ -345,6 +352,22 @@ pub fn run(options: &ScanOptions, progress: &mut dyn FnMut(Progress)) -> ScanRep
         };
         match result {
             Ok(c) => Outcome::ok(c),
+            Err(e) => Outcome::failed(Vec::new(), e),
+        }
+    });
+
+    report.windows_sessions = runner.run("windows_sessions", || {
+        if let Some(s) = &options.windows_sessions {
+            return Outcome::ok(windows_sessions::other_sessions(s));
+        }
+        if !options.live {
+            return Outcome::skipped(Vec::new(), "live sessions not requested (--no-live)");
+        }
+        if !cfg!(windows) {
+            return Outcome::skipped(Vec::new(), "Windows sessions exist only on Windows");
+        }
+        match windows_sessions::snapshot_live() {
+            Ok(s) => Outcome::ok(windows_sessions::other_sessions(&s)),
             Err(e) => Outcome::failed(Vec::new(), e),
         }
     });

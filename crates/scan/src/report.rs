@@ -25,6 +25,9 @@ pub struct ScanReport {
     /// One entry per place the scan looked, with its duration and outcome.
     pub sources: Vec<Source>,
     /// Date of the shipped Microsoft 365 address ranges (`data/m365_ranges.txt`).
+    /// Other Windows sessions of this PC (Remote Desktop, Citrix, fast user switching,
+    /// disconnected) with a mail client running in them.
+    pub windows_sessions: Vec<crate::windows_sessions::WindowsSession>,
     pub m365_ranges_date: String,
 }
 

@@ -38,6 +38,7 @@ fn simulated_pc_shows_the_messy_state() {
                 })
                 .collect(),
         ),
+        windows_sessions: None,
     };
     let r = scan::run(&options, &mut |_| {});
 

@@ -11,6 +11,7 @@ fn options(pc: &sandbox::pc::SimulatedPc) -> ScanOptions {
         live: false,
         processes: Some(Vec::new()),
         credentials: Some(Vec::new()),
+        windows_sessions: None,
     }
 }
 

@@ -248,6 +248,10 @@ impl Redactor {
                     r.add_os_user(u);
                 }
             }
+            // Users of the PC's other Windows sessions are named in their finding's evidence.
+            for s in &scan.windows_sessions {
+                r.add_os_user(&s.account());
+            }
         }
         if let Some(name) = cloud.and_then(|c| c.account.display_name.as_deref()) {
             r.add_person(name);

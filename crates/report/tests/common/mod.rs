@@ -193,6 +193,7 @@ pub fn scan_report() -> ScanReport {
                 ),
             },
         ],
+        windows_sessions: Vec::new(),
         m365_ranges_date: "2025-01-15".into(),
     }
 }
