@@ -47,7 +47,7 @@ rust-test: ui
 wine-test:
 	scripts/wine-test.sh -p session-doctor-doctor -p session-doctor-sandbox -p session-doctor-scan \
 	  -p session-doctor-repair -p session-doctor-platform -- --test-threads=1
-	scripts/wine-test.sh -p session-doctor-cloud --test keyring -- --test-threads=1
+	scripts/wine-test.sh -p session-doctor-cloud --test integration -- --test-threads=1 keyring::
 
 # The CLI as a Windows program end to end under Wine: live registry, processes, repairs
 # with undo, sign-in with long tokens through Credential Manager (tests/wine/e2e.mjs).
@@ -60,7 +60,7 @@ e2e: ui
 	  xvfb-run -a -s "-screen 0 1280x900x24" npm --prefix tests/e2e test
 
 bindings:
-	UPDATE_BINDINGS=1 cargo test -p $(APP) $(FEATURES) --test bindings
+	UPDATE_BINDINGS=1 cargo test -p $(APP) $(FEATURES) --test integration bindings::
 
 lint:
 	cargo fmt --all -- --check

@@ -1,7 +1,7 @@
 //! Sign-in over real HTTP against the sandbox: PKCE with the loopback listener, state
 //! checking, timeouts, the device code flow, and the identity errors.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -98,7 +98,7 @@ fn after_state(hkcu: &Path) -> Vec<u8> {
 fn kill_mid_repair(pc: &Path, half: bool) {
     let marker = pc.join("reached");
     let mut cmd = Command::new(std::env::current_exe().expect("exe"));
-    cmd.args(["--exact", "killed_app_child", "--test-threads=1"])
+    cmd.args(["--exact", "faults::killed_app_child", "--test-threads=1"])
         .env("DOCTOR_CRASH_PC", pc)
         .env("DOCTOR_CRASH_MARKER", &marker)
         .env_remove("DOCTOR_CRASH_HALF")

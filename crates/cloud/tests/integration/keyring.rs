@@ -161,7 +161,7 @@ fn in_secret_service(home: &std::path::Path, inner: &str, service: &str) -> Opti
     let exe = std::env::current_exe().ok()?;
     let script = format!(
         "echo '' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || exit 97; \
-         exec '{}' --exact {inner} --ignored --nocapture --test-threads=1",
+         exec '{}' --exact keyring::{inner} --ignored --nocapture --test-threads=1",
         exe.display()
     );
     let data = home.join("data");
@@ -288,11 +288,13 @@ fn inner_detect_headless() {
 #[cfg(target_os = "linux")]
 fn rerun(wrapper: &mut std::process::Command, inner: &str, env: &[(&str, &str)]) -> Option<String> {
     let exe = std::env::current_exe().ok()?;
+    // One integration binary per crate: the test's name carries its module.
+    let inner = format!("keyring::{inner}");
     let cmd = wrapper
         .arg(exe)
         .args([
             "--exact",
-            inner,
+            &inner,
             "--ignored",
             "--nocapture",
             "--test-threads=1",

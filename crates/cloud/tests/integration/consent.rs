@@ -4,7 +4,7 @@
 //! a `claims` challenge in a token error or a Graph 401 `insufficient_claims`) answered by
 //! a browser sign-in that carries the claims.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -52,7 +52,7 @@ fn spawn(dir: &Path, name: &str, port: u16, conns: usize, extra: &[&str]) -> Hel
     }
     let mut cmd = Command::new(&exe);
     cmd.args([
-        "helper_connect_and_wait",
+        "spawned_clients::helper_connect_and_wait",
         "--exact",
         "--nocapture",
         "--test-threads=1",

@@ -4,7 +4,7 @@
 //! what happened, nothing is recorded as done that was not, and the registry ends
 //! byte-identical to a consistent state.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! The sessions snapshot over real HTTP: what each kind of account sees, paging, and every
 //! fault from the robustness list leading to its expected outcome.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant, SystemTime};
 

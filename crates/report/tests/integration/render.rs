@@ -1,7 +1,7 @@
 //! HTML (self-contained, escaped, printable, dark), JSON, the ticket text, the admin
 //! commands, and a huge input that must stay a small report.
 
-mod common;
+use crate::common;
 
 use common::{input, leaks, sign_in};
 use report::{ReportInput, build_report, from_json, limit_label, ticket_summary, to_html, to_json};

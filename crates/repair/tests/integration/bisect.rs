@@ -1,7 +1,7 @@
 //! Add-in bisect on a real `.reg` store, with a simulated Outlook whose error comes back
 //! exactly when the culprit add-in is enabled.
 
-mod common;
+use crate::common;
 
 use repair::bisect::Bisect;
 use repair::registry::{RegFileStore, RegistryWriter};

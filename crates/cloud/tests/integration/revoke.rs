@@ -1,7 +1,7 @@
 //! "Sign out everywhere" over real HTTP: the manual route where the API refuses, the
 //! app's own sign-in dying with the rest, and bulk revokes through `$batch`.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -7,7 +7,7 @@
 //! The sandbox's fault injection plays most faults; where it cannot (a connection that
 //! never answers, a redirect, an endless body) a raw TCP server on 127.0.0.1 does.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

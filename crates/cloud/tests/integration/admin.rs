@@ -4,7 +4,7 @@
 //! what a non-admin is told, directory search with paging, one user's activity, and a CSV
 //! of users feeding a revoke.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

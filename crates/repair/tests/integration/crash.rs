@@ -15,7 +15,7 @@
 //! written but not renamed) sit inside the crate; these sit at the registry writes, which a
 //! test outside the crate can reach.
 
-mod machine;
+use crate::machine;
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -235,7 +235,7 @@ fn crash(stop: Stop, action: &str, tag: &str) -> Crashed {
     let marker = dir.path().join("reached");
     let exe = std::env::current_exe().expect("test binary");
     let mut cmd = Command::new(exe);
-    cmd.args(["--exact", "crash_child", "--test-threads=1", "--nocapture"])
+    cmd.args(["--exact", "crash::crash_child", "--test-threads=1", "--nocapture"])
         .env("CRASH_CHILD_DIR", dir.path())
         .env("CRASH_ROOT", machine.root())
         .env("CRASH_ACTION", action)
@@ -460,7 +460,7 @@ fn a_real_kill_during_an_addin_check_round_is_loaded_again_and_restore_all_puts_
     let marker = dir.path().join("reached");
     let exe = std::env::current_exe().expect("test binary");
     let mut child = Command::new(exe)
-        .args(["--exact", "crash_child", "--test-threads=1", "--nocapture"])
+        .args(["--exact", "crash::crash_child", "--test-threads=1", "--nocapture"])
         .env("CRASH_CHILD_DIR", dir.path())
         .env("CRASH_ROOT", machine.root())
         .env("CRASH_ACTION", "bisect")

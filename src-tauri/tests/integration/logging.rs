@@ -27,7 +27,7 @@ fn each_line_once_rotated_and_token_free() {
     let out = std::process::Command::new(std::env::current_exe().expect("exe"))
         .args([
             "--exact",
-            "inner_log",
+            "logging::inner_log",
             "--ignored",
             "--nocapture",
             "--test-threads=1",

@@ -2,7 +2,7 @@
 //! export, so a re-scan of demo mode's simulated PC sees the disabled add-in and the removed
 //! profile, and the scan's add-ins feed the bisect.
 
-mod common;
+use crate::common;
 
 use repair::registry::RegFileStore;
 use repair::{Env, Journal, RemoveProfile, SetAddin, from_scan};

@@ -1,7 +1,7 @@
 //! Inputs from the UI and the CLI are bounded: past a limit, a typed `input_too_large`
 //! error with a message naming the limit and a next step, before anything is sent.
 
-mod common;
+use crate::common;
 
 use cloud::{CSV_MAX_BYTES, CloudError, SEARCH_MAX_CHARS, import_upn_csv};
 use common::{config, count, session, start};

@@ -4,7 +4,7 @@
 //! `reg export` of that subtree before the change and after the undo must be identical.
 #![cfg(windows)]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -1,6 +1,6 @@
 //! Log output captured and searched: no token, code or verifier ever appears in it.
 
-mod common;
+use crate::common;
 
 use std::sync::Mutex;
 

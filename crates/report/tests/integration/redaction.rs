@@ -2,7 +2,7 @@
 //! none of them appears unless opted in, and the same person gets the same pseudonym
 //! everywhere.
 
-mod common;
+use crate::common;
 
 use common::{SHOWN_WHEN_INCLUDED, UPN, input, leaks};
 use report::{build_report, ticket_summary, to_html, to_json};

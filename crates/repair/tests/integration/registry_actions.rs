@@ -1,7 +1,7 @@
 //! Add-in disable/enable and profile removal through the journal, on a real `.reg` file
 //! (the simulated PC of demo mode): the file after undo is byte-identical to before.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

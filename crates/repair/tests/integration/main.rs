@@ -1,0 +1,17 @@
+//! The crate's integration tests, one binary (ripgrep's pattern): one link instead of one
+//! per file, which is most of a test build's time on two cores.
+
+mod common;
+mod machine;
+mod bisect;
+mod crash;
+mod credentials;
+mod faults;
+mod fuzz_regressions;
+mod processes;
+mod registry_actions;
+mod safety;
+mod scan_interop;
+mod typescript;
+mod windows_processes;
+mod windows_registry;

@@ -1,0 +1,7 @@
+//! The crate's integration tests, one binary (ripgrep's pattern): one link instead of one
+//! per file, which is most of a test build's time on two cores.
+
+mod common;
+mod redaction;
+mod render;
+mod typescript;

@@ -1,0 +1,5 @@
+//! The crate's integration tests, one binary (ripgrep's pattern): one link instead of one
+//! per file, which is most of a test build's time on two cores.
+
+mod directory;
+mod tenant;
