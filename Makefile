@@ -45,7 +45,7 @@ rust-test: ui
 
 # Windows-target tests of the backend crates, under Wine.
 wine-test:
-	scripts/wine-test.sh -p session-doctor-doctor -p session-doctor-sandbox -p session-doctor-scan \
+	scripts/wine-test.sh -p session-doctor-doctor -p session-doctor-sandbox -p session-doctor-registry -p session-doctor-scan \
 	  -p session-doctor-repair -p session-doctor-platform -- --test-threads=1
 	scripts/wine-test.sh -p session-doctor-cloud --test integration -- --test-threads=1 keyring::
 

@@ -27,7 +27,7 @@ target_dir=${CARGO_TARGET_DIR:-$fuzz/target}
 corpus_cap_kb=2048
 
 # target:max_len. The decoder reads 64 KiB, so its inputs may be longer to cross the cut.
-all_targets="reg_export:65536 reg_backup:65536 thunderbird:16384 evolution:16384
+all_targets="registry:65536 thunderbird:16384 evolution:16384
 new_outlook:16384 outlook_mac:65536 disabled_items:4096 command_output:16384
 graph_json:16384 oauth_json:8192 upn_csv:65536 error_decoder:70000 redactor:8192
 report_json:65536"

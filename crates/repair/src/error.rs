@@ -114,6 +114,25 @@ pub enum RepairError {
     ThunderbirdProfileInvalid { path: String, reason: String },
 }
 
+/// The registry crate's errors in this crate's terms: an unreadable backup stays
+/// `registry_export_invalid`, anything else about a key is `registry_error`.
+impl From<::registry::RegistryError> for RepairError {
+    fn from(e: ::registry::RegistryError) -> Self {
+        use ::registry::RegistryError as E;
+        match e {
+            E::NotAnExport { path, reason } => Self::NotAnExport {
+                origin: path,
+                reason,
+            },
+            E::Io { path, source } => Self::Registry {
+                key: path,
+                message: source.to_string(),
+            },
+            E::Key { key, message } => Self::Registry { key, message },
+        }
+    }
+}
+
 impl RepairError {
     /// Stable machine-readable code (snake_case).
     pub fn code(&self) -> &'static str {

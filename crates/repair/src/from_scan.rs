@@ -2,10 +2,8 @@
 //! one-click action without copying fields: a process into a close or restart, an add-in
 //! into the bisect's input.
 //!
-//! `scan::RegFile` is not used for the changes themselves: it is read-only and decodes values
-//! for display, while backups and undo need the exact bytes ([`crate::regtext`]). The `.reg`
-//! files [`crate::registry::RegFileStore`] writes are ordinary exports, so a re-scan reads
-//! them with `scan` as they are (see the `scan_interop` test).
+//! Scan and repair read the registry through the same crate (`registry`: one model with the
+//! exact bytes, one parser, one writer), so what a repair writes is what the next scan reads.
 
 use crate::actions::{AddinState, CloseClient, RestartMode, RestartOutlook};
 

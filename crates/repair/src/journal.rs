@@ -108,7 +108,7 @@ impl AfterState {
     }
 
     /// The state of `key` when it holds `tree` (`None`: absent).
-    pub fn of_tree(key: &str, tree: Option<&crate::regtext::RegTree>) -> AfterState {
+    pub fn of_tree(key: &str, tree: Option<&::registry::RegTree>) -> AfterState {
         let mut items = BTreeMap::new();
         if let Some(tree) = tree {
             for k in tree.keys() {
@@ -121,7 +121,7 @@ impl AfterState {
             }
             // An implicit root (only deeper keys listed) still exists.
             items
-                .entry(crate::regtext::normalize_path(key))
+                .entry(::registry::normalize_path(key))
                 .or_insert_with(|| "key".to_owned());
         }
         let mut all = Vec::new();

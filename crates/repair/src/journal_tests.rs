@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::actions::{ActionSpec, Env, RemoveProfile, SetAddin};
 use crate::journal::{EntryState, Journal};
 use crate::registry::RegFileStore;
-use crate::regtext::{RawValue, RegTree};
+use ::registry::{RawValue, RegTree};
 
 const OUTLOOK: &str = "HKEY_CURRENT_USER\\Software\\Microsoft\\Office\\16.0\\Outlook";
 const ADDINS: &str = "HKEY_CURRENT_USER\\Software\\Microsoft\\Office\\Outlook\\Addins";

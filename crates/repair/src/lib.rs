@@ -32,7 +32,7 @@ pub mod journal;
 mod journal_tests;
 pub mod process;
 pub mod registry;
-pub mod regtext;
+
 mod testhook;
 
 pub use actions::open_page::validate_page_url;

@@ -31,7 +31,7 @@ use std::time::Instant;
 
 pub use connections::M365Ranges;
 pub use processes::ProcessSnapshot;
-pub use registry::{RegFile, RegValue, Registry, RegistryError};
+pub use registry::{RawValue, RegFile, RegValue, Registry, RegistryError};
 pub use report::*;
 pub use windows_sessions::{
     SessionClient, SessionSnapshot, SessionsSnapshot, WindowsSession, WindowsSessionState,

@@ -53,7 +53,7 @@ fn setup() -> Setup {
     let export = dir.path().join("hkcu export.reg");
     let original = export_bytes();
     // The fixture is in the store's own layout, so an undo can be compared byte for byte.
-    let tree = repair::regtext::RegTree::parse(&original, "fixture").expect("parses");
+    let tree = registry::RegTree::parse_strict(&original, "fixture").expect("parses");
     assert!(
         tree.to_reg_bytes() == original,
         "fixture is not in reg export layout"
@@ -462,7 +462,7 @@ fn edit_load_behavior(s: &Setup, value: u32) {
         .set_value(
             &format!("{ADDINS}\\Contoso.Crm.Addin"),
             "LoadBehavior",
-            &repair::regtext::RawValue::dword(value),
+            &registry::RawValue::dword(value),
         )
         .expect("edit");
 }

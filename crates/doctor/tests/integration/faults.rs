@@ -14,8 +14,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use doctor::AppContext;
+use registry::{RawValue, RegTree};
 use repair::registry::{RegFileStore, RegistryWriter};
-use repair::regtext::{RawValue, RegTree};
 use repair::{EntryState, Env, Journal, RemoveProfile, RepairError};
 
 const DUPLICATE: &str = "Outlook - Copy";

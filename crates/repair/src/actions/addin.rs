@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::{Action, ActionKind, Env, Outcome, Preview, parse_registry_backup};
 use crate::error::RepairError;
 use crate::registry::RegistryWriter;
-use crate::regtext::{RawValue, RegTree};
+use ::registry::{RawValue, RegTree};
 
 /// LoadBehavior written by "disable": 0, "off" in the field guide's table.
 pub const LOAD_BEHAVIOR_OFF: u32 = 0;

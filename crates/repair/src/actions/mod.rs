@@ -274,7 +274,7 @@ impl From<RemoveCredential> for ActionSpec {
 /// Reads a registry backup: an empty export means "the key did not exist".
 pub(crate) fn parse_registry_backup(
     backup: &[u8],
-) -> Result<Option<crate::regtext::RegTree>, RepairError> {
-    let tree = crate::regtext::RegTree::parse(backup, "backup")?;
+) -> Result<Option<::registry::RegTree>, RepairError> {
+    let tree = ::registry::RegTree::parse_strict(backup, "backup")?;
     Ok((!tree.is_empty()).then_some(tree))
 }

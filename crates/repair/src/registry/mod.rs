@@ -10,11 +10,11 @@ mod live_windows;
 mod reg_file_store;
 
 #[cfg(windows)]
-pub use live_windows::LiveRegistry;
+pub use ::registry::LiveRegistry;
 pub use reg_file_store::RegFileStore;
 
 use crate::error::RepairError;
-use crate::regtext::{RawValue, RegTree, normalize_path};
+use ::registry::{RawValue, RegTree, normalize_path};
 
 /// Read and write access to registry keys. Absent keys are `Ok(None)`, not errors.
 pub trait RegistryWriter {

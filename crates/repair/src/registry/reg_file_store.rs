@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::{RegistryWriter, require_hkcu, require_within};
 use crate::error::RepairError;
 use crate::fsio;
-use crate::regtext::{RawValue, RegTree};
+use ::registry::{RawValue, RegTree};
 
 /// A registry held in one `.reg` file.
 #[derive(Debug, Clone)]
@@ -47,7 +47,10 @@ impl RegFileStore {
     pub fn load(&self) -> Result<RegTree, RepairError> {
         let bytes =
             std::fs::read(&self.path).map_err(|e| RepairError::io("read", &self.path, e))?;
-        RegTree::parse(&bytes, &self.path.display().to_string())
+        Ok(RegTree::parse_strict(
+            &bytes,
+            &self.path.display().to_string(),
+        )?)
     }
 
     fn save(&self, tree: &RegTree) -> Result<(), RepairError> {

@@ -3,9 +3,9 @@
 
 use crate::common;
 
+use registry::{RawValue, RegTree};
 use repair::bisect::Bisect;
 use repair::registry::{RegFileStore, RegistryWriter};
-use repair::regtext::{RawValue, RegTree};
 use repair::{BisectPhase, Env, Journal, RegistryLayout, list_addins};
 
 struct Lab {

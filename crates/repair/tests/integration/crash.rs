@@ -22,8 +22,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use machine::Machine;
+use registry::{RawValue, RegTree};
 use repair::registry::RegistryWriter;
-use repair::regtext::{RawValue, RegTree};
 use repair::{
     ActionSpec, Bisect, BisectPhase, EntryState, Env, Journal, RegistryLayout, RemoveProfile,
     SetAddin, list_addins,
@@ -235,16 +235,21 @@ fn crash(stop: Stop, action: &str, tag: &str) -> Crashed {
     let marker = dir.path().join("reached");
     let exe = std::env::current_exe().expect("test binary");
     let mut cmd = Command::new(exe);
-    cmd.args(["--exact", "crash::crash_child", "--test-threads=1", "--nocapture"])
-        .env("CRASH_CHILD_DIR", dir.path())
-        .env("CRASH_ROOT", machine.root())
-        .env("CRASH_ACTION", action)
-        .env("CRASH_STOP", stop.name())
-        .env("CRASH_MARKER", &marker)
-        .env_remove("CRASH_ENTRY")
-        .env_remove("CRASH_PASS")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+    cmd.args([
+        "--exact",
+        "crash::crash_child",
+        "--test-threads=1",
+        "--nocapture",
+    ])
+    .env("CRASH_CHILD_DIR", dir.path())
+    .env("CRASH_ROOT", machine.root())
+    .env("CRASH_ACTION", action)
+    .env("CRASH_STOP", stop.name())
+    .env("CRASH_MARKER", &marker)
+    .env_remove("CRASH_ENTRY")
+    .env_remove("CRASH_PASS")
+    .stdout(Stdio::null())
+    .stderr(Stdio::null());
     if let Some(id) = &undone {
         cmd.env("CRASH_ENTRY", id);
     }
@@ -460,7 +465,12 @@ fn a_real_kill_during_an_addin_check_round_is_loaded_again_and_restore_all_puts_
     let marker = dir.path().join("reached");
     let exe = std::env::current_exe().expect("test binary");
     let mut child = Command::new(exe)
-        .args(["--exact", "crash::crash_child", "--test-threads=1", "--nocapture"])
+        .args([
+            "--exact",
+            "crash::crash_child",
+            "--test-threads=1",
+            "--nocapture",
+        ])
         .env("CRASH_CHILD_DIR", dir.path())
         .env("CRASH_ROOT", machine.root())
         .env("CRASH_ACTION", "bisect")

@@ -8,8 +8,8 @@ use crate::common;
 
 use std::path::Path;
 
+use registry::{RawValue, RegTree};
 use repair::registry::{RegFileStore, RegistryWriter};
-use repair::regtext::{RawValue, RegTree};
 use repair::{EntryState, Env, Journal, RemoveProfile, RepairError, SetAddin};
 
 /// How the test registry misbehaves on writes (reads always work).

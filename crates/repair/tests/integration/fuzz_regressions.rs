@@ -1,6 +1,6 @@
 //! Inputs the fuzz targets in `fuzz/` (see `scripts/fuzz.sh`) found failing, kept as tests.
 
-use repair::regtext::{RawValue, RegTree};
+use registry::{RawValue, RegTree};
 
 const KEY: &str = "HKEY_CURRENT_USER\\Software\\Session Doctor";
 
@@ -13,16 +13,16 @@ fn reg_backup_value_name_with_line_break_round_trips() {
                 [HKEY_CURRENT_USER\\Software\\Session Doctor]\r\n\
                 \"a\\nb\"=dword:00000001\r\n\
                 \"c\\rd\"=\"v\"\r\n";
-    let tree = RegTree::parse(text.as_bytes(), "fuzz").expect("parses");
+    let tree = RegTree::parse_strict(text.as_bytes(), "fuzz").expect("parses");
     assert_eq!(tree.value(KEY, "a\nb"), Some(RawValue::dword(1)));
     assert_eq!(tree.value(KEY, "c\rd"), Some(RawValue::sz("v")));
     let bytes = tree.to_reg_bytes();
-    let back = RegTree::parse(&bytes, "export").expect("own export reads back");
+    let back = RegTree::parse_strict(&bytes, "export").expect("own export reads back");
     assert_eq!(back, tree);
     assert_eq!(back.to_reg_bytes(), bytes, "export is a fixed point");
 
     let mut live = RegTree::new();
     live.set_value(KEY, "line\r\nbreak", RawValue::sz("x"));
-    let back = RegTree::parse(&live.to_reg_bytes(), "export").expect("reads back");
+    let back = RegTree::parse_strict(&live.to_reg_bytes(), "export").expect("reads back");
     assert_eq!(back, live);
 }

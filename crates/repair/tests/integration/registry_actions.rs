@@ -5,8 +5,8 @@ use crate::common;
 
 use std::path::Path;
 
+use registry::RawValue;
 use repair::registry::{RegFileStore, RegistryWriter};
-use repair::regtext::RawValue;
 use repair::{EntryState, Env, Journal, RegistryLayout, RemoveProfile, SetAddin};
 
 const ADDINS: &str = "HKEY_CURRENT_USER\\Software\\Microsoft\\Office\\Outlook\\Addins";
@@ -175,7 +175,7 @@ fn removing_a_duplicate_profile_exports_it_and_undo_reimports_it_exactly() {
     // The backup is a complete .reg export of the subtree.
     let backup =
         std::fs::read(journal.backup_dir().join(format!("{}.reg", done.id))).expect("backup");
-    let tree = repair::regtext::RegTree::parse(&backup, "backup").expect("a .reg export");
+    let tree = registry::RegTree::parse_strict(&backup, "backup").expect("a .reg export");
     assert_eq!(tree.key_count(), 4, "{:?}", tree.paths());
 
     let mut env = Env::with_registry(&mut store);
@@ -245,7 +245,7 @@ fn journal_files_are_private() {
 fn a_layout_under_a_scratch_key_keeps_away_from_real_settings() {
     let dir = tempfile::tempdir().expect("tempdir");
     let layout = RegistryLayout::under("HKCU\\Software\\SessionDoctorTest\\x1");
-    let mut tree = repair::regtext::RegTree::new();
+    let mut tree = registry::RegTree::new();
     common::with_addins(&mut tree, &layout.office_root, &["A".to_owned()]);
     let mut store = RegFileStore::create(&dir.path().join("pc.reg"), &tree).expect("store");
     let mut journal = Journal::open(&dir.path().join("data")).expect("journal");

@@ -3,8 +3,8 @@
 //! file store: profiles are addressed by Office version and exact key name, undo checks
 //! the key still holds what the change left, and several undos run newest first.
 
+use registry::{RawValue, RegTree};
 use repair::registry::{RegFileStore, RegistryWriter};
-use repair::regtext::{RawValue, RegTree};
 use repair::{EntryState, Env, Journal, RemoveProfile, SetAddin};
 
 const OFFICE: &str = "HKEY_CURRENT_USER\\Software\\Microsoft\\Office";

@@ -41,7 +41,11 @@ fn start_outlook() -> Outlook {
     let exe = dir.path().join("OUTLOOK.EXE");
     std::fs::copy(std::env::current_exe().expect("self"), &exe).expect("copy");
     let child = Command::new(&exe)
-        .args(["--exact", "windows_processes::helper_wait", "--test-threads=1"])
+        .args([
+            "--exact",
+            "windows_processes::helper_wait",
+            "--test-threads=1",
+        ])
         .env("REPAIR_TEST_WAIT_MS", "60000")
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -4,13 +4,11 @@
 //! `reg export` of that subtree before the change and after the undo must be identical.
 #![cfg(windows)]
 
-use crate::common;
-
 use std::path::Path;
 use std::process::Command;
 
+use registry::{RawValue, RegTree};
 use repair::registry::{LiveRegistry, RegistryWriter};
-use repair::regtext::{RawValue, RegTree};
 use repair::{Env, Journal, RegistryLayout, RemoveProfile, SetAddin};
 
 /// The scratch key; deleted (with everything below) on drop.
@@ -316,7 +314,7 @@ fn our_writer_reproduces_reg_export_byte_for_byte() {
     seed(&s);
     let tmp = tempfile::tempdir().expect("tempdir");
     let exported = reg_export(&s.root, tmp.path(), "x.reg");
-    let tree = RegTree::parse(&exported, "reg export").expect("parses");
+    let tree = RegTree::parse_strict(&exported, "reg export").expect("parses");
     let ours = LiveRegistry::new()
         .export_tree(&s.root)
         .expect("read")
@@ -411,7 +409,7 @@ fn profiles_with_leading_and_trailing_spaces_are_backed_up_whole_and_come_back()
             .backup_file
             .clone()
             .expect("file");
-        let tree = RegTree::parse(
+        let tree = RegTree::parse_strict(
             &std::fs::read(j.backup_dir().join(backup)).expect("backup"),
             "backup",
         )

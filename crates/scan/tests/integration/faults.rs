@@ -5,7 +5,7 @@
 
 use std::io::ErrorKind;
 
-use scan::{RegFile, RegValue, Registry, RegistryError};
+use scan::{RawValue, RegFile, Registry, RegistryError};
 
 /// The simulated PC's registry, with some keys (and everything below them) refused.
 struct Denying {
@@ -39,9 +39,9 @@ impl Registry for Denying {
         self.check(path)?;
         self.inner.subkeys(path)
     }
-    fn values(&self, path: &str) -> Result<Option<Vec<(String, RegValue)>>, RegistryError> {
+    fn raw_values(&self, path: &str) -> Result<Option<Vec<(String, RawValue)>>, RegistryError> {
         self.check(path)?;
-        self.inner.values(path)
+        self.inner.raw_values(path)
     }
 }
 

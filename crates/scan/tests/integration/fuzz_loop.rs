@@ -1,4 +1,4 @@
-//! The fuzz oracle of `fuzz/fuzz_targets/reg_parser.rs` on stable Rust: a deterministic
+//! The oracle of the `registry` fuzz target (`fuzz/fuzz_targets/registry.rs`) on stable Rust: a deterministic
 //! mutation loop (byte flips, inserts of format tokens, truncation, splicing) over the seed
 //! exports, in both encodings. `SCAN_FUZZ_ITERS` sets the number of executions (default
 //! 20,000, about a second in release).
@@ -56,7 +56,7 @@ const TOKENS: &[&str] = &[
 fn seeds() -> Vec<Vec<u8>> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut out = Vec::new();
-    for dir in ["tests/fixtures", "fuzz/seeds"] {
+    for dir in ["tests/fixtures", "../../fuzz/seeds/registry"] {
         if let Ok(entries) = std::fs::read_dir(root.join(dir)) {
             for e in entries.flatten() {
                 if e.path().extension().is_some_and(|x| x == "reg")

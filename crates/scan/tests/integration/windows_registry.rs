@@ -6,7 +6,7 @@
 
 use std::process::Command;
 
-use scan::registry::{LiveRegistry, RegValue, Registry, RegistryError, normalize_path};
+use scan::registry::{LiveRegistry, RawValue, RegValue, Registry, RegistryError, normalize_path};
 use scan::{RegFile, addins, profiles};
 use winreg::RegKey;
 use winreg::enums::{HKEY_CURRENT_USER, RegType};
@@ -86,8 +86,8 @@ impl Registry for Prefixed {
     fn subkeys(&self, path: &str) -> Result<Option<Vec<String>>, RegistryError> {
         self.inner.subkeys(&self.map(path))
     }
-    fn values(&self, path: &str) -> Result<Option<Vec<(String, RegValue)>>, RegistryError> {
-        self.inner.values(&self.map(path))
+    fn raw_values(&self, path: &str) -> Result<Option<Vec<(String, RawValue)>>, RegistryError> {
+        self.inner.raw_values(&self.map(path))
     }
 }
 

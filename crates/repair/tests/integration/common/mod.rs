@@ -2,7 +2,7 @@
 //! and a policy-managed add-in.
 #![allow(dead_code)]
 
-use repair::regtext::{RawValue, RegTree};
+use registry::{RawValue, RegTree};
 
 pub const OFFICE: &str = "HKEY_CURRENT_USER\\Software\\Microsoft\\Office";
 

@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use registry::RegTree;
 use repair::RegistryLayout;
-use repair::regtext::RegTree;
 
 /// The shared parent of every scratch key.
 const PARENT: &str = "HKEY_CURRENT_USER\\Software\\SessionDoctorTest";

@@ -1,6 +1,6 @@
-//! What the repair changes, `scan` reads: the `.reg` file the store writes is an ordinary
-//! export, so a re-scan of demo mode's simulated PC sees the disabled add-in and the removed
-//! profile, and the scan's add-ins feed the bisect.
+//! The loop scan -> act -> scan again over one registry crate: the `.reg` file the store
+//! writes is an ordinary export, so a re-scan of demo mode's simulated PC sees the disabled
+//! add-in and the removed profile, and the scan's add-ins feed the bisect.
 
 use crate::common;
 

@@ -1,23 +1,29 @@
-//! Reader for `.reg` exports, as `reg export` and regedit write them.
+//! The one `.reg` parser, as `reg export` and regedit write the files.
 //!
 //! Written here rather than taken from a crate: the maintained parser we evaluated
 //! (`regashii` 0.4) rejects a whole file on one bad line and has `unwrap()`s on paths that
 //! malformed input reaches, while a help desk's exports are often truncated or hand-edited.
 //! This parser never panics, keeps every line it can understand, and reports the rest as
-//! [`ParseWarning`]s with line numbers. It is a single pass over the decoded text.
+//! [`ParseWarning`]s with line numbers. It is a single pass over the decoded text. Backups use
+//! it strictly ([`RegTree::parse_strict`]): there a warning refuses the file, because a backup
+//! must be complete or refused, never half-read.
 //!
 //! Format (field guide section 3): UTF-16LE with BOM and CRLF for
 //! `Windows Registry Editor Version 5.00`, ANSI for `REGEDIT4`. `[KEY]` starts a key, `[-KEY]`
 //! deletes one; values are `"name"="text"`, `@=` (default), `dword:`, `hex:`, `hex(N):`, `=-`
-//! deletes; hex data wraps with a trailing `\` and leading spaces on the next line.
+//! deletes; hex data wraps with a trailing `\` and leading spaces on the next line. Values are
+//! kept as the registry would store them after `reg import` (strings as UTF-16LE with their
+//! NUL), so what is read can be written back byte for byte.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::path::Path;
 
-use super::{RegValue, Registry, RegistryError, normalize_path, utf16le_to_string};
+use crate::path::normalize_path;
+use crate::source::{Registry, RegistryError};
+use crate::text::{decode, latin1, truncate};
+use crate::tree::{KeyData, RegTree, SortKey};
+use crate::value::RawValue;
 
-/// Warnings kept per file; later ones are only counted, so a broken 50 MB file stays cheap.
+/// Warnings kept per tree; later ones are only counted, so a broken 50 MB file stays cheap.
 const MAX_WARNINGS: usize = 50;
 
 /// A line the parser skipped or read only partly.
@@ -25,8 +31,9 @@ const MAX_WARNINGS: usize = 50;
 pub struct ParseWarning {
     /// File (or label) the line came from.
     pub origin: String,
-    /// 1-based line number.
+    /// 1-based line number (0 for the file as a whole).
     pub line: usize,
+    /// What was wrong with it.
     pub message: String,
 }
 
@@ -38,18 +45,11 @@ enum Format {
     V4,
 }
 
-#[derive(Debug, Default)]
-struct KeyData {
-    subkeys: Vec<String>,
-    values: Vec<(String, RegValue)>,
-}
-
 /// One or more `.reg` exports merged into one tree, later files winning (like importing them
-/// in order).
+/// in order), with what the parser could not read.
 #[derive(Debug, Default)]
 pub struct RegFile {
-    /// Lower-cased normalized path -> key.
-    keys: HashMap<String, KeyData>,
+    tree: RegTree,
     warnings: Vec<ParseWarning>,
     warnings_dropped: usize,
     bytes_read: usize,
@@ -87,36 +87,32 @@ impl RegFile {
         }
         let mut lines = text.split('\n').enumerate();
         let format = loop {
-            match lines.next() {
-                Some((_, line)) => {
-                    let line = line.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-                    if line.is_empty() {
-                        continue;
-                    }
-                    if line.eq_ignore_ascii_case("Windows Registry Editor Version 5.00") {
-                        break Format::V5;
-                    }
-                    if line.eq_ignore_ascii_case("REGEDIT4") {
-                        break Format::V4;
-                    }
-                    return Err(RegistryError::NotAnExport {
-                        path: origin.to_owned(),
-                        reason: format!(
-                            "first line is {:?}, not a regedit header",
-                            truncate(line, 60)
-                        ),
-                    });
-                }
-                None => {
-                    return Err(RegistryError::NotAnExport {
-                        path: origin.to_owned(),
-                        reason: "the file is empty".to_owned(),
-                    });
-                }
+            let Some((_, line)) = lines.next() else {
+                return Err(RegistryError::NotAnExport {
+                    path: origin.to_owned(),
+                    reason: "the file is empty".to_owned(),
+                });
+            };
+            let line = line.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+            if line.is_empty() {
+                continue;
             }
+            if line.eq_ignore_ascii_case("Windows Registry Editor Version 5.00") {
+                break Format::V5;
+            }
+            if line.eq_ignore_ascii_case("REGEDIT4") {
+                break Format::V4;
+            }
+            return Err(RegistryError::NotAnExport {
+                path: origin.to_owned(),
+                reason: format!(
+                    "first line is {:?}, not a regedit header",
+                    truncate(line, 60)
+                ),
+            });
         };
 
-        let mut current: Option<String> = None; // lower-cased path of the key being filled
+        let mut current: Option<SortKey> = None; // the key being filled
         let mut pending = String::new();
         let mut pending_line = 0usize;
         for (idx, raw) in lines {
@@ -132,13 +128,7 @@ impl RegFile {
                         "hex data ends with '\\' but no continuation line follows".into(),
                     );
                     let value_line = std::mem::take(&mut pending);
-                    self.value_line(
-                        &value_line,
-                        current.as_deref(),
-                        format,
-                        origin,
-                        pending_line,
-                    );
+                    self.value_line(&value_line, current.as_ref(), format, origin, pending_line);
                     // Fall through: this line is handled on its own below.
                 } else {
                     let more = cont.strip_suffix('\\');
@@ -147,7 +137,7 @@ impl RegFile {
                         let value_line = std::mem::take(&mut pending);
                         self.value_line(
                             &value_line,
-                            current.as_deref(),
+                            current.as_ref(),
                             format,
                             origin,
                             pending_line,
@@ -172,7 +162,7 @@ impl RegFile {
                 pending_line = lineno;
                 continue;
             }
-            self.value_line(end_trimmed, current.as_deref(), format, origin, lineno);
+            self.value_line(end_trimmed, current.as_ref(), format, origin, lineno);
         }
         if !pending.is_empty() {
             self.warn(
@@ -181,13 +171,7 @@ impl RegFile {
                 "file ends inside wrapped hex data".into(),
             );
             let value_line = std::mem::take(&mut pending);
-            self.value_line(
-                &value_line,
-                current.as_deref(),
-                format,
-                origin,
-                pending_line,
-            );
+            self.value_line(&value_line, current.as_ref(), format, origin, pending_line);
         }
         Ok(())
     }
@@ -202,14 +186,24 @@ impl RegFile {
         self.warnings_dropped
     }
 
-    /// Number of keys in the tree.
+    /// Number of keys written explicitly in the exports.
     pub fn key_count(&self) -> usize {
-        self.keys.len()
+        self.tree.key_count()
     }
 
     /// Bytes of export read so far.
     pub fn bytes_read(&self) -> usize {
         self.bytes_read
+    }
+
+    /// The tree read so far.
+    pub fn tree(&self) -> &RegTree {
+        &self.tree
+    }
+
+    /// The tree, without the warnings.
+    pub fn into_tree(self) -> RegTree {
+        self.tree
     }
 
     fn warn(&mut self, origin: &str, line: usize, message: String) {
@@ -225,15 +219,14 @@ impl RegFile {
     }
 
     /// Handles `[KEY]` / `[-KEY]`; returns the key new values go to.
-    fn key_line(&mut self, line: &str, origin: &str, lineno: usize) -> Option<String> {
+    fn key_line(&mut self, line: &str, origin: &str, lineno: usize) -> Option<SortKey> {
         let Some(close) = line.rfind(']') else {
             self.warn(origin, lineno, "key line without ']'".into());
             return None;
         };
         let inner = &line[1..close];
         if let Some(deleted) = inner.strip_prefix('-') {
-            let path = normalize_path(deleted);
-            self.remove_key(&path.to_lowercase());
+            self.tree.remove_subtree(deleted);
             return None;
         }
         let path = normalize_path(inner);
@@ -241,77 +234,13 @@ impl RegFile {
             self.warn(origin, lineno, "empty key name".into());
             return None;
         }
-        Some(self.ensure_key(&path))
-    }
-
-    /// Creates the key and its parents; returns its lower-cased path.
-    fn ensure_key(&mut self, path: &str) -> String {
-        let lower = path.to_lowercase();
-        if self.keys.contains_key(&lower) {
-            return lower;
-        }
-        // Exports list parents before children, so usually only this key is new: walk up
-        // until an existing ancestor, then link the new keys downwards. Lower-casing keeps
-        // every `\`, so the components of `lower` and `path` correspond one to one.
-        let names: Vec<&str> = path.split('\\').collect();
-        let lowers: Vec<&str> = lower.split('\\').collect();
-        if names.len() != lowers.len() {
-            // Cannot happen (see above); stay safe and store it flat.
-            self.keys.insert(lower.clone(), KeyData::default());
-            return lower;
-        }
-        let mut first_new = lowers.len() - 1;
-        while first_new > 0
-            && !self
-                .keys
-                .contains_key(&lower[..prefix_len(&lowers, first_new)])
-        {
-            first_new -= 1;
-        }
-        for i in first_new..lowers.len() {
-            let key = lower[..prefix_len(&lowers, i + 1)].to_owned();
-            if let Entry::Vacant(e) = self.keys.entry(key) {
-                e.insert(KeyData::default());
-                if i > 0
-                    && let Some(parent) = self.keys.get_mut(&lower[..prefix_len(&lowers, i)])
-                {
-                    parent.subkeys.push(names[i].to_owned());
-                }
-            }
-        }
-        lower
-    }
-
-    fn remove_key(&mut self, lower: &str) {
-        let Some(data) = self.keys.remove(lower) else {
-            return;
-        };
-        // Iterative so a deep tree cannot overflow the stack.
-        let mut stack: Vec<String> = data
-            .subkeys
-            .iter()
-            .map(|c| format!("{lower}\\{}", c.to_lowercase()))
-            .collect();
-        while let Some(k) = stack.pop() {
-            if let Some(d) = self.keys.remove(&k) {
-                stack.extend(
-                    d.subkeys
-                        .iter()
-                        .map(|c| format!("{k}\\{}", c.to_lowercase())),
-                );
-            }
-        }
-        if let Some((parent, child)) = lower.rsplit_once('\\')
-            && let Some(p) = self.keys.get_mut(parent)
-        {
-            p.subkeys.retain(|s| s.to_lowercase() != child);
-        }
+        Some(self.tree.ensure_key(&path))
     }
 
     fn value_line(
         &mut self,
         line: &str,
-        current: Option<&str>,
+        current: Option<&SortKey>,
         format: Format,
         origin: &str,
         lineno: usize,
@@ -343,110 +272,71 @@ impl RegFile {
             return;
         };
         let data = data.trim();
+        let Some(k) = self.tree.keys.get_mut(key) else {
+            return; // deleted by a later `[-KEY]` of the same file: nothing to fill
+        };
         if data == "-" {
-            if let Some(k) = self.keys.get_mut(key) {
-                k.values.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
-            }
+            k.values.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
             return;
         }
-        let value = match parse_data(data, format) {
-            Ok((value, note)) => {
-                if let Some(note) = note {
-                    self.warn(origin, lineno, format!("value {name:?}: {note}"));
-                }
-                value
-            }
+        let (value, note) = match parse_data(data, format) {
+            Ok(parsed) => parsed,
             Err(message) => {
                 self.warn(origin, lineno, format!("value {name:?}: {message}"));
                 return;
             }
         };
-        if let Some(k) = self.keys.get_mut(key) {
-            // Later lines win, as on import. Keys rarely hold more than a few dozen values.
-            if let Some(slot) = k
-                .values
-                .iter_mut()
-                .find(|(n, _)| n.eq_ignore_ascii_case(&name))
-            {
-                slot.1 = value;
-            } else {
-                k.values.push((name, value));
-            }
+        set(k, name.clone(), value);
+        if let Some(note) = note {
+            self.warn(origin, lineno, format!("value {name:?}: {note}"));
         }
+    }
+}
+
+/// Later lines win, as on import, in the first one's place. Keys rarely hold more than a
+/// few dozen values.
+fn set(k: &mut KeyData, name: String, value: RawValue) {
+    match k
+        .values
+        .iter_mut()
+        .find(|(n, _)| n.eq_ignore_ascii_case(&name))
+    {
+        Some(slot) => slot.1 = value,
+        None => k.values.push((name, value)),
     }
 }
 
 impl Registry for RegFile {
     fn subkeys(&self, path: &str) -> Result<Option<Vec<String>>, RegistryError> {
-        Ok(self
-            .keys
-            .get(&normalize_path(path).to_lowercase())
-            .map(|k| k.subkeys.clone()))
+        Ok(self.tree.subkeys(path))
     }
 
-    fn values(&self, path: &str) -> Result<Option<Vec<(String, RegValue)>>, RegistryError> {
-        Ok(self
-            .keys
-            .get(&normalize_path(path).to_lowercase())
-            .map(|k| k.values.clone()))
+    fn raw_values(&self, path: &str) -> Result<Option<Vec<(String, RawValue)>>, RegistryError> {
+        Ok(self.tree.values(path))
     }
 
-    fn value(&self, path: &str, name: &str) -> Result<Option<RegValue>, RegistryError> {
-        Ok(self
-            .keys
-            .get(&normalize_path(path).to_lowercase())
-            .and_then(|k| k.values.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)))
-            .map(|(_, v)| v.clone()))
+    fn raw_value(&self, path: &str, name: &str) -> Result<Option<RawValue>, RegistryError> {
+        Ok(self.tree.value(path, name))
     }
 }
 
-/// Decodes the file: UTF-16LE (BOM, or zero high bytes), UTF-8 (BOM or valid), else
-/// Windows-1252-ish Latin-1 for REGEDIT4 ANSI files. Returns a note when bytes were lost.
-fn decode(bytes: &[u8]) -> (String, Option<String>) {
-    let utf16_body = if let Some(body) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        Some(body)
-    } else if bytes.len() >= 4 && bytes[1] == 0 && bytes[3] == 0 && bytes[0] != 0 {
-        Some(bytes)
-    } else {
-        None
-    };
-    if let Some(body) = utf16_body {
-        let mut note = None;
-        if body.len() % 2 == 1 {
-            note = Some("UTF-16 text ends in half a character (truncated file?)".to_owned());
-        }
-        let units = body
-            .chunks_exact(2)
-            .map(|c| u16::from_le_bytes([c[0], c[1]]));
-        let mut bad = 0usize;
-        let text: String = char::decode_utf16(units)
-            .map(|r| {
-                r.unwrap_or_else(|_| {
-                    bad += 1;
-                    char::REPLACEMENT_CHARACTER
-                })
-            })
-            .collect();
-        if bad > 0 {
-            let msg = format!("{bad} invalid UTF-16 code units replaced");
-            note = Some(match note {
-                Some(n) => format!("{n}; {msg}"),
-                None => msg,
+impl RegTree {
+    /// Parses an export strictly, for backups: any line the parser could not read fully
+    /// refuses the whole file (with its line number), so a restore never applies half a backup.
+    pub fn parse_strict(bytes: &[u8], origin: &str) -> Result<RegTree, RegistryError> {
+        let reg = RegFile::from_bytes(bytes, origin)?;
+        if let Some(w) = reg.warnings.first() {
+            let reason = if w.line == 0 {
+                w.message.clone()
+            } else {
+                format!("line {}: {}", w.line, w.message)
+            };
+            return Err(RegistryError::NotAnExport {
+                path: origin.to_owned(),
+                reason,
             });
         }
-        return (text, note);
-    }
-    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    match std::str::from_utf8(body) {
-        Ok(s) => (s.to_owned(), None),
-        Err(_) => (body.iter().map(|&b| b as char).collect(), None),
-    }
-}
-
-fn truncate(s: &str, max: usize) -> &str {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => &s[..i],
-        None => s,
+        Ok(reg.tree)
     }
 }
 
@@ -468,7 +358,9 @@ fn is_hex_value_line(head: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Parses a `"..."` string with `\\` and `\"` escapes; returns it and the rest of the line.
+/// Parses a `"..."` string; returns it and the rest of the line. Escapes are those the writer
+/// uses (`\\`, `\"`, and Wine's `\n` and `\r` for line breaks); any other backslash is kept
+/// as written, as hand-edited files have them (`"C:\Temp"`).
 fn parse_quoted(s: &str) -> Option<(String, &str)> {
     let body = s.strip_prefix('"')?;
     let mut out = String::new();
@@ -478,6 +370,8 @@ fn parse_quoted(s: &str) -> Option<(String, &str)> {
             '\\' => match chars.next() {
                 Some((_, '\\')) => out.push('\\'),
                 Some((_, '"')) => out.push('"'),
+                Some((_, 'n')) => out.push('\n'),
+                Some((_, 'r')) => out.push('\r'),
                 Some((_, other)) => {
                     out.push('\\');
                     out.push(other);
@@ -492,11 +386,11 @@ fn parse_quoted(s: &str) -> Option<(String, &str)> {
 }
 
 /// Parses the data after `=`. Returns the value and an optional note about lost bytes.
-fn parse_data(data: &str, format: Format) -> Result<(RegValue, Option<String>), String> {
+fn parse_data(data: &str, format: Format) -> Result<(RawValue, Option<String>), String> {
     if data.starts_with('"') {
         let (s, rest) = parse_quoted(data).ok_or("string without closing quote")?;
         let note = (!rest.trim().is_empty()).then(|| "text after the closing quote ignored".into());
-        return Ok((RegValue::Sz(s), note));
+        return Ok((RawValue::sz(&s), note));
     }
     if let Some(hex) = strip_prefix_ci(data, "dword:") {
         let hex = hex.trim();
@@ -504,7 +398,7 @@ fn parse_data(data: &str, format: Format) -> Result<(RegValue, Option<String>), 
             return Err(format!("bad dword {:?}", truncate(hex, 20)));
         }
         return u32::from_str_radix(hex, 16)
-            .map(|d| (RegValue::Dword(d), None))
+            .map(|d| (RawValue::dword(d), None))
             .map_err(|_| format!("bad dword {:?}", truncate(hex, 20)));
     }
     let (kind, bytes_text) = if let Some(rest) = strip_prefix_ci(data, "hex:") {
@@ -516,41 +410,24 @@ fn parse_data(data: &str, format: Format) -> Result<(RegValue, Option<String>), 
     } else {
         return Err(format!("unknown data {:?}", truncate(data, 30)));
     };
-    let (bytes, bad) = parse_hex_bytes(bytes_text);
+    let (mut bytes, bad) = parse_hex_bytes(bytes_text);
     let mut note = (bad > 0).then(|| format!("{bad} malformed hex bytes skipped"));
-    let value = match kind {
-        1 | 2 => {
-            let s = match format {
-                Format::V5 => utf16le_to_string(&bytes),
-                Format::V4 => ansi_to_string(&bytes),
-            };
-            if kind == 1 {
-                RegValue::Sz(s)
-            } else {
-                RegValue::ExpandSz(s)
-            }
-        }
-        7 => RegValue::MultiSz(multi_sz(&bytes, format)),
-        4 if bytes.len() == 4 => {
-            RegValue::Dword(u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
-        }
-        0xb if bytes.len() == 8 => {
-            let mut a = [0u8; 8];
-            a.copy_from_slice(&bytes);
-            RegValue::Qword(u64::from_le_bytes(a))
-        }
-        3 => RegValue::Binary(bytes),
-        4 | 0xb => {
-            note = Some(format!(
-                "{} bytes for a {} value",
-                bytes.len(),
-                if kind == 4 { "dword" } else { "qword" }
-            ));
-            RegValue::Other { kind, bytes }
-        }
-        _ => RegValue::Other { kind, bytes },
-    };
-    Ok((value, note))
+    // REGEDIT4 stores strings in hex as ANSI; the registry (and this model) holds UTF-16.
+    if format == Format::V4 && matches!(kind, 1 | 2 | 7) {
+        let text = match std::str::from_utf8(&bytes) {
+            Ok(s) => s.to_owned(),
+            Err(_) => latin1(&bytes),
+        };
+        bytes = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    }
+    if (kind == 4 && bytes.len() != 4) || (kind == 0xb && bytes.len() != 8) {
+        note = Some(format!(
+            "{} bytes for a {} value",
+            bytes.len(),
+            if kind == 4 { "dword" } else { "qword" }
+        ));
+    }
+    Ok((RawValue { kind, bytes }, note))
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
@@ -562,11 +439,6 @@ fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     } else {
         None
     }
-}
-
-/// Byte length of the first `n` components of a `\\`-joined path.
-fn prefix_len(parts: &[&str], n: usize) -> usize {
-    parts[..n].iter().map(|p| p.len()).sum::<usize>() + n.saturating_sub(1)
 }
 
 /// `aa,bb, cc` -> bytes; tokens that are not one or two hex digits are counted and skipped.
@@ -618,38 +490,11 @@ fn hex_digit(c: u8) -> Option<u8> {
     }
 }
 
-fn ansi_to_string(bytes: &[u8]) -> String {
-    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-    let b = &bytes[..end];
-    match std::str::from_utf8(b) {
-        Ok(s) => s.to_owned(),
-        Err(_) => b.iter().map(|&c| c as char).collect(),
-    }
-}
-
-fn multi_sz(bytes: &[u8], format: Format) -> Vec<String> {
-    let parts: Vec<String> = match format {
-        Format::V5 => {
-            let units: Vec<u16> = bytes
-                .chunks_exact(2)
-                .map(|c| u16::from_le_bytes([c[0], c[1]]))
-                .collect();
-            units
-                .split(|&u| u == 0)
-                .map(String::from_utf16_lossy)
-                .collect()
-        }
-        Format::V4 => bytes
-            .split(|&b| b == 0)
-            .map(|s| String::from_utf8_lossy(s).into_owned())
-            .collect(),
-    };
-    parts.into_iter().filter(|s| !s.is_empty()).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::path::normalize_path;
+    use crate::value::RegValue;
 
     fn utf16_file(text: &str) -> Vec<u8> {
         let mut out = vec![0xFF, 0xFE];
@@ -749,5 +594,69 @@ mod tests {
                 .iter()
                 .any(|w| w.message.contains("half a character"))
         );
+    }
+
+    #[test]
+    fn key_names_keep_their_spaces() {
+        // A profile "Outlook " (trailing space) is a different key from "Outlook": parsing,
+        // lookups, deleting and writing must never merge the two.
+        let p = "HKEY_CURRENT_USER\\Software\\Microsoft\\Office\\16.0\\Outlook\\Profiles";
+        let text = format!(
+            "Windows Registry Editor Version 5.00\r\n\r\n[{p}\\Outlook]\r\n\"A\"=dword:00000001\r\n\r\n[{p}\\Outlook ]\r\n\"B\"=dword:00000002\r\n\r\n[{p}\\ Lead]\r\n\r\n"
+        );
+        let mut t = RegTree::parse_strict(text.as_bytes(), "test").expect("parse");
+        assert_eq!(t.key_count(), 3, "{:?}", t.paths());
+        assert_eq!(
+            t.subkeys(p).expect("listed"),
+            vec![
+                " Lead".to_owned(),
+                "Outlook".to_owned(),
+                "Outlook ".to_owned()
+            ]
+        );
+        assert_eq!(
+            t.value(&format!("{p}\\Outlook "), "B"),
+            Some(RawValue::dword(2))
+        );
+        assert_eq!(t.value(&format!("{p}\\Outlook "), "A"), None);
+        let dup = t.subtree(&format!("{p}\\Outlook ")).expect("subtree");
+        assert_eq!(dup.paths(), vec![format!("{p}\\Outlook ")]);
+        assert!(t.remove_subtree(&format!("{p}\\Outlook ")));
+        assert_eq!(
+            t.value(&format!("{p}\\Outlook"), "A"),
+            Some(RawValue::dword(1))
+        );
+        assert!(t.to_reg_text().contains(&format!("[{p}\\ Lead]")));
+        assert_eq!(
+            normalize_path("hkcu\\A \\\\ B\\"),
+            "HKEY_CURRENT_USER\\A \\ B"
+        );
+    }
+
+    #[test]
+    fn deletions_and_regedit4_are_read() {
+        let text = "REGEDIT4\r\n[HKEY_CURRENT_USER\\A\\B]\r\n\"x\"=\"1\"\r\n\"y\"=\"2\"\r\n\"y\"=-\r\n\
+                    [HKEY_CURRENT_USER\\A\\C]\r\n\"e\"=hex(2):25,41,25,00\r\n[-HKEY_CURRENT_USER\\A\\B]\r\n";
+        let t = RegTree::parse_strict(text.as_bytes(), "t").expect("parses");
+        assert!(!t.exists("HKCU\\A\\B"));
+        assert_eq!(
+            t.value("HKCU\\A\\C", "e").and_then(|v| v.as_text()),
+            Some("%A%".to_owned())
+        );
+    }
+
+    #[test]
+    fn bad_input_is_an_error_not_a_panic() {
+        for bad in [
+            &b""[..],
+            b"hello",
+            b"REGEDIT4\n\"orphan\"=\"x\"\n",
+            b"REGEDIT4\n[HKEY_CURRENT_USER\\A]\n\"d\"=dword:xyz\n",
+            b"REGEDIT4\n[HKEY_CURRENT_USER\\A]\n\"h\"=hex:01,\\\n",
+            b"REGEDIT4\n[HKEY_CURRENT_USER\\A\n",
+            &[0xFF, 0xFE, 0x00, 0xD8],
+        ] {
+            assert!(RegTree::parse_strict(bad, "t").is_err(), "{bad:?}");
+        }
     }
 }
