@@ -131,7 +131,8 @@ impl Backend {
             let hkcu = demo
                 .hkcu_export()
                 .ok_or("the simulated PC has no HKCU export")?;
-            let repairs = Repairs::demo(demo.pc_dir(), &hkcu).map_err(|e| one_line(&e))?;
+            let repairs =
+                Repairs::demo(demo.pc_dir(), &hkcu, demo.machine()).map_err(|e| one_line(&e))?;
             return Ok(Self {
                 repairs,
                 demo: Some(demo),
@@ -168,21 +169,10 @@ impl Backend {
     }
 
     fn preview(&mut self, request: &ActionRequest) -> Result<Preview, AppError> {
-        if let Some(demo) = &self.demo
-            && request.is_simulated_in_demo()
-        {
-            return demo.preview_simulated_action(request);
-        }
         self.repairs.preview(request)
     }
 
     fn run(&mut self, request: &ActionRequest) -> Result<EntryView, AppError> {
-        if let Some(demo) = &mut self.demo
-            && request.is_simulated_in_demo()
-        {
-            let preview = demo.run_simulated_action(request)?;
-            return Ok(doctor::actions::simulated_entry(request, preview));
-        }
         self.repairs.run(request)
     }
 

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use repair::bisect::{Bisect, BisectPhase, RestoredAll};
 use repair::credential_store::CredentialStore;
+use repair::process::ProcessControl;
 use repair::registry::{RegFileStore, RegistryWriter};
 use repair::{
     ActionSpec, CloseClient, EntryView, Env, Journal, LimitImapConnections, Preview, ProcessCheck,
@@ -16,6 +17,7 @@ use repair::{
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, ErrorCode};
+use crate::simulated::SimulatedMachine;
 
 /// A repair the UI can ask for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -120,15 +122,6 @@ impl ActionRequest {
             }
         }
     }
-
-    /// Actions on running programs and saved sign-ins: in the demo these are simulated, so
-    /// they change the simulated PC and never this computer.
-    pub fn is_simulated_in_demo(&self) -> bool {
-        matches!(
-            self,
-            Self::CloseClient { .. } | Self::RestartOutlook { .. } | Self::RemoveCredential { .. }
-        )
-    }
 }
 
 /// A running program as the last scan listed it: what a close or restart may act on.
@@ -166,6 +159,8 @@ pub struct Repairs {
     bisect: Option<Bisect>,
     registry: Option<Box<dyn RegistryWriter + Send>>,
     credentials: Option<Box<dyn CredentialStore + Send>>,
+    /// Where programs are closed and started: this computer (`None`) or the simulated PC.
+    control: Option<Box<dyn ProcessControl>>,
 }
 
 impl std::fmt::Debug for Repairs {
@@ -178,11 +173,22 @@ impl std::fmt::Debug for Repairs {
 }
 
 impl Repairs {
-    /// Demo: the journal beside the simulated PC, which owns the registry export it changes.
-    pub fn demo(pc_dir: &Path, hkcu_export: &Path) -> Result<Self, AppError> {
+    /// Demo: the journal beside the simulated PC, which owns the registry export it changes,
+    /// its programs and its saved sign-ins. The actions and their journal are the live ones;
+    /// only the machine they act on is simulated.
+    pub fn demo(
+        pc_dir: &Path,
+        hkcu_export: &Path,
+        machine: SimulatedMachine,
+    ) -> Result<Self, AppError> {
         let journal = Journal::open(&pc_dir.join("journal")).map_err(|e| repair_error(&e))?;
         let store = RegFileStore::open(hkcu_export).map_err(|e| repair_error(&e))?;
-        let mut repairs = Self::with(journal, Some(Box::new(store)), None);
+        let mut repairs = Self::with(
+            journal,
+            Some(Box::new(store)),
+            Some(Box::new(machine.clone())),
+        );
+        repairs.control = Some(Box::new(machine));
         // The demo's programs are simulated: whether "Thunderbird runs" is what its last
         // scan listed (nothing listed before a scan), never this computer's processes.
         repairs.processes_from_scan = true;
@@ -233,6 +239,7 @@ impl Repairs {
             close_timeout_ms: repair::actions::close_client::DEFAULT_CLOSE_TIMEOUT_MS,
             registry,
             credentials,
+            control: None,
         }
     }
 
@@ -433,7 +440,12 @@ impl Repairs {
 
     pub fn preview(&mut self, request: &ActionRequest) -> Result<Preview, AppError> {
         let spec = self.spec(request, false)?;
-        let mut env = env(&mut self.registry, &mut self.credentials, &self.processes);
+        let mut env = env(
+            &mut self.registry,
+            &mut self.credentials,
+            &self.processes,
+            self.control.as_deref(),
+        );
         let mut preview = self
             .journal
             .preview(&spec, &mut env)
@@ -469,7 +481,12 @@ impl Repairs {
             }
             _ => None,
         };
-        let mut env = env(&mut self.registry, &mut self.credentials, &self.processes);
+        let mut env = env(
+            &mut self.registry,
+            &mut self.credentials,
+            &self.processes,
+            self.control.as_deref(),
+        );
         let result = self.journal.run(spec, &mut env);
         if let (Err(e), Some(who)) = (&result, polite_close)
             && matches!(e, RepairError::StillRunning { .. })
@@ -483,7 +500,12 @@ impl Repairs {
     /// Undoes one change; refused with `undo_conflict` when its key changed since, unless
     /// `force` (the user confirmed to overwrite the later edit).
     pub fn undo(&mut self, id: &str, force: bool) -> Result<EntryView, AppError> {
-        let mut env = env(&mut self.registry, &mut self.credentials, &self.processes);
+        let mut env = env(
+            &mut self.registry,
+            &mut self.credentials,
+            &self.processes,
+            self.control.as_deref(),
+        );
         self.journal
             .undo_with(id, &mut env, force)
             .map_err(|e| repair_error(&e))
@@ -491,7 +513,12 @@ impl Repairs {
 
     /// Undoes several changes, newest first whatever the order of `ids`.
     pub fn undo_many(&mut self, ids: &[&str], force: bool) -> Result<Vec<EntryView>, AppError> {
-        let mut env = env(&mut self.registry, &mut self.credentials, &self.processes);
+        let mut env = env(
+            &mut self.registry,
+            &mut self.credentials,
+            &self.processes,
+            self.control.as_deref(),
+        );
         self.journal
             .undo_many(ids, &mut env, force)
             .map_err(|e| repair_error(&e))
@@ -524,7 +551,12 @@ impl Repairs {
         let states = repair::from_scan::addin_states(addins);
         let mut bisect = Bisect::start_in(&states, RegistryLayout::default(), &self.journal)
             .map_err(|e| repair_error(&e))?;
-        let mut env = env(&mut self.registry, &mut self.credentials, &self.processes);
+        let mut env = env(
+            &mut self.registry,
+            &mut self.credentials,
+            &self.processes,
+            self.control.as_deref(),
+        );
         let round = bisect.next_round(&mut self.journal, &mut env);
         // Whatever happened, the saved state matches the machine: keep it in memory too.
         self.bisect = Some(bisect.clone());
@@ -552,7 +584,12 @@ impl Repairs {
             .answer_in(error_came_back, &self.journal)
             .map_err(|e| repair_error(&e))?;
         if bisect.phase == BisectPhase::Ready {
-            let mut env = env(&mut self.registry, &mut self.credentials, &self.processes);
+            let mut env = env(
+                &mut self.registry,
+                &mut self.credentials,
+                &self.processes,
+                self.control.as_deref(),
+            );
             bisect
                 .next_round(&mut self.journal, &mut env)
                 .map_err(|e| repair_error(&e))?;
@@ -567,7 +604,12 @@ impl Repairs {
         let Some(bisect) = self.bisect.as_mut() else {
             return Err(no_bisect());
         };
-        let mut env = env(&mut self.registry, &mut self.credentials, &self.processes);
+        let mut env = env(
+            &mut self.registry,
+            &mut self.credentials,
+            &self.processes,
+            self.control.as_deref(),
+        );
         bisect
             .finish(keep_culprit_disabled, &mut self.journal, &mut env)
             .map_err(|e| repair_error(&e))?;
@@ -581,7 +623,12 @@ impl Repairs {
     /// interrupted is rolled back) and the saved state is cleared. Works on a damaged state
     /// file too (a note says so).
     pub fn bisect_restore_all(&mut self) -> Result<RestoredAll, AppError> {
-        let mut env = env(&mut self.registry, &mut self.credentials, &self.processes);
+        let mut env = env(
+            &mut self.registry,
+            &mut self.credentials,
+            &self.processes,
+            self.control.as_deref(),
+        );
         let done =
             Bisect::restore_all(&mut self.journal, &mut env).map_err(|e| repair_error(&e))?;
         self.bisect = None;
@@ -596,7 +643,12 @@ impl Repairs {
 
     /// Completes a change the app was killed in the middle of.
     pub fn finish(&mut self, id: &str) -> Result<EntryView, AppError> {
-        let mut env = env(&mut self.registry, &mut self.credentials, &self.processes);
+        let mut env = env(
+            &mut self.registry,
+            &mut self.credentials,
+            &self.processes,
+            self.control.as_deref(),
+        );
         self.journal
             .finish(id, &mut env)
             .map_err(|e| repair_error(&e))
@@ -604,7 +656,12 @@ impl Repairs {
 
     /// Puts back the state from before a change the app was killed in the middle of.
     pub fn roll_back(&mut self, id: &str) -> Result<EntryView, AppError> {
-        let mut env = env(&mut self.registry, &mut self.credentials, &self.processes);
+        let mut env = env(
+            &mut self.registry,
+            &mut self.credentials,
+            &self.processes,
+            self.control.as_deref(),
+        );
         self.journal
             .roll_back(id, &mut env)
             .map_err(|e| repair_error(&e))
@@ -617,6 +674,7 @@ fn env<'a>(
     registry: &'a mut Option<Box<dyn RegistryWriter + Send>>,
     credentials: &'a mut Option<Box<dyn CredentialStore + Send>>,
     processes: &'a ProcessCheck,
+    control: Option<&'a dyn ProcessControl>,
 ) -> Env<'a> {
     Env {
         registry: registry
@@ -626,6 +684,7 @@ fn env<'a>(
             .as_deref_mut()
             .map(|c| c as &mut dyn CredentialStore),
         processes: Some(processes),
+        control,
     }
 }
 
@@ -690,35 +749,6 @@ fn no_bisect() -> AppError {
     )
 }
 
-/// The record of a demo action on a simulated program (not journaled: nothing is real).
-pub fn simulated_entry(request: &ActionRequest, preview: Preview) -> EntryView {
-    let (kind, target) = match request {
-        ActionRequest::RestartOutlook { pid, .. } => (repair::ActionKind::RestartOutlook, *pid),
-        ActionRequest::CloseClient { pid, .. } => (repair::ActionKind::CloseClient, *pid),
-        _ => (repair::ActionKind::RemoveCredential, 0),
-    };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as f64)
-        .unwrap_or_default();
-    EntryView {
-        id: format!("demo-{target}-{now}"),
-        kind,
-        target: match request {
-            ActionRequest::RemoveCredential { target, .. } => target.clone(),
-            _ => format!("process {target}"),
-        },
-        preview,
-        state: repair::EntryState::Applied,
-        created_at_ms: now,
-        updated_at_ms: now,
-        can_undo: false,
-        can_roll_back: false,
-        outcome: None,
-        error: None,
-    }
-}
-
 /// The simulated PC's HKCU export (the first registry file the simulated PC wrote).
 pub fn demo_hkcu(files: &[PathBuf]) -> Option<&PathBuf> {
     files.iter().find(|f| {
@@ -770,7 +800,8 @@ mod tests {
             v
         };
         let before = profiles(&rescan(&pc));
-        let mut repairs = Repairs::demo(dir.path(), &hkcu).expect("repairs");
+        let mut repairs =
+            Repairs::demo(dir.path(), &hkcu, SimulatedMachine::new(pc.clone())).expect("repairs");
         let duplicate = rescan(&pc)
             .profiles
             .into_iter()
@@ -803,7 +834,8 @@ mod tests {
     fn the_addin_check_survives_a_restart_and_restore_all_puts_every_addin_back() {
         let (dir, pc) = demo();
         let hkcu = demo_hkcu(&pc.registry_files).expect("hkcu").clone();
-        let mut repairs = Repairs::demo(dir.path(), &hkcu).expect("repairs");
+        let mut repairs =
+            Repairs::demo(dir.path(), &hkcu, SimulatedMachine::new(pc.clone())).expect("repairs");
         // The store rewrites the export in its own layout: compare with that layout.
         let report = rescan(&pc);
         let started = repairs.bisect_start(&report.addins).expect("start");
@@ -825,14 +857,16 @@ mod tests {
 
         // The app restarts: a new Repairs on the same folder finds the check and goes on.
         drop(repairs);
-        let mut repairs = Repairs::demo(dir.path(), &hkcu).expect("reopen");
+        let mut repairs =
+            Repairs::demo(dir.path(), &hkcu, SimulatedMachine::new(pc.clone())).expect("reopen");
         assert_eq!(repairs.bisect_state().expect("state"), Some(started));
         let next = repairs.bisect_answer(false).expect("answer after restart");
         assert_eq!(next.rounds[0].error_came_back, Some(false));
 
         // Another restart; the user puts every add-in back.
         drop(repairs);
-        let mut repairs = Repairs::demo(dir.path(), &hkcu).expect("reopen");
+        let mut repairs =
+            Repairs::demo(dir.path(), &hkcu, SimulatedMachine::new(pc.clone())).expect("reopen");
         let done = repairs.bisect_restore_all().expect("restore all");
         assert!(!done.restored.is_empty());
         assert!(std::fs::read(&hkcu).expect("read") == original);
@@ -846,7 +880,8 @@ mod tests {
         repairs.bisect_start(&report.addins).expect("start");
         let path = dir.path().join("journal").join(repair::bisect::STATE_FILE);
         std::fs::write(&path, b"{ not json").expect("damage");
-        let mut repairs = Repairs::demo(dir.path(), &hkcu).expect("reopen");
+        let mut repairs =
+            Repairs::demo(dir.path(), &hkcu, SimulatedMachine::new(pc.clone())).expect("reopen");
         assert_eq!(
             repairs.bisect_state().expect_err("damaged").code,
             ErrorCode::JournalCorrupt
@@ -859,7 +894,8 @@ mod tests {
     fn bisect_over_the_demo_addins_finds_the_culprit_and_restores_the_rest() {
         let (dir, pc) = demo();
         let hkcu = demo_hkcu(&pc.registry_files).expect("hkcu").clone();
-        let mut repairs = Repairs::demo(dir.path(), &hkcu).expect("repairs");
+        let mut repairs =
+            Repairs::demo(dir.path(), &hkcu, SimulatedMachine::new(pc.clone())).expect("repairs");
         let report = rescan(&pc);
         let started = repairs.bisect_start(&report.addins).expect("start");
         assert_eq!(started.phase, BisectPhase::AwaitingAnswer);
@@ -918,7 +954,6 @@ mod tests {
             force: false,
             confirmation: None,
         };
-        assert!(close.is_simulated_in_demo());
         // Not scanned yet: no process action at all.
         assert_eq!(
             repairs.spec(&close, false).expect_err("no scan").code,
@@ -984,13 +1019,6 @@ mod tests {
         assert_eq!(
             repairs.run(&forced).expect_err("no valid token").code,
             ErrorCode::ConsentRequired
-        );
-        assert!(
-            !ActionRequest::RemoveProfile {
-                name: "x".into(),
-                version: None
-            }
-            .is_simulated_in_demo()
         );
     }
 
@@ -1229,7 +1257,8 @@ mod tests {
     fn a_profile_without_a_version_is_the_one_the_scan_saw_never_a_guessed_16() {
         let (dir, pc) = demo();
         let hkcu = demo_hkcu(&pc.registry_files).expect("hkcu").clone();
-        let mut repairs = Repairs::demo(dir.path(), &hkcu).expect("repairs");
+        let mut repairs =
+            Repairs::demo(dir.path(), &hkcu, SimulatedMachine::new(pc.clone())).expect("repairs");
         let mut report = rescan(&pc);
         let copy = report
             .profiles
@@ -1295,7 +1324,8 @@ mod tests {
     fn disabling_an_addin_and_refusing_a_policy_one() {
         let (dir, pc) = demo();
         let hkcu = demo_hkcu(&pc.registry_files).expect("hkcu").clone();
-        let mut repairs = Repairs::demo(dir.path(), &hkcu).expect("repairs");
+        let mut repairs =
+            Repairs::demo(dir.path(), &hkcu, SimulatedMachine::new(pc.clone())).expect("repairs");
         let report = rescan(&pc);
         let teams = report
             .addins
@@ -1328,7 +1358,8 @@ mod tests {
     fn limiting_thunderbird_waits_until_it_is_closed_then_undo_deletes_user_js() {
         let (dir, pc) = demo();
         let hkcu = demo_hkcu(&pc.registry_files).expect("hkcu").clone();
-        let mut repairs = Repairs::demo(dir.path(), &hkcu).expect("repairs");
+        let mut repairs =
+            Repairs::demo(dir.path(), &hkcu, SimulatedMachine::new(pc.clone())).expect("repairs");
         let mut report = rescan(&pc);
         let account = report
             .accounts

@@ -279,13 +279,13 @@ impl AppContext {
             let guard = self.demo.lock().map_err(|_| poisoned())?;
             guard
                 .as_ref()
-                .map(|d| (d.pc_dir().to_path_buf(), d.hkcu_export()))
+                .map(|d| (d.pc_dir().to_path_buf(), d.hkcu_export(), d.machine()))
         };
         let mut guard = self.repairs.lock().map_err(|_| poisoned())?;
         if guard.is_none() {
             let opened = match demo_paths {
-                Some((pc_dir, Some(hkcu))) => Repairs::demo(&pc_dir, &hkcu)?,
-                Some((_, None)) => {
+                Some((pc_dir, Some(hkcu), machine)) => Repairs::demo(&pc_dir, &hkcu, machine)?,
+                Some((_, None, _)) => {
                     return Err(AppError::new(
                         ErrorCode::SandboxUnavailable,
                         "The simulated PC has no registry export to change.",
@@ -314,12 +314,6 @@ impl AppContext {
 
     /// What an action would change, before it runs.
     pub fn preview_action(&self, request: &ActionRequest) -> Result<repair::Preview, AppError> {
-        if request.is_simulated_in_demo() {
-            let guard = self.demo.lock().map_err(|_| poisoned())?;
-            if let Some(demo) = guard.as_ref() {
-                return demo.preview_simulated_action(request);
-            }
-        }
         let last = self.last_scan();
         self.with_repairs(|r| {
             if let Some(report) = &last {
@@ -329,17 +323,10 @@ impl AppContext {
         })
     }
 
-    /// Runs an action through the journal (backup first). In the demo, programs are
-    /// simulated: closing one changes the simulated PC, not this computer, and is not
-    /// journaled (there is nothing real to record or undo).
+    /// Runs an action through the journal (backup first). In the demo the same actions act
+    /// on the simulated PC (its registry export, programs and saved sign-ins), never on this
+    /// computer, and are journaled like live ones.
     pub fn run_action(&self, request: &ActionRequest) -> Result<repair::EntryView, AppError> {
-        if request.is_simulated_in_demo() {
-            let mut guard = self.demo.lock().map_err(|_| poisoned())?;
-            if let Some(demo) = guard.as_mut() {
-                let preview = demo.run_simulated_action(request)?;
-                return Ok(crate::actions::simulated_entry(request, preview));
-            }
-        }
         let last = self.last_scan();
         self.with_repairs(|r| {
             if let Some(report) = &last {
@@ -596,9 +583,10 @@ mod tests {
         };
         let preview = ctx.preview_action(&request).expect("preview");
         assert!(!preview.undoable);
-        assert!(preview.title.contains("simulated"));
+        assert!(preview.title.contains(&outlooks[1].name), "{preview:?}");
         let entry = ctx.run_action(&request).expect("closed");
         assert!(!entry.can_undo);
+        assert_eq!(entry.kind, repair::ActionKind::CloseClient);
         let after = ctx.scan(|_| {}).await.expect("scan");
         let left = after
             .processes
@@ -609,8 +597,10 @@ mod tests {
         // Closing it again is a clear error, not a signal to whatever has that pid here.
         let again = ctx.run_action(&request).expect_err("already gone");
         assert_eq!(again.code, ErrorCode::ProcessChanged);
-        // Nothing process-related went to the journal.
-        assert!(ctx.journal().expect("journal").is_empty());
+        // The close went through the same journal as a live one: one entry, no undo.
+        let journal = ctx.journal().expect("journal");
+        assert_eq!(journal.len(), 1, "{journal:?}");
+        assert_eq!(journal[0].id, entry.id);
     }
 
     #[tokio::test]

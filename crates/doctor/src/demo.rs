@@ -7,13 +7,15 @@ use std::path::Path;
 use scan::{ConnectionCounts, Credential, ProcessSnapshot, ScanOptions};
 
 use crate::error::{AppError, ErrorCode};
+use crate::simulated::SimulatedMachine;
 
 /// A running demo.
 #[derive(Debug)]
 pub struct Demo {
     sandbox: sandbox::Sandbox,
     pc_dir: tempfile::TempDir,
-    pc: sandbox::pc::SimulatedPc,
+    /// The simulated PC, shared with the demo's repairs (they act on it, scans read it).
+    machine: SimulatedMachine,
 }
 
 /// Ordinary users added to the demo tenant (user001@contoso.example...).
@@ -56,7 +58,7 @@ impl Demo {
         Ok(Self {
             sandbox,
             pc_dir,
-            pc,
+            machine: SimulatedMachine::new(pc),
         })
     }
 
@@ -80,113 +82,17 @@ impl Demo {
 
     /// The simulated PC's HKCU export, which demo repairs change.
     pub fn hkcu_export(&self) -> Option<std::path::PathBuf> {
-        crate::actions::demo_hkcu(&self.pc.registry_files).cloned()
+        crate::actions::demo_hkcu(&self.machine.pc().registry_files).cloned()
     }
 
-    /// What closing or restarting a simulated program would do. The demo's programs are
-    /// plain data: nothing real is signalled, ever (their ids may be real pids here).
-    pub fn preview_simulated_action(
-        &self,
-        request: &crate::actions::ActionRequest,
-    ) -> Result<repair::Preview, AppError> {
-        if let crate::actions::ActionRequest::RemoveCredential { target, .. } = request {
-            if !self.pc.credentials.iter().any(|c| c == target) {
-                return Err(AppError::new(
-                    ErrorCode::InvalidInput,
-                    format!("The simulated PC has no saved sign-in named {target}."),
-                    "Scan again to see what is saved now.",
-                ));
-            }
-            return Ok(repair::Preview {
-                title: format!("Delete the saved sign-in {target} on the simulated PC"),
-                changes: vec![
-                    "Outlook asks for the password once and saves a fresh sign-in.".to_owned(),
-                    "Demo: only the simulated PC changes.".to_owned(),
-                ],
-                undo: "This cannot be undone: the saved secret is never read, so it cannot be put back."
-                    .to_owned(),
-                undoable: false,
-                needs_consent: true,
-                confirmation: None,
-            });
-        }
-        let (pid, verb) = match request {
-            // Simulated programs always quit when asked, so a forced close is never offered.
-            crate::actions::ActionRequest::CloseClient { force: true, .. } => {
-                return Err(AppError::new(
-                    ErrorCode::ConsentRequired,
-                    "A forced close is offered only after a polite close did not work; the simulated programs always quit when asked.",
-                    "Close it politely.",
-                ));
-            }
-            crate::actions::ActionRequest::CloseClient { pid, .. } => (*pid, "Close"),
-            crate::actions::ActionRequest::RestartOutlook { pid, .. } => (*pid, "Restart"),
-            _ => return Err(not_a_process_action()),
-        };
-        let p = self.simulated(pid)?;
-        Ok(repair::Preview {
-            title: format!("{verb} {} (process {pid}) on the simulated PC", p.name),
-            changes: vec![
-                "Asks the program to close, as clicking its X would; it saves its own work."
-                    .to_owned(),
-                "Demo: the simulated program goes away; nothing on this computer is touched."
-                    .to_owned(),
-            ],
-            undo: "Closing cannot be undone; start the program again when you need it.".to_owned(),
-            undoable: false,
-            needs_consent: false,
-            confirmation: None,
-        })
-    }
-
-    /// Closes (removes) or restarts (new process id) a simulated program.
-    pub fn run_simulated_action(
-        &mut self,
-        request: &crate::actions::ActionRequest,
-    ) -> Result<repair::Preview, AppError> {
-        let preview = self.preview_simulated_action(request)?;
-        match request {
-            crate::actions::ActionRequest::RemoveCredential { target, consent } => {
-                if !consent {
-                    return Err(AppError::new(
-                        ErrorCode::ConsentRequired,
-                        "Deleting a saved sign-in needs your explicit yes.",
-                        "Read what it does, then confirm.",
-                    ));
-                }
-                self.pc.credentials.retain(|c| c != target);
-            }
-            crate::actions::ActionRequest::CloseClient { pid, .. } => {
-                self.pc.processes.retain(|p| p.pid != *pid);
-            }
-            crate::actions::ActionRequest::RestartOutlook { pid, .. } => {
-                let next = self.pc.processes.iter().map(|p| p.pid).max().unwrap_or(0) + 4;
-                if let Some(p) = self.pc.processes.iter_mut().find(|p| p.pid == *pid) {
-                    p.pid = next;
-                }
-            }
-            _ => return Err(not_a_process_action()),
-        }
-        Ok(preview)
-    }
-
-    fn simulated(&self, pid: u32) -> Result<&sandbox::pc::SimulatedProcess, AppError> {
-        self.pc
-            .processes
-            .iter()
-            .find(|p| p.pid == pid)
-            .ok_or_else(|| {
-                AppError::new(
-                    ErrorCode::ProcessChanged,
-                    format!("Process {pid} is no longer running on the simulated PC."),
-                    "Scan again to see what runs now.",
-                )
-            })
+    /// The simulated PC as a machine the demo's actions run on.
+    pub fn machine(&self) -> SimulatedMachine {
+        self.machine.clone()
     }
 
     /// Scan options that read the simulated PC instead of this computer.
     pub fn scan_options(&self) -> ScanOptions {
-        demo_scan_options(&self.pc)
+        demo_scan_options(&self.machine.pc())
     }
 }
 
@@ -240,12 +146,4 @@ pub fn snapshot_of(p: &sandbox::pc::SimulatedProcess) -> ProcessSnapshot {
             microsoft_365: p.microsoft_365,
         }),
     }
-}
-
-fn not_a_process_action() -> AppError {
-    AppError::new(
-        ErrorCode::Internal,
-        "That is not an action on a running program.",
-        "Report this as a bug.",
-    )
 }

@@ -15,6 +15,7 @@ pub mod offers;
 pub mod plan;
 pub mod report;
 pub mod service_limits;
+pub mod simulated;
 pub mod start;
 pub mod wizard;
 

@@ -365,6 +365,7 @@ impl Journal {
     pub fn run(&mut self, spec: ActionSpec, env: &mut Env) -> Result<EntryView, RepairError> {
         let action = spec.action();
         action.check()?;
+        action.check_consent()?;
         let preview = action.preview(env)?;
         let at = now_ms();
         let mut entry = Entry {

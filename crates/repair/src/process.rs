@@ -26,6 +26,40 @@ pub struct RunningProcess {
     pub start_time: u32,
 }
 
+/// What the close and restart actions need from a machine: look a process up, ask it to quit,
+/// end it, start a program. This computer ([`LiveProcesses`]) and demo mode's simulated PC
+/// implement it; the checks around it (is it still the program the user chose, did it quit
+/// in time, was force agreed to) are written once, in this module's functions.
+pub trait ProcessControl: Send + Sync {
+    /// The process with this id, if it runs (zombies count as ended).
+    fn describe(&self, pid: u32) -> Option<RunningProcess>;
+    /// Asks it to quit as the user would (callers checked it is still the one).
+    fn ask_to_close(&self, p: &RunningProcess) -> Result<(), RepairError>;
+    /// Ends it at once (callers checked the user's consent and that it is still the one).
+    fn force_close(&self, p: &RunningProcess) -> Result<(), RepairError>;
+    /// Starts a program detached; its process id.
+    fn start(&self, exe: &Path, args: &[String]) -> Result<u32, RepairError>;
+}
+
+/// This computer's processes.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct LiveProcesses;
+
+impl ProcessControl for LiveProcesses {
+    fn describe(&self, pid: u32) -> Option<RunningProcess> {
+        describe(pid)
+    }
+    fn ask_to_close(&self, p: &RunningProcess) -> Result<(), RepairError> {
+        live_ask_to_close(p)
+    }
+    fn force_close(&self, p: &RunningProcess) -> Result<(), RepairError> {
+        live_force_close(p)
+    }
+    fn start(&self, exe: &Path, args: &[String]) -> Result<u32, RepairError> {
+        live_start(exe, args)
+    }
+}
+
 /// Name without directory and `.exe`, lower-cased: `OUTLOOK.EXE` and `outlook` are the same.
 pub(crate) fn base_name(name: &str) -> String {
     let n = name
@@ -70,8 +104,10 @@ pub fn describe(pid: u32) -> Option<RunningProcess> {
 }
 
 /// The process still runs and is the same program (same name, same start when known).
-pub fn is_same_running(expected: &RunningProcess) -> bool {
-    describe(expected.pid).is_some_and(|now| same_program(expected, &now))
+pub fn is_same_running(control: &dyn ProcessControl, expected: &RunningProcess) -> bool {
+    control
+        .describe(expected.pid)
+        .is_some_and(|now| same_program(expected, &now))
 }
 
 /// Same name, same start time and same program file, each compared when both sides know it
@@ -99,8 +135,8 @@ fn same_path(a: &str, b: &str) -> bool {
 
 /// Refuses to signal a process id that now belongs to another program. `Ok(false)`: the
 /// process ended (nothing to signal); `Ok(true)`: it is still the one the user chose.
-fn still_the_one(p: &RunningProcess) -> Result<bool, RepairError> {
-    match describe(p.pid) {
+fn still_the_one(control: &dyn ProcessControl, p: &RunningProcess) -> Result<bool, RepairError> {
+    match control.describe(p.pid) {
         None => Ok(false),
         Some(now) if same_program(p, &now) => Ok(true),
         Some(_) => Err(RepairError::ProcessChanged {
@@ -113,12 +149,13 @@ fn still_the_one(p: &RunningProcess) -> Result<bool, RepairError> {
 /// Finds the process and checks it is what the user chose (name, start time and, when the
 /// scan knew it, the program file). `Ok(None)`: it already ended.
 pub fn identify(
+    control: &dyn ProcessControl,
     pid: u32,
     name: &str,
     start_time: Option<u32>,
     exe: Option<&str>,
 ) -> Result<Option<RunningProcess>, RepairError> {
-    let Some(now) = describe(pid) else {
+    let Some(now) = control.describe(pid) else {
         return Ok(None);
     };
     let expected = RunningProcess {
@@ -139,10 +176,10 @@ pub fn identify(
 }
 
 /// Waits until the process has ended (or is another program); true when it did in time.
-pub fn wait_exit(p: &RunningProcess, timeout: Duration) -> bool {
+pub fn wait_exit(control: &dyn ProcessControl, p: &RunningProcess, timeout: Duration) -> bool {
     let start = Instant::now();
     loop {
-        if !is_same_running(p) {
+        if !is_same_running(control, p) {
             return true;
         }
         if start.elapsed() >= timeout {
@@ -154,10 +191,23 @@ pub fn wait_exit(p: &RunningProcess, timeout: Duration) -> bool {
 
 /// Asks the program to quit, as the user would. An already ended process is not an error.
 /// A process id that now belongs to another program is refused (`process_changed`).
-pub fn ask_to_close(p: &RunningProcess) -> Result<(), RepairError> {
-    if !still_the_one(p)? {
+pub fn ask_to_close(control: &dyn ProcessControl, p: &RunningProcess) -> Result<(), RepairError> {
+    if !still_the_one(control, p)? {
         return Ok(());
     }
+    control.ask_to_close(p)
+}
+
+/// Ends the program at once (unsaved work is lost). Callers check the user's consent.
+pub fn force_close(control: &dyn ProcessControl, p: &RunningProcess) -> Result<(), RepairError> {
+    if !still_the_one(control, p)? {
+        return Ok(());
+    }
+    control.force_close(p)
+}
+
+/// This computer: taskkill without /F, osascript quit or SIGTERM.
+fn live_ask_to_close(p: &RunningProcess) -> Result<(), RepairError> {
     #[cfg(windows)]
     {
         // No /F: taskkill posts WM_CLOSE, Outlook saves and quits. A non-zero exit (no
@@ -182,16 +232,13 @@ pub fn ask_to_close(p: &RunningProcess) -> Result<(), RepairError> {
     }
 }
 
-/// Ends the program at once (unsaved work is lost). Callers check the user's consent.
-pub fn force_close(p: &RunningProcess) -> Result<(), RepairError> {
-    if !still_the_one(p)? {
-        return Ok(());
-    }
+/// This computer: taskkill /F or SIGKILL.
+fn live_force_close(p: &RunningProcess) -> Result<(), RepairError> {
     #[cfg(windows)]
     {
         match run_tool("taskkill", &["/F", "/PID", &p.pid.to_string()]) {
             Ok(()) => Ok(()),
-            Err(_) if !is_same_running(p) => Ok(()),
+            Err(_) if !is_same_running(&LiveProcesses, p) => Ok(()),
             Err(e) => Err(e),
         }
     }
@@ -212,7 +259,7 @@ fn signal(p: &RunningProcess, sig: sysinfo::Signal) -> Result<(), RepairError> {
     match proc_.kill_with(sig) {
         Some(true) => Ok(()),
         // Delivery failed: fine if it ended meanwhile, else report.
-        _ if !is_same_running(p) => Ok(()),
+        _ if !is_same_running(&LiveProcesses, p) => Ok(()),
         Some(false) => Err(RepairError::Tool {
             tool: "kill".to_owned(),
             reason: format!("the signal could not be sent to process {}", p.pid),
@@ -276,7 +323,7 @@ pub(crate) fn run_tool_output(program: &str, args: &[&str]) -> Result<Vec<u8>, R
 
 /// Starts a program detached from the app; returns its process id. A thread reaps it when it
 /// ends so no zombie is left behind on Unix.
-pub fn start(exe: &Path, args: &[String]) -> Result<u32, RepairError> {
+fn live_start(exe: &Path, args: &[String]) -> Result<u32, RepairError> {
     let mut child = Command::new(exe)
         .args(args)
         .stdin(Stdio::null())
@@ -296,9 +343,14 @@ pub fn start(exe: &Path, args: &[String]) -> Result<u32, RepairError> {
 
 /// Closes a program: politely first, then by force only with `force` (the user's second
 /// consent). `Ok(true)` = it was forced. A program that ends by itself meanwhile is success.
-pub fn close(p: &RunningProcess, timeout: Duration, force: bool) -> Result<bool, RepairError> {
-    ask_to_close(p)?;
-    if wait_exit(p, timeout) {
+pub fn close(
+    control: &dyn ProcessControl,
+    p: &RunningProcess,
+    timeout: Duration,
+    force: bool,
+) -> Result<bool, RepairError> {
+    ask_to_close(control, p)?;
+    if wait_exit(control, p, timeout) {
         return Ok(false);
     }
     if !force {
@@ -308,8 +360,8 @@ pub fn close(p: &RunningProcess, timeout: Duration, force: bool) -> Result<bool,
             waited_ms: u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),
         });
     }
-    force_close(p)?;
-    if wait_exit(p, Duration::from_secs(10)) {
+    force_close(control, p)?;
+    if wait_exit(control, p, Duration::from_secs(10)) {
         Ok(true)
     } else {
         Err(RepairError::StillRunning {
@@ -334,7 +386,7 @@ mod tests {
     fn a_pid_that_does_not_run_is_none() {
         assert!(describe(u32::MAX - 7).is_none());
         assert!(
-            identify(u32::MAX - 7, "outlook", None, None)
+            identify(&LiveProcesses, u32::MAX - 7, "outlook", None, None)
                 .ok()
                 .flatten()
                 .is_none()
@@ -345,7 +397,8 @@ mod tests {
     fn our_own_process_is_described_and_a_wrong_name_is_refused() {
         let me = describe(std::process::id()).expect("self");
         assert_eq!(me.pid, std::process::id());
-        let err = identify(me.pid, "definitely-not-this", None, None).expect_err("mismatch");
+        let err = identify(&LiveProcesses, me.pid, "definitely-not-this", None, None)
+            .expect_err("mismatch");
         assert_eq!(err.code(), "process_changed");
     }
 
@@ -358,13 +411,25 @@ mod tests {
             return;
         };
         assert!(
-            identify(me.pid, &me.name, Some(me.start_time), Some(&exe))
-                .expect("same")
-                .is_some()
+            identify(
+                &LiveProcesses,
+                me.pid,
+                &me.name,
+                Some(me.start_time),
+                Some(&exe)
+            )
+            .expect("same")
+            .is_some()
         );
         let other_exe = format!("{exe}.other");
-        let err = identify(me.pid, &me.name, Some(me.start_time), Some(&other_exe))
-            .expect_err("another program file at this pid");
+        let err = identify(
+            &LiveProcesses,
+            me.pid,
+            &me.name,
+            Some(me.start_time),
+            Some(&other_exe),
+        )
+        .expect_err("another program file at this pid");
         assert_eq!(err.code(), "process_changed");
         // A recorded process whose pid now runs something else: no signal, a clear error.
         let reused = RunningProcess {
@@ -372,11 +437,15 @@ mod tests {
             ..me.clone()
         };
         assert_eq!(
-            ask_to_close(&reused).expect_err("refused").code(),
+            ask_to_close(&LiveProcesses, &reused)
+                .expect_err("refused")
+                .code(),
             "process_changed"
         );
         assert_eq!(
-            force_close(&reused).expect_err("refused").code(),
+            force_close(&LiveProcesses, &reused)
+                .expect_err("refused")
+                .code(),
             "process_changed"
         );
         let restarted = RunningProcess {
@@ -384,7 +453,9 @@ mod tests {
             ..me
         };
         assert_eq!(
-            force_close(&restarted).expect_err("refused").code(),
+            force_close(&LiveProcesses, &restarted)
+                .expect_err("refused")
+                .code(),
             "process_changed"
         );
     }

@@ -87,9 +87,14 @@ impl Action for CloseClient {
         require_force_consent(self.force, self.force_consent)
     }
 
-    fn preview(&self, _env: &mut Env) -> Result<Preview, RepairError> {
-        let running =
-            process::identify(self.pid, &self.name, self.start_time, self.exe.as_deref())?;
+    fn preview(&self, env: &mut Env) -> Result<Preview, RepairError> {
+        let running = process::identify(
+            env.control(),
+            self.pid,
+            &self.name,
+            self.start_time,
+            self.exe.as_deref(),
+        )?;
         let mut changes = vec![match &running {
             Some(_) => format!(
                 "Ask {} (process {}) to quit, as if you closed its window; it can still ask you to save",
@@ -116,16 +121,21 @@ impl Action for CloseClient {
         })
     }
 
-    fn backup(&self, _env: &mut Env) -> Result<Vec<u8>, RepairError> {
-        let running =
-            process::identify(self.pid, &self.name, self.start_time, self.exe.as_deref())?;
+    fn backup(&self, env: &mut Env) -> Result<Vec<u8>, RepairError> {
+        let running = process::identify(
+            env.control(),
+            self.pid,
+            &self.name,
+            self.start_time,
+            self.exe.as_deref(),
+        )?;
         serde_json::to_vec_pretty(&running).map_err(|e| RepairError::BackupFailed {
             path: "process record".to_owned(),
             reason: e.to_string(),
         })
     }
 
-    fn apply(&self, _env: &mut Env, backup: &[u8]) -> Result<Outcome, RepairError> {
+    fn apply(&self, env: &mut Env, backup: &[u8]) -> Result<Outcome, RepairError> {
         require_force_consent(self.force, self.force_consent)?;
         let Some(running) = parse_running(backup) else {
             return Ok(Outcome::Closed {
@@ -134,8 +144,13 @@ impl Action for CloseClient {
                 exited_by_itself: true,
             });
         };
-        let was_running = process::is_same_running(&running);
-        let forced = process::close(&running, self.timeout(), self.force && self.force_consent)?;
+        let was_running = process::is_same_running(env.control(), &running);
+        let forced = process::close(
+            env.control(),
+            &running,
+            self.timeout(),
+            self.force && self.force_consent,
+        )?;
         Ok(Outcome::Closed {
             running: Some(running),
             forced,

@@ -39,6 +39,10 @@ impl Action for RemoveCredential {
                 target: self.target.clone(),
             });
         }
+        Ok(())
+    }
+
+    fn check_consent(&self) -> Result<(), RepairError> {
         if !self.consent {
             return Err(RepairError::ConsentRequired {
                 what: format!("Removing the saved sign-in {}", self.target),
@@ -69,6 +73,7 @@ impl Action for RemoveCredential {
 
     fn backup(&self, env: &mut Env) -> Result<Vec<u8>, RepairError> {
         self.check()?;
+        self.check_consent()?;
         let existed = env
             .credentials()?
             .list()?
@@ -86,6 +91,7 @@ impl Action for RemoveCredential {
 
     fn apply(&self, env: &mut Env, _backup: &[u8]) -> Result<Outcome, RepairError> {
         self.check()?;
+        self.check_consent()?;
         let existed = env.credentials()?.delete(&self.target)?;
         Ok(Outcome::CredentialRemoved {
             target: self.target.clone(),

@@ -428,6 +428,7 @@ mod tests {
 
     fn env(check: &ProcessCheck) -> Env<'_> {
         Env {
+            control: None,
             processes: Some(check),
             ..Env::default()
         }

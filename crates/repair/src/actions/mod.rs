@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::credential_store::CredentialStore;
 use crate::error::RepairError;
-use crate::process::RunningProcess;
+use crate::process::{LiveProcesses, ProcessControl, RunningProcess};
 use crate::registry::RegistryWriter;
 
 pub use addin::{AddinState, RegistryLayout, SetAddin, list_addins};
@@ -37,6 +37,9 @@ pub struct Env<'a> {
     pub credentials: Option<&'a mut dyn CredentialStore>,
     /// Which mail apps run now (actions that change an app's files refuse while it runs).
     pub processes: Option<&'a ProcessCheck>,
+    /// Where programs are closed and started: this computer when `None`, else the given
+    /// machine (demo mode's simulated PC). The same checks run either way.
+    pub control: Option<&'a dyn ProcessControl>,
 }
 
 /// Where an action learns which mail apps run: this computer's process list at the moment
@@ -68,6 +71,7 @@ impl std::fmt::Debug for Env<'_> {
             .field("registry", &self.registry.is_some())
             .field("credentials", &self.credentials.is_some())
             .field("processes", &self.processes)
+            .field("control", &self.control.is_some())
             .finish()
     }
 }
@@ -79,6 +83,15 @@ impl<'a> Env<'a> {
             registry: Some(registry),
             credentials: None,
             processes: None,
+            control: None,
+        }
+    }
+
+    /// The machine programs are closed and started on.
+    pub(crate) fn control(&self) -> &dyn ProcessControl {
+        match self.control {
+            Some(c) => c,
+            None => &LiveProcesses,
         }
     }
 
@@ -190,8 +203,14 @@ pub trait Action {
     fn kind(&self) -> ActionKind;
     /// What it acts on, for the journal list ("Contoso.Addin", "process 4242 OUTLOOK.EXE").
     fn target(&self) -> String;
-    /// Refuses calls that must not even be journaled (missing consent, bad names).
+    /// Refuses calls that must not even be previewed or journaled (bad names, a forced close
+    /// without its second consent).
     fn check(&self) -> Result<(), RepairError> {
+        Ok(())
+    }
+    /// Refuses a run the user has not agreed to yet. A preview comes before that agreement
+    /// (it is what the user agrees to), so only `run` asks this.
+    fn check_consent(&self) -> Result<(), RepairError> {
         Ok(())
     }
     /// What will change, read from the machine now.

@@ -119,10 +119,11 @@ impl Action for RestartOutlook {
         Ok(())
     }
 
-    fn preview(&self, _env: &mut Env) -> Result<Preview, RepairError> {
+    fn preview(&self, env: &mut Env) -> Result<Preview, RepairError> {
         let mut changes = Vec::new();
         if let Some(pid) = self.pid
             && process::identify(
+                env.control(),
                 pid,
                 &self.name,
                 self.start_time,
@@ -156,9 +157,10 @@ impl Action for RestartOutlook {
         })
     }
 
-    fn backup(&self, _env: &mut Env) -> Result<Vec<u8>, RepairError> {
+    fn backup(&self, env: &mut Env) -> Result<Vec<u8>, RepairError> {
         let running = match self.pid {
             Some(pid) => process::identify(
+                env.control(),
                 pid,
                 &self.name,
                 self.start_time,
@@ -190,7 +192,7 @@ impl Action for RestartOutlook {
         })
     }
 
-    fn apply(&self, _env: &mut Env, backup: &[u8]) -> Result<Outcome, RepairError> {
+    fn apply(&self, env: &mut Env, backup: &[u8]) -> Result<Outcome, RepairError> {
         require_force_consent(self.force, self.force_consent)?;
         let record: RestartRecord =
             serde_json::from_slice(backup).map_err(|e| RepairError::JournalCorrupt {
@@ -199,13 +201,14 @@ impl Action for RestartOutlook {
             })?;
         if let Some(r) = &record.running {
             process::close(
+                env.control(),
                 r,
                 std::time::Duration::from_millis(u64::from(self.timeout_ms)),
                 self.force && self.force_consent,
             )?;
         }
         let args = self.mode.args();
-        let new_pid = process::start(Path::new(&record.exe), &args)?;
+        let new_pid = env.control().start(Path::new(&record.exe), &args)?;
         Ok(Outcome::Restarted {
             previous: record.running,
             new_pid,

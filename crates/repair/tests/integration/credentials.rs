@@ -23,6 +23,7 @@ fn env(store: &mut FileCredentialStore) -> Env<'_> {
         registry: None,
         credentials: Some(store),
         processes: None,
+        control: None,
     }
 }
 
