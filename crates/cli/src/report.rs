@@ -42,7 +42,11 @@ pub fn run(args: &ReportArgs) -> Result<(), String> {
     let facts = SessionFacts {
         first_scan: None,
         last_scan: Some(scan),
-        demo: is_demo(&args.scan),
+        host: if is_demo(&args.scan) {
+            doctor::simulated::host_facts()
+        } else {
+            doctor::host::HostFacts::live()
+        },
         ..SessionFacts::default()
     };
     let report = report::build_report(&report_input(facts, &request), include_personal_data);

@@ -81,6 +81,15 @@ impl AppContext {
         }
     }
 
+    /// The facts about the machine this session looks at: the simulated PC in the demo,
+    /// else this computer.
+    pub fn host_facts(&self) -> crate::host::HostFacts {
+        match self.demo.lock().ok().as_ref().and_then(|g| g.as_ref()) {
+            Some(demo) => demo.machine().host_facts(),
+            None => crate::host::HostFacts::live(),
+        }
+    }
+
     /// Switches to demo mode, starting the simulated tenant once.
     pub fn enter_demo(&self) -> Result<Mode, AppError> {
         let mut guard = self.demo.lock().map_err(|_| poisoned())?;

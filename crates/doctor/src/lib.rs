@@ -10,6 +10,7 @@ pub mod decoder;
 pub mod demo;
 pub mod diagnose;
 pub mod error;
+pub mod host;
 pub mod limits;
 pub mod offers;
 pub mod plan;

@@ -160,8 +160,8 @@ pub struct SessionFacts {
     pub last_scan: Option<ScanReport>,
     pub cloud: Option<cloud::CloudSnapshot>,
     pub journal: Vec<repair::EntryView>,
-    /// The simulated PC: the environment is the simulated one, not this computer's.
-    pub demo: bool,
+    /// The machine the session looked at: this computer, or the demo's simulated PC.
+    pub host: crate::host::HostFacts,
     /// What the user answered in the guided fix (from its saved progress).
     pub answers: crate::wizard::WizardAnswers,
 }
@@ -173,7 +173,7 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
         last_scan: scan,
         cloud,
         journal,
-        demo,
+        host,
         answers,
     } = facts;
     let diagnosis = scan
@@ -231,28 +231,10 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
         generated_at: platform::time::rfc3339(std::time::SystemTime::now()),
         account,
         error_message: request.error_message.as_deref().map(bounded_error_text),
-        os: Some(if demo {
-            "Windows 11 (simulated)".to_owned()
-        } else {
-            std::env::consts::OS.to_owned()
-        }),
-        os_version: if demo {
-            None
-        } else {
-            sysinfo::System::long_os_version()
-        },
-        host_name: if demo {
-            Some(sandbox::pc::COMPUTER_NAME.to_owned())
-        } else {
-            sysinfo::System::host_name()
-        },
-        os_user: if demo {
-            Some(sandbox::pc::WINDOWS_USER.to_owned())
-        } else {
-            std::env::var("USER")
-                .or_else(|_| std::env::var("USERNAME"))
-                .ok()
-        },
+        os: host.os,
+        os_version: host.os_version,
+        host_name: host.host_name,
+        os_user: host.os_user,
         on_premises: None,
         before_after: before_after(first.as_ref(), scan.as_ref()),
         scan,
@@ -276,7 +258,7 @@ impl AppContext {
             last_scan: self.last_scan(),
             cloud: self.account().last_snapshot(),
             journal: self.journal().unwrap_or_default(),
-            demo: matches!(self.mode(), crate::start::Mode::Demo { .. }),
+            host: self.host_facts(),
             answers: self
                 .wizard_progress()
                 .map(|p| p.answers)

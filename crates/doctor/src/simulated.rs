@@ -39,11 +39,26 @@ impl SimulatedMachine {
         self.state().pc.clone()
     }
 
+    /// What the simulated PC says about itself in a report.
+    pub fn host_facts(&self) -> crate::host::HostFacts {
+        host_facts()
+    }
+
     fn state(&self) -> MutexGuard<'_, State> {
         // A panic elsewhere while holding the lock leaves plain data behind: keep using it.
         self.0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The simulated PC's operating system, name and user (every simulated PC has the same).
+pub fn host_facts() -> crate::host::HostFacts {
+    crate::host::HostFacts {
+        os: Some("Windows 11 (simulated)".to_owned()),
+        os_version: None,
+        host_name: Some(sandbox::pc::COMPUTER_NAME.to_owned()),
+        os_user: Some(sandbox::pc::WINDOWS_USER.to_owned()),
     }
 }
 
