@@ -678,6 +678,11 @@ export type FindingLine = {
 	evidence: string[],
 	/**  Plan step id that fixes it. */
 	step: string | null,
+	/**
+	 *  That step's title, as people read it ("Restart Outlook on this computer"). Older
+	 *  saved reports have none.
+	 */
+	step_title?: string | null,
 	/**  What the user can do, one step per line (empty when the plan step says it). */
 	advice?: string[],
 };

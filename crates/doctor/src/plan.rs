@@ -512,6 +512,11 @@ pub fn plan(track: Track) -> Vec<Step> {
     defs.iter().map(to_step).collect()
 }
 
+/// The title of the step `id` names (any track), for places that show a step by name.
+pub fn step_title(id: &str) -> Option<&'static str> {
+    all_defs().find(|d| d.id == id).map(|d| d.title)
+}
+
 /// True when `id` names a step of any track.
 pub fn step_exists(id: &str) -> bool {
     all_defs().any(|d| d.id == id)

@@ -190,6 +190,7 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
                     title: f.title.clone(),
                     evidence: f.evidence.clone(),
                     step: Some(f.step.clone()),
+                    step_title: crate::plan::step_title(&f.step).map(str::to_owned),
                     advice: f.advice.clone(),
                 })
                 .collect()

@@ -199,11 +199,12 @@ pub fn to_html(report: &Report) -> String {
             }
             out.push_str("</ol>");
         }
-        if let Some(step) = &f.step {
+        // The step by its title: an id like `restart_outlook_here` means nothing to a reader.
+        if let Some(title) = &f.step_title {
             let _ = write!(
                 out,
                 "<p class=\"muted\">Fixed by step: {}</p>",
-                escape(step)
+                escape(title)
             );
         }
         out.push_str("</div>");

@@ -93,6 +93,10 @@ pub struct FindingLine {
     pub evidence: Vec<String>,
     /// Plan step id that fixes it.
     pub step: Option<String>,
+    /// That step's title, as people read it ("Restart Outlook on this computer"). Older
+    /// saved reports have none.
+    #[serde(default)]
+    pub step_title: Option<String>,
     /// What the user can do, one step per line (empty when the plan step says it).
     #[serde(default)]
     pub advice: Vec<String>,

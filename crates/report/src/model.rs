@@ -402,6 +402,7 @@ fn finding_line(f: &FindingLine) -> FindingLine {
         title: clip(&f.title),
         evidence,
         step: f.step.clone(),
+        step_title: f.step_title.as_deref().map(clip),
         advice: f
             .advice
             .iter()
@@ -808,6 +809,7 @@ mod tests {
                     title: "Two profiles".into(),
                     evidence: vec!["same account twice".into()],
                     step: Some("profiles".into()),
+                    step_title: Some("Remove the duplicate profile".into()),
                     advice: vec!["remove one".into()],
                 }],
                 ..ReportInput::default()

@@ -312,6 +312,7 @@ fn users_of_other_windows_sessions_are_redacted() {
             "Session 2 of FABRIKAM\\alexw on RDP-Tcp#3, disconnected (still signed in): OUTLOOK.EXE (process 9344)".into(),
         ],
         step: Some("close_other_devices".into()),
+        step_title: None,
         advice: Vec::new(),
     });
     let r = build_report(&i, false);

@@ -325,6 +325,7 @@ fn shared_mailbox_commands_name_the_profiles_mailboxes_and_redact_them() {
         title: "1 additional or shared mailbox open in 1 Outlook profile".into(),
         evidence: vec!["profile \"Megan Bowen\" (16.0): 1 additional or shared mailbox: lee.gu@contoso.example".into()],
         step: Some("duplicate_profiles".into()),
+        step_title: None,
         advice: vec!["File > Account Settings > Change > More Settings > Advanced".into()],
     });
     let r = build_report(&i, true);
@@ -426,4 +427,22 @@ fn the_users_answers_are_reported_as_theirs() {
     );
     assert!(ticket.contains("1 connection counted"), "{ticket}");
     assert_ne!(r.admin_commands[0].id, "service_health");
+}
+
+#[test]
+fn a_finding_names_its_step_by_title_never_by_id() {
+    let r = build_report(&input(), true);
+    let html = to_html(&r);
+    assert!(
+        html.contains("Fixed by step: Restart Outlook on this computer"),
+        "{html}"
+    );
+    assert!(!html.contains("Fixed by step: restart-outlook"));
+    // A finding whose step has no title (an older saved report) shows no raw id either.
+    let mut i = input();
+    for f in &mut i.findings {
+        f.step_title = None;
+    }
+    let html = to_html(&build_report(&i, true));
+    assert!(!html.contains("Fixed by step"), "{html}");
 }

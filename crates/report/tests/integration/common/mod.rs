@@ -325,6 +325,7 @@ pub fn input() -> ReportInput {
                     "Signed in from 203.0.113.7 on MEGAN-LAPTOP".into(),
                 ],
                 step: Some("restart-outlook".into()),
+                step_title: Some("Restart Outlook on this computer".into()),
                 advice: Vec::new(),
             },
             FindingLine {
@@ -339,6 +340,7 @@ pub fn input() -> ReportInput {
                     "Shared mailbox lee.gu@contoso.example is downloaded".into(),
                 ],
                 step: Some("duplicate-profiles".into()),
+                step_title: Some("Remove the duplicate profile".into()),
                 advice: Vec::new(),
             },
             FindingLine {
@@ -352,6 +354,7 @@ pub fn input() -> ReportInput {
                     "Evolution talks to mail.fabrikam.example as ann.lee@fabrikam.example".into(),
                 ],
                 step: None,
+                step_title: None,
                 advice: Vec::new(),
             },
         ],
