@@ -136,15 +136,7 @@ impl RegValue {
     }
 }
 
-/// Decodes UTF-16LE bytes up to the first NUL, dropping one trailing odd byte.
-pub fn utf16le_to_string(bytes: &[u8]) -> String {
-    let units: Vec<u16> = bytes
-        .chunks_exact(2)
-        .map(|c| u16::from_le_bytes([c[0], c[1]]))
-        .take_while(|&u| u != 0)
-        .collect();
-    String::from_utf16_lossy(&units)
-}
+pub use platform::text::utf16le_to_string;
 
 /// UTF-16LE with a terminating NUL.
 pub(crate) fn utf16z(s: &str) -> Vec<u8> {

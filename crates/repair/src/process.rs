@@ -60,15 +60,7 @@ impl ProcessControl for LiveProcesses {
     }
 }
 
-/// Name without directory and `.exe`, lower-cased: `OUTLOOK.EXE` and `outlook` are the same.
-pub(crate) fn base_name(name: &str) -> String {
-    let n = name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or(name)
-        .to_lowercase();
-    n.strip_suffix(".exe").map(str::to_owned).unwrap_or(n)
-}
+pub(crate) use platform::process::base_name;
 
 fn refresh(sys: &mut System, pid: Pid) {
     sys.refresh_processes_specifics(
@@ -270,55 +262,16 @@ fn signal(p: &RunningProcess, sig: sysinfo::Signal) -> Result<(), RepairError> {
     }
 }
 
-/// Runs a system tool with a time limit; non-zero exit is an error.
+/// Runs a system tool through the platform crate's one runner (20 s at most); a non-zero
+/// exit is an error.
 #[cfg(any(windows, target_os = "macos"))]
 pub(crate) fn run_tool(program: &str, args: &[&str]) -> Result<(), RepairError> {
-    run_tool_output(program, args).map(|_| ())
-}
-
-/// Runs a system tool with a time limit and returns its standard output.
-#[cfg(any(windows, target_os = "macos"))]
-pub(crate) fn run_tool_output(program: &str, args: &[&str]) -> Result<Vec<u8>, RepairError> {
-    use std::io::Read;
-    let tool_err = |reason: String| RepairError::Tool {
-        tool: program.to_owned(),
-        reason,
-    };
-    let mut child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| tool_err(e.to_string()))?;
-    let mut out = child.stdout.take();
-    // Read on a thread so a chatty tool cannot fill the pipe and block the wait.
-    let reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        if let Some(o) = out.as_mut() {
-            let _ = o.read_to_end(&mut buf);
-        }
-        buf
-    });
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(s)) => break s,
-            Ok(None) if start.elapsed() > Duration::from_secs(20) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(tool_err("did not finish in 20 s".to_owned()));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(tool_err(e.to_string())),
-        }
-    };
-    let bytes = reader.join().unwrap_or_default();
-    if status.success() {
-        Ok(bytes)
-    } else {
-        Err(tool_err(format!("exited with {status}")))
-    }
+    platform::command::run_tool(program, args, Duration::from_secs(20))
+        .map(|_| ())
+        .map_err(|e| RepairError::Tool {
+            tool: program.to_owned(),
+            reason: e.to_string(),
+        })
 }
 
 /// Starts a program detached from the app; returns its process id. A thread reaps it when it

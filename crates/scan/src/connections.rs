@@ -189,8 +189,8 @@ pub fn established_with_lsof(
     match runner.run("lsof", &["-nP", "-iTCP", "-sTCP:ESTABLISHED", "-F", "pn"]) {
         Ok(out) => Ok(parse_lsof(&String::from_utf8_lossy(&out))),
         // lsof exits 1 when nothing matches.
-        Err(e) if e.contains("exited with") => Ok(Vec::new()),
-        Err(e) => Err(ConnectionsError::Sockets(e)),
+        Err(crate::command::ToolError::Failed { .. }) => Ok(Vec::new()),
+        Err(e) => Err(ConnectionsError::Sockets(e.to_string())),
     }
 }
 

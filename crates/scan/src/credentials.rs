@@ -41,7 +41,9 @@ pub fn office_credentials(targets: impl IntoIterator<Item = String>) -> Vec<Cred
 
 /// macOS: runs `security dump-keychain` (attributes only) and keeps Office items.
 pub fn macos(runner: &dyn CommandRunner) -> Result<Vec<Credential>, String> {
-    let out = runner.run("security", &["dump-keychain"])?;
+    let out = runner
+        .run("security", &["dump-keychain"])
+        .map_err(|e| e.to_string())?;
     Ok(parse_keychain_dump(&decode_output(&out)))
 }
 

@@ -99,15 +99,7 @@ fn user_names(sys: &System) -> impl Fn(Option<&Uid>) -> Option<String> {
     }
 }
 
-/// Name without directory and `.exe`, lower-cased.
-fn base_name(name: &str) -> String {
-    let n = name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or(name)
-        .to_lowercase();
-    n.strip_suffix(".exe").map(str::to_owned).unwrap_or(n)
-}
+use platform::process::base_name;
 
 /// Kind of a process by its own name and command line; `bool` = helper process.
 fn kind_of(p: &ProcessSnapshot) -> Option<(ClientKind, bool, Option<String>)> {
@@ -219,7 +211,9 @@ pub fn classify(snapshots: &[ProcessSnapshot], mapi_pids: &[u32]) -> Vec<Process
 
 /// PIDs of processes that loaded `olmapi32.dll`, from `tasklist /m olmapi32.dll /fo csv /nh`.
 pub fn mapi_pids(runner: &dyn CommandRunner) -> Result<Vec<u32>, String> {
-    let out = runner.run("tasklist", &["/m", "olmapi32.dll", "/fo", "csv", "/nh"])?;
+    let out = runner
+        .run("tasklist", &["/m", "olmapi32.dll", "/fo", "csv", "/nh"])
+        .map_err(|e| e.to_string())?;
     Ok(parse_tasklist_csv(&decode_output(&out)))
 }
 
