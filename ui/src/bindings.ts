@@ -1112,7 +1112,12 @@ export type Report = {
 	admin_note: string | null,
 };
 
-export type ReportFormat = "html" | "json";
+/**  The format a report is saved in. */
+export type ReportFormat = 
+/**  A page anyone can open. */
+"html" | 
+/**  The machine-readable report. */
+"json";
 
 /**  What the report covers, as the user chose it. */
 export type ReportRequest = {
@@ -1226,8 +1231,11 @@ export type SessionClient = {
 	pid: number,
 };
 
+/**  One value with where it came from. */
 export type Setting<T> = {
+	/**  The value in effect. */
 	value: T,
+	/**  Where it came from. */
 	source: SettingsSource,
 	/**
 	 *  Set by IT in the config file, which does not let users change it: environment
@@ -1238,17 +1246,25 @@ export type Setting<T> = {
 
 /**  Everything an administrator can preset. */
 export type Settings = {
+	/**  The organisation's app registration. */
 	client_id: Setting<string | null>,
+	/**  The tenant to sign in to. */
 	tenant: Setting<string | null>,
 	/**  `public`, `us_gov` or `china`. */
 	cloud: Setting<string>,
+	/**  The sign-in authority URL. */
 	authority: Setting<string | null>,
+	/**  The Microsoft Graph base URL. */
 	graph: Setting<string | null>,
+	/**  Whether reports include personal data. */
 	report_include_personal_data: Setting<boolean>,
+	/**  Where reports are saved without asking. */
 	report_folder: Setting<string | null>,
+	/**  The saved report's format. */
 	report_format: Setting<ReportFormat>,
-	/**  The config file looked at, and whether it was there. */
+	/**  The config file looked at. */
 	file: string,
+	/**  Whether it was there. */
 	file_found: boolean,
 	/**
 	 *  Values that were refused (a broken file, an unknown cloud), in words; the defaults
@@ -1258,7 +1274,17 @@ export type Settings = {
 };
 
 /**  Where a value came from, for the settings panel. */
-export type SettingsSource = { kind: "default" } | { kind: "file"; path: string } | { kind: "environment"; variable: string };
+export type SettingsSource = 
+/**  Built in. */
+{ kind: "default" } | 
+/**  The config file. */
+{ kind: "file"; 
+/**  Its path. */
+path: string } | 
+/**  An environment variable. */
+{ kind: "environment"; 
+/**  Its name. */
+variable: string };
 
 export type Severity = "high" | "medium" | "low";
 

@@ -59,6 +59,7 @@ impl UserOverrides {
     }
 }
 
+/// The system config file as IT writes it (TOML; unknown keys are refused).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
@@ -66,19 +67,26 @@ pub struct ConfigFile {
     /// file (before `[report]`, or TOML reads it as part of that table).
     #[serde(default)]
     pub allow_user_overrides: UserOverrides,
+    /// The organisation's app registration.
     pub client_id: Option<String>,
+    /// The tenant to sign in to.
     pub tenant: Option<String>,
     /// `public`, `us_gov` or `china`.
     pub cloud: Option<String>,
+    /// The sign-in authority URL.
     pub authority: Option<String>,
+    /// The Microsoft Graph base URL.
     pub graph: Option<String>,
+    /// The `[report]` table.
     #[serde(default)]
     pub report: ReportSection,
 }
 
+/// `[report]`: how the help-desk report is made.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReportSection {
+    /// `false` forbids reports with personal data; `true` makes them the default.
     pub include_personal_data: Option<bool>,
     /// Save reports here without asking (a help-desk share, for instance).
     pub folder: Option<String>,
@@ -86,17 +94,35 @@ pub struct ReportSection {
     pub format: Option<String>,
 }
 
+/// Why the config file was not used.
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
+    /// It exists but could not be read.
     #[error("cannot read {path}: {source}")]
     Read {
+        /// The file.
         path: String,
+        /// What the OS said.
         source: std::io::Error,
     },
+    /// It is larger than any real config file.
     #[error("{path} is {size} bytes; a config file is at most {max} bytes")]
-    TooBig { path: String, size: u64, max: u64 },
+    TooBig {
+        /// The file.
+        path: String,
+        /// Its size.
+        size: u64,
+        /// The most that is read.
+        max: u64,
+    },
+    /// It is not UTF-8 TOML with the known keys.
     #[error("{path} is not valid TOML for Session Doctor: {message}")]
-    Invalid { path: String, message: String },
+    Invalid {
+        /// The file.
+        path: String,
+        /// The parser's words.
+        message: String,
+    },
 }
 
 impl ConfigFile {
@@ -138,6 +164,7 @@ impl ConfigFile {
             })
     }
 
+    /// Parses the file's text; `Err` holds the TOML parser's message.
     pub fn parse(text: &str) -> Result<Self, String> {
         toml::from_str(text).map_err(|e| e.message().to_owned())
     }

@@ -7,6 +7,7 @@
 //!
 //! Nothing here touches the network or the user's files; a broken file is reported and
 //! ignored, never a panic.
+#![deny(missing_docs)]
 
 mod file;
 mod load;
@@ -22,9 +23,14 @@ pub use load::{
 pub use paths::system_config_path;
 
 /// The cloud variables the cloud client reads (see `cloud::config`): the same names in the
-/// environment and, lower-cased without the prefix, in the file.
+/// environment and, lower-cased without the prefix, in the file. This one: the sign-in
+/// authority URL.
 pub const ENV_AUTHORITY: &str = "SESSION_DOCTOR_AUTHORITY";
+/// The tenant to sign in to (a domain or GUID; `organizations` when unset).
 pub const ENV_TENANT: &str = "SESSION_DOCTOR_TENANT";
+/// The organisation's app registration (see the README's "Sign-in for your organisation").
 pub const ENV_CLIENT_ID: &str = "SESSION_DOCTOR_CLIENT_ID";
+/// The Microsoft Graph base URL, for a national cloud or a test tenant.
 pub const ENV_GRAPH: &str = "SESSION_DOCTOR_GRAPH";
+/// The cloud: `public`, `us_gov` or `china`.
 pub const ENV_CLOUD: &str = "SESSION_DOCTOR_CLOUD";

@@ -12,33 +12,51 @@ use crate::{ENV_AUTHORITY, ENV_CLIENT_ID, ENV_CLOUD, ENV_GRAPH, ENV_TENANT};
 
 /// Points at another config file than the system one (tests, a portable copy on a USB stick).
 pub const ENV_CONFIG: &str = "SESSION_DOCTOR_CONFIG";
+/// The folder reports are saved to without asking.
 pub const ENV_REPORT_DIR: &str = "SESSION_DOCTOR_REPORT_DIR";
+/// Whether reports may include personal data (`true`/`false`).
 pub const ENV_REPORT_PERSONAL: &str = "SESSION_DOCTOR_REPORT_PERSONAL_DATA";
+/// The saved report's format (`html` or `json`).
 pub const ENV_REPORT_FORMAT: &str = "SESSION_DOCTOR_REPORT_FORMAT";
 
 /// Where a value came from, for the settings panel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SettingsSource {
+    /// Built in.
     Default,
-    File { path: String },
-    Environment { variable: String },
+    /// The config file.
+    File {
+        /// Its path.
+        path: String,
+    },
+    /// An environment variable.
+    Environment {
+        /// Its name.
+        variable: String,
+    },
 }
 
+/// One value with where it came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct Setting<T> {
+    /// The value in effect.
     pub value: T,
+    /// Where it came from.
     pub source: SettingsSource,
     /// Set by IT in the config file, which does not let users change it: environment
     /// variables, the app's choices and the CLI's flags do not override it.
     pub locked: bool,
 }
 
+/// The format a report is saved in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportFormat {
+    /// A page anyone can open.
     #[default]
     Html,
+    /// The machine-readable report.
     Json,
 }
 
@@ -55,17 +73,25 @@ impl ReportFormat {
 /// Everything an administrator can preset.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct Settings {
+    /// The organisation's app registration.
     pub client_id: Setting<Option<String>>,
+    /// The tenant to sign in to.
     pub tenant: Setting<Option<String>>,
     /// `public`, `us_gov` or `china`.
     pub cloud: Setting<String>,
+    /// The sign-in authority URL.
     pub authority: Setting<Option<String>>,
+    /// The Microsoft Graph base URL.
     pub graph: Setting<Option<String>>,
+    /// Whether reports include personal data.
     pub report_include_personal_data: Setting<bool>,
+    /// Where reports are saved without asking.
     pub report_folder: Setting<Option<String>>,
+    /// The saved report's format.
     pub report_format: Setting<ReportFormat>,
-    /// The config file looked at, and whether it was there.
+    /// The config file looked at.
     pub file: String,
+    /// Whether it was there.
     pub file_found: bool,
     /// Values that were refused (a broken file, an unknown cloud), in words; the defaults
     /// stand in for them.
