@@ -1,0 +1,252 @@
+//! This computer and account as the report shows them: mail apps with their versions,
+//! profiles, other apps' accounts, devices and sign-ins.
+
+// The parent's imports and the siblings' items: one model module, split by concern.
+#[allow(unused_imports)]
+use super::*;
+
+pub(super) fn environment(input: &ReportInput) -> Environment {
+    let mut outlook = Vec::new();
+    let mut other_clients = Vec::new();
+    let mut scan_problems = Vec::new();
+    if let Some(scan) = &input.scan {
+        let mut kinds: Vec<String> = OUTLOOK_KINDS
+            .iter()
+            .chain(OTHER_KINDS)
+            .map(|k| (*k).to_owned())
+            .collect();
+        // Kinds the scan may learn later are listed too, after the known ones.
+        for k in scan
+            .processes
+            .iter()
+            .map(|p| p.kind.as_str())
+            .chain(scan.accounts.iter().map(|a| a.client.as_str()))
+        {
+            if !kinds.iter().any(|x| x == k) {
+                kinds.push(k.to_owned());
+            }
+        }
+        for kind in kinds {
+            let line = client_line(scan, &kind);
+            if line.running == 0 && line.accounts == 0 && line.version.is_none() {
+                continue;
+            }
+            if OUTLOOK_KINDS.contains(&kind.as_str()) {
+                outlook.push(line);
+            } else {
+                other_clients.push(line);
+            }
+        }
+        scan_problems = scan
+            .sources
+            .iter()
+            .filter(|s| s.status == scan::SourceStatus::Failed)
+            .map(|s| match &s.reason {
+                Some(r) => format!("{}: {}", s.name, clip(r)),
+                None => s.name.clone(),
+            })
+            .collect();
+    }
+    Environment {
+        os: input
+            .os
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| "unknown".to_owned()),
+        os_version: input.os_version.clone(),
+        computer: input.host_name.clone(),
+        app_version: input.app_version.clone(),
+        outlook,
+        other_clients,
+        scan_problems,
+        m365_ranges_date: input
+            .scan
+            .as_ref()
+            .map(|s| s.m365_ranges_date.clone())
+            .filter(|d| !d.is_empty()),
+    }
+}
+
+pub(super) fn client_line(scan: &scan::ScanReport, kind: &str) -> ClientLine {
+    let procs: Vec<&scan::ProcessInfo> = scan
+        .processes
+        .iter()
+        .filter(|p| p.kind.as_str() == kind)
+        .collect();
+    let running = count(procs.iter().filter(|p| !p.helper).count());
+    let measured: Vec<u32> = procs
+        .iter()
+        .filter_map(|p| p.connections.map(|c| c.microsoft_365))
+        .collect();
+    let microsoft_365_connections = (!measured.is_empty()).then(|| measured.iter().sum());
+    let accounts = if kind == "classic_outlook" {
+        count(scan.profiles.iter().map(|p| p.accounts.len()).sum())
+    } else {
+        count(
+            scan.accounts
+                .iter()
+                .filter(|a| a.client.as_str() == kind)
+                .count(),
+        )
+    };
+    let mut version = procs
+        .iter()
+        .filter_map(|p| p.exe.as_deref().and_then(version_from_exe))
+        .next();
+    if version.is_none() && kind == "classic_outlook" {
+        version = classic_version_from_profiles(scan);
+    }
+    ClientLine {
+        kind: kind.to_owned(),
+        label: client_label(kind),
+        version,
+        running,
+        microsoft_365_connections,
+        accounts,
+    }
+}
+
+/// What the program's path says about its version: Office's `Office16` folder, or the
+/// version in a Store package folder (`Microsoft.OutlookForWindows_1.2024.1023.300_x64__...`).
+pub(super) fn version_from_exe(exe: &str) -> Option<String> {
+    let parts: Vec<&str> = exe.split(['\\', '/']).collect();
+    for (i, part) in parts.iter().enumerate() {
+        let lower = part.to_ascii_lowercase();
+        if let Some(n) = lower.strip_prefix("office")
+            && let Ok(major) = n.parse::<u32>()
+            && (11..=30).contains(&major)
+        {
+            return Some(format!("{major}.0 (from the install folder)"));
+        }
+        if lower == "windowsapps"
+            && let Some(package) = parts.get(i + 1)
+            && let Some(v) = package.split('_').nth(1)
+            && !v.is_empty()
+            && v.chars().all(|c| c.is_ascii_digit() || c == '.')
+        {
+            return Some(format!("{v} (from the app package)"));
+        }
+    }
+    None
+}
+
+pub(super) fn classic_version_from_profiles(scan: &scan::ScanReport) -> Option<String> {
+    let has = |v: &str| scan.profiles.iter().any(|p| p.version == v);
+    if has("16.0") {
+        Some("16.0 (Outlook 2016 or later, from the profile's registry key)".to_owned())
+    } else if has("15.0") {
+        Some("15.0 (Outlook 2013, from the profile's registry key)".to_owned())
+    } else if has("windows_messaging_subsystem") {
+        Some("2010 or older (from the profile's registry key)".to_owned())
+    } else {
+        None
+    }
+}
+
+pub(super) fn profile_line(p: &scan::Profile) -> ProfileLine {
+    ProfileLine {
+        name: p.name.clone(),
+        version: p.version.clone(),
+        is_default: p.is_default,
+        accounts: p
+            .accounts
+            .iter()
+            .take(MAX_EVIDENCE)
+            .map(|a| {
+                let who = a
+                    .email
+                    .clone()
+                    .or_else(|| a.display_name.clone())
+                    .or_else(|| a.account_name.clone())
+                    .unwrap_or_else(|| "(no address)".to_owned());
+                format!("{who} ({})", a.kind)
+            })
+            .collect(),
+        shared_mailboxes: count(p.mailboxes.len()),
+        mailboxes: p.mailboxes.iter().take(MAX_EVIDENCE).cloned().collect(),
+        duplicate_of: p.duplicate_of.clone(),
+        cached_mode: p.cached_mode,
+        download_shared_folders: p.download_shared_folders,
+    }
+}
+
+pub(super) fn account_line(a: &scan::OtherAccount) -> AccountLine {
+    AccountLine {
+        client: client_label(a.client.as_str()),
+        email: a.email.clone(),
+        host: a.host.clone(),
+        account_type: a.account_type.clone(),
+    }
+}
+
+pub(super) fn device_line(d: &cloud::Device) -> DeviceLine {
+    let operating_system = match (&d.operating_system, &d.operating_system_version) {
+        (Some(os), Some(v)) => Some(format!("{os} {v}")),
+        (Some(os), None) => Some(os.clone()),
+        (None, v) => v.clone(),
+    };
+    DeviceLine {
+        name: d.display_name.clone(),
+        operating_system,
+        trust: d.trust_type.as_deref().map(|t| {
+            match t {
+                "AzureAd" => "joined",
+                "ServerAd" => "hybrid joined",
+                "Workplace" => "registered",
+                other => other,
+            }
+            .to_owned()
+        }),
+        last_sign_in: d.last_sign_in.clone(),
+        managed: d.is_managed,
+        compliant: d.is_compliant,
+    }
+}
+
+pub(super) fn sign_in_line(s: &cloud::SignIn, include_personal: bool) -> SignInLine {
+    let location = if include_personal {
+        match (&s.city, &s.country) {
+            (Some(city), Some(country)) => Some(format!("{city}, {country}")),
+            (Some(city), None) => Some(city.clone()),
+            (None, country) => country.clone(),
+        }
+    } else {
+        s.country.clone()
+    };
+    SignInLine {
+        when: s.created.clone(),
+        app: s.app.clone(),
+        client_app: s.client_app.clone(),
+        device: s.device.clone(),
+        operating_system: s.operating_system.clone(),
+        browser: s.browser.clone(),
+        location,
+        ip: s.ip_address.clone(),
+        success: s.success,
+        error: (!s.success).then(|| match &s.failure_reason {
+            Some(r) => format!("{}: {r}", s.error_code),
+            None => s.error_code.to_string(),
+        }),
+        interactive: s.interactive,
+    }
+}
+
+/// Personal Microsoft accounts have no admin, so no admin commands.
+pub(super) fn is_personal_account(input: &ReportInput, account: Option<&str>) -> bool {
+    if let Some(c) = &input.cloud
+        && c.target.is_none()
+        && c.account.kind == cloud::AccountKind::Personal
+    {
+        return true;
+    }
+    let domain = input
+        .account
+        .as_deref()
+        .or(account)
+        .and_then(|a| a.rsplit_once('@'))
+        .map(|(_, d)| d.to_ascii_lowercase())
+        .unwrap_or_default();
+    ["outlook.", "hotmail.", "live.", "msn.com", "passport.com"]
+        .iter()
+        .any(|p| domain.starts_with(p) || domain == *p)
+}

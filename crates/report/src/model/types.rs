@@ -1,0 +1,210 @@
+//! The report's shape: what the HTML shows, the JSON holds and the ticket sums up.
+
+// The parent's imports and the siblings' items: one model module, split by concern.
+#[allow(unused_imports)]
+use super::*;
+
+/// A whole report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct Report {
+    /// Personal data replaced by pseudonyms (the default).
+    pub redacted: bool,
+    /// When it was made, RFC 3339.
+    pub generated_at: String,
+    /// The account the report is about (a pseudonym when redacted).
+    pub account: Option<String>,
+    pub summary: Summary,
+    /// Most severe first.
+    pub findings: Vec<FindingLine>,
+    pub findings_left_out: u32,
+    pub limit: Option<LimitView>,
+    pub steps: Vec<StepLine>,
+    /// Oldest first.
+    pub repairs: Vec<RepairLine>,
+    pub repairs_left_out: u32,
+    pub before_after: Vec<MeasureLine>,
+    /// What the user told the guided fix (their answers, not measurements).
+    #[serde(default)]
+    pub answers: UserAnswers,
+    pub environment: Environment,
+    pub profiles: Vec<ProfileLine>,
+    pub profiles_left_out: u32,
+    pub other_accounts: Vec<AccountLine>,
+    pub other_accounts_left_out: u32,
+    /// The account's devices, most recently seen first.
+    pub devices: Vec<DeviceLine>,
+    pub devices_left_out: u32,
+    /// The newest sign-ins, newest first.
+    pub sign_ins: Vec<SignInLine>,
+    /// Older sign-ins not shown.
+    pub sign_ins_left_out: u32,
+    /// What the cloud side could not read, and where to look instead.
+    pub cloud_notes: Vec<String>,
+    /// Commands for IT, most relevant first.
+    pub admin_commands: Vec<AdminCommand>,
+    /// Why there are no admin commands, when there are none.
+    pub admin_note: Option<String>,
+}
+
+/// The report in a few numbers and one sentence.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct Summary {
+    /// The error the user saw.
+    pub error: String,
+    pub headline: String,
+    pub findings: u32,
+    pub high_findings: u32,
+    pub steps_done: u32,
+    pub steps_total: u32,
+    pub repairs: u32,
+    pub repairs_undone: u32,
+}
+
+/// The limit most likely hit, in words.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct LimitView {
+    /// The doctor's code (`mapi_sessions_per_user`) or the words given.
+    pub code: String,
+    pub label: String,
+    /// Published number, 0 when none is published.
+    pub number: u32,
+    pub counted: u32,
+    pub reason: String,
+}
+
+/// Where the report was made.
+impl LimitView {
+    /// The numbers in honest words: what was counted is connections from this PC (nobody
+    /// can list a mailbox's Exchange Online sessions), and "N of LIMIT" only where a number
+    /// is documented (`number` is 0 where none is published, as for Exchange Online MAPI).
+    pub fn counts(&self) -> String {
+        if self.number > 0 {
+            format!(
+                "{} of {}: connections from this PC against the documented limit",
+                self.counted, self.number
+            )
+        } else {
+            format!(
+                "{} connections from this PC; the limit is not published for this service",
+                self.counted
+            )
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct Environment {
+    /// `unknown` when not given.
+    pub os: String,
+    pub os_version: Option<String>,
+    /// This computer's name (a pseudonym when redacted).
+    pub computer: Option<String>,
+    pub app_version: String,
+    /// Outlook variants seen running or set up here.
+    pub outlook: Vec<ClientLine>,
+    /// Other mail and calendar apps seen running or set up here.
+    pub other_clients: Vec<ClientLine>,
+    /// Scan sources that failed, with why.
+    pub scan_problems: Vec<String>,
+    /// Date of the Microsoft 365 address list that classified connections.
+    pub m365_ranges_date: Option<String>,
+}
+
+/// One kind of mail client on this computer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct ClientLine {
+    /// The scan's kind (`classic_outlook`, `new_outlook`, ...).
+    pub kind: String,
+    pub label: String,
+    /// What the scan could tell about the version, with where it came from; `None` when
+    /// the scan does not show it (the report says "unknown" rather than guess).
+    pub version: Option<String>,
+    /// Windows the user opened (helper processes not counted).
+    pub running: u32,
+    /// Connections to Microsoft 365, when measured.
+    pub microsoft_365_connections: Option<u32>,
+    /// Accounts set up in it (for classic Outlook: in all profiles).
+    pub accounts: u32,
+}
+
+/// A classic Outlook profile.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct ProfileLine {
+    pub name: String,
+    pub version: String,
+    pub is_default: bool,
+    /// `address (kind)`, one per account.
+    pub accounts: Vec<String>,
+    pub shared_mailboxes: u32,
+    /// The additional and shared mailboxes' addresses (auto-mapped or added), for the
+    /// admin commands that fill them in.
+    #[serde(default)]
+    pub mailboxes: Vec<String>,
+    pub duplicate_of: Vec<String>,
+    pub cached_mode: Option<bool>,
+    pub download_shared_folders: Option<bool>,
+}
+
+/// An account of another mail app.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct AccountLine {
+    pub client: String,
+    pub email: Option<String>,
+    pub host: Option<String>,
+    pub account_type: Option<String>,
+}
+
+/// A device linked to the account.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct DeviceLine {
+    /// `None` when Microsoft does not let this account read the device.
+    pub name: Option<String>,
+    /// System and version.
+    pub operating_system: Option<String>,
+    /// `joined`, `hybrid joined`, `registered`, or as Microsoft says.
+    pub trust: Option<String>,
+    pub last_sign_in: Option<String>,
+    pub managed: Option<bool>,
+    pub compliant: Option<bool>,
+}
+
+/// One sign-in of the account.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct SignInLine {
+    pub when: String,
+    pub app: String,
+    pub client_app: String,
+    pub device: Option<String>,
+    pub operating_system: Option<String>,
+    pub browser: Option<String>,
+    /// City and country; the country only when redacted.
+    pub location: Option<String>,
+    /// Masked to its first two octets (or groups) when redacted.
+    pub ip: Option<String>,
+    pub success: bool,
+    /// `code: reason` of a failed sign-in.
+    pub error: Option<String>,
+    pub interactive: bool,
+}
+
+impl Report {
+    /// What is left when a report cannot be redacted: nothing personal at all.
+    pub(crate) fn withheld(from: &Report) -> Report {
+        Report {
+            redacted: true,
+            generated_at: from.generated_at.clone(),
+            summary: Summary {
+                error: DEFAULT_ERROR.to_owned(),
+                headline: "The report could not be redacted, so its content was left out."
+                    .to_owned(),
+                ..Summary::default()
+            },
+            environment: Environment {
+                os: "unknown".to_owned(),
+                app_version: from.environment.app_version.clone(),
+                ..Environment::default()
+            },
+            ..Report::default()
+        }
+    }
+}
