@@ -18,6 +18,7 @@ pub mod command;
 pub mod connections;
 pub mod credentials;
 pub mod other_clients;
+pub mod outlook_version;
 pub mod processes;
 pub mod profiles;
 pub mod registry;

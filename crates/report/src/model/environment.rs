@@ -91,10 +91,12 @@ pub(super) fn client_line(scan: &scan::ScanReport, kind: &str) -> ClientLine {
     };
     let mut version = procs
         .iter()
-        .filter_map(|p| p.exe.as_deref().and_then(version_from_exe))
+        .filter_map(|p| p.exe.as_deref().and_then(scan::outlook_version::from_exe))
+        .map(|v| v.describe())
         .next();
     if version.is_none() && kind == "classic_outlook" {
-        version = classic_version_from_profiles(scan);
+        version =
+            scan::outlook_version::classic_from_profiles(&scan.profiles).map(|v| v.describe());
     }
     ClientLine {
         kind: kind.to_owned(),
@@ -103,43 +105,6 @@ pub(super) fn client_line(scan: &scan::ScanReport, kind: &str) -> ClientLine {
         running,
         microsoft_365_connections,
         accounts,
-    }
-}
-
-/// What the program's path says about its version: Office's `Office16` folder, or the
-/// version in a Store package folder (`Microsoft.OutlookForWindows_1.2024.1023.300_x64__...`).
-pub(super) fn version_from_exe(exe: &str) -> Option<String> {
-    let parts: Vec<&str> = exe.split(['\\', '/']).collect();
-    for (i, part) in parts.iter().enumerate() {
-        let lower = part.to_ascii_lowercase();
-        if let Some(n) = lower.strip_prefix("office")
-            && let Ok(major) = n.parse::<u32>()
-            && (11..=30).contains(&major)
-        {
-            return Some(format!("{major}.0 (from the install folder)"));
-        }
-        if lower == "windowsapps"
-            && let Some(package) = parts.get(i + 1)
-            && let Some(v) = package.split('_').nth(1)
-            && !v.is_empty()
-            && v.chars().all(|c| c.is_ascii_digit() || c == '.')
-        {
-            return Some(format!("{v} (from the app package)"));
-        }
-    }
-    None
-}
-
-pub(super) fn classic_version_from_profiles(scan: &scan::ScanReport) -> Option<String> {
-    let has = |v: &str| scan.profiles.iter().any(|p| p.version == v);
-    if has("16.0") {
-        Some("16.0 (Outlook 2016 or later, from the profile's registry key)".to_owned())
-    } else if has("15.0") {
-        Some("15.0 (Outlook 2013, from the profile's registry key)".to_owned())
-    } else if has("windows_messaging_subsystem") {
-        Some("2010 or older (from the profile's registry key)".to_owned())
-    } else {
-        None
     }
 }
 

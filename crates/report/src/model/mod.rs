@@ -40,6 +40,11 @@ pub const DEFAULT_ERROR: &str = "Outlook: \"exceeded the maximum number of allow
 mod tests {
     use super::*;
 
+    /// The version line the report shows for a program path (detection is the scan's).
+    fn version_from_exe(exe: &str) -> Option<String> {
+        scan::outlook_version::from_exe(exe).map(|v| v.describe())
+    }
+
     #[test]
     fn versions_from_paths() {
         assert_eq!(
