@@ -164,6 +164,10 @@ pub struct SessionFacts {
     pub host: crate::host::HostFacts,
     /// What the user answered in the guided fix (from its saved progress).
     pub answers: crate::wizard::WizardAnswers,
+    /// The guided fix's saved progress: its track, step states and the pasted error stand in
+    /// for what a request leaves out, so the backend's session reaches the report whatever
+    /// the caller sends.
+    pub progress: Option<crate::wizard::WizardProgress>,
 }
 
 /// Everything the report needs, from the session's facts and the user's request.
@@ -175,7 +179,33 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
         journal,
         host,
         answers,
+        progress,
     } = facts;
+    let track = request
+        .track
+        .or_else(|| progress.as_ref().and_then(|p| p.track))
+        .unwrap_or(Track::Work);
+    let step_states: Vec<StepProgress> = if request.steps.is_empty() {
+        progress
+            .as_ref()
+            .map(|p| {
+                p.states
+                    .iter()
+                    .map(|(id, state)| StepProgress {
+                        id: id.clone(),
+                        status: enum_name(state),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        request.steps.clone()
+    };
+    let error_message = request
+        .error_message
+        .clone()
+        .filter(|m| !m.trim().is_empty())
+        .or_else(|| progress.as_ref().and_then(|p| p.message.clone()));
     let diagnosis = scan
         .as_ref()
         .map(|s| crate::diagnose::diagnose(s, cloud.as_ref()));
@@ -203,12 +233,10 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
         counted: d.estimate.counted,
         reason: d.estimate.reason.clone(),
     });
-    let track = request.track.unwrap_or(Track::Work);
     let steps = plan(track)
         .into_iter()
         .map(|s| StepLine {
-            status: request
-                .steps
+            status: step_states
                 .iter()
                 .find(|p| p.id == s.id)
                 .map_or_else(|| "pending".to_owned(), |p| p.status.clone()),
@@ -231,7 +259,7 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
         app_version: env!("CARGO_PKG_VERSION").to_owned(),
         generated_at: platform::time::rfc3339(std::time::SystemTime::now()),
         account,
-        error_message: request.error_message.as_deref().map(bounded_error_text),
+        error_message: error_message.as_deref().map(bounded_error_text),
         os: host.os,
         os_version: host.os_version,
         host_name: host.host_name,
@@ -264,6 +292,7 @@ impl AppContext {
                 .wizard_progress()
                 .map(|p| p.answers)
                 .unwrap_or_default(),
+            progress: self.wizard_progress().ok(),
         };
         report_input(facts, request)
     }
@@ -459,5 +488,44 @@ mod bounded_tests {
             "[cut: the pasted text was {} bytes; the report keeps {MAX_ERROR_TEXT_BYTES}]",
             huge.len()
         )));
+    }
+}
+
+#[cfg(test)]
+mod session_tests {
+    use super::*;
+    use crate::wizard::{StepState, WizardProgress};
+
+    #[tokio::test]
+    async fn the_saved_progress_and_pasted_error_reach_the_report_without_the_caller_sending_them()
+    {
+        let ctx = crate::context::AppContext::demo().expect("demo");
+        ctx.scan(|_| {}).await.expect("scan");
+        let mut progress = WizardProgress {
+            track: Some(Track::Personal),
+            message: Some("Exceeded the maximum number of allowed sessions".to_owned()),
+            ..WizardProgress::default()
+        };
+        let first = plan(Track::Personal)[0].id.clone();
+        progress.states.insert(first.clone(), StepState::Done);
+        ctx.save_wizard_progress(progress).expect("saved");
+        let input = ctx.report_input(&ReportRequest::default());
+        assert_eq!(
+            input.error_message.as_deref(),
+            Some("Exceeded the maximum number of allowed sessions")
+        );
+        let step = input.steps.iter().find(|s| s.id == first).expect("step");
+        assert_eq!(
+            (step.track.as_str(), step.status.as_str()),
+            ("personal", "done")
+        );
+        // What the caller does send still wins.
+        let asked = ctx.report_input(&ReportRequest {
+            error_message: Some("event 9646".to_owned()),
+            track: Some(Track::Work),
+            ..ReportRequest::default()
+        });
+        assert_eq!(asked.error_message.as_deref(), Some("event 9646"));
+        assert!(asked.steps.iter().all(|s| s.track == "work"));
     }
 }
