@@ -105,7 +105,8 @@ fn crash_at(point: &str, action: &str) -> Crashed {
     RegFileStore::create(&work.join("pc.reg"), &fixture(300)).expect("store");
     let marker = dir.path().join("reached");
     let exe = std::env::current_exe().expect("test binary");
-    let mut child = Command::new(exe)
+    let mut command = Command::new(exe);
+    command
         .args([
             "--exact",
             "journal_tests::crash_child",
@@ -117,9 +118,21 @@ fn crash_at(point: &str, action: &str) -> Crashed {
         .env("REPAIR_TEST_CRASH_AT", point)
         .env("REPAIR_TEST_CRASH_MARKER", &marker)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn child");
+        .stderr(Stdio::null());
+    // Wine's CreateProcess now and then fails with ERROR_INTERNAL_ERROR (1359) under load; the
+    // child is what this test is about, not starting it, so a failed start is tried again.
+    let mut tries = 0;
+    let mut child = loop {
+        match command.spawn() {
+            Ok(child) => break child,
+            Err(e) if tries < 3 => {
+                tries += 1;
+                eprintln!("starting the child failed ({e}); trying again");
+                std::thread::sleep(Duration::from_millis(300));
+            }
+            Err(e) => panic!("spawn child: {e}"),
+        }
+    };
     let start = Instant::now();
     while !marker.exists() {
         if let Ok(Some(status)) = child.try_wait() {
