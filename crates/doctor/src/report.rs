@@ -282,17 +282,16 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
 impl AppContext {
     /// Everything the report needs from this session.
     pub fn report_input(&self, request: &ReportRequest) -> ReportInput {
+        // One read of the saved progress serves the answers and the progress.
+        let progress = self.wizard_progress().ok();
         let facts = SessionFacts {
             first_scan: self.first_scan(),
             last_scan: self.last_scan(),
             cloud: self.account().last_snapshot(),
             journal: self.journal().unwrap_or_default(),
             host: self.host_facts(),
-            answers: self
-                .wizard_progress()
-                .map(|p| p.answers)
-                .unwrap_or_default(),
-            progress: self.wizard_progress().ok(),
+            answers: progress.as_ref().map(|p| p.answers).unwrap_or_default(),
+            progress,
         };
         report_input(facts, request)
     }
