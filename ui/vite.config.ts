@@ -5,7 +5,8 @@ import { svelte } from "@sveltejs/vite-plugin-svelte";
 export default defineConfig({
   plugins: [svelte()],
   clearScreen: false,
-  server: { port: 5173, strictPort: true },
+  // The catalogs live at the repository root (i18n/), shared with the Rust side.
+  server: { port: 5173, strictPort: true, fs: { allow: [".."] } },
   build: {
     target: "es2022",
     outDir: "dist",

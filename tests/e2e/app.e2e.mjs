@@ -690,7 +690,7 @@ async function keyboardWalk(browser, { lang, track, gone }) {
 
 test("the guided fix by keyboard only: both tracks, both languages, Enter from the welcome screen to done", async () => {
   const { browser } = await launch(["--demo"]);
-  const english = JSON.parse(readFileSync(resolve(root, "ui/src/i18n/en.json"), "utf8"));
+  const english = JSON.parse(readFileSync(resolve(root, "i18n/en.json"), "utf8"));
   try {
     await browser.$('[data-testid="demo-badge"]').waitForDisplayed({ timeout: 15000 });
     // Enter on whatever has focus, again and again: Start, then every default button.

@@ -8,6 +8,8 @@ use cloud::CloudSnapshot;
 use scan::{ClientKind, ScanReport};
 use serde::Serialize;
 
+use words::{Lang, Words};
+
 use crate::decoder::Limit;
 use crate::service_limits::{Day, EwsPhase, LimitSource, LimitStatus, Service, ServiceLimits};
 
@@ -131,31 +133,48 @@ fn mobile_limit() -> Option<u32> {
 /// Shared mailboxes downloaded into one cached profile start to weigh from about here.
 const MANY_SHARED_MAILBOXES: usize = 3;
 
+/// The diagnosis in English (scripts' and tests' language); [`diagnose_in`] speaks another.
 pub fn diagnose(scan: &ScanReport, cloud: Option<&CloudSnapshot>) -> Diagnosis {
-    diagnose_at(scan, cloud, Day::today())
+    diagnose_in(scan, cloud, Lang::En)
+}
+
+/// [`diagnose`] with every sentence (titles, evidence, advice, the estimate) in `lang`.
+pub fn diagnose_in(scan: &ScanReport, cloud: Option<&CloudSnapshot>, lang: Lang) -> Diagnosis {
+    diagnose_at_in(scan, cloud, Day::today(), lang)
 }
 
 /// [`diagnose`] as of `today`: the EWS rule depends on the day (Microsoft's retirement
 /// dates), and taking it as a parameter lets each phase be tested.
 pub fn diagnose_at(scan: &ScanReport, cloud: Option<&CloudSnapshot>, today: Day) -> Diagnosis {
+    diagnose_at_in(scan, cloud, today, Lang::En)
+}
+
+/// [`diagnose_at`] in `lang`.
+pub fn diagnose_at_in(
+    scan: &ScanReport,
+    cloud: Option<&CloudSnapshot>,
+    today: Day,
+    lang: Lang,
+) -> Diagnosis {
+    let w = Words::of(lang);
     let mut findings = Vec::new();
-    outlook_running_multiple(scan, &mut findings);
-    other_windows_sessions(scan, &mut findings);
-    duplicate_profiles(scan, &mut findings);
-    addins(scan, &mut findings);
-    other_clients(scan, &mut findings);
-    imap_connections(scan, &mut findings);
-    web_apps(scan, &mut findings);
-    shared_mailboxes(scan, &mut findings);
-    shared_mailboxes_per_profile(scan, &mut findings);
-    mapi_clients(scan, &mut findings);
-    stale_credentials(scan, &mut findings);
-    ews_clients(scan, today, &mut findings);
+    outlook_running_multiple(w, scan, &mut findings);
+    other_windows_sessions(w, scan, &mut findings);
+    duplicate_profiles(w, scan, &mut findings);
+    addins(w, scan, &mut findings);
+    other_clients(w, scan, &mut findings);
+    imap_connections(w, scan, &mut findings);
+    web_apps(w, scan, &mut findings);
+    shared_mailboxes(w, scan, &mut findings);
+    shared_mailboxes_per_profile(w, scan, &mut findings);
+    mapi_clients(w, scan, &mut findings);
+    stale_credentials(w, scan, &mut findings);
+    ews_clients(w, scan, today, &mut findings);
     if let Some(cloud) = cloud {
-        other_devices(cloud, &mut findings);
+        other_devices(w, cloud, &mut findings);
     }
     findings.sort_by(|a, b| a.severity.cmp(&b.severity).then(a.code.cmp(&b.code)));
-    let estimate = estimate(scan, &findings);
+    let estimate = estimate(w, scan, &findings);
     let wait = wait_or_act(&findings);
     Diagnosis {
         findings,
@@ -199,37 +218,32 @@ fn m365_connections<'a>(procs: impl IntoIterator<Item = &'a scan::ProcessInfo>) 
 
 /// Adds "N connections from this PC" to the finding just pushed, when it counted any:
 /// the honest name of the number (connections seen here, not the mailbox's sessions).
-fn connections_line(out: &mut [Finding]) {
+fn connections_line(w: &Words, out: &mut [Finding]) {
     if let Some(f) = out.last_mut()
         && f.sessions > 0
     {
-        f.evidence.push(format!(
-            "{} connections from this PC to Microsoft 365",
-            f.sessions
-        ));
+        f.evidence
+            .push(w.t("diag.connections_line", &[("n", &f.sessions)]));
     }
 }
 
-fn outlook_running_multiple(scan: &ScanReport, out: &mut Vec<Finding>) {
+fn outlook_running_multiple(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
     for kind in [ClientKind::ClassicOutlook, ClientKind::NewOutlook] {
         let windows = windows_of(scan, kind);
         if windows.len() > 1 {
             out.push(Finding {
                 code: FindingCode::OutlookRunningMultiple,
                 severity: Severity::High,
-                title: format!(
-                    "Outlook is running {} times on this computer",
-                    windows.len()
-                ),
+                title: w.t("diag.outlook_running.title", &[("n", &windows.len())]),
                 evidence: windows
                     .iter()
-                    .map(|p| format!("{} (process {})", p.name, p.pid))
+                    .map(|p| process_line(w, &p.name, p.pid))
                     .collect(),
                 step: "restart_outlook_here".to_owned(),
                 sessions: m365_connections(windows.iter().copied()),
                 advice: Vec::new(),
             });
-            connections_line(out);
+            connections_line(w, out);
         }
     }
 }
@@ -237,7 +251,7 @@ fn outlook_running_multiple(scan: &ScanReport, out: &mut Vec<Finding>) {
 /// A session that is not the user's own keeps its mail apps connected: closing a Remote
 /// Desktop window disconnects the session, it does not sign out, so its Outlook goes on
 /// holding sessions. Counted as the windows seen there, not as server sessions.
-fn other_windows_sessions(scan: &ScanReport, out: &mut Vec<Finding>) {
+fn other_windows_sessions(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
     if scan.windows_sessions.is_empty() {
         return;
     }
@@ -253,34 +267,36 @@ fn other_windows_sessions(scan: &ScanReport, out: &mut Vec<Finding>) {
             let clients: Vec<String> = s
                 .clients
                 .iter()
-                .map(|c| format!("{} (process {})", c.name, c.pid))
+                .map(|c| process_line(w, &c.name, c.pid))
                 .collect();
-            format!(
-                "Session {} of {}{}, {}: {}",
-                s.id,
-                s.account(),
-                if s.station.is_empty() {
-                    String::new()
-                } else {
-                    format!(" on {}", s.station)
-                },
-                session_state_words(s.state),
-                clients.join(", ")
+            let station = if s.station.is_empty() {
+                String::new()
+            } else {
+                w.t("diag.windows_session.station", &[("station", &s.station)])
+            };
+            w.t(
+                "diag.windows_session.line",
+                &[
+                    ("id", &s.id),
+                    ("account", &s.account()),
+                    ("station", &station),
+                    ("state", &session_state_words(w, s.state)),
+                    ("clients", &clients.join(", ")),
+                ],
             )
         })
         .collect();
-    let mut advice = vec![
-        "Sign out of that session rather than closing its window: connect to it, then Start > your name > Sign out (an administrator can run: logoff <session id>). A disconnected session keeps Outlook connected.".to_owned(),
-    ];
+    let mut advice = vec![w.t("diag.windows_session.advice_sign_out", &[])];
     if disconnected {
-        advice.push("For IT: the Group Policy \"Set time limit for disconnected sessions\" (Computer Configuration > Administrative Templates > Windows Components > Remote Desktop Services > Remote Desktop Session Host > Session Time Limits) ends disconnected sessions by themselves.".to_owned());
+        advice.push(w.t("diag.windows_session.advice_policy", &[]));
     }
     out.push(Finding {
         code: FindingCode::OtherWindowsSessions,
         severity: Severity::High,
-        title: format!(
-            "{windows} mail app window{} in other Windows sessions of this PC",
-            if windows == 1 { "" } else { "s" }
+        title: w.count(
+            "diag.windows_session.title",
+            u64::try_from(windows).unwrap_or(u64::MAX),
+            &[],
         ),
         evidence,
         step: "close_other_devices".to_owned(),
@@ -290,18 +306,25 @@ fn other_windows_sessions(scan: &ScanReport, out: &mut Vec<Finding>) {
 }
 
 /// A session's state in plain words.
-fn session_state_words(state: scan::WindowsSessionState) -> &'static str {
+fn session_state_words(w: &Words, state: scan::WindowsSessionState) -> String {
     use scan::WindowsSessionState as S;
     match state {
-        S::Active => "signed in and in use",
-        S::Disconnected => "disconnected (still signed in)",
-        S::Connected | S::ConnectQuery | S::Init => "connecting",
-        S::Shadow => "being shadowed",
-        S::Idle | S::Listen | S::Reset | S::Down | S::Unknown => "in another state",
+        S::Active => w.t("diag.session_state.active", &[]),
+        S::Disconnected => w.t("diag.session_state.disconnected", &[]),
+        S::Connected | S::ConnectQuery | S::Init => w.t("diag.session_state.connecting", &[]),
+        S::Shadow => w.t("diag.session_state.shadow", &[]),
+        S::Idle | S::Listen | S::Reset | S::Down | S::Unknown => {
+            w.t("diag.session_state.other", &[])
+        }
     }
 }
 
-fn duplicate_profiles(scan: &ScanReport, out: &mut Vec<Finding>) {
+/// "OUTLOOK.EXE (process 4120)".
+fn process_line(w: &Words, name: &str, pid: u32) -> String {
+    w.t("diag.process_line", &[("name", &name), ("pid", &pid)])
+}
+
+fn duplicate_profiles(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
     // One finding per group of profiles sharing an account.
     let mut groups: BTreeSet<Vec<String>> = BTreeSet::new();
     for p in scan.profiles.iter().filter(|p| !p.duplicate_of.is_empty()) {
@@ -314,8 +337,11 @@ fn duplicate_profiles(scan: &ScanReport, out: &mut Vec<Finding>) {
         out.push(Finding {
             code: FindingCode::DuplicateProfiles,
             severity: Severity::High,
-            title: format!("{} Outlook profiles hold the same account", group.len()),
-            evidence: group.iter().map(|n| format!("profile \"{n}\"")).collect(),
+            title: w.t("diag.duplicate_profiles.title", &[("n", &group.len())]),
+            evidence: group
+                .iter()
+                .map(|n| w.t("diag.profile_name", &[("name", n)]))
+                .collect(),
             step: "duplicate_profiles".to_owned(),
             sessions: 0,
             advice: Vec::new(),
@@ -323,7 +349,7 @@ fn duplicate_profiles(scan: &ScanReport, out: &mut Vec<Finding>) {
     }
 }
 
-fn addins(scan: &ScanReport, out: &mut Vec<Finding>) {
+fn addins(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
     // An add-in that is off (LoadBehavior 0 or 2) opens nothing.
     let active = |a: &&scan::Addin| !matches!(a.load_behavior, Some(0) | Some(2));
     let opening: Vec<_> = scan
@@ -336,7 +362,7 @@ fn addins(scan: &ScanReport, out: &mut Vec<Finding>) {
         out.push(Finding {
             code: FindingCode::AddinOpensConnections,
             severity: Severity::Medium,
-            title: "Add-ins that open their own connections".to_owned(),
+            title: w.t("diag.addins_open.title", &[]),
             evidence: opening
                 .iter()
                 .map(|a| {
@@ -361,7 +387,7 @@ fn addins(scan: &ScanReport, out: &mut Vec<Finding>) {
         out.push(Finding {
             code: FindingCode::AddinCrashing,
             severity: Severity::Medium,
-            title: "Add-ins that crashed or that Outlook disabled".to_owned(),
+            title: w.t("diag.addins_crashing.title", &[]),
             evidence: crashing
                 .iter()
                 .map(|a| a.friendly_name.clone().unwrap_or_else(|| a.prog_id.clone()))
@@ -383,7 +409,7 @@ fn outlook_emails(scan: &ScanReport) -> BTreeSet<String> {
         .collect()
 }
 
-fn other_clients(scan: &ScanReport, out: &mut Vec<Finding>) {
+fn other_clients(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
     let emails = outlook_emails(scan);
     let same: Vec<_> = scan
         .accounts
@@ -404,18 +430,22 @@ fn other_clients(scan: &ScanReport, out: &mut Vec<Finding>) {
     out.push(Finding {
         code: FindingCode::OtherClientSameAccount,
         severity: Severity::Medium,
-        title: "Other mail apps use the same account".to_owned(),
+        title: w.t("diag.other_clients.title", &[]),
         evidence: same
             .iter()
             .map(|a| {
-                format!(
-                    "{} signed in as {}{}",
-                    a.client.as_str(),
-                    a.email.as_deref().unwrap_or("?"),
-                    a.host
-                        .as_deref()
-                        .map(|h| format!(" ({h})"))
-                        .unwrap_or_default()
+                let host = a
+                    .host
+                    .as_deref()
+                    .map(|h| format!(" ({h})"))
+                    .unwrap_or_default();
+                w.t(
+                    "diag.other_clients.line",
+                    &[
+                        ("client", &a.client.as_str()),
+                        ("email", &a.email.as_deref().unwrap_or("?")),
+                        ("host", &host),
+                    ],
                 )
             })
             .collect(),
@@ -423,23 +453,20 @@ fn other_clients(scan: &ScanReport, out: &mut Vec<Finding>) {
         sessions: running,
         advice: Vec::new(),
     });
-    connections_line(out);
+    connections_line(w, out);
 }
 
 /// Exchange Online's IMAP limit as the limits data has it: the number (documented or
 /// reported) and a sentence naming it with its source; `None` when no number is known.
-fn imap_limit() -> Option<(u32, String)> {
+fn imap_limit(w: &Words) -> Option<(u32, String)> {
     let e = ServiceLimits::shipped().entry(Limit::ImapConnections, Service::ExchangeOnline)?;
     let n = e.number?;
     let source = format!("{}, {}", e.source.title, e.source.url);
-    let sentence = match e.status {
-        LimitStatus::Documented => format!(
-            "Exchange Online allows {n} concurrent IMAP connections per mailbox (source: {source})"
-        ),
-        _ => format!(
-            "Exchange Online's IMAP limit is reported at about {n} concurrent connections per mailbox; Microsoft does not document it (source: {source})"
-        ),
+    let key = match e.status {
+        LimitStatus::Documented => "diag.imap.limit_documented",
+        _ => "diag.imap.limit_reported",
     };
+    let sentence = w.t(key, &[("n", &n), ("source", &source)]);
     Some((n, sentence))
 }
 
@@ -455,8 +482,8 @@ fn is_imap(a: &scan::OtherAccount) -> bool {
 /// mailbox's IMAP limit. Reported when the mailbox is set up more than once (several
 /// accounts, profiles or apps) or when the caps alone reach the limit. Only what this PC
 /// may open is counted, never a number of sessions on the server.
-fn imap_connections(scan: &ScanReport, out: &mut Vec<Finding>) {
-    let limit = imap_limit();
+fn imap_connections(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
+    let limit = imap_limit(w);
     let reaches = |total: u32| limit.as_ref().is_some_and(|(n, _)| total >= *n);
     let mut mailboxes: BTreeMap<(String, String), Vec<&scan::OtherAccount>> = BTreeMap::new();
     for a in scan.accounts.iter().filter(|a| is_imap(a)) {
@@ -486,33 +513,32 @@ fn imap_connections(scan: &ScanReport, out: &mut Vec<Finding>) {
             .map(|a| match &a.imap_connections {
                 Some(s) => {
                     let why = match (&s.pref, s.from.as_str()) {
-                        (Some(pref), from) => format!("{pref} = {} in {from}", s.max_connections),
-                        (None, _) => format!(
-                            "max_cached_connections not set: Thunderbird's default of {}",
-                            s.max_connections
+                        (Some(pref), from) => w.t(
+                            "diag.imap.pref",
+                            &[("pref", pref), ("n", &s.max_connections), ("from", &from)],
                         ),
+                        (None, _) => w.t("diag.imap.default", &[("n", &s.max_connections)]),
                     };
-                    format!(
-                        "{}, profile \"{}\", {}: up to {} connections ({why})",
-                        a.client.as_str(),
-                        a.profile.as_deref().unwrap_or("?"),
-                        s.server_key,
-                        s.max_connections
+                    w.t(
+                        "diag.imap.account",
+                        &[
+                            ("client", &a.client.as_str()),
+                            ("profile", &a.profile.as_deref().unwrap_or("?")),
+                            ("server", &s.server_key),
+                            ("n", &s.max_connections),
+                            ("why", &why),
+                        ],
                     )
                 }
-                None => format!(
-                    "{} is signed in to the same mailbox over IMAP too (how many connections it opens is not known)",
-                    a.client.as_str()
-                ),
+                None => w.t("diag.imap.uncounted", &[("client", &a.client.as_str())]),
             })
             .collect();
         evidence.push(match &limit {
-            Some((_, sentence)) => format!(
-                "{total} IMAP connections from this PC at most; {sentence}, shared with the mailbox's other devices and apps"
+            Some((_, sentence)) => w.t(
+                "diag.imap.total_with_limit",
+                &[("total", &total), ("sentence", sentence)],
             ),
-            None => format!(
-                "{total} IMAP connections from this PC at most; Microsoft publishes no IMAP connection limit for Exchange Online"
-            ),
+            None => w.t("diag.imap.total_no_limit", &[("total", &total)]),
         });
         let mailbox = if email.is_empty() {
             host.clone()
@@ -526,7 +552,10 @@ fn imap_connections(scan: &ScanReport, out: &mut Vec<Finding>) {
             } else {
                 Severity::Medium
             },
-            title: format!("{total} IMAP connections from this PC to {mailbox}"),
+            title: w.t(
+                "diag.imap.title",
+                &[("total", &total), ("mailbox", &mailbox)],
+            ),
             evidence,
             step: "other_mail_apps".to_owned(),
             sessions: total,
@@ -535,7 +564,7 @@ fn imap_connections(scan: &ScanReport, out: &mut Vec<Finding>) {
     }
 }
 
-fn web_apps(scan: &ScanReport, out: &mut Vec<Finding>) {
+fn web_apps(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
     let web: Vec<_> = windows_of(scan, ClientKind::OutlookWebApp);
     let teams: Vec<_> = windows_of(scan, ClientKind::Teams);
     if web.is_empty() && teams.is_empty() {
@@ -543,9 +572,13 @@ fn web_apps(scan: &ScanReport, out: &mut Vec<Finding>) {
     }
     let mut evidence: Vec<String> = web
         .iter()
-        .map(|p| format!("Outlook web app window (process {})", p.pid))
+        .map(|p| w.t("diag.web.window", &[("pid", &p.pid)]))
         .collect();
-    evidence.extend(teams.iter().map(|p| format!("Teams (process {})", p.pid)));
+    evidence.extend(
+        teams
+            .iter()
+            .map(|p| w.t("diag.web.teams", &[("pid", &p.pid)])),
+    );
     out.push(Finding {
         code: FindingCode::WebAppSessions,
         severity: if web.len() > 1 {
@@ -553,22 +586,22 @@ fn web_apps(scan: &ScanReport, out: &mut Vec<Finding>) {
         } else {
             Severity::Low
         },
-        title: "Outlook on the web and Teams hold sessions too".to_owned(),
+        title: w.t("diag.web.title", &[]),
         evidence,
         step: "sign_out_web".to_owned(),
         sessions: m365_connections(web.into_iter().chain(teams)),
         advice: Vec::new(),
     });
-    connections_line(out);
+    connections_line(w, out);
 }
 
-fn shared_mailboxes(scan: &ScanReport, out: &mut Vec<Finding>) {
+fn shared_mailboxes(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
     for p in &scan.profiles {
         if p.mailboxes.len() >= MANY_SHARED_MAILBOXES || p.download_shared_folders == Some(true) {
             out.push(Finding {
                 code: FindingCode::SharedMailboxesDownloaded,
                 severity: Severity::Low,
-                title: format!("Profile \"{}\" opens extra or shared mailboxes", p.name),
+                title: w.t("diag.shared_downloaded.title", &[("name", &p.name)]),
                 evidence: p.mailboxes.clone(),
                 step: "duplicate_profiles".to_owned(),
                 sessions: u32::try_from(p.mailboxes.len()).unwrap_or(u32::MAX),
@@ -578,17 +611,20 @@ fn shared_mailboxes(scan: &ScanReport, out: &mut Vec<Finding>) {
     }
 }
 
-/// What a user can do about mailboxes added to a profile (Outlook's own settings).
-pub const SHARED_MAILBOX_ADVICE: &[&str] = &[
-    "To remove an additional mailbox you added yourself: File > Account Settings > Account Settings, choose the account, Change > More Settings > Advanced, select the mailbox under \"Open these additional mailboxes\" and Remove.",
-    "In cached mode, clear \"Download shared folders\" on the same Advanced tab, so Outlook stops keeping a copy of each shared mailbox.",
-    "A mailbox that comes back after you remove it is auto-mapped by your organisation: ask IT to turn auto-mapping off for you (the report lists the commands).",
-];
+/// What a user can do about mailboxes added to a profile (Outlook's own settings), in `lang`.
+pub fn shared_mailbox_advice(lang: Lang) -> Vec<String> {
+    let w = Words::of(lang);
+    vec![
+        w.t("diag.shared.advice_remove", &[]),
+        w.t("diag.shared.advice_download", &[]),
+        w.t("diag.shared.advice_automap", &[]),
+    ]
+}
 
 /// Every mailbox a profile opens besides its accounts (auto-mapped by Exchange or added by
 /// hand) keeps its own connections while Outlook runs: counted per profile, from the
 /// profile's own registry data. One finding for the computer, one line per profile.
-fn shared_mailboxes_per_profile(scan: &ScanReport, out: &mut Vec<Finding>) {
+fn shared_mailboxes_per_profile(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
     let with: Vec<&scan::Profile> = scan
         .profiles
         .iter()
@@ -601,21 +637,20 @@ fn shared_mailboxes_per_profile(scan: &ScanReport, out: &mut Vec<Finding>) {
     let mut evidence = Vec::new();
     for p in &with {
         let downloaded = match p.download_shared_folders {
-            Some(true) => "; \"Download shared folders\" is on",
-            Some(false) => "; \"Download shared folders\" is off",
-            None => "",
+            Some(true) => w.t("diag.shared.download_on", &[]),
+            Some(false) => w.t("diag.shared.download_off", &[]),
+            None => String::new(),
         };
-        evidence.push(format!(
-            "profile \"{}\" ({}): {} additional or shared {}{downloaded}: {}",
-            p.name,
-            p.version,
-            p.mailboxes.len(),
-            if p.mailboxes.len() == 1 {
-                "mailbox"
-            } else {
-                "mailboxes"
-            },
-            p.mailboxes.join(", ")
+        let mailboxes = w.count("diag.shared.mailboxes", p.mailboxes.len() as u64, &[]);
+        evidence.push(w.t(
+            "diag.shared.profile_line",
+            &[
+                ("name", &p.name),
+                ("version", &p.version),
+                ("mailboxes", &mailboxes),
+                ("downloaded", &downloaded),
+                ("list", &p.mailboxes.join(", ")),
+            ],
         ));
     }
     out.push(Finding {
@@ -628,36 +663,36 @@ fn shared_mailboxes_per_profile(scan: &ScanReport, out: &mut Vec<Finding>) {
         } else {
             Severity::Low
         },
-        title: format!(
-            "{total} additional or shared {} open in {} Outlook {}",
-            if total == 1 { "mailbox" } else { "mailboxes" },
-            with.len(),
-            if with.len() == 1 {
-                "profile"
-            } else {
-                "profiles"
-            }
+        title: w.t(
+            "diag.shared.title",
+            &[
+                (
+                    "mailboxes",
+                    &w.count("diag.shared.mailboxes", total as u64, &[]),
+                ),
+                (
+                    "profiles",
+                    &w.count("diag.shared.profiles", with.len() as u64, &[]),
+                ),
+            ],
         ),
         evidence,
         step: "duplicate_profiles".to_owned(),
         sessions: u32::try_from(total).unwrap_or(u32::MAX),
-        advice: SHARED_MAILBOX_ADVICE
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect(),
+        advice: shared_mailbox_advice(w.lang()),
     });
 }
 
-fn mapi_clients(scan: &ScanReport, out: &mut Vec<Finding>) {
+fn mapi_clients(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
     let mapi = windows_of(scan, ClientKind::MapiClient);
     if !mapi.is_empty() {
         out.push(Finding {
             code: FindingCode::MapiClients,
             severity: Severity::Medium,
-            title: "Other programs use Outlook's MAPI".to_owned(),
+            title: w.t("diag.mapi.title", &[]),
             evidence: mapi
                 .iter()
-                .map(|p| format!("{} (process {})", p.name, p.pid))
+                .map(|p| process_line(w, &p.name, p.pid))
                 .collect(),
             step: "restart_outlook_here".to_owned(),
             sessions: 0,
@@ -666,12 +701,12 @@ fn mapi_clients(scan: &ScanReport, out: &mut Vec<Finding>) {
     }
 }
 
-fn stale_credentials(scan: &ScanReport, out: &mut Vec<Finding>) {
+fn stale_credentials(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
     if !scan.credentials.is_empty() {
         out.push(Finding {
             code: FindingCode::StaleCredentials,
             severity: Severity::Low,
-            title: "Saved Office sign-ins can keep old sessions alive".to_owned(),
+            title: w.t("diag.credentials.title", &[]),
             evidence: scan.credentials.iter().map(|c| c.name.clone()).collect(),
             step: "sign_out_everywhere".to_owned(),
             sessions: 0,
@@ -680,7 +715,7 @@ fn stale_credentials(scan: &ScanReport, out: &mut Vec<Finding>) {
     }
 }
 
-fn other_devices(cloud: &CloudSnapshot, out: &mut Vec<Finding>) {
+fn other_devices(w: &Words, cloud: &CloudSnapshot, out: &mut Vec<Finding>) {
     let named: Vec<&str> = cloud
         .devices
         .iter()
@@ -690,7 +725,7 @@ fn other_devices(cloud: &CloudSnapshot, out: &mut Vec<Finding>) {
         out.push(Finding {
             code: FindingCode::OtherDevices,
             severity: Severity::High,
-            title: format!("The account is signed in on {} devices", named.len()),
+            title: w.t("diag.devices.title", &[("n", &named.len())]),
             evidence: named.iter().map(|n| (*n).to_owned()).collect(),
             step: "close_other_devices".to_owned(),
             sessions: u32::try_from(named.len()).unwrap_or(u32::MAX),
@@ -715,8 +750,9 @@ fn other_devices(cloud: &CloudSnapshot, out: &mut Vec<Finding>) {
         out.push(Finding {
             code: FindingCode::MobileDevicesNearLimit,
             severity: Severity::High,
-            title: format!(
-                "{phones} of {limit} mobile devices: phones or tablets seen in recent sign-ins, near the limit"
+            title: w.t(
+                "diag.mobile.title",
+                &[("phones", &phones), ("limit", &limit)],
             ),
             evidence: mobiles.into_keys().take(10).collect(),
             step: "review_sessions".to_owned(),
@@ -728,7 +764,7 @@ fn other_devices(cloud: &CloudSnapshot, out: &mut Vec<Finding>) {
 
 /// MAPI (classic Outlook, MAPI programs, duplicate profiles) against service sessions (web,
 /// Teams, IMAP apps): whichever side this computer loads more is the likelier limit.
-fn estimate(scan: &ScanReport, findings: &[Finding]) -> LimitEstimate {
+fn estimate(w: &Words, scan: &ScanReport, findings: &[Finding]) -> LimitEstimate {
     let mapi: u32 = m365_connections(
         scan.processes
             .iter()
@@ -748,10 +784,11 @@ fn estimate(scan: &ScanReport, findings: &[Finding]) -> LimitEstimate {
     // The connections counted go to Microsoft 365's addresses: the service is Exchange Online.
     if let Some(f) = phones_near {
         return limit_estimate(
+            w,
             Limit::MobileDevicePartnerships,
             f.sessions,
-            "phones or tablets in recent sign-ins",
-            "Many phones and tablets are paired with the mailbox.",
+            "diag.estimate.what_phones",
+            "diag.estimate.reason_phones",
         );
     }
     // This PC alone may open as many IMAP connections as the mailbox is known to allow.
@@ -764,54 +801,82 @@ fn estimate(scan: &ScanReport, findings: &[Finding]) -> LimitEstimate {
         .filter(|f| imap_number.is_some_and(|n| f.sessions >= n))
     {
         return limit_estimate(
+            w,
             Limit::ImapConnections,
             f.sessions,
-            "IMAP connections this PC may open to one mailbox",
-            "The IMAP accounts on this PC may open as many connections to one mailbox as Exchange Online is known to allow.",
+            "diag.estimate.what_imap",
+            "diag.estimate.reason_imap",
         );
     }
     if mapi >= service || duplicates {
         limit_estimate(
+            w,
             Limit::MapiSessionsPerUser,
             mapi,
-            "connections from this PC",
-            "Classic Outlook (and programs using its MAPI) holds most connections here; duplicate profiles and several Outlook windows multiply them.",
+            "diag.estimate.what_connections",
+            "diag.estimate.reason_mapi",
         )
     } else {
         limit_estimate(
+            w,
             Limit::ServiceSessionsPerUser,
             service,
-            "connections from this PC",
-            "Outlook on the web, Teams and other mail apps hold most connections here.",
+            "diag.estimate.what_connections",
+            "diag.estimate.reason_service",
         )
     }
 }
 
-/// The estimate for `limit` at Exchange Online with `counted` `what`, its number and its
-/// source from the limits data, and the sentence that says what the numbers are.
-fn limit_estimate(limit: Limit, counted: u32, what: &str, reason: &str) -> LimitEstimate {
+/// The estimate for `limit` at Exchange Online with `counted` of what the catalog's
+/// `what_key` names, its number and its source from the limits data, and the sentence that
+/// says what the numbers are.
+fn limit_estimate(
+    w: &Words,
+    limit: Limit,
+    counted: u32,
+    what_key: &str,
+    reason_key: &str,
+) -> LimitEstimate {
+    let what = w.t(what_key, &[]);
     let data = ServiceLimits::shipped();
     let service = Service::ExchangeOnline;
     let entry = data.entry(limit, service);
     let limit_number = data.documented_number(limit, service);
     let limit_status = entry.map_or(LimitStatus::NotPublished, |e| e.status);
-    let name = limit_name(limit);
+    let name = limit_name(w, limit);
     let summary = match (limit_number, limit_status) {
-        (Some(n), _) => {
-            format!("{counted} of {n} {what} ({name}, documented for Exchange Online).")
-        }
-        (None, LimitStatus::Reported) => format!(
-            "{counted} {what}. Likely limit: {name}, reported at about {} for Exchange Online (Microsoft does not document it).",
-            entry.and_then(|e| e.number).unwrap_or_default()
+        (Some(n), _) => w.t(
+            "diag.estimate.documented",
+            &[
+                ("counted", &counted),
+                ("n", &n),
+                ("what", &what),
+                ("name", &name),
+            ],
+        ),
+        (None, LimitStatus::Reported) => w.t(
+            "diag.estimate.reported",
+            &[
+                ("counted", &counted),
+                ("what", &what),
+                ("name", &name),
+                ("n", &entry.and_then(|e| e.number).unwrap_or_default()),
+            ],
         ),
         (None, _) => {
             // Say where a number does exist, so "not published" is not read as "no limit".
             let on_prem = data
                 .documented_number(limit, Service::ExchangeOnPremises)
-                .map(|n| format!(" ({n} per user on on-premises Exchange)"))
+                .map(|n| w.t("diag.estimate.on_premises", &[("n", &n)]))
                 .unwrap_or_default();
-            format!(
-                "{counted} {what}. Likely limit: {name}; Microsoft does not publish it for Exchange Online{on_prem}."
+            w.t(
+                "diag.estimate.not_published",
+                &[
+                    ("counted", &counted),
+                    ("what", &what),
+                    ("name", &name),
+                    ("on_prem", &on_prem),
+                ],
             )
         }
     };
@@ -822,7 +887,7 @@ fn limit_estimate(limit: Limit, counted: u32, what: &str, reason: &str) -> Limit
         limit_status,
         counted,
         summary,
-        reason: reason.to_owned(),
+        reason: w.t(reason_key, &[]),
         source: entry.map_or_else(
             || LimitSource {
                 title: String::new(),
@@ -834,19 +899,20 @@ fn limit_estimate(limit: Limit, counted: u32, what: &str, reason: &str) -> Limit
 }
 
 /// The limit in words, for the estimate's sentence.
-fn limit_name(limit: Limit) -> &'static str {
-    match limit {
-        Limit::MapiSessionsPerUser => "MAPI sessions per user",
-        Limit::ServiceSessionsPerUser => "service sessions per user",
-        Limit::RpcClientAccessConcurrency => "RPC Client Access concurrency",
-        Limit::EwsConcurrency => "EWS concurrent connections",
-        Limit::ImapConnections => "IMAP connections",
-        Limit::MobileDevicePartnerships => "mobile device partnerships per mailbox",
-        Limit::ExchangePowerShellSessions => "Exchange Online PowerShell sessions",
-        Limit::SimpleMapiSessions => "Simple MAPI sessions",
-        Limit::AuthenticationConcurrency => "authentication concurrency",
-        Limit::AllowedSessions => "allowed sessions",
-    }
+fn limit_name(w: &Words, limit: Limit) -> String {
+    let key = match limit {
+        Limit::MapiSessionsPerUser => "diag.limit.mapi_sessions_per_user",
+        Limit::ServiceSessionsPerUser => "diag.limit.service_sessions_per_user",
+        Limit::RpcClientAccessConcurrency => "diag.limit.rpc_client_access_concurrency",
+        Limit::EwsConcurrency => "diag.limit.ews_concurrency",
+        Limit::ImapConnections => "diag.limit.imap_connections",
+        Limit::MobileDevicePartnerships => "diag.limit.mobile_device_partnerships",
+        Limit::ExchangePowerShellSessions => "diag.limit.exchange_power_shell_sessions",
+        Limit::SimpleMapiSessions => "diag.limit.simple_mapi_sessions",
+        Limit::AuthenticationConcurrency => "diag.limit.authentication_concurrency",
+        Limit::AllowedSessions => "diag.limit.allowed_sessions",
+    };
+    w.t(key, &[])
 }
 
 /// How sure the scan is that an app talks EWS to the account.
@@ -877,7 +943,7 @@ fn is_exchange_online_host(host: &str) -> bool {
 /// 1 October 2026 (unless an admin allowed the app) and turns off on 1 April 2027
 /// (`data/limits.json`). Once blocked, such an app's failures to connect are not a
 /// session limit, and closing other sessions will not fix them: the finding says so.
-fn ews_clients(scan: &ScanReport, today: Day, out: &mut Vec<Finding>) {
+fn ews_clients(w: &Words, scan: &ScanReport, today: Day, out: &mut Vec<Finding>) {
     let mut apps: Vec<(String, EwsEvidence, u32)> = Vec::new();
     for a in &scan.accounts {
         let kind = a
@@ -899,7 +965,10 @@ fn ews_clients(scan: &ScanReport, today: Day, out: &mut Vec<Finding>) {
         {
             continue;
         }
-        let who = a.email.as_deref().unwrap_or("an Exchange account");
+        let who = match a.email.as_deref() {
+            Some(email) => email.to_owned(),
+            None => w.t("diag.ews.an_exchange_account", &[]),
+        };
         apps.push((
             format!("{} ({who})", client_label(a.client)),
             evidence,
@@ -912,7 +981,7 @@ fn ews_clients(scan: &ScanReport, today: Day, out: &mut Vec<Finding>) {
     let apple_m365 = m365_connections(apple.iter().copied());
     if apple_m365 > 0 {
         apps.push((
-            "Apple Mail (connected to Microsoft 365)".to_owned(),
+            w.t("diag.ews.apple_mail", &[]),
             EwsEvidence::Likely,
             apple_m365,
         ));
@@ -923,44 +992,44 @@ fn ews_clients(scan: &ScanReport, today: Day, out: &mut Vec<Finding>) {
     let ews = &ServiceLimits::shipped().ews;
     let phase = ews.phase(today);
     let (blocked, off) = (
-        long_date(ews.blocked_by_default_from),
-        long_date(ews.off_for_everyone_from),
+        long_date(w, ews.blocked_by_default_from),
+        long_date(w, ews.off_for_everyone_from),
     );
     let (severity, title, status_line) = match phase {
         EwsPhase::Allowed => (
             Severity::Low,
-            format!(
-                "Mail apps here use EWS, which Exchange Online blocks by default from {blocked}"
-            ),
-            format!(
-                "Exchange Online blocks EWS by default from {blocked} unless an admin allows the app, and turns it off for everyone on {off}. Move these apps to one that uses Microsoft Graph or IMAP (new Outlook, Outlook for Mac in its new mode)."
+            w.t("diag.ews.title_allowed", &[("blocked", &blocked)]),
+            w.t(
+                "diag.ews.status_allowed",
+                &[("blocked", &blocked), ("off", &off)],
             ),
         ),
         EwsPhase::BlockedByDefault => (
             Severity::Medium,
-            "Mail apps here use EWS, which Exchange Online now blocks unless an admin allowed them"
-                .to_owned(),
-            format!(
-                "Since {blocked} Exchange Online blocks EWS unless an admin allowed the app; on {off} it is off for everyone. If these apps fail to connect, that is the block, not a session limit: closing other sessions will not help. Ask IT whether the app is allowed, or move to new Outlook."
+            w.t("diag.ews.title_blocked", &[]),
+            w.t(
+                "diag.ews.status_blocked",
+                &[("blocked", &blocked), ("off", &off)],
             ),
         ),
         EwsPhase::Off => (
             Severity::High,
-            "Mail apps here use EWS, which Exchange Online turned off".to_owned(),
-            format!(
-                "EWS is off for everyone in Exchange Online since {off}. These apps' failures to connect are not a session limit and do not count towards one; they cannot connect until they are replaced (new Outlook, or an app using Microsoft Graph or IMAP)."
-            ),
+            w.t("diag.ews.title_off", &[]),
+            w.t("diag.ews.status_off", &[("off", &off)]),
         ),
     };
     let mut evidence: Vec<String> = apps
         .iter()
         .map(|(name, how, _)| match how {
-            EwsEvidence::Certain => format!("{name}: account type EWS"),
-            EwsEvidence::Likely => format!("{name}: likely EWS (Exchange account)"),
+            EwsEvidence::Certain => w.t("diag.ews.certain", &[("name", name)]),
+            EwsEvidence::Likely => w.t("diag.ews.likely", &[("name", name)]),
         })
         .collect();
     evidence.push(status_line);
-    evidence.push(format!("Source: {} ({})", ews.source.title, ews.source.url));
+    evidence.push(w.t(
+        "diag.source",
+        &[("title", &ews.source.title), ("url", &ews.source.url)],
+    ));
     out.push(Finding {
         code: FindingCode::EwsClientRetiring,
         severity,
@@ -988,8 +1057,8 @@ fn client_label(kind: ClientKind) -> &'static str {
     }
 }
 
-/// "1 October 2026", as Microsoft's announcement writes its dates.
-fn long_date(day: Day) -> String {
+/// "1 October 2026", as Microsoft's announcement writes its dates ("1 de octubre de 2026").
+fn long_date(w: &Words, day: Day) -> String {
     let text = day.to_string();
     let mut parts = text.split('-');
     let (y, m, d) = (
@@ -998,26 +1067,33 @@ fn long_date(day: Day) -> String {
         parts.next().unwrap_or_default(),
     );
     const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
+        "date.month.january",
+        "date.month.february",
+        "date.month.march",
+        "date.month.april",
+        "date.month.may",
+        "date.month.june",
+        "date.month.july",
+        "date.month.august",
+        "date.month.september",
+        "date.month.october",
+        "date.month.november",
+        "date.month.december",
     ];
     let month = m
         .parse::<usize>()
         .ok()
         .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
-        .copied()
-        .unwrap_or("");
-    format!("{} {month} {y}", d.trim_start_matches('0'))
+        .map(|key| w.t(key, &[]))
+        .unwrap_or_default();
+    w.t(
+        "date.long",
+        &[
+            ("d", &d.trim_start_matches('0')),
+            ("month", &month),
+            ("y", &y),
+        ],
+    )
 }
 
 #[cfg(test)]
@@ -1220,11 +1296,13 @@ mod tests {
 
     #[test]
     fn a_documented_limit_is_shown_as_n_of_limit() {
+        let w = Words::of(Lang::En);
         let e = limit_estimate(
+            w,
             Limit::MobileDevicePartnerships,
             85,
-            "phones or tablets in recent sign-ins",
-            "r",
+            "diag.estimate.what_phones",
+            "diag.estimate.reason_phones",
         );
         assert_eq!(e.limit_number, Some(100));
         assert!(
@@ -1232,7 +1310,13 @@ mod tests {
             "{}",
             e.summary
         );
-        let imap = limit_estimate(Limit::ImapConnections, 7, "connections from this PC", "r");
+        let imap = limit_estimate(
+            w,
+            Limit::ImapConnections,
+            7,
+            "diag.estimate.what_connections",
+            "diag.estimate.reason_mapi",
+        );
         assert_eq!(imap.limit_number, None, "reported, not documented");
         assert!(
             imap.summary.contains("reported at about 20"),
@@ -1366,12 +1450,16 @@ mod tests {
     #[test]
     fn dates_are_written_as_microsoft_writes_them() {
         assert_eq!(
-            long_date(Day::parse("2026-10-01").expect("day")),
+            long_date(Words::of(Lang::En), Day::parse("2026-10-01").expect("day")),
             "1 October 2026"
         );
         assert_eq!(
-            long_date(Day::parse("2027-04-01").expect("day")),
+            long_date(Words::of(Lang::En), Day::parse("2027-04-01").expect("day")),
             "1 April 2027"
+        );
+        assert_eq!(
+            long_date(Words::of(Lang::Es), Day::parse("2027-04-01").expect("day")),
+            "1 de abril de 2027"
         );
     }
 

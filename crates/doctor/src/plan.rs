@@ -716,11 +716,10 @@ mod tests {
         );
     }
 
-    /// The UI shows Spanish step texts from `ui/src/i18n/steps.es.json`: every step needs one.
+    /// The UI shows Spanish step texts from `i18n/steps.es.json`: every step needs one.
     #[test]
     fn every_step_has_a_spanish_text() {
-        let path =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/i18n/steps.es.json");
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../i18n/steps.es.json");
         let text = std::fs::read_to_string(&path).expect("Spanish step texts");
         let es: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
         for d in all_defs() {

@@ -1,7 +1,7 @@
 // English and Spanish, following the OS locale and switchable. Catalogs are flat JSON
-// (ui/src/i18n/*.json); a test keeps their keys identical.
-import en from "../i18n/en.json";
-import es from "../i18n/es.json";
+// (i18n/*.json at the repository root, shared with the Rust side); a test keeps their keys identical.
+import en from "../../../i18n/en.json";
+import es from "../../../i18n/es.json";
 
 export const catalogs = { en, es } as const;
 export type Locale = keyof typeof catalogs;

@@ -19,7 +19,7 @@ describe("i18n", () => {
   });
 });
 
-import stepsEs from "../i18n/steps.es.json";
+import stepsEs from "../../../i18n/steps.es.json";
 
 describe("Spanish step texts", () => {
   it("give every step a title and instructions", () => {

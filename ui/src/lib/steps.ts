@@ -1,7 +1,7 @@
 // A plan step's words in the current language: English comes with the step from Rust, the
-// Spanish lives beside the UI catalogs (ui/src/i18n/steps.es.json), keyed by step id.
+// Spanish lives beside the UI catalogs (i18n/steps.es.json), keyed by step id.
 import type { Step } from "../bindings";
-import stepsEs from "../i18n/steps.es.json";
+import stepsEs from "../../../i18n/steps.es.json";
 import { i18n } from "./i18n.svelte";
 
 export type StepText = { title: string; instructions: string[] };
