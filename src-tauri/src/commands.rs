@@ -179,6 +179,14 @@ pub async fn forget_sign_in(ctx: State<'_, AppContext>) -> Result<(), AppError> 
     ctx.account().forget().await
 }
 
+/// The language the user reads: the backend's sentences (findings, evidence, the estimate,
+/// offers) follow it. Called at start and whenever the user switches language.
+#[tauri::command]
+#[specta::specta]
+pub fn set_language(ctx: State<'_, AppContext>, lang: doctor::Lang) {
+    ctx.set_lang(lang);
+}
+
 /// What makes this computer (and account) hit the limit: findings and the likely limit.
 #[tauri::command]
 #[specta::specta]

@@ -36,6 +36,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             commands::cloud_snapshot,
             commands::sign_out_everywhere,
             commands::forget_sign_in,
+            commands::set_language,
             commands::get_diagnosis,
             commands::preview_action,
             commands::run_action,

@@ -11,6 +11,7 @@ const commands = vi.hoisted(() => ({
   decodeError: vi.fn(),
   getPlan: vi.fn(),
   getDiagnosis: vi.fn(),
+  setLanguage: vi.fn(),
   planExtras: vi.fn(),
   previewAction: vi.fn(),
   runAction: vi.fn(),
@@ -162,6 +163,8 @@ describe("welcome", () => {
     expect(screen.getByTestId("start").textContent?.trim()).toBe("Empezar");
     await fireEvent.change(select, { target: { value: "en" } });
     expect(screen.getByTestId("start").textContent?.trim()).toBe("Start");
+    // The backend's sentences follow: its language is set at start and at each switch.
+    await waitFor(() => expect(commands.setLanguage.mock.calls.map((c) => c[0])).toEqual(["en", "es", "en"]));
   });
 
   it("disables Start while the check runs", async () => {

@@ -55,6 +55,11 @@ export const commands = {
 	signOutEverywhere: (users: string[]) => typedError<SignOutReport, AppError>(__TAURI_INVOKE("sign_out_everywhere", { users })),
 	/**  Forgets the sign-in on this computer. */
 	forgetSignIn: () => typedError<null, AppError>(__TAURI_INVOKE("forget_sign_in")),
+	/**
+	 *  The language the user reads: the backend's sentences (findings, evidence, the estimate,
+	 *  offers) follow it. Called at start and whenever the user switches language.
+	 */
+	setLanguage: (lang: Lang) => __TAURI_INVOKE<void>("set_language", { lang }),
 	/**  What makes this computer (and account) hit the limit: findings and the likely limit. */
 	getDiagnosis: () => typedError<Diagnosis, AppError>(__TAURI_INVOKE("get_diagnosis")),
 	/**  What a repair would change, shown before the user confirms. */
@@ -712,6 +717,13 @@ export type ImapConnectionSetting = {
 	 */
 	pref: string | null,
 };
+
+/**  A language with a complete catalog. */
+export type Lang = 
+/**  English, the fallback for every other locale. */
+"en" | 
+/**  Spanish. */
+"es";
 
 /**  The server-side limits behind the error, from the field guide's table. */
 export type Limit = 

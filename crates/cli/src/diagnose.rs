@@ -4,10 +4,12 @@
 //! `evidence`, `step`) and `plan` (ordered steps: `id`, `title`, `kind`, `track`).
 
 use clap::Args;
-use doctor::diagnose::{Diagnosis, diagnose};
-use doctor::plan::{Step, Track, plan};
+use doctor::diagnose::{Diagnosis, Severity, diagnose_in};
+use doctor::plan::{Step, StepKind, Track, plan};
 use serde::Serialize;
+use words::Words;
 
+use crate::Language;
 use crate::scan::{ScanArgs, report, wants_json};
 
 #[derive(Debug, Args)]
@@ -32,47 +34,95 @@ struct Output {
     plan: Vec<Step>,
 }
 
-pub fn run(args: &DiagnoseArgs) -> Result<(), String> {
+pub fn run(args: &DiagnoseArgs, language: Language) -> Result<(), String> {
     let scan = report(&args.scan)?;
     let track = match args.track {
         TrackArg::Work => Track::Work,
         TrackArg::Personal => Track::Personal,
     };
+    let json = wants_json(&args.scan);
+    let lang = if json {
+        language.for_json()
+    } else {
+        language.lang
+    };
     let out = Output {
-        diagnosis: diagnose(&scan, None),
+        diagnosis: diagnose_in(&scan, None, lang),
         plan: plan(track),
     };
-    if wants_json(&args.scan) {
+    if json {
         return crate::output::print_json(&out);
     }
+    let w = Words::of(lang);
     let e = &out.diagnosis.estimate;
     // The estimate's own sentence: "N connections from this PC", and "N of LIMIT" only
     // where the limit is documented (never a count of the mailbox's sessions).
     println!("{} {}", e.summary, e.reason);
     if !e.source.url.is_empty() {
-        println!("  Source: {} ({})", e.source.title, e.source.url);
+        println!(
+            "  {}",
+            w.t(
+                "cli.diagnose.source",
+                &[("title", &e.source.title), ("url", &e.source.url)]
+            )
+        );
     }
-    let w = &out.diagnosis.wait;
-    match w.verdict {
+    let wait = &out.diagnosis.wait;
+    match wait.verdict {
         doctor::diagnose::WaitVerdict::Act => println!(
-            "Act now: waiting will not help while {} finding(s) below hold sessions open.",
-            w.blocking.len()
+            "{}",
+            w.count("cli.diagnose.act", wait.blocking.len() as u64, &[])
         ),
         doctor::diagnose::WaitVerdict::WaitOrSignOut => println!(
-            "Wait or act: nothing here holds extra sessions. Sessions left by a dropped connection \
-             time out within about {} minutes; signing out everywhere clears them now.",
-            w.stale_after_minutes
+            "{}",
+            w.t(
+                "cli.diagnose.wait",
+                &[("minutes", &wait.stale_after_minutes)]
+            )
         ),
     }
     for f in &out.diagnosis.findings {
-        println!("[{:?}] {} -> step {}", f.severity, f.title, f.step);
+        println!(
+            "[{}] {} -> {}",
+            severity_word(w, f.severity),
+            f.title,
+            w.t(
+                "cli.diagnose.step",
+                &[("title", &step_title(w, &out.plan, &f.step))]
+            )
+        );
         for line in &f.evidence {
             println!("    {line}");
         }
     }
-    println!("Plan:");
+    println!("{}", w.t("cli.diagnose.plan", &[]));
     for (i, s) in out.plan.iter().enumerate() {
-        println!("  {}. {} ({:?})", i + 1, s.title, s.kind);
+        let title = w.step(&s.id).map_or(s.title.as_str(), |t| t.title.as_str());
+        let kind = match s.kind {
+            StepKind::Guide => w.t("cli.diagnose.kind_guide", &[]),
+            StepKind::Action => w.t("cli.diagnose.kind_action", &[]),
+        };
+        println!("  {}. {title} ({kind})", i + 1);
     }
     Ok(())
+}
+
+/// A severity in words (the JSON keeps the code).
+fn severity_word(w: &Words, severity: Severity) -> String {
+    match severity {
+        Severity::High => w.t("cli.severity.high", &[]),
+        Severity::Medium => w.t("cli.severity.medium", &[]),
+        Severity::Low => w.t("cli.severity.low", &[]),
+    }
+}
+
+/// The title of the plan step `id` in the reader's language, never the bare id when the
+/// plan has it.
+fn step_title(w: &Words, plan: &[Step], id: &str) -> String {
+    if let Some(t) = w.step(id) {
+        return t.title.clone();
+    }
+    plan.iter()
+        .find(|s| s.id == id)
+        .map_or_else(|| id.to_owned(), |s| s.title.clone())
 }

@@ -27,8 +27,38 @@ mod scan;
                   add-ins, other mail apps) and guides the repair. This is its headless CLI."
 )]
 struct Cli {
+    /// The language of the human output: en or es. Without it, LC_ALL, LC_MESSAGES or LANG
+    /// decide (English for any other language). JSON output stays English unless this is given.
+    #[arg(long, global = true, value_enum)]
+    lang: Option<LangArg>,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LangArg {
+    En,
+    Es,
+}
+
+/// The language asked for: `--lang`, else the environment's locale.
+#[derive(Debug, Clone, Copy)]
+pub struct Language {
+    /// The language of the human output.
+    pub lang: doctor::Lang,
+    /// Whether `--lang` named it (then JSON text follows it too).
+    pub explicit: bool,
+}
+
+impl Language {
+    /// The language of the JSON output: English for scripts unless `--lang` asked.
+    pub fn for_json(self) -> doctor::Lang {
+        if self.explicit {
+            self.lang
+        } else {
+            doctor::Lang::En
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -66,11 +96,25 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let language = match cli.lang {
+        Some(LangArg::En) => Language {
+            lang: doctor::Lang::En,
+            explicit: true,
+        },
+        Some(LangArg::Es) => Language {
+            lang: doctor::Lang::Es,
+            explicit: true,
+        },
+        None => Language {
+            lang: doctor::Lang::from_env(),
+            explicit: false,
+        },
+    };
     let result = match cli.command {
         // `check` owns its exit status: with --exit-code it is the answer, not just success.
         Command::Check(args) => return check::main(&args),
         Command::Scan(args) => scan::run(&args),
-        Command::Diagnose(args) => diagnose::run(&args),
+        Command::Diagnose(args) => diagnose::run(&args, language),
         Command::Fix(args) => fix::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Signin(args) => cloud::signin(&args),

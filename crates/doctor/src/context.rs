@@ -3,6 +3,7 @@
 //! The Tauri shell keeps one [`AppContext`] as managed state; every command is one call on it.
 
 use std::sync::{Arc, Mutex};
+use words::Lang;
 
 use scan::{Progress, ScanOptions, ScanReport};
 
@@ -32,6 +33,9 @@ pub struct AppContext {
     repairs: Mutex<Option<Repairs>>,
     /// Asks the user where to save a file (the native save dialog); the shell installs it.
     save_picker: Mutex<Option<SavePicker>>,
+    /// The language the user reads: every sentence the backend builds (findings, evidence,
+    /// the estimate, offers) is in it. The UI sets it at start and when the user switches.
+    lang: Mutex<Lang>,
 }
 
 /// Asks where to save: the suggested file name in, the chosen path (or `None`, cancelled) out.
@@ -51,6 +55,7 @@ impl Default for AppContext {
             data_dir: Mutex::new(None),
             repairs: Mutex::new(None),
             save_picker: Mutex::new(None),
+            lang: Mutex::new(Lang::En),
         }
     }
 }
@@ -66,6 +71,18 @@ impl AppContext {
         let ctx = Self::default();
         ctx.enter_demo()?;
         Ok(ctx)
+    }
+
+    /// The language the backend's sentences are in.
+    pub fn lang(&self) -> Lang {
+        self.lang.lock().map(|g| *g).unwrap_or_default()
+    }
+
+    /// Switches the backend's sentences to `lang` (the next diagnosis, plan or offer).
+    pub fn set_lang(&self, lang: Lang) {
+        if let Ok(mut guard) = self.lang.lock() {
+            *guard = lang;
+        }
     }
 
     pub fn mode(&self) -> Mode {
@@ -418,19 +435,20 @@ impl AppContext {
         let cloud = self.account().last_snapshot();
         let diagnosis = scan
             .as_ref()
-            .map(|s| crate::diagnose::diagnose(s, cloud.as_ref()));
+            .map(|s| crate::diagnose::diagnose_in(s, cloud.as_ref(), self.lang()));
         // The user's answers (the triage question) change the order: kept in the saved
         // progress, which the backend owns.
         let answers = self
             .wizard_progress()
             .map(|p| p.answers)
             .unwrap_or_default();
-        Ok(crate::wizard::wizard_plan(
+        Ok(crate::wizard::wizard_plan_in(
             track,
             answers,
             cloud.as_ref().map(|c| c.account.kind),
             scan.as_ref(),
             diagnosis.as_ref(),
+            self.lang(),
         ))
     }
 
@@ -505,7 +523,7 @@ impl AppContext {
             })?;
         let account = self.account();
         let cloud = account.last_snapshot();
-        let mut diagnosis = crate::diagnose::diagnose(&scan, cloud.as_ref());
+        let mut diagnosis = crate::diagnose::diagnose_in(&scan, cloud.as_ref(), self.lang());
         diagnosis.wait.revoked_at = account.revoked_at();
         Ok(diagnosis)
     }

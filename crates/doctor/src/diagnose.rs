@@ -319,6 +319,12 @@ fn session_state_words(w: &Words, state: scan::WindowsSessionState) -> String {
     }
 }
 
+/// A mail app's name as the UI shows it (the catalog's `kind.*`, shared with the scan
+/// screen), never its JSON id.
+pub fn client_name(w: &Words, kind: ClientKind) -> String {
+    w.t(&format!("kind.{}", kind.as_str()), &[])
+}
+
 /// "OUTLOOK.EXE (process 4120)".
 fn process_line(w: &Words, name: &str, pid: u32) -> String {
     w.t("diag.process_line", &[("name", &name), ("pid", &pid)])
@@ -442,7 +448,7 @@ fn other_clients(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
                 w.t(
                     "diag.other_clients.line",
                     &[
-                        ("client", &a.client.as_str()),
+                        ("client", &client_name(w, a.client)),
                         ("email", &a.email.as_deref().unwrap_or("?")),
                         ("host", &host),
                     ],
@@ -522,7 +528,7 @@ fn imap_connections(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
                     w.t(
                         "diag.imap.account",
                         &[
-                            ("client", &a.client.as_str()),
+                            ("client", &client_name(w, a.client)),
                             ("profile", &a.profile.as_deref().unwrap_or("?")),
                             ("server", &s.server_key),
                             ("n", &s.max_connections),
@@ -530,7 +536,10 @@ fn imap_connections(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
                         ],
                     )
                 }
-                None => w.t("diag.imap.uncounted", &[("client", &a.client.as_str())]),
+                None => w.t(
+                    "diag.imap.uncounted",
+                    &[("client", &client_name(w, a.client))],
+                ),
             })
             .collect();
         evidence.push(match &limit {
@@ -663,8 +672,9 @@ fn shared_mailboxes_per_profile(w: &Words, scan: &ScanReport, out: &mut Vec<Find
         } else {
             Severity::Low
         },
-        title: w.t(
+        title: w.count(
             "diag.shared.title",
+            total as u64,
             &[
                 (
                     "mailboxes",

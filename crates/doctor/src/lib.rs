@@ -23,3 +23,4 @@ pub mod wizard;
 pub use context::AppContext;
 pub use error::{AppError, ErrorCode};
 pub use start::{Mode, StartReport, TenantHealth, start_check};
+pub use words::Lang;

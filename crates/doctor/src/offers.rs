@@ -38,6 +38,7 @@
 use repair::{ActionKind, RestartMode};
 use scan::{ClientKind, ScanReport};
 use serde::Serialize;
+use words::{Lang, Words};
 
 use crate::actions::ActionRequest;
 
@@ -182,6 +183,12 @@ const REMOVABLE_PROFILE_VERSIONS: &[&str] = &["16.0", "15.0"];
 /// Every repair the scan offers, in the order of the scan screen: programs, profiles,
 /// add-ins, saved sign-ins, other mail apps' connection settings.
 pub fn offers(report: &ScanReport) -> Vec<Offer> {
+    offers_in(report, Lang::En)
+}
+
+/// [`offers`] with their titles in `lang` (the ids do not change with the language).
+pub fn offers_in(report: &ScanReport, lang: Lang) -> Vec<Offer> {
+    let w = Words::of(lang);
     let mut out = Vec::new();
     for p in report.processes.iter().filter(|p| !p.helper) {
         let start = p
@@ -199,15 +206,18 @@ pub fn offers(report: &ScanReport) -> Vec<Offer> {
             id: make_id("close_client", &[&p.pid.to_string(), &start]),
             kind: ActionKind::CloseClient,
             target: process(None),
-            title: format!("Close {} (process {})", p.name, p.pid),
+            title: w.t("offer.close", &[("name", &p.name), ("pid", &p.pid)]),
         });
         if p.kind == ClientKind::ClassicOutlook {
-            for (mode, words) in [("normal", ""), ("safe", " in safe mode (no add-ins)")] {
+            for (mode, key) in [
+                ("normal", "offer.restart_outlook"),
+                ("safe", "offer.restart_outlook_safe"),
+            ] {
                 out.push(Offer {
                     id: make_id("restart_outlook", &[&p.pid.to_string(), &start, mode]),
                     kind: ActionKind::RestartOutlook,
                     target: process(Some(mode)),
-                    title: format!("Restart Outlook (process {}){words}", p.pid),
+                    title: w.t(key, &[("pid", &p.pid)]),
                 });
             }
         }
@@ -226,15 +236,20 @@ pub fn offers(report: &ScanReport) -> Vec<Offer> {
                 profile: p.name.clone(),
                 version: p.version.clone(),
             },
-            title: format!(
-                "Remove the duplicate Outlook profile \"{}\" ({}; same account as {})",
-                p.name,
-                p.version,
-                p.duplicate_of
-                    .iter()
-                    .map(|d| format!("\"{d}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            title: w.t(
+                "offer.remove_profile",
+                &[
+                    ("name", &p.name),
+                    ("version", &p.version),
+                    (
+                        "others",
+                        &p.duplicate_of
+                            .iter()
+                            .map(|d| w.t("offer.quoted", &[("name", d)]))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                ],
             ),
         });
     }
@@ -249,13 +264,19 @@ pub fn offers(report: &ScanReport) -> Vec<Offer> {
                 id: make_id("enable_addin", &[&a.prog_id]),
                 kind: ActionKind::EnableAddin,
                 target,
-                title: format!("Turn the add-in {name} back on ({})", a.prog_id),
+                title: w.t(
+                    "offer.enable_addin",
+                    &[("name", &name), ("prog_id", &a.prog_id)],
+                ),
             }),
             Some(lb) if lb != 2 => out.push(Offer {
                 id: make_id("disable_addin", &[&a.prog_id]),
                 kind: ActionKind::DisableAddin,
                 target,
-                title: format!("Turn off the add-in {name} ({})", a.prog_id),
+                title: w.t(
+                    "offer.disable_addin",
+                    &[("name", &name), ("prog_id", &a.prog_id)],
+                ),
             }),
             _ => {}
         }
@@ -267,7 +288,7 @@ pub fn offers(report: &ScanReport) -> Vec<Offer> {
             target: OfferTarget::Credential {
                 target: c.name.clone(),
             },
-            title: format!("Remove the saved sign-in {}", c.name),
+            title: w.t("offer.remove_credential", &[("name", &c.name)]),
         });
     }
     for a in report
@@ -282,7 +303,7 @@ pub fn offers(report: &ScanReport) -> Vec<Offer> {
             continue;
         }
         let who = match (&a.email, &a.host) {
-            (Some(e), Some(h)) => format!("{e} at {h}"),
+            (Some(e), Some(h)) => w.t("offer.email_at_host", &[("email", e), ("host", h)]),
             (None, Some(h)) => h.clone(),
             (Some(e), None) => e.clone(),
             (None, None) => s.server_key.clone(),
@@ -303,12 +324,18 @@ pub fn offers(report: &ScanReport) -> Vec<Offer> {
                 host: a.host.clone(),
                 max_connections: s.max_connections,
             },
-            title: format!(
-                "Limit Thunderbird to {} IMAP connections for {who} (profile {}, {}; now up to {}; Thunderbird must be closed)",
-                repair::actions::imap_connections::LIMITED_MAX_CONNECTIONS,
-                a.profile.as_deref().unwrap_or("?"),
-                s.server_key,
-                s.max_connections
+            title: w.t(
+                "offer.limit_imap",
+                &[
+                    (
+                        "limit",
+                        &repair::actions::imap_connections::LIMITED_MAX_CONNECTIONS,
+                    ),
+                    ("who", &who),
+                    ("profile", &a.profile.as_deref().unwrap_or("?")),
+                    ("server", &s.server_key),
+                    ("n", &s.max_connections),
+                ],
             ),
         });
     }

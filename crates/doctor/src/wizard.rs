@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use words::Lang;
 
 use cloud::AccountKind;
 use scan::{ClientKind, ScanReport};
@@ -268,10 +269,25 @@ pub fn wizard_plan(
     scan: Option<&ScanReport>,
     diagnosis: Option<&Diagnosis>,
 ) -> WizardPlan {
+    wizard_plan_in(track, answers, signed_in, scan, diagnosis, Lang::En)
+}
+
+/// [`wizard_plan`] with the repairs' words in `lang` (pass the diagnosis of the same
+/// language).
+pub fn wizard_plan_in(
+    track: Option<Track>,
+    answers: WizardAnswers,
+    signed_in: Option<AccountKind>,
+    scan: Option<&ScanReport>,
+    diagnosis: Option<&Diagnosis>,
+    lang: Lang,
+) -> WizardPlan {
     let guessed = guess_track(signed_in, scan);
     let track = track.unwrap_or(guessed);
     let findings = diagnosis.map(|d| d.findings.as_slice()).unwrap_or_default();
-    let offers = scan.map(crate::offers::offers).unwrap_or_default();
+    let offers = scan
+        .map(|s| crate::offers::offers_in(s, lang))
+        .unwrap_or_default();
     let steps = plan::plan(track);
     let stages = stages_of(track)
         .iter()

@@ -68,3 +68,108 @@ fn personal_track_follows_the_second_article() {
     let v: serde_json::Value = serde_json::from_slice(&out).expect("json");
     assert_eq!(v["plan"][0]["id"], "personal_sign_out_everywhere");
 }
+
+/// The literal pieces of a catalog text around its `{placeholders}` that read as a phrase
+/// (three words or more): what would give English away on a Spanish screen.
+fn phrases(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    loop {
+        let (piece, next) = match rest.find('{') {
+            Some(open) => (
+                &rest[..open],
+                rest[open..].find('}').map(|c| &rest[open + c + 1..]),
+            ),
+            None => (rest, None),
+        };
+        let piece = piece.trim_matches(|c: char| c.is_whitespace() || ",.;:()\"".contains(c));
+        if piece.split_whitespace().count() >= 3 {
+            out.push(piece.to_owned());
+        }
+        match next {
+            Some(n) => rest = n,
+            None => return out,
+        }
+    }
+}
+
+fn diagnose_with_env(vars: &[(&str, &str)], args: &[&str]) -> String {
+    let mut cmd = Command::cargo_bin("session-doctor-cli").expect("binary");
+    for name in ["LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"] {
+        cmd.env_remove(name);
+    }
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let out = cmd
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).expect("utf-8")
+}
+
+#[test]
+fn spanish_locale_diagnosis_has_no_english_sentence() {
+    let text = diagnose_with_env(&[("LANG", "es_ES.UTF-8")], &["diagnose", "--demo"]);
+    let en = words::Words::of(words::Lang::En);
+    let es = words::Words::of(words::Lang::Es);
+    let mut leaked = Vec::new();
+    for (key, english) in en.messages() {
+        let spanish = es.raw(key).unwrap_or_default();
+        for phrase in phrases(english) {
+            if !spanish.contains(&phrase) && text.contains(&phrase) {
+                leaked.push(format!("{key}: {phrase}"));
+            }
+        }
+    }
+    // The plan's English titles (the catalog holds their Spanish).
+    for track in [doctor::plan::Track::Work, doctor::plan::Track::Personal] {
+        for step in doctor::plan::plan(track) {
+            if text.contains(&step.title) {
+                leaked.push(format!("step {}: {}", step.id, step.title));
+            }
+            // Steps are named by title, never by id.
+            assert!(
+                !text.contains(&format!(" {}\n", step.id)),
+                "raw step id {}",
+                step.id
+            );
+        }
+    }
+    assert!(
+        leaked.is_empty(),
+        "English on a Spanish diagnosis: {leaked:#?}\n{text}"
+    );
+    assert!(text.contains("Plan de reparación:"), "{text}");
+    assert!(
+        text.contains("Outlook está abierto 2 veces en este equipo"),
+        "{text}"
+    );
+    // Mail apps by name, not by their JSON id.
+    assert!(!text.contains("thunderbird"), "{text}");
+}
+
+#[test]
+fn lang_flag_wins_over_the_locale_and_english_is_the_fallback() {
+    let forced = diagnose_with_env(
+        &[("LANG", "es_ES.UTF-8")],
+        &["--lang", "en", "diagnose", "--demo"],
+    );
+    assert!(
+        forced.contains("Plan:") && forced.contains("Outlook is running 2 times"),
+        "{forced}"
+    );
+    let other = diagnose_with_env(&[("LANG", "de_DE.UTF-8")], &["diagnose", "--demo"]);
+    assert!(other.contains("Plan:"), "{other}");
+    let spanish = diagnose_with_env(&[], &["diagnose", "--demo", "--lang", "es"]);
+    assert!(spanish.contains("Plan de reparación:"), "{spanish}");
+    // JSON is for scripts: English unless --lang asks.
+    let json = diagnose_with_env(
+        &[("LANG", "es_ES.UTF-8")],
+        &["diagnose", "--demo", "--json"],
+    );
+    assert!(json.contains("Outlook is running 2 times"), "{json}");
+}
