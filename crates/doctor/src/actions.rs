@@ -4,6 +4,7 @@
 //! registry on Windows and has no registry elsewhere.
 
 use std::path::{Path, PathBuf};
+use words::Lang;
 
 use repair::bisect::{Bisect, BisectPhase, RestoredAll};
 use repair::credential_store::CredentialStore;
@@ -157,6 +158,8 @@ pub struct Repairs {
     close_timeout_ms: u32,
     /// The add-in bisect under way, if any (its changes are in the journal too).
     bisect: Option<Bisect>,
+    /// The language previews are worded in.
+    lang: Lang,
     registry: Option<Box<dyn RegistryWriter + Send>>,
     credentials: Option<Box<dyn CredentialStore + Send>>,
     /// Where programs are closed and started: this computer (`None`) or the simulated PC.
@@ -240,7 +243,13 @@ impl Repairs {
             registry,
             credentials,
             control: None,
+            lang: Lang::En,
         }
+    }
+
+    /// The language of the previews from now on (the context passes the user's).
+    pub fn set_lang(&mut self, lang: Lang) {
+        self.lang = lang;
     }
 
     /// Remembers what the scan saw: the programs a close or restart may act on, and the
@@ -445,6 +454,7 @@ impl Repairs {
             &mut self.credentials,
             &self.processes,
             self.control.as_deref(),
+            self.lang,
         );
         let mut preview = self
             .journal
@@ -486,6 +496,7 @@ impl Repairs {
             &mut self.credentials,
             &self.processes,
             self.control.as_deref(),
+            self.lang,
         );
         let result = self.journal.run(spec, &mut env);
         if let (Err(e), Some(who)) = (&result, polite_close)
@@ -505,6 +516,7 @@ impl Repairs {
             &mut self.credentials,
             &self.processes,
             self.control.as_deref(),
+            self.lang,
         );
         self.journal
             .undo_with(id, &mut env, force)
@@ -518,6 +530,7 @@ impl Repairs {
             &mut self.credentials,
             &self.processes,
             self.control.as_deref(),
+            self.lang,
         );
         self.journal
             .undo_many(ids, &mut env, force)
@@ -556,6 +569,7 @@ impl Repairs {
             &mut self.credentials,
             &self.processes,
             self.control.as_deref(),
+            self.lang,
         );
         let round = bisect.next_round(&mut self.journal, &mut env);
         // Whatever happened, the saved state matches the machine: keep it in memory too.
@@ -589,6 +603,7 @@ impl Repairs {
                 &mut self.credentials,
                 &self.processes,
                 self.control.as_deref(),
+                self.lang,
             );
             bisect
                 .next_round(&mut self.journal, &mut env)
@@ -609,6 +624,7 @@ impl Repairs {
             &mut self.credentials,
             &self.processes,
             self.control.as_deref(),
+            self.lang,
         );
         bisect
             .finish(keep_culprit_disabled, &mut self.journal, &mut env)
@@ -628,6 +644,7 @@ impl Repairs {
             &mut self.credentials,
             &self.processes,
             self.control.as_deref(),
+            self.lang,
         );
         let done =
             Bisect::restore_all(&mut self.journal, &mut env).map_err(|e| repair_error(&e))?;
@@ -648,6 +665,7 @@ impl Repairs {
             &mut self.credentials,
             &self.processes,
             self.control.as_deref(),
+            self.lang,
         );
         self.journal
             .finish(id, &mut env)
@@ -661,6 +679,7 @@ impl Repairs {
             &mut self.credentials,
             &self.processes,
             self.control.as_deref(),
+            self.lang,
         );
         self.journal
             .roll_back(id, &mut env)
@@ -675,6 +694,7 @@ fn env<'a>(
     credentials: &'a mut Option<Box<dyn CredentialStore + Send>>,
     processes: &'a ProcessCheck,
     control: Option<&'a dyn ProcessControl>,
+    lang: Lang,
 ) -> Env<'a> {
     Env {
         registry: registry
@@ -685,6 +705,7 @@ fn env<'a>(
             .map(|c| c as &mut dyn CredentialStore),
         processes: Some(processes),
         control,
+        lang,
     }
 }
 

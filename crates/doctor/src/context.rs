@@ -333,7 +333,10 @@ impl AppContext {
             *guard = Some(opened);
         }
         match guard.as_mut() {
-            Some(repairs) => f(repairs),
+            Some(repairs) => {
+                repairs.set_lang(self.lang());
+                f(repairs)
+            }
             None => Err(poisoned()),
         }
     }

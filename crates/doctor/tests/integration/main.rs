@@ -4,3 +4,4 @@
 mod faults;
 mod open_page;
 mod report;
+mod spanish;

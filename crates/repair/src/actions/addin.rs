@@ -5,6 +5,7 @@
 //! key). Add-ins named in an Office policy `AddinList` are refused: the organisation decides.
 
 use serde::{Deserialize, Serialize};
+use words::Words;
 
 use super::{Action, ActionKind, Env, Outcome, Preview, parse_registry_backup};
 use crate::error::RepairError;
@@ -237,11 +238,29 @@ impl SetAddin {
     }
 }
 
-fn describe(lb: Option<u32>) -> String {
+fn describe(w: &Words, lb: Option<u32>) -> String {
     match lb {
-        Some(v) => format!("{v} ({})", meaning(v)),
-        None => "not set".to_owned(),
+        Some(v) => w.t(
+            "preview.addin.value",
+            &[("v", &v), ("meaning", &meaning_in(w, v))],
+        ),
+        None => w.t("preview.addin.not_set", &[]),
     }
+}
+
+/// [`meaning`] in the catalog's language.
+fn meaning_in(w: &Words, v: u32) -> String {
+    let key = match v {
+        0 => "preview.addin.lb_0",
+        1 => "preview.addin.lb_1",
+        2 => "preview.addin.lb_2",
+        3 => "preview.addin.lb_3",
+        8 => "preview.addin.lb_8",
+        9 => "preview.addin.lb_9",
+        16 => "preview.addin.lb_16",
+        _ => "preview.addin.lb_unusual",
+    };
+    w.t(key, &[])
 }
 
 /// Plain words for LoadBehavior (field guide section 3).
@@ -280,23 +299,29 @@ impl Action for SetAddin {
         self.refuse_policy(reg)?;
         let key = self.layout.addin_key(&self.prog_id);
         let now = reg.value(&key, "LoadBehavior")?.and_then(|v| v.as_u32());
-        let verb = if self.enable { "Turn on" } else { "Turn off" };
-        let mut changes = vec![format!(
-            "LoadBehavior of {} for your Windows account: {} -> {}",
-            self.prog_id,
-            describe(now),
-            describe(Some(self.new_value()))
+        let machine_wide = reg.values(&key)?.is_none();
+        let w = env.words();
+        let mut changes = vec![w.t(
+            "preview.addin.load_behavior",
+            &[
+                ("prog_id", &self.prog_id),
+                ("now", &describe(w, now)),
+                ("new", &describe(w, Some(self.new_value()))),
+            ],
         )];
-        if reg.values(&key)?.is_none() {
-            changes.push(format!(
-                "The add-in is registered for the whole computer; a setting for your account is added at {key}"
-            ));
+        if machine_wide {
+            changes.push(w.t("preview.addin.machine_wide", &[("key", &key)]));
         }
-        changes.push("Outlook applies it the next time it starts".to_owned());
+        changes.push(w.t("preview.addin.next_start", &[]));
+        let title = if self.enable {
+            "preview.addin.title_on"
+        } else {
+            "preview.addin.title_off"
+        };
         Ok(Preview {
-            title: format!("{verb} the add-in {}", self.prog_id),
+            title: w.t(title, &[("prog_id", &self.prog_id)]),
             changes,
-            undo: "Undo puts the add-in's settings back exactly as they are now".to_owned(),
+            undo: w.t("preview.addin.undo", &[]),
             undoable: true,
             needs_consent: false,
             confirmation: None,

@@ -95,26 +95,22 @@ impl Action for CloseClient {
             self.start_time,
             self.exe.as_deref(),
         )?;
+        let w = env.words();
+        let who: [words::Arg<'_>; 2] = [("name", &self.name), ("pid", &self.pid)];
         let mut changes = vec![match &running {
-            Some(_) => format!(
-                "Ask {} (process {}) to quit, as if you closed its window; it can still ask you to save",
-                self.name, self.pid
-            ),
-            None => format!(
-                "{} (process {}) has already ended: nothing to do",
-                self.name, self.pid
-            ),
+            Some(_) => w.t("preview.close.ask", &who),
+            None => w.t("preview.close.ended", &who),
         }];
         if self.force {
-            changes.push(format!(
-                "If it is still running after {} s, force it closed: unsaved work in it is lost",
-                self.timeout_ms / 1000
+            changes.push(w.t(
+                "preview.close.force",
+                &[("seconds", &(self.timeout_ms / 1000))],
             ));
         }
         Ok(Preview {
-            title: format!("Close {}", self.name),
+            title: w.t("preview.close.title", &[("name", &self.name)]),
             changes,
-            undo: "This cannot be undone, but Session Doctor notes how it was started so you can start it again".to_owned(),
+            undo: w.t("preview.close.undo", &[]),
             undoable: false,
             needs_consent: self.force,
             confirmation: None,

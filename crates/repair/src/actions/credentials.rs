@@ -57,14 +57,16 @@ impl Action for RemoveCredential {
             .list()?
             .iter()
             .any(|t| same_target(t, &self.target));
+        let w = env.words();
+        let target: [words::Arg<'_>; 1] = [("target", &self.target)];
         Ok(Preview {
-            title: "Remove a saved Office sign-in".to_owned(),
+            title: w.t("preview.credential.title", &[]),
             changes: vec![if present {
-                format!("Delete the saved sign-in {} from this computer", self.target)
+                w.t("preview.credential.delete", &target)
             } else {
-                format!("{} is not saved any more: nothing to do", self.target)
+                w.t("preview.credential.gone", &target)
             }],
-            undo: "This cannot be undone: the password is not read or kept. Office asks you to sign in again".to_owned(),
+            undo: w.t("preview.credential.undo", &[]),
             undoable: false,
             needs_consent: true,
             confirmation: None,

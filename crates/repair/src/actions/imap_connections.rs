@@ -251,29 +251,30 @@ impl Action for LimitImapConnections {
         // change itself is refused until Thunderbird is closed.
         let blocked = self.refuse_running(env).err();
         let (prefs, user) = self.read()?;
+        let w = env.words();
         let (now, from, _, _) =
             thunderbird::effective_max_connections(&prefs, user.as_ref(), &self.server_key);
         let who = match (
             thunderbird::server_pref(&prefs, user.as_ref(), &self.server_key, "userName"),
             thunderbird::server_pref(&prefs, user.as_ref(), &self.server_key, "hostname"),
         ) {
-            (Some(u), Some(h)) => format!("{u} at {h}"),
+            (Some(u), Some(h)) => w.t("offer.email_at_host", &[("email", &u), ("host", &h)]),
             (None, Some(h)) => h,
             _ => self.server_key.clone(),
         };
         let from = match from.as_str() {
-            "default" => "not set: Thunderbird's default".to_owned(),
-            f => format!("set in {f}"),
+            "default" => w.t("preview.imap.default", &[]),
+            f => w.t("preview.imap.set_in", &[("file", &f)]),
         };
         let exists = self.user_js().exists();
         let mut changes = Vec::new();
         if let Some(e) = blocked {
-            changes.push(format!("Not possible yet: {e}"));
+            changes.push(w.t("preview.imap.not_yet", &[("error", &e)]));
         }
         Ok(Preview {
-            title: format!(
-                "Limit Thunderbird to {} IMAP connections for {who}",
-                self.max_connections
+            title: w.t(
+                "preview.imap.title",
+                &[("n", &self.max_connections), ("who", &who)],
             ),
             changes: [
                 changes,
@@ -283,25 +284,25 @@ impl Action for LimitImapConnections {
                     self.max_connections
                 )],
                 vec![
-                if exists {
-                    format!(
-                        "One line in {} is set; every other line stays as it is",
-                        self.user_js().display()
-                    )
-                } else {
-                    format!(
-                        "{} is created with that one line (Thunderbird applies user.js over prefs.js)",
-                        self.user_js().display()
-                    )
-                },
-                "Thunderbird uses it the next time it starts".to_owned(),
+                    if exists {
+                        w.t(
+                            "preview.imap.one_line",
+                            &[("file", &self.user_js().display())],
+                        )
+                    } else {
+                        w.t(
+                            "preview.imap.created",
+                            &[("file", &self.user_js().display())],
+                        )
+                    },
+                    w.t("preview.imap.next_start", &[]),
                 ],
             ]
             .concat(),
             undo: if exists {
-                "Undo puts user.js back byte for byte as it is now".to_owned()
+                w.t("preview.imap.undo_restore", &[])
             } else {
-                "Undo deletes user.js again".to_owned()
+                w.t("preview.imap.undo_delete", &[])
             },
             undoable: true,
             needs_consent: false,

@@ -40,6 +40,8 @@ pub struct Env<'a> {
     /// Where programs are closed and started: this computer when `None`, else the given
     /// machine (demo mode's simulated PC). The same checks run either way.
     pub control: Option<&'a dyn ProcessControl>,
+    /// The language of the previews' sentences (English by default).
+    pub lang: words::Lang,
 }
 
 /// Where an action learns which mail apps run: this computer's process list at the moment
@@ -48,6 +50,13 @@ pub struct Env<'a> {
 pub enum ProcessCheck {
     Live,
     Listed(Vec<scan::ProcessInfo>),
+}
+
+impl Env<'_> {
+    /// The catalog of the previews' language.
+    pub fn words(&self) -> &'static words::Words {
+        words::Words::of(self.lang)
+    }
 }
 
 impl ProcessCheck {
@@ -84,6 +93,7 @@ impl<'a> Env<'a> {
             credentials: None,
             processes: None,
             control: None,
+            lang: words::Lang::En,
         }
     }
 

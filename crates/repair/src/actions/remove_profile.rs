@@ -95,17 +95,18 @@ impl Action for RemoveProfile {
                 .ok_or_else(|| RepairError::ProfileMissing {
                     name: self.name.clone(),
                 })?;
+        let w = env.words();
         Ok(Preview {
-            title: format!("Remove the Outlook profile \"{}\"", self.name),
+            title: w.t("preview.profile.title", &[("name", &self.name)]),
             changes: vec![
-                format!(
-                    "Delete {key} and the {} registry keys below it (its accounts and settings)",
-                    tree.key_count()
+                w.t(
+                    "preview.profile.delete",
+                    &[("key", &key), ("n", &tree.key_count())],
                 ),
-                "Mail stays on the server; this profile's offline copy is not deleted".to_owned(),
-                "Close Outlook before you do this".to_owned(),
+                w.t("preview.profile.mail_stays", &[]),
+                w.t("preview.profile.close_first", &[]),
             ],
-            undo: "A full export is saved first; undo imports it again".to_owned(),
+            undo: w.t("preview.profile.undo", &[]),
             undoable: true,
             needs_consent: false,
             confirmation: None,

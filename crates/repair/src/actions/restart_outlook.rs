@@ -120,6 +120,7 @@ impl Action for RestartOutlook {
     }
 
     fn preview(&self, env: &mut Env) -> Result<Preview, RepairError> {
+        let w = env.words();
         let mut changes = Vec::new();
         if let Some(pid) = self.pid
             && process::identify(
@@ -131,26 +132,25 @@ impl Action for RestartOutlook {
             )?
             .is_some()
         {
-            changes.push(format!(
-                "Ask Outlook (process {pid}) to quit and wait up to {} s",
-                self.timeout_ms / 1000
+            changes.push(w.t(
+                "preview.restart.ask",
+                &[("pid", &pid), ("seconds", &(self.timeout_ms / 1000))],
             ));
             if self.force {
-                changes
-                    .push("Force it closed if it does not quit: unsaved work is lost".to_owned());
+                changes.push(w.t("preview.restart.force", &[]));
             }
         }
         changes.push(match &self.mode {
-            RestartMode::Normal => "Start Outlook again".to_owned(),
-            RestartMode::Safe => "Start Outlook in safe mode (/safe): no add-ins load".to_owned(),
+            RestartMode::Normal => w.t("preview.restart.start", &[]),
+            RestartMode::Safe => w.t("preview.restart.start_safe", &[]),
             RestartMode::Profile { name } => {
-                format!("Start Outlook with the profile \"{name}\" (/profile)")
+                w.t("preview.restart.start_profile", &[("name", name)])
             }
         });
         Ok(Preview {
-            title: "Restart Outlook".to_owned(),
+            title: w.t("preview.restart.title", &[]),
             changes,
-            undo: "Nothing to undo: close Outlook and start it as usual to go back".to_owned(),
+            undo: w.t("preview.restart.undo", &[]),
             undoable: false,
             needs_consent: self.force,
             confirmation: None,

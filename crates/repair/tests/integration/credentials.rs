@@ -24,6 +24,7 @@ fn env(store: &mut FileCredentialStore) -> Env<'_> {
         credentials: Some(store),
         processes: None,
         control: None,
+        lang: words::Lang::En,
     }
 }
 

@@ -1,0 +1,82 @@
+//! The session in Spanish end to end on the simulated PC: the diagnosis, the guided fix's
+//! repairs and their previews come from the Spanish catalog, with no English sentence.
+
+use doctor::{AppContext, Lang};
+
+/// The literal phrases (three words or more) of the English catalog that Spanish does not
+/// share: any of them in a Spanish text is English left behind.
+fn english_phrases() -> Vec<(String, String)> {
+    let en = words::Words::of(Lang::En);
+    let es = words::Words::of(Lang::Es);
+    let mut out = Vec::new();
+    for (key, text) in en.messages() {
+        let spanish = es.raw(key).unwrap_or_default();
+        for piece in text.split(['{', '}']).step_by(2) {
+            let piece = piece.trim_matches(|c: char| c.is_whitespace() || ",.;:()\"".contains(c));
+            if piece.split_whitespace().count() >= 3 && !spanish.contains(piece) {
+                out.push((key.clone(), piece.to_owned()));
+            }
+        }
+    }
+    out
+}
+
+fn leaks(text: &str, phrases: &[(String, String)]) -> Vec<String> {
+    phrases
+        .iter()
+        .filter(|(_, p)| text.contains(p.as_str()))
+        .map(|(k, p)| format!("{k}: {p}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_spanish_session_words_findings_repairs_and_previews_in_spanish() {
+    let ctx = AppContext::demo().expect("demo");
+    ctx.set_lang(Lang::Es);
+    ctx.scan(|_| {}).await.expect("scan");
+    let phrases = english_phrases();
+    assert!(phrases.len() > 100, "{}", phrases.len());
+
+    let diagnosis = ctx.diagnosis().expect("diagnosis");
+    let mut text = vec![
+        diagnosis.estimate.summary.clone(),
+        diagnosis.estimate.reason.clone(),
+    ];
+    for f in &diagnosis.findings {
+        text.push(f.title.clone());
+        text.extend(f.evidence.iter().cloned());
+        text.extend(f.advice.iter().cloned());
+    }
+    let plan = ctx.wizard_plan(None).expect("plan");
+    let mut previewed = 0;
+    for step in plan.stages.iter().flat_map(|s| &s.steps) {
+        if let Some(offer) = &step.offer {
+            text.push(offer.title.clone());
+            let preview = ctx.preview_action(&offer.request()).expect("preview");
+            text.push(preview.title);
+            text.extend(preview.changes);
+            text.push(preview.undo);
+            previewed += 1;
+        }
+    }
+    assert!(previewed > 0, "the demo offers repairs");
+    let all = text.join("\n");
+    assert_eq!(leaks(&all, &phrases), Vec::<String>::new(), "{all}");
+    assert!(
+        all.contains("Outlook está abierto 2 veces en este equipo"),
+        "{all}"
+    );
+    assert!(all.contains("Reiniciar Outlook"), "{all}");
+
+    // Back to English: the same session speaks English again.
+    ctx.set_lang(Lang::En);
+    let english = ctx.diagnosis().expect("diagnosis");
+    assert!(
+        english
+            .findings
+            .iter()
+            .any(|f| f.title == "Outlook is running 2 times on this computer"),
+        "{:?}",
+        english.findings
+    );
+}
