@@ -24,6 +24,7 @@ fn main() {
             "cloud_snapshot",
             "sign_out_everywhere",
             "forget_sign_in",
+            "set_language",
             "get_diagnosis",
             "preview_action",
             "run_action",

@@ -637,12 +637,33 @@ async function defaultFocused(browser, testid, name) {
  * (Enter all the way), else "no" at every check (Shift+Tab to it) to the IT route.
  * Returns the step ids walked and the screenshots taken.
  */
+/** The English catalog's phrases (three words or more between placeholders) that Spanish does
+ * not share: any of them on a Spanish screen is English left behind, whoever built it. */
+function englishPhrases() {
+  const english = JSON.parse(readFileSync(resolve(root, "i18n/en.json"), "utf8"));
+  const spanish = JSON.parse(readFileSync(resolve(root, "i18n/es.json"), "utf8"));
+  const out = [];
+  for (const [key, text] of Object.entries(english)) {
+    text.split(/[{}]/).forEach((piece, i) => {
+      if (i % 2 === 1) return;
+      const p = piece.replace(/^[\s,.;:()"]+|[\s,.;:()"]+$/g, "");
+      if (p.split(/\s+/).length >= 3 && !(spanish[key] ?? "").includes(p)) out.push([key, p]);
+    });
+  }
+  return out;
+}
+
 async function keyboardWalk(browser, { lang, track, gone }) {
   const tag = `${lang}-${track}-${gone ? "fixed" : "it"}`;
   let n = 0;
   const violations = [];
+  const phrases = lang === "es" ? englishPhrases() : [];
   const snap = async (what) => {
     await primaryInView(browser, `${tag} ${what}`);
+    if (phrases.length > 0) {
+      const text = await browser.execute(() => document.body.innerText);
+      for (const [key, p] of phrases) if (text.includes(p)) violations.push(`${tag} ${what}: English "${p}" (${key})`);
+    }
     // Every wizard screen, in both languages: axe-core's WCAG A/AA rules.
     for (const v of await axe(browser)) violations.push(`${tag} ${what}: ${v}`);
     await browser.saveScreenshot(resolve(wizardShots, `${tag}-${String(++n).padStart(2, "0")}-${what}.png`));
