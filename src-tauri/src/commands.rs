@@ -51,8 +51,8 @@ pub async fn run_scan(
 /// The error decoder: which limit a pasted message points to, and the first steps.
 #[tauri::command]
 #[specta::specta]
-pub fn decode_error(message: String) -> Result<DecodedError, AppError> {
-    doctor::decoder::decode_for_user(&message)
+pub fn decode_error(ctx: State<'_, AppContext>, message: String) -> Result<DecodedError, AppError> {
+    doctor::decoder::decode_for_user_in(&message, ctx.lang())
 }
 
 /// Opens a Microsoft page in the system browser after the backend checked it (https, no

@@ -6,6 +6,7 @@
 //! in the text) and on the wording in English and Spanish, case- and accent-insensitive.
 
 use serde::Serialize;
+use words::{Lang, Words};
 
 use crate::error::{AppError, ErrorCode};
 pub use crate::limits::MAX_ERROR_TEXT_BYTES;
@@ -59,6 +60,7 @@ struct Rule {
     service: Option<Service>,
     /// Any of these (already folded: lowercase, no accents) decides the rule.
     needles: &'static [&'static str],
+    /// The catalog key of the explanation.
     explanation: &'static str,
     first_steps: &'static [&'static str],
 }
@@ -74,7 +76,7 @@ const RULES: &[Rule] = &[
             "16 objects of type session",
             "maximo de 16 objetos",
         ],
-        explanation: "On-premises Exchange allows 16 service sessions per user (Outlook on the web, phones, IMAP, POP, EWS); Microsoft publishes no such number for Exchange Online. Usually many web tabs, phones or other mail apps.",
+        explanation: "decoder.explain.service_sessions_per_user",
         first_steps: &[
             "sign_out_web",
             "close_other_devices",
@@ -90,7 +92,7 @@ const RULES: &[Rule] = &[
             "32 objects of type session",
             "maximo de 32 objetos",
         ],
-        explanation: "On-premises Exchange allows 32 MAPI sessions per user (event 9646); Microsoft does not publish the number for Exchange Online. Usually Outlook open on several computers, duplicate profiles, shared mailboxes or programs that use Outlook's MAPI.",
+        explanation: "decoder.explain.mapi_sessions_per_user",
         first_steps: &[
             "close_other_devices",
             "restart_outlook_here",
@@ -101,14 +103,14 @@ const RULES: &[Rule] = &[
         limit: Limit::EwsConcurrency,
         service: Some(Service::ExchangeOnline),
         needles: &["errorexceededconnectioncount", "exceeded connection count"],
-        explanation: "Exchange Web Services allows 27 concurrent connections (10 on Exchange 2010). Usually add-ins, Teams, Mac Outlook or other apps that use EWS.",
+        explanation: "decoder.explain.ews_concurrency",
         first_steps: &["addins_safe_mode", "close_other_devices"],
     },
     Rule {
         limit: Limit::SimpleMapiSessions,
         service: None,
         needles: &["mapi_e_too_many_sessions"],
-        explanation: "A program that sends mail through Outlook (a scanner, an ERP or CRM connector) opened too many Simple MAPI sessions.",
+        explanation: "decoder.explain.simple_mapi_sessions",
         first_steps: &["restart_outlook_here", "addins_safe_mode"],
     },
     Rule {
@@ -119,7 +121,7 @@ const RULES: &[Rule] = &[
             "limite de simultaneidad de autenticacion",
             "clientbackoff",
         ],
-        explanation: "Exchange Online is holding back new sign-ins because too many are already in flight. Classic Outlook may not open while Outlook on the web works.",
+        explanation: "decoder.explain.authentication_concurrency",
         first_steps: &[
             "owa_triage",
             "close_other_devices",
@@ -131,7 +133,7 @@ const RULES: &[Rule] = &[
         limit: Limit::RpcClientAccessConcurrency,
         service: Some(Service::ExchangeOnPremises),
         needles: &["rcamaxconcurrency"],
-        explanation: "The on-premises throttling policy allows 40 concurrent RPC connections per user (RCAMaxConcurrency). An administrator can raise it.",
+        explanation: "decoder.explain.rpc_client_access_concurrency",
         first_steps: &["close_other_devices", "it_help_desk"],
     },
     Rule {
@@ -142,7 +144,7 @@ const RULES: &[Rule] = &[
             "too many simultaneous connections",
             "too many connections",
         ],
-        explanation: "Exchange Online is reported to allow about 20 concurrent IMAP connections (Microsoft does not document the number). Usually several mail apps (Thunderbird, phones, eM Client) on the same account.",
+        explanation: "decoder.explain.imap_connections",
         first_steps: &["other_mail_apps", "phone_app_background"],
     },
     Rule {
@@ -154,14 +156,14 @@ const RULES: &[Rule] = &[
             "too many devices",
             "numero maximo de dispositivos",
         ],
-        explanation: "A mailbox may have 100 mobile device partnerships. Old phones must be removed (Outlook on the web, Settings, Mobile devices).",
+        explanation: "decoder.explain.mobile_device_partnerships",
         first_steps: &["review_sessions", "phone_app_background"],
     },
     Rule {
         limit: Limit::ExchangePowerShellSessions,
         service: Some(Service::ExchangeOnline),
         needles: &["powershell", "runspace"],
-        explanation: "Exchange Online PowerShell is reported to allow 3 sessions per administrator; close the others with Disconnect-ExchangeOnline.",
+        explanation: "decoder.explain.exchange_power_shell_sessions",
         first_steps: &["it_help_desk"],
     },
     Rule {
@@ -174,7 +176,7 @@ const RULES: &[Rule] = &[
             "numero maximo de sesiones",
             "demasiadas sesiones",
         ],
-        explanation: "Too many open connections to this mailbox: Outlook on other computers, Outlook on the web tabs, the phone app, duplicate profiles or add-ins. Most often the MAPI or the service session limit (32 and 16 per user on on-premises Exchange; Microsoft publishes neither number for Exchange Online).",
+        explanation: "decoder.explain.allowed_sessions",
         first_steps: &[
             "close_other_devices",
             "sign_out_web",
@@ -196,8 +198,14 @@ pub enum DecodeError {
     TooLong { bytes: usize, max: usize },
 }
 
-/// Decodes a pasted error message; refused past [`MAX_ERROR_TEXT_BYTES`].
+/// Decodes a pasted error message; refused past [`MAX_ERROR_TEXT_BYTES`]. The explanation
+/// is in English; [`decode_in`] words it in another language.
 pub fn decode(message: &str) -> Result<DecodedError, DecodeError> {
+    decode_in(message, Lang::En)
+}
+
+/// [`decode`] with the explanation in `lang`.
+pub fn decode_in(message: &str, lang: Lang) -> Result<DecodedError, DecodeError> {
     if message.len() > MAX_ERROR_TEXT_BYTES {
         return Err(DecodeError::TooLong {
             bytes: message.len(),
@@ -215,7 +223,7 @@ pub fn decode(message: &str) -> Result<DecodedError, DecodeError> {
                 limit_number: rule
                     .service
                     .and_then(|s| ServiceLimits::shipped().known_number(rule.limit, s)),
-                explanation: rule.explanation.to_owned(),
+                explanation: Words::of(lang).t(rule.explanation, &[]),
                 first_steps: rule.first_steps.iter().map(|s| (*s).to_owned()).collect(),
                 matched: (*needle).to_owned(),
             });
@@ -224,27 +232,32 @@ pub fn decode(message: &str) -> Result<DecodedError, DecodeError> {
     Err(DecodeError::NotRecognised)
 }
 
-/// [`decode`] with its errors in the user's words.
+/// [`decode`] with its errors in the user's words (English).
 pub fn decode_for_user(message: &str) -> Result<DecodedError, AppError> {
-    decode(message).map_err(|e| match e {
+    decode_for_user_in(message, Lang::En)
+}
+
+/// [`decode_for_user`] in `lang`: the explanation and the errors.
+pub fn decode_for_user_in(message: &str, lang: Lang) -> Result<DecodedError, AppError> {
+    let w = Words::of(lang);
+    decode_in(message, lang).map_err(|e| match e {
         DecodeError::Empty => AppError::new(
             ErrorCode::InvalidInput,
-            "Paste the message Outlook showed first.",
-            "Copy the whole error text, or type the words you remember.",
+            w.t("decoder.error.empty", &[]),
+            w.t("decoder.error.empty_hint", &[]),
         ),
         DecodeError::NotRecognised => AppError::new(
             ErrorCode::InvalidInput,
-            "This message does not look like a session-limit error.",
-            "Paste the exact text, or start the scan: it finds the usual causes anyway.",
+            w.t("decoder.error.not_recognised", &[]),
+            w.t("decoder.error.not_recognised_hint", &[]),
         ),
         DecodeError::TooLong { bytes, max } => AppError::new(
             ErrorCode::InputTooLarge,
-            format!(
-                "The pasted text is {} KB; the decoder reads at most {} KB.",
-                bytes.div_ceil(1024),
-                max / 1024
+            w.t(
+                "decoder.error.too_long",
+                &[("kb", &bytes.div_ceil(1024)), ("max", &(max / 1024))],
             ),
-            "Paste only the error message Outlook showed, not a whole log.",
+            w.t("decoder.error.too_long_hint", &[]),
         ),
     })
 }
@@ -371,5 +384,15 @@ mod tests {
         let mut at_limit = "maximum number of allowed sessions".to_owned();
         at_limit.push_str(&" ".repeat(MAX_ERROR_TEXT_BYTES - at_limit.len()));
         assert!(decode(&at_limit).is_ok());
+    }
+
+    #[test]
+    fn explanations_and_errors_follow_the_language() {
+        let es = decode_in("evento 9646: maximo de 32 objetos", Lang::Es).expect("decoded");
+        assert!(es.explanation.contains("32 sesiones MAPI por usuario"), "{}", es.explanation);
+        let en = decode_in("evento 9646: maximo de 32 objetos", Lang::En).expect("decoded");
+        assert!(en.explanation.contains("32 MAPI sessions per user"), "{}", en.explanation);
+        let err = decode_for_user_in("  ", Lang::Es).expect_err("empty");
+        assert_eq!(err.message, "Pegue primero el mensaje que mostró Outlook.");
     }
 }
