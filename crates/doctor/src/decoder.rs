@@ -389,9 +389,17 @@ mod tests {
     #[test]
     fn explanations_and_errors_follow_the_language() {
         let es = decode_in("evento 9646: maximo de 32 objetos", Lang::Es).expect("decoded");
-        assert!(es.explanation.contains("32 sesiones MAPI por usuario"), "{}", es.explanation);
+        assert!(
+            es.explanation.contains("32 sesiones MAPI por usuario"),
+            "{}",
+            es.explanation
+        );
         let en = decode_in("evento 9646: maximo de 32 objetos", Lang::En).expect("decoded");
-        assert!(en.explanation.contains("32 MAPI sessions per user"), "{}", en.explanation);
+        assert!(
+            en.explanation.contains("32 MAPI sessions per user"),
+            "{}",
+            en.explanation
+        );
         let err = decode_for_user_in("  ", Lang::Es).expect_err("empty");
         assert_eq!(err.message, "Pegue primero el mensaje que mostró Outlook.");
     }

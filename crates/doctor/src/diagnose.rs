@@ -373,7 +373,12 @@ fn addins(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
                 .iter()
                 .map(|a| {
                     let name = a.friendly_name.as_deref().unwrap_or(&a.prog_id);
-                    match &a.connections_note {
+                    let note = a
+                        .connections_note_key
+                        .as_deref()
+                        .map(|key| w.t(key, &[]))
+                        .or_else(|| a.connections_note.clone());
+                    match &note {
                         Some(note) => format!("{name}: {note}"),
                         None => name.to_owned(),
                     }

@@ -46,10 +46,11 @@ pub fn load_behavior_meaning(v: u32) -> &'static str {
     }
 }
 
-/// One `pattern | note` line of the data file.
+/// One `pattern | note key` line of the data file.
 #[derive(Debug, Clone)]
 pub struct ConnectionRule {
     pub pattern: String,
+    /// The catalog key of why it opens connections (`addin_note.*`).
     pub note: String,
 }
 
@@ -232,7 +233,10 @@ pub fn read_addins(reg: &dyn Registry) -> (Vec<Addin>, Vec<DisabledItem>, Vec<St
         a.load_behavior_meaning = a.load_behavior.map(|v| load_behavior_meaning(v).to_owned());
         if let Some(rule) = rules.iter().find(|r| glob(&r.pattern, &a.prog_id)) {
             a.opens_connections = true;
-            a.connections_note = Some(rule.note.clone());
+            // The JSON keeps the English sentence; the key lets the diagnosis word it in
+            // the reader's language.
+            a.connections_note = Some(words::Words::of(words::Lang::En).t(&rule.note, &[]));
+            a.connections_note_key = Some(rule.note.clone());
         }
     }
     (addins, unmatched, problems)
@@ -254,6 +258,7 @@ fn new_addin(prog_id: &str) -> Addin {
         do_not_disable: false,
         opens_connections: false,
         connections_note: None,
+        connections_note_key: None,
         notes: Vec::new(),
     }
 }
@@ -412,5 +417,19 @@ mod tests {
         assert!(!hit("OneNote.OutlookAddin"));
         assert!(glob("a*b*c", "axxbyyc"));
         assert!(!glob("a*b*c", "axxbyy"));
+    }
+
+    #[test]
+    fn every_rule_has_its_words_in_every_language() {
+        for rule in parse_connection_rules(CONNECTION_ADDINS) {
+            for lang in words::Lang::ALL {
+                let text = words::Words::of(lang).raw(&rule.note);
+                assert!(
+                    text.is_some_and(|t| !t.trim().is_empty()),
+                    "{lang:?} {}",
+                    rule.note
+                );
+            }
+        }
     }
 }

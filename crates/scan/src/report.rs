@@ -171,6 +171,9 @@ pub struct Addin {
     pub opens_connections: bool,
     /// Why it opens connections, from the data file.
     pub connections_note: Option<String>,
+    /// The catalog key of `connections_note`, for words in another language (not in JSON).
+    #[serde(skip)]
+    pub connections_note_key: Option<String>,
     pub notes: Vec<String>,
 }
 
