@@ -20,9 +20,15 @@ pub struct KeyData {
     pub values: Vec<(String, RawValue)>,
 }
 
-/// Keys by their upper-cased path components: this order is a depth-first walk with
-/// subkeys sorted case-insensitively, which is `reg export`'s order.
-pub(crate) type SortKey = Vec<String>;
+/// Keys by their upper-cased path components joined by NUL: this order is a depth-first walk
+/// with subkeys sorted case-insensitively, which is `reg export`'s order. One string, not a
+/// list of components: NUL sorts below every character a key name holds, so comparing the
+/// joined strings orders keys exactly as comparing their components would, at memcmp speed
+/// and with one allocation per key instead of one per component.
+pub(crate) type SortKey = String;
+
+/// Between two components of a [`SortKey`].
+const SEP: char = '\0';
 
 /// A registry tree (or part of one). Keys absent from the map but with descendants exist
 /// implicitly, as in a `.reg` file that lists only deep keys.
@@ -32,14 +38,33 @@ pub struct RegTree {
 }
 
 pub(crate) fn sort_key(path: &str) -> SortKey {
-    normalize_path(path)
-        .split('\\')
-        .map(|p| p.to_uppercase())
-        .collect()
+    let path = normalize_path(path);
+    let mut out = String::with_capacity(path.len());
+    for (i, part) in path.split('\\').enumerate() {
+        if i > 0 {
+            out.push(SEP);
+        }
+        for c in part.chars() {
+            match c {
+                // A NUL inside a name (only damaged files have one) must not read as a
+                // separator: escaped, with the escape itself escaped, so no two names meet.
+                '\0' => out.push_str("\u{1}0"),
+                '\u{1}' => out.push_str("\u{1}1"),
+                c => out.extend(c.to_uppercase()),
+            }
+        }
+    }
+    out
 }
 
-fn is_under(k: &SortKey, root: &SortKey) -> bool {
-    k.len() >= root.len() && k[..root.len()] == root[..]
+/// Whether `k` is `root` or below it.
+fn is_under(k: &str, root: &str) -> bool {
+    k.starts_with(root) && (k.len() == root.len() || k.as_bytes()[root.len()] == 0)
+}
+
+/// How many path components a sort key has.
+fn depth(k: &str) -> usize {
+    k.bytes().filter(|b| *b == 0).count() + 1
 }
 
 impl RegTree {
@@ -97,8 +122,9 @@ impl RegTree {
             return None;
         }
         let root = sort_key(path);
+        let root_depth = depth(&root);
         let mut out: Vec<String> = Vec::new();
-        let mut last_upper: Option<String> = None;
+        let mut last_upper: Option<&str> = None;
         for (k, data) in self.keys.range(root.clone()..) {
             if !is_under(k, &root) {
                 break;
@@ -106,8 +132,9 @@ impl RegTree {
             if k.len() == root.len() {
                 continue;
             }
-            let upper = &k[root.len()];
-            if last_upper.as_ref() == Some(upper) {
+            let below = &k[root.len() + 1..];
+            let upper = below.split(SEP).next().unwrap_or(below);
+            if last_upper == Some(upper) {
                 continue;
             }
             // The original spelling of the child comes from the key path itself.
@@ -115,10 +142,10 @@ impl RegTree {
                 .path
                 .split('\\')
                 .filter(|p| !p.is_empty())
-                .nth(root.len())
-                .unwrap_or(upper.as_str())
+                .nth(root_depth)
+                .unwrap_or(upper)
                 .to_owned();
-            last_upper = Some(upper.clone());
+            last_upper = Some(upper);
             out.push(name);
         }
         Some(out)
@@ -233,6 +260,38 @@ impl Registry for RegTree {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nul_in_a_name_is_not_a_separator() {
+        let mut t = RegTree::new();
+        t.set_value("HKCU\\A\0B", "v", RawValue::dword(1));
+        t.set_value("HKCU\\A\\B", "v", RawValue::dword(2));
+        assert_eq!(t.key_count(), 2);
+        assert_eq!(
+            t.subkeys("HKCU\\A"),
+            Some(vec!["B".to_owned()]),
+            "A\\0B is not under A"
+        );
+        assert_eq!(t.value("HKCU\\A\\B", "v"), Some(RawValue::dword(2)));
+    }
+
+    #[test]
+    fn export_order_is_component_order() {
+        let mut t = RegTree::new();
+        for p in ["HKCU\\A B", "HKCU\\A\\Z", "HKCU\\a", "HKCU\\A!"] {
+            t.touch_key(p);
+        }
+        // "A" and its children before "A B" and "A!", as Windows enumerates.
+        assert_eq!(
+            t.paths(),
+            vec![
+                "HKEY_CURRENT_USER\\a",
+                "HKEY_CURRENT_USER\\A\\Z",
+                "HKEY_CURRENT_USER\\A B",
+                "HKEY_CURRENT_USER\\A!"
+            ]
+        );
+    }
 
     #[test]
     fn implicit_parents_exist_but_are_not_written() {
