@@ -13,6 +13,8 @@
 
 mod catalog;
 mod lang;
+mod leaks;
 
 pub use catalog::{Arg, StepText, Words};
 pub use lang::Lang;
+pub use leaks::{english_left_in, english_phrases_absent_from};

@@ -69,30 +69,6 @@ fn personal_track_follows_the_second_article() {
     assert_eq!(v["plan"][0]["id"], "personal_sign_out_everywhere");
 }
 
-/// The literal pieces of a catalog text around its `{placeholders}` that read as a phrase
-/// (three words or more): what would give English away on a Spanish screen.
-fn phrases(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    loop {
-        let (piece, next) = match rest.find('{') {
-            Some(open) => (
-                &rest[..open],
-                rest[open..].find('}').map(|c| &rest[open + c + 1..]),
-            ),
-            None => (rest, None),
-        };
-        let piece = piece.trim_matches(|c: char| c.is_whitespace() || ",.;:()\"".contains(c));
-        if piece.split_whitespace().count() >= 3 {
-            out.push(piece.to_owned());
-        }
-        match next {
-            Some(n) => rest = n,
-            None => return out,
-        }
-    }
-}
-
 fn diagnose_with_env(vars: &[(&str, &str)], args: &[&str]) -> String {
     let mut cmd = Command::cargo_bin("session-doctor-cli").expect("binary");
     for name in ["LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"] {
@@ -114,17 +90,7 @@ fn diagnose_with_env(vars: &[(&str, &str)], args: &[&str]) -> String {
 #[test]
 fn spanish_locale_diagnosis_has_no_english_sentence() {
     let text = diagnose_with_env(&[("LANG", "es_ES.UTF-8")], &["diagnose", "--demo"]);
-    let en = words::Words::of(words::Lang::En);
-    let es = words::Words::of(words::Lang::Es);
-    let mut leaked = Vec::new();
-    for (key, english) in en.messages() {
-        let spanish = es.raw(key).unwrap_or_default();
-        for phrase in phrases(english) {
-            if !spanish.contains(&phrase) && text.contains(&phrase) {
-                leaked.push(format!("{key}: {phrase}"));
-            }
-        }
-    }
+    let mut leaked = words::english_left_in(&text, words::Lang::Es);
     // The plan's English titles (the catalog holds their Spanish).
     for track in [doctor::plan::Track::Work, doctor::plan::Track::Personal] {
         for step in doctor::plan::plan(track) {
