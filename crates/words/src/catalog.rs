@@ -80,9 +80,10 @@ impl Words {
     }
 
     /// The raw text of `key`: this language's, else English's, else `None`.
-    pub fn raw(&self, key: &str) -> Option<&'static str> {
-        let own = Words::of(self.lang).messages.get(key);
-        own.or_else(|| Words::of(Lang::En).messages.get(key))
+    pub fn raw(&self, key: &str) -> Option<&str> {
+        self.messages
+            .get(key)
+            .or_else(|| Words::of(Lang::En).messages.get(key))
             .map(String::as_str)
     }
 
