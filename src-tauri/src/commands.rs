@@ -5,8 +5,8 @@ use doctor::account::{AccountStatus, BulkRevokeView};
 use doctor::decoder::DecodedError;
 use doctor::plan::{Step, Track};
 use doctor::report::{ReportRequest, ReportView, SavedReport};
-use doctor::{AppContext, AppError, Mode, StartReport};
-use scan::{Progress, ScanReport};
+use doctor::{Acted, AppContext, AppError, Change, Mode, SessionView, StartReport};
+use scan::Progress;
 use tauri::State;
 use tauri::ipc::Channel;
 
@@ -38,14 +38,22 @@ pub async fn start_check(ctx: State<'_, AppContext>) -> Result<StartReport, AppE
     ctx.start_check().await
 }
 
-/// Scans this computer (or the demo's simulated PC), streaming progress per source.
+/// Scans this computer (or the demo's simulated PC), streaming progress per source, and
+/// returns the session: the scan, its diagnosis, the journal and what changed.
 #[tauri::command]
 #[specta::specta]
 pub async fn run_scan(
     ctx: State<'_, AppContext>,
     on_progress: Channel<Progress>,
-) -> Result<ScanReport, AppError> {
-    ctx.scan(move |p| drop(on_progress.send(p))).await
+) -> Result<SessionView, AppError> {
+    ctx.refresh(move |p| drop(on_progress.send(p))).await
+}
+
+/// The session as it stands, without scanning (after a sign-in or a change of language).
+#[tauri::command]
+#[specta::specta]
+pub fn get_session(ctx: State<'_, AppContext>) -> SessionView {
+    ctx.session()
 }
 
 /// The error decoder: which limit a pasted message points to, and the first steps.
@@ -187,13 +195,6 @@ pub fn set_language(ctx: State<'_, AppContext>, lang: doctor::Lang) {
     ctx.set_lang(lang);
 }
 
-/// What makes this computer (and account) hit the limit: findings and the likely limit.
-#[tauri::command]
-#[specta::specta]
-pub fn get_diagnosis(ctx: State<'_, AppContext>) -> Result<doctor::diagnose::Diagnosis, AppError> {
-    ctx.diagnosis()
-}
-
 /// What a repair would change, shown before the user confirms.
 #[tauri::command]
 #[specta::specta]
@@ -204,53 +205,58 @@ pub fn preview_action(
     ctx.preview_action(&request)
 }
 
+// The four changes below scan again and return what they did with the session after it
+// (`Acted`): the UI renders it and runs no loop of its own. `async` keeps their waits (a
+// polite close, the scan) off the UI thread.
+
 /// Runs a confirmed repair: journal, backup, change, record.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn run_action(
     ctx: State<'_, AppContext>,
     request: doctor::actions::ActionRequest,
-) -> Result<repair::EntryView, AppError> {
-    ctx.run_action(&request)
+    on_progress: Channel<Progress>,
+) -> Result<Acted, AppError> {
+    ctx.act(Change::Run(&request), move |p| drop(on_progress.send(p)))
 }
 
 /// Puts a change back from its backup. Refused with `undo_conflict` when the key changed
 /// since; `force` after the user confirmed to overwrite that later edit.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn undo_action(
     ctx: State<'_, AppContext>,
     id: String,
     force: Option<bool>,
-) -> Result<repair::EntryView, AppError> {
-    ctx.undo_action(&id, force.unwrap_or(false))
-}
-
-/// The changes made in this mode, newest first, with what can be undone.
-#[tauri::command]
-#[specta::specta]
-pub fn journal_entries(ctx: State<'_, AppContext>) -> Result<Vec<repair::EntryView>, AppError> {
-    ctx.journal()
+    on_progress: Channel<Progress>,
+) -> Result<Acted, AppError> {
+    let change = Change::Undo {
+        id: &id,
+        force: force.unwrap_or(false),
+    };
+    ctx.act(change, move |p| drop(on_progress.send(p)))
 }
 
 /// Completes a change the app was killed in the middle of.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn finish_action(
     ctx: State<'_, AppContext>,
     id: String,
-) -> Result<repair::EntryView, AppError> {
-    ctx.finish_action(&id)
+    on_progress: Channel<Progress>,
+) -> Result<Acted, AppError> {
+    ctx.act(Change::Finish(&id), move |p| drop(on_progress.send(p)))
 }
 
 /// Rolls back a change the app was killed in the middle of.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn roll_back_action(
     ctx: State<'_, AppContext>,
     id: String,
-) -> Result<repair::EntryView, AppError> {
-    ctx.roll_back_action(&id)
+    on_progress: Channel<Progress>,
+) -> Result<Acted, AppError> {
+    ctx.act(Change::RollBack(&id), move |p| drop(on_progress.send(p)))
 }
 
 /// Starts the add-in check: turns off half of the enabled add-ins (journaled).

@@ -10,13 +10,12 @@ const commands = vi.hoisted(() => ({
   runScan: vi.fn(),
   decodeError: vi.fn(),
   getPlan: vi.fn(),
-  getDiagnosis: vi.fn(),
+  getSession: vi.fn(),
   setLanguage: vi.fn(),
   planExtras: vi.fn(),
   previewAction: vi.fn(),
   runAction: vi.fn(),
   undoAction: vi.fn(),
-  journalEntries: vi.fn(),
   finishAction: vi.fn(),
   rollBackAction: vi.fn(),
   openPage: vi.fn(),
@@ -62,7 +61,7 @@ const scanReport = {
     { name: "Outlook", version: "16.0", is_default: true, accounts: [{ email: "a@contoso.com", display_name: null, kind: "exchange", account_name: null }], mailboxes: [], data_files: [], cached_mode: true, download_shared_folders: null, duplicate_of: ["Outlook - Copy"], key: "k1", notes: [] },
     { name: "Outlook - Copy", version: "16.0", is_default: false, accounts: [{ email: "a@contoso.com", display_name: null, kind: "exchange", account_name: null }], mailboxes: [], data_files: [], cached_mode: true, download_shared_folders: null, duplicate_of: ["Outlook"], key: "k2", notes: [] },
   ],
-  addins: [{ prog_id: "TeamsAddin.FastConnect", friendly_name: "Teams Meeting", description: null, load_behavior: 3, load_behavior_meaning: "load at startup", hive: "HKCU", hives: ["HKCU"], policy: false, policy_value: null, disabled_by_outlook: false, crashing: false, do_not_disable: false, opens_connections: true, connections_note: null, notes: [] }],
+  addins: [{ prog_id: "TeamsAddin.FastConnect", friendly_name: "Teams Meeting", description: null, load_behavior: 3, load_behavior_meaning: "load at startup", off: false, hive: "HKCU", hives: ["HKCU"], policy: false, policy_value: null, disabled_by_outlook: false, crashing: false, do_not_disable: false, opens_connections: true, connections_note: null, notes: [] }],
   disabled_items: [],
   accounts: [{ client: "thunderbird", email: "a@contoso.com", host: "outlook.office365.com", source: "prefs.js", profile: null, account_type: "imap", notes: [] }],
   credentials: [{ name: "MicrosoftOffice16_Data:SSPI:a@contoso.com", store: "windows_credential_manager" }],
@@ -74,19 +73,35 @@ const scanReport = {
   m365_ranges_date: "2026-10-01",
 };
 
+// The backend's session as the stub holds it: the scan's and every change's answer carry it.
+const session = { scan: null as unknown, journal: [] as unknown[], diagnosis: null as unknown, changes: [] as unknown[] };
+const view = () => ({ scan: session.scan, diagnosis: session.diagnosis, journal: session.journal, journal_error: null, changes: session.changes });
+/** A change that worked: its entry, and the session after it (the backend scanned again). */
+const acted = (done: unknown, journal: unknown[] = [done]) => async () => {
+  session.journal = journal;
+  return { status: "ok", data: { done, failed: null, session: view() } };
+};
+/** A change that failed: why, and the session after it. */
+const refused = (failed: unknown) => async () => ({ status: "ok", data: { done: null, failed, session: view() } });
+
 beforeEach(() => {
   vi.resetAllMocks();
+  Object.assign(session, { scan: null, journal: [], diagnosis: null, changes: [] });
   localStorage.clear();
   i18n.set("en");
   scanState.report = null;
-  scanState.baseline = null;
+  scanState.journal = [];
+  scanState.changes = [];
+  scanState.diagnosis = null;
   scanState.error = null;
   commands.getMode.mockResolvedValue({ kind: "live" });
   commands.runScan.mockImplementation(async (channel: { onmessage: (m: unknown) => void }) => {
     channel.onmessage({ source: "processes", state: "started", fraction: 0, status: null });
     channel.onmessage({ source: "processes", state: "finished", fraction: 0.34, status: "ok" });
-    return { status: "ok", data: scanReport };
+    session.scan = scanReport;
+    return { status: "ok", data: view() };
   });
+  commands.getSession.mockImplementation(async () => view());
   // The backend keeps the wizard's progress: an in-memory stand-in that saves what it gets.
   let saved = { screen: "message", track: null, stage: 0, step: 0, states: {}, message: null, answers: { web_works: null, connections_counted: null } };
   commands.wizardProgress.mockImplementation(async () => ({ status: "ok", data: saved }));
@@ -210,11 +225,9 @@ describe("repairs", () => {
   const entry = (state: string, can_undo: boolean) => ({ id: "e1", kind: "remove_profile", target: "Outlook - Copy", preview, state, created_at_ms: 1, updated_at_ms: 1, can_undo, can_roll_back: false, outcome: null, error: null });
 
   it("previews, asks, runs through the journal, rescans, and offers undo", async () => {
-    commands.journalEntries.mockResolvedValueOnce({ status: "ok", data: [] });
     commands.previewAction.mockResolvedValue({ status: "ok", data: preview });
-    commands.runAction.mockResolvedValue({ status: "ok", data: entry("applied", true) });
-    commands.journalEntries.mockResolvedValue({ status: "ok", data: [entry("applied", true)] });
-    commands.undoAction.mockResolvedValue({ status: "ok", data: entry("undone", false) });
+    commands.runAction.mockImplementation(acted(entry("applied", true)));
+    commands.undoAction.mockImplementation(acted(entry("undone", false)));
     await startApp();
     await waitFor(() => expect(screen.getByTestId("scan-status").textContent).toMatch(/Scan finished/));
     const button = screen.getByTestId("group-profiles").querySelector('[data-action="remove_profile"]') as HTMLElement;
@@ -227,63 +240,62 @@ describe("repairs", () => {
     await fireEvent.click(screen.getByTestId("action-yes"));
     await screen.findByTestId("journal");
     expect(commands.runAction).toHaveBeenCalledTimes(1);
-    expect(commands.runScan).toHaveBeenCalledTimes(2);
+    // The backend scanned again inside the change: one call, no second scan from the UI.
+    expect(commands.runScan).toHaveBeenCalledTimes(1);
     await fireEvent.click(screen.getByTestId("undo"));
-    expect(commands.undoAction).toHaveBeenCalledWith("e1", false);
+    expect(commands.undoAction).toHaveBeenCalledWith("e1", false, expect.anything());
   });
 
   it("undoes a change whose key changed since only after an explicit yes", async () => {
-    commands.journalEntries.mockResolvedValue({ status: "ok", data: [entry("applied", true)] });
+    session.journal = [entry("applied", true)];
     commands.undoAction
-      .mockResolvedValueOnce({ status: "error", error: { code: "undo_conflict", message: "HKCU\\X changed after this change was made (the value HKCU\\X \"LoadBehavior\" was changed)", hint: "Scan again" } })
-      .mockResolvedValueOnce({ status: "ok", data: entry("undone", false) });
+      .mockImplementationOnce(refused({ code: "undo_conflict", message: "HKCU\\X changed after this change was made (the value HKCU\\X \"LoadBehavior\" was changed)", hint: "Scan again" }))
+      .mockImplementationOnce(acted(entry("undone", false)));
     await startApp();
     await fireEvent.click(await screen.findByTestId("undo"));
-    expect(commands.undoAction).toHaveBeenLastCalledWith("e1", false);
+    expect(commands.undoAction).toHaveBeenLastCalledWith("e1", false, expect.anything());
     const dialog = await screen.findByTestId("undo-conflict");
     expect(dialog.textContent).toContain("\"LoadBehavior\" was changed");
     expect(commands.undoAction).toHaveBeenCalledTimes(1);
     await fireEvent.click(screen.getByTestId("undo-anyway"));
-    expect(commands.undoAction).toHaveBeenLastCalledWith("e1", true);
+    expect(commands.undoAction).toHaveBeenLastCalledWith("e1", true, expect.anything());
     await waitFor(() => expect(screen.queryByTestId("undo-conflict")).toBeNull());
   });
 
   it("offers to finish or put back a change the app was killed in the middle of", async () => {
-    commands.journalEntries.mockResolvedValue({ status: "ok", data: [{ ...entry("backed_up", false), can_roll_back: true }] });
-    commands.rollBackAction.mockResolvedValue({ status: "ok", data: entry("rolled_back", false) });
+    session.journal = [{ ...entry("backed_up", false), can_roll_back: true }];
+    commands.rollBackAction.mockImplementation(acted(entry("rolled_back", false)));
     await startApp();
     const journal = await screen.findByTestId("journal");
     expect(journal.textContent).toContain("stopped in the middle");
     await fireEvent.click(screen.getByTestId("roll-back"));
-    expect(commands.rollBackAction).toHaveBeenCalledWith("e1");
+    expect(commands.rollBackAction).toHaveBeenCalledWith("e1", expect.anything());
     expect(commands.finishAction).not.toHaveBeenCalled();
   });
 
   it("forces a close only after a second, explicit yes", async () => {
-    commands.journalEntries.mockResolvedValue({ status: "ok", data: [] });
     commands.previewAction
       .mockResolvedValueOnce({ status: "ok", data: { ...preview, title: "Close Outlook", undoable: false } })
       .mockResolvedValueOnce({ status: "ok", data: { ...preview, title: "Close Outlook", undoable: false, needs_consent: true, confirmation: "tok-1" } });
     commands.runAction
-      .mockResolvedValueOnce({ status: "error", error: { code: "process_still_running", message: "Outlook is still running", hint: "Force it" } })
-      .mockResolvedValueOnce({ status: "ok", data: entry("applied", false) });
+      .mockImplementationOnce(refused({ code: "process_still_running", message: "Outlook is still running", hint: "Force it" }))
+      .mockImplementationOnce(acted(entry("applied", false)));
     await startApp();
     await waitFor(() => expect(screen.getByTestId("scan-status").textContent).toMatch(/Scan finished/));
     const close = screen.getByTestId("group-outlook").querySelector('[data-action="close_client"][data-pid="12"]') as HTMLElement;
     await fireEvent.click(close);
     await fireEvent.click(await screen.findByTestId("action-yes"));
-    expect(commands.runAction).toHaveBeenLastCalledWith({ kind: "close_client", pid: 12, name: "classic_outlook", start_time: 1, force: false });
+    expect(commands.runAction).toHaveBeenLastCalledWith({ kind: "close_client", pid: 12, name: "classic_outlook", start_time: 1, force: false }, expect.anything());
     // The forced close is previewed first: the backend issues the confirmation for this process.
     await fireEvent.click(await screen.findByTestId("force-yes"));
     expect(commands.previewAction).toHaveBeenLastCalledWith({ kind: "close_client", pid: 12, name: "classic_outlook", start_time: 1, force: true, confirmation: null });
-    expect(commands.runAction).toHaveBeenLastCalledWith({ kind: "close_client", pid: 12, name: "classic_outlook", start_time: 1, force: true, confirmation: "tok-1" });
+    expect(commands.runAction).toHaveBeenLastCalledWith({ kind: "close_client", pid: 12, name: "classic_outlook", start_time: 1, force: true, confirmation: "tok-1" }, expect.anything());
     await waitFor(() => expect(screen.queryByTestId("force-confirm")).toBeNull());
   });
 
   it("deletes a saved sign-in only after the consent box is ticked", async () => {
-    commands.journalEntries.mockResolvedValue({ status: "ok", data: [] });
     commands.previewAction.mockResolvedValue({ status: "ok", data: { ...preview, title: "Delete the saved sign-in", undoable: false, needs_consent: true } });
-    commands.runAction.mockResolvedValue({ status: "ok", data: entry("applied", false) });
+    commands.runAction.mockImplementation(acted(entry("applied", false)));
     await startApp();
     await waitFor(() => expect(screen.getByTestId("scan-status").textContent).toMatch(/Scan finished/));
     await fireEvent.click(screen.getByTestId("group-credentials").querySelector('[data-action="remove_credential"]') as HTMLElement);
@@ -292,11 +304,10 @@ describe("repairs", () => {
     await fireEvent.click(screen.getByTestId("action-consent"));
     expect(yes.disabled).toBe(false);
     await fireEvent.click(yes);
-    expect(commands.runAction).toHaveBeenCalledWith({ kind: "remove_credential", target: "MicrosoftOffice16_Data:SSPI:a@contoso.com", consent: true });
+    expect(commands.runAction).toHaveBeenCalledWith({ kind: "remove_credential", target: "MicrosoftOffice16_Data:SSPI:a@contoso.com", consent: true }, expect.anything());
   });
 
   it("shows a refused action as an error and changes nothing", async () => {
-    commands.journalEntries.mockResolvedValue({ status: "ok", data: [] });
     commands.previewAction.mockResolvedValue({ status: "error", error: { code: "addin_policy_managed", message: "Managed by policy", hint: "Ask IT" } });
     await startApp();
     await waitFor(() => expect(screen.getByTestId("scan-status").textContent).toMatch(/Scan finished/));
@@ -390,7 +401,7 @@ const wizardScreen = () => screen.getByTestId("wizard").dataset.screen;
 
 describe("guided fix", () => {
   it("starts on the message question with its default button focused, then the scan's summary", async () => {
-    commands.getDiagnosis.mockResolvedValue({ status: "ok", data: diagnosis });
+    session.diagnosis = diagnosis;
     commands.decodeError.mockResolvedValue({ status: "ok", data: { limit: "mapi_sessions_per_user", limit_number: 32, explanation: "x", first_steps: [], matched: "9646" } });
     await startApp("wizard");
     expect(wizardScreen()).toBe("message");
@@ -410,7 +421,7 @@ describe("guided fix", () => {
   });
 
   it("asks the track once with the guess chosen, walks a stage, and asks whether the error is gone", async () => {
-    commands.getDiagnosis.mockResolvedValue({ status: "ok", data: diagnosis });
+    session.diagnosis = diagnosis;
     await startApp("wizard");
     await fireEvent.click(next()); // skip the message
     await screen.findByTestId("wizard-summary");
@@ -445,7 +456,7 @@ describe("guided fix", () => {
   });
 
   it("asks whether the web works, asks the plan again with the answer, and keeps a typed count", async () => {
-    commands.getDiagnosis.mockResolvedValue({ status: "ok", data: diagnosis });
+    session.diagnosis = diagnosis;
     // The backend reads the answer from the saved progress: "the web works" brings the
     // restart forward, as wizard.rs orders it.
     let webWorks: boolean | null = null;
@@ -504,8 +515,8 @@ describe("guided fix", () => {
     const preview = { title: "Remove the profile Outlook - Copy", changes: ["Deletes the profile"], undo: "puts it back", undoable: true, needs_consent: false };
     const entry = { id: "e9", kind: "remove_profile", target: "Outlook - Copy", preview, state: "applied", created_at_ms: 1, updated_at_ms: 1, can_undo: true, can_roll_back: false, outcome: null, error: null };
     commands.previewAction.mockResolvedValue({ status: "ok", data: preview });
-    commands.runAction.mockResolvedValue({ status: "ok", data: entry });
-    commands.undoAction.mockResolvedValue({ status: "ok", data: { ...entry, state: "undone", can_undo: false } });
+    commands.runAction.mockImplementation(acted(entry));
+    commands.undoAction.mockImplementation(acted({ ...entry, state: "undone", can_undo: false }));
     commands.wizardProgress.mockResolvedValueOnce({ status: "ok", data: { screen: "step", track: "work", stage: 1, step: 0, states: {}, message: null } });
     await startApp("wizard");
     await fireEvent.click(await screen.findByTestId("wizard-repair-ask"));
@@ -521,9 +532,10 @@ describe("guided fix", () => {
     await fireEvent.click(await screen.findByTestId("wizard-repair-yes"));
     expect(commands.runAction).toHaveBeenCalledTimes(1);
     await screen.findByTestId("wizard-repair-done");
-    await waitFor(() => expect(commands.runScan).toHaveBeenCalledTimes(2));
+    // The change's answer carried the new scan: the UI did not scan again itself.
+    expect(commands.runScan).toHaveBeenCalledTimes(1);
     await fireEvent.click(screen.getByTestId("wizard-repair-undo"));
-    expect(commands.undoAction).toHaveBeenCalledWith("e9", false);
+    expect(commands.undoAction).toHaveBeenCalledWith("e9", false, expect.anything());
   });
 
   it("resumes where the backend says, and ends on the IT route with the report, methods and tips", async () => {

@@ -14,8 +14,11 @@ export const commands = {
 	leaveDemo: () => __TAURI_INVOKE<Mode>("leave_demo"),
 	/**  The welcome screen's Start button. */
 	startCheck: () => typedError<StartReport, AppError>(__TAURI_INVOKE("start_check")),
-	/**  Scans this computer (or the demo's simulated PC), streaming progress per source. */
-	runScan: (onProgress: Channel<Progress>) => typedError<ScanReport, AppError>(__TAURI_INVOKE("run_scan", { onProgress })),
+	/**
+	 *  Scans this computer (or the demo's simulated PC), streaming progress per source, and
+	 *  returns the session: the scan, its diagnosis, the journal and what changed.
+	 */
+	runScan: (onProgress: Channel<Progress>) => typedError<SessionView, AppError>(__TAURI_INVOKE("run_scan", { onProgress })),
 	/**  The error decoder: which limit a pasted message points to, and the first steps. */
 	decodeError: (message: string) => typedError<DecodedError, AppError>(__TAURI_INVOKE("decode_error", { message })),
 	/**
@@ -60,23 +63,21 @@ export const commands = {
 	 *  offers) follow it. Called at start and whenever the user switches language.
 	 */
 	setLanguage: (lang: Lang) => __TAURI_INVOKE<void>("set_language", { lang }),
-	/**  What makes this computer (and account) hit the limit: findings and the likely limit. */
-	getDiagnosis: () => typedError<Diagnosis, AppError>(__TAURI_INVOKE("get_diagnosis")),
+	/**  The session as it stands, without scanning (after a sign-in or a change of language). */
+	getSession: () => __TAURI_INVOKE<SessionView>("get_session"),
 	/**  What a repair would change, shown before the user confirms. */
 	previewAction: (request: ActionRequest) => typedError<Preview, AppError>(__TAURI_INVOKE("preview_action", { request })),
 	/**  Runs a confirmed repair: journal, backup, change, record. */
-	runAction: (request: ActionRequest) => typedError<EntryView, AppError>(__TAURI_INVOKE("run_action", { request })),
+	runAction: (request: ActionRequest, onProgress: Channel<Progress>) => typedError<Acted, AppError>(__TAURI_INVOKE("run_action", { request, onProgress })),
 	/**
 	 *  Puts a change back from its backup. Refused with `undo_conflict` when the key changed
 	 *  since; `force` after the user confirmed to overwrite that later edit.
 	 */
-	undoAction: (id: string, force: boolean | null) => typedError<EntryView, AppError>(__TAURI_INVOKE("undo_action", { id, force })),
-	/**  The changes made in this mode, newest first, with what can be undone. */
-	journalEntries: () => typedError<EntryView[], AppError>(__TAURI_INVOKE("journal_entries")),
+	undoAction: (id: string, force: boolean | null, onProgress: Channel<Progress>) => typedError<Acted, AppError>(__TAURI_INVOKE("undo_action", { id, force, onProgress })),
 	/**  Completes a change the app was killed in the middle of. */
-	finishAction: (id: string) => typedError<EntryView, AppError>(__TAURI_INVOKE("finish_action", { id })),
+	finishAction: (id: string, onProgress: Channel<Progress>) => typedError<Acted, AppError>(__TAURI_INVOKE("finish_action", { id, onProgress })),
 	/**  Rolls back a change the app was killed in the middle of. */
-	rollBackAction: (id: string) => typedError<EntryView, AppError>(__TAURI_INVOKE("roll_back_action", { id })),
+	rollBackAction: (id: string, onProgress: Channel<Progress>) => typedError<Acted, AppError>(__TAURI_INVOKE("roll_back_action", { id, onProgress })),
 	/**  Starts the add-in check: turns off half of the enabled add-ins (journaled). */
 	bisectStart: () => typedError<Bisect, AppError>(__TAURI_INVOKE("bisect_start")),
 	/**  Answers "did the error come back?" and moves to the next round. */
@@ -156,6 +157,21 @@ export type AccountStatus = {
 	revoked_at?: string | null,
 };
 
+/**
+ *  What a repair, an undo, a finish or a roll-back did, and the session after it (the PC
+ *  scanned again). Exactly one of `done` and `failed` is set: a failed change may still
+ *  have changed something (a program that closed, then would not start), so the session
+ *  comes back either way.
+ */
+export type Acted = {
+	/**  The journal entry of the change. */
+	done: EntryView | null,
+	/**  Why it did not happen (or not completely). */
+	failed: AppError | null,
+	/**  The session after it. */
+	session: SessionView,
+};
+
 /**  Kinds of journaled actions. */
 export type ActionKind = "close_client" | "restart_outlook" | "disable_addin" | "enable_addin" | "remove_profile" | "remove_credential" | "limit_imap_connections";
 
@@ -197,6 +213,11 @@ export type Addin = {
 	load_behavior: number | null,
 	/**  What the effective LoadBehavior means, in plain words. */
 	load_behavior_meaning: string | null,
+	/**
+	 *  The effective LoadBehavior keeps it from loading (0 or 2), as the scan found it: for
+	 *  the UI. Rust code asks [`Addin::is_off`], which follows a changed `load_behavior`.
+	 */
+	off: boolean,
 	/**  Hive the effective LoadBehavior came from: `HKCU`, `HKLM`, `HKLM_WOW6432Node`, `HKLM_ClickToRun`. */
 	hive: string,
 	/**  Every hive that registers this add-in. */
@@ -812,6 +833,29 @@ export type ManualRoute = {
 	takes_effect: string,
 };
 
+/**
+ *  A count that shows whether a repair worked. The scan screen's and the wizard's before/now
+ *  and the report's "Before -> now" line are all built from these.
+ */
+export type Measure = 
+/**  Outlook windows (classic and new), helpers left out. */
+"outlook" | 
+/**  Outlook profiles. */
+"profiles" | 
+/**  Profiles that duplicate another. */
+"duplicates" | 
+/**  Add-ins that open their own connections and are not off. */
+"addins" | 
+/**  Connections to Microsoft 365 from this computer's processes. */
+"m365";
+
+/**  One measure in the first scan of this mode and in the last. */
+export type MeasureChange = {
+	measure: Measure,
+	before: number,
+	now: number,
+};
+
 /**  A "before and now" measure (Outlook windows, connections to Microsoft 365, ...). */
 export type MeasureLine = {
 	label: string,
@@ -1241,6 +1285,20 @@ export type SessionClient = {
 	kind: ClientKind,
 	name: string,
 	pid: number,
+};
+
+/**  What the UI renders of the session. */
+export type SessionView = {
+	/**  The last scan of this mode (`None` before the first). */
+	scan: ScanReport | null,
+	/**  The diagnosis of that scan with the account's devices, in the user's language. */
+	diagnosis: Diagnosis | null,
+	/**  The changes made in this mode, newest first. */
+	journal: EntryView[],
+	/**  Why the journal could not be read (it is then empty), in the user's words. */
+	journal_error: AppError | null,
+	/**  The measures that changed since the first scan of this mode. */
+	changes: MeasureChange[],
 };
 
 /**  One value with where it came from. */

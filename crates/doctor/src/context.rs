@@ -11,6 +11,7 @@ use crate::account::{AccountState, Endpoint};
 use crate::actions::{ActionRequest, Repairs};
 use crate::demo::Demo;
 use crate::error::{AppError, ErrorCode};
+use crate::session::{Acted, SessionView};
 use crate::start::{Mode, StartReport, start_check};
 
 /// The app's state. Thread-safe: commands run on Tauri's async runtime.
@@ -36,6 +37,19 @@ pub struct AppContext {
     /// The language the user reads: every sentence the backend builds (findings, evidence,
     /// the estimate, offers) is in it. The UI sets it at start and when the user switches.
     lang: Mutex<Lang>,
+}
+
+/// A change the user confirmed, for [`AppContext::act`].
+#[derive(Debug, Clone, Copy)]
+pub enum Change<'a> {
+    /// Runs a repair through the journal.
+    Run(&'a ActionRequest),
+    /// Puts a journaled change back (`force`: over a later edit, after the user agreed).
+    Undo { id: &'a str, force: bool },
+    /// Completes a change the app was killed in the middle of.
+    Finish(&'a str),
+    /// Rolls such a change back.
+    RollBack(&'a str),
 }
 
 /// Asks where to save: the suggested file name in, the chosen path (or `None`, cancelled) out.
@@ -231,13 +245,74 @@ impl AppContext {
                     "Run the scan again; if it keeps failing, export the log and report it.",
                 )
             })?;
+        self.record_scan(&report);
+        Ok(report)
+    }
+
+    /// The scan as the session's last (and, the first time in this mode, its first).
+    fn record_scan(&self, report: &ScanReport) {
         if let Ok(mut guard) = self.last_scan.lock() {
             *guard = Some(report.clone());
         }
         if let Ok(mut guard) = self.first_scan.lock() {
             guard.get_or_insert_with(|| report.clone());
         }
-        Ok(report)
+    }
+
+    /// Scans, then returns the whole session: what the Scan button and the start of the
+    /// app render.
+    pub async fn refresh(
+        &self,
+        progress: impl FnMut(Progress) + Send + 'static,
+    ) -> Result<SessionView, AppError> {
+        self.scan(progress).await?;
+        Ok(self.session())
+    }
+
+    /// The session as it stands, without scanning (after a sign-in or a change of
+    /// language: the diagnosis is built again from the same scan).
+    pub fn session(&self) -> SessionView {
+        let (journal, journal_error) = match self.journal() {
+            Ok(entries) => (entries, None),
+            Err(e) => (Vec::new(), Some(e)),
+        };
+        let first = self.first_scan();
+        let last = self.last_scan();
+        SessionView {
+            diagnosis: last.as_ref().and_then(|_| self.diagnosis().ok()),
+            changes: crate::session::changes(first.as_ref(), last.as_ref()),
+            scan: last,
+            journal,
+            journal_error,
+        }
+    }
+
+    /// Makes a change (a repair, an undo, a finish or a roll-back), scans again and returns
+    /// what it did with the session after it. Blocking: a polite close waits for the
+    /// program, and the scan reads the disk; the shell runs it off the UI thread.
+    pub fn act(
+        &self,
+        change: Change<'_>,
+        mut progress: impl FnMut(Progress) + Send,
+    ) -> Result<Acted, AppError> {
+        let outcome = match change {
+            Change::Run(request) => self.run_action(request),
+            Change::Undo { id, force } => self.undo_action(id, force),
+            Change::Finish(id) => self.finish_action(id),
+            Change::RollBack(id) => self.roll_back_action(id),
+        };
+        let options = self.scan_options()?;
+        let report = scan::run(&options, &mut progress);
+        self.record_scan(&report);
+        let (done, failed) = match outcome {
+            Ok(entry) => (Some(entry), None),
+            Err(e) => (None, Some(e)),
+        };
+        Ok(Acted {
+            done,
+            failed,
+            session: self.session(),
+        })
     }
 
     /// Scans of one mode never mix with the other's.

@@ -357,7 +357,7 @@ fn duplicate_profiles(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
 
 fn addins(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
     // An add-in that is off (LoadBehavior 0 or 2) opens nothing.
-    let active = |a: &&scan::Addin| !matches!(a.load_behavior, Some(0) | Some(2));
+    let active = |a: &&scan::Addin| !a.is_off();
     let opening: Vec<_> = scan
         .addins
         .iter()

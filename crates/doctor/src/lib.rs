@@ -16,11 +16,13 @@ pub mod offers;
 pub mod plan;
 pub mod report;
 pub mod service_limits;
+pub mod session;
 pub mod simulated;
 pub mod start;
 pub mod wizard;
 
-pub use context::AppContext;
+pub use context::{AppContext, Change};
 pub use error::{AppError, ErrorCode};
+pub use session::{Acted, SessionView};
 pub use start::{Mode, StartReport, TenantHealth, start_check};
 pub use words::Lang;

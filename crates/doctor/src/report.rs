@@ -72,66 +72,20 @@ pub struct SavedReport {
     pub redacted: bool,
 }
 
-/// Counts that show whether the repairs worked; the same as the scan screen's before/now.
-pub fn measures(scan: &ScanReport) -> Vec<(&'static str, u32)> {
-    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    let off = |lb: Option<u32>| matches!(lb, Some(0) | Some(2));
-    vec![
-        (
-            "Outlook windows",
-            count(
-                scan.processes
-                    .iter()
-                    .filter(|p| {
-                        !p.helper
-                            && matches!(
-                                p.kind,
-                                scan::ClientKind::ClassicOutlook | scan::ClientKind::NewOutlook
-                            )
-                    })
-                    .count(),
-            ),
-        ),
-        ("Outlook profiles", count(scan.profiles.len())),
-        (
-            "Duplicate profiles",
-            count(
-                scan.profiles
-                    .iter()
-                    .filter(|p| !p.duplicate_of.is_empty())
-                    .count(),
-            ),
-        ),
-        (
-            "Add-ins that open connections",
-            count(
-                scan.addins
-                    .iter()
-                    .filter(|a| a.opens_connections && !off(a.load_behavior))
-                    .count(),
-            ),
-        ),
-        (
-            "Connections to Microsoft 365",
-            scan.processes
-                .iter()
-                .map(|p| p.connections.map_or(0, |c| c.microsoft_365))
-                .sum(),
-        ),
-    ]
-}
-
+/// Every measure, first scan and last: the same counts as the screens' before/now
+/// ([`crate::session`]), named with the catalog's words (the report is English for now, see
+/// `report.english_only`).
 fn before_after(first: Option<&ScanReport>, last: Option<&ScanReport>) -> Vec<MeasureLine> {
     let (Some(first), Some(last)) = (first, last) else {
         return Vec::new();
     };
-    measures(first)
+    let words = words::Words::of(words::Lang::En);
+    crate::session::before_and_now(first, last)
         .into_iter()
-        .zip(measures(last))
-        .map(|((label, before), (_, now))| MeasureLine {
-            label: label.to_owned(),
-            before,
-            now,
+        .map(|c| MeasureLine {
+            label: words.t(c.measure.key(), &[]),
+            before: c.before,
+            now: c.now,
         })
         .collect()
 }

@@ -32,6 +32,13 @@ const VERSIONS: &[&str] = &["16.0", "15.0"];
 /// The shipped list of add-ins that open connections (see the file's header).
 const CONNECTION_ADDINS: &str = include_str!("../data/connection_addins.txt");
 
+/// Whether a LoadBehavior keeps an add-in from loading: 0 (off) and 2 (failed or unloaded).
+/// An unknown value (`None`) is not "off": nothing says Outlook skips it. The one place
+/// this rule is written; the scan's `Addin::off` carries it to the UI.
+pub fn load_behavior_off(load_behavior: Option<u32>) -> bool {
+    matches!(load_behavior, Some(0) | Some(2))
+}
+
 /// Plain words for a LoadBehavior value (field guide section 3).
 pub fn load_behavior_meaning(v: u32) -> &'static str {
     match v {
@@ -231,6 +238,7 @@ pub fn read_addins(reg: &dyn Registry) -> (Vec<Addin>, Vec<DisabledItem>, Vec<St
 
     for a in &mut addins {
         a.load_behavior_meaning = a.load_behavior.map(|v| load_behavior_meaning(v).to_owned());
+        a.off = load_behavior_off(a.load_behavior);
         if let Some(rule) = rules.iter().find(|r| glob(&r.pattern, &a.prog_id)) {
             a.opens_connections = true;
             // The JSON keeps the English sentence; the key lets the diagnosis word it in
@@ -249,6 +257,7 @@ fn new_addin(prog_id: &str) -> Addin {
         description: None,
         load_behavior: None,
         load_behavior_meaning: None,
+        off: false,
         hive: String::new(),
         hives: Vec::new(),
         policy: false,

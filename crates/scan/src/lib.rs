@@ -30,6 +30,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+pub use addins::load_behavior_off;
 pub use connections::M365Ranges;
 pub use processes::ProcessSnapshot;
 pub use registry::{RawValue, RegFile, RegValue, Registry, RegistryError};

@@ -153,6 +153,9 @@ pub struct Addin {
     pub load_behavior: Option<u32>,
     /// What the effective LoadBehavior means, in plain words.
     pub load_behavior_meaning: Option<String>,
+    /// The effective LoadBehavior keeps it from loading (0 or 2), as the scan found it: for
+    /// the UI. Rust code asks [`Addin::is_off`], which follows a changed `load_behavior`.
+    pub off: bool,
     /// Hive the effective LoadBehavior came from: `HKCU`, `HKLM`, `HKLM_WOW6432Node`, `HKLM_ClickToRun`.
     pub hive: String,
     /// Every hive that registers this add-in.
@@ -175,6 +178,13 @@ pub struct Addin {
     #[serde(skip)]
     pub connections_note_key: Option<String>,
     pub notes: Vec<String>,
+}
+
+impl Addin {
+    /// Its LoadBehavior keeps it from loading ([`crate::load_behavior_off`]).
+    pub fn is_off(&self) -> bool {
+        crate::load_behavior_off(self.load_behavior)
+    }
 }
 
 /// A decoded `Resiliency\DisabledItems` entry.

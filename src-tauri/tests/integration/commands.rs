@@ -118,12 +118,16 @@ fn decoder_and_plan_answer_through_ipc() {
 }
 
 #[test]
-fn diagnosis_before_any_scan_says_what_to_do() {
+fn the_session_before_any_scan_holds_nothing_to_diagnose() {
     let app = app(AppContext::live());
     let main = window(&app, "main");
-    let err = invoke(&main, "get_diagnosis").expect_err("nothing scanned yet");
-    assert_eq!(err["code"], "invalid_input");
-    assert!(err["hint"].as_str().expect("hint").contains("Scan"));
+    let session = invoke(&main, "get_session").expect("allowed");
+    assert!(session["scan"].is_null(), "{session}");
+    assert!(session["diagnosis"].is_null(), "{session}");
+    assert_eq!(session["changes"], serde_json::json!([]));
+    // Live, without a data folder, the journal cannot be opened: said, not hidden.
+    assert_eq!(session["journal"], serde_json::json!([]));
+    assert_eq!(session["journal_error"]["code"], "internal", "{session}");
 }
 
 #[test]
@@ -140,17 +144,29 @@ fn demo_repair_preview_and_account_status_through_ipc() {
     )
     .expect("preview");
     assert_eq!(preview["undoable"], true);
-    assert_eq!(
-        invoke(&main, "journal_entries").expect("journal"),
-        serde_json::json!([])
-    );
-    let refused = invoke_with(
+    let session = invoke(&main, "get_session").expect("session");
+    assert_eq!(session["journal"], serde_json::json!([]));
+    assert!(session["journal_error"].is_null(), "{session}");
+    // A refused repair still returns the session after it, scanned again.
+    let acted = invoke_with(
         &main,
         "run_action",
-        serde_json::json!({"request": {"kind": "remove_profile", "name": "No such profile"}}),
+        serde_json::json!({
+            "request": {"kind": "remove_profile", "name": "No such profile"},
+            "onProgress": "__CHANNEL__:7",
+        }),
     )
-    .expect_err("a missing profile is refused");
+    .expect("the change was tried");
+    let refused = &acted["failed"];
     assert_eq!(refused["code"], "profile_missing");
+    assert!(acted["done"].is_null());
+    assert!(
+        !acted["session"]["scan"]["profiles"]
+            .as_array()
+            .expect("the simulated PC scanned again")
+            .is_empty(),
+        "{acted}"
+    );
 }
 
 #[test]

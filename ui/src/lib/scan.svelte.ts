@@ -1,7 +1,19 @@
 // Runs the scan and keeps its state: one row per source (drawn before the first event), the
-// report, and a typed error. Screens read it; only `run` changes it.
+// session the backend returns (scan, diagnosis, journal, before/now), and a typed error.
+// Screens read it; only `run` and `change` change it.
 import { Channel } from "@tauri-apps/api/core";
-import { commands, SCAN_SOURCES, type AppError, type Diagnosis, type Progress, type ScanReport } from "../bindings";
+import {
+  commands,
+  SCAN_SOURCES,
+  type Acted,
+  type AppError,
+  type Diagnosis,
+  type EntryView,
+  type MeasureChange,
+  type Progress,
+  type ScanReport,
+  type SessionView,
+} from "../bindings";
 import { call } from "./api";
 
 export type RowState = "pending" | "running" | "ok" | "skipped" | "failed";
@@ -11,17 +23,22 @@ function pendingRows(): SourceRow[] {
   return SCAN_SOURCES.map((name) => ({ name, state: "pending" as RowState, ms: null, reason: null }));
 }
 
+/** A change the user confirmed: the backend makes it, scans again and returns the session. */
+type ChangeCommand = (onProgress: Channel<Progress>) => Promise<{ status: "ok"; data: Acted } | { status: "error"; error: AppError }>;
+
 export class ScanState {
   running = $state(false);
   rows: SourceRow[] = $state(pendingRows());
   fraction = $state(0);
   report: ScanReport | null = $state(null);
-  /** The first scan of this mode: the "before" of the before/now comparison. */
-  baseline: ScanReport | null = $state(null);
   error: AppError | null = $state(null);
   elapsedMs = $state(0);
   /** The diagnosis of the latest scan (the limit estimate feeds the session map). */
   diagnosis: Diagnosis | null = $state(null);
+  /** The changes made in this mode, newest first (the backend's journal). */
+  journal: EntryView[] = $state([]);
+  /** What changed since the first scan of this mode, as the backend measured it. */
+  changes: MeasureChange[] = $state([]);
 
   /** Applies one progress event from the backend. */
   onProgress = (p: Progress) => {
@@ -30,11 +47,26 @@ export class ScanState {
     if (typeof p.fraction === "number") this.fraction = p.fraction;
   };
 
-  /** Asks the backend again: a sign-in adds the account's devices to the same scan. */
+  /** Renders the backend's session: nothing here is computed again. */
+  private apply(view: SessionView) {
+    this.report = view.scan;
+    this.diagnosis = view.diagnosis;
+    this.journal = view.journal;
+    this.changes = view.changes;
+    if (!view.scan) return;
+    // The report's sources are the final word (durations, reasons).
+    for (const s of view.scan.sources) {
+      const row = this.rows.find((r) => r.name === s.name);
+      if (row) Object.assign(row, { state: s.status, ms: s.ms, reason: s.reason });
+      else this.rows.push({ name: s.name, state: s.status, ms: s.ms, reason: s.reason });
+    }
+  }
+
+  /** Asks the backend for the session again, without scanning: a sign-in adds the
+   * account's devices to the same scan, a new language words it again. */
   async refreshDiagnosis() {
-    if (!this.report) return;
-    const diagnosed = await call(() => commands.getDiagnosis());
-    this.diagnosis = diagnosed.ok && diagnosed.data ? diagnosed.data : null;
+    const got = await call(() => commands.getSession());
+    if (got.ok && got.data) this.apply(got.data);
   }
 
   /** Bumped by `reset`: a scan that started before it is thrown away and run again. */
@@ -44,70 +76,61 @@ export class ScanState {
   reset() {
     this.generation += 1;
     this.report = null;
-    this.baseline = null;
     this.diagnosis = null;
+    this.journal = [];
+    this.changes = [];
     this.error = null;
     this.rows = pendingRows();
     this.fraction = 0;
   }
 
-  async run(): Promise<void> {
-    if (this.running) return;
-    const generation = this.generation;
+  /** Starts a scan's rows and timer; returns what `finish` needs. */
+  private begin() {
     this.running = true;
     this.error = null;
     this.rows = pendingRows();
     this.fraction = 0;
-    const started = performance.now();
     const channel = new Channel<Progress>();
     channel.onmessage = this.onProgress;
-    const got = await call(() => commands.runScan(channel));
+    return { channel, started: performance.now(), generation: this.generation };
+  }
+
+  private end(started: number) {
     this.elapsedMs = Math.round(performance.now() - started);
     this.running = false;
+  }
+
+  async run(): Promise<void> {
+    if (this.running) return;
+    const { channel, started, generation } = this.begin();
+    const got = await call(() => commands.runScan(channel));
+    this.end(started);
     // The mode changed while this scan ran: its answer is of the other PC.
     if (generation !== this.generation) return this.run();
     if (!got.ok) {
       this.error = got.error;
       return;
     }
-    this.report = got.data;
-    this.baseline ??= got.data;
     this.fraction = 1;
-    await this.refreshDiagnosis();
-    // The report's sources are the final word (durations, reasons).
-    for (const s of got.data.sources) {
-      const row = this.rows.find((r) => r.name === s.name);
-      if (row) Object.assign(row, { state: s.status, ms: s.ms, reason: s.reason });
-      else this.rows.push({ name: s.name, state: s.status, ms: s.ms, reason: s.reason });
-    }
+    this.apply(got.data);
   }
-}
 
-/** Counts that show whether a repair worked, for the before/now view. */
-export type Measures = { outlook: number; profiles: number; duplicates: number; addins: number; m365: number };
-
-export function measure(r: ScanReport): Measures {
-  const off = (lb: number | null) => lb === 0 || lb === 2;
-  return {
-    outlook: r.processes.filter((p) => !p.helper && (p.kind === "classic_outlook" || p.kind === "new_outlook")).length,
-    profiles: r.profiles.length,
-    duplicates: r.profiles.filter((p) => p.duplicate_of.length > 0).length,
-    addins: r.addins.filter((a) => a.opens_connections && !off(a.load_behavior)).length,
-    m365: r.processes.reduce((n, p) => n + (p.connections?.microsoft_365 ?? 0), 0),
-  };
-}
-
-/** One measure that differs between two scans. */
-export type Change = { key: keyof Measures; before: number; now: number };
-
-const measureKeys: (keyof Measures)[] = ["outlook", "profiles", "duplicates", "addins", "m365"];
-
-/** What changed from the first scan of this mode to the latest (empty before a second scan). */
-export function changes(baseline: ScanReport | null, report: ScanReport | null): Change[] {
-  if (!baseline || !report || baseline === report) return [];
-  const before = measure(baseline);
-  const now = measure(report);
-  return measureKeys.filter((k) => before[k] !== now[k]).map((k) => ({ key: k, before: before[k], now: now[k] }));
+  /**
+   * Makes a confirmed change through the backend, which scans again: one call, the session
+   * back. Returns what the change did (its journal entry, or why it failed).
+   */
+  async change(command: ChangeCommand): Promise<{ done: EntryView | null; failed: AppError | null }> {
+    const { channel, started } = this.begin();
+    const got = await call(() => command(channel));
+    this.end(started);
+    if (!got.ok) {
+      this.error = got.error;
+      return { done: null, failed: got.error };
+    }
+    this.fraction = 1;
+    this.apply(got.data.session);
+    return { done: got.data.done, failed: got.data.failed };
+  }
 }
 
 export const scanState = new ScanState();

@@ -136,7 +136,7 @@ pub struct AddinState {
 impl AddinState {
     /// Loads (or may load) when Outlook starts: not off (0) and not "failed/unloaded" (2).
     pub fn is_enabled(&self) -> bool {
-        matches!(self.load_behavior, Some(lb) if lb != 0 && lb != 2)
+        self.load_behavior.is_some() && !scan::load_behavior_off(self.load_behavior)
     }
 }
 
