@@ -350,9 +350,12 @@ pub async fn admin_search(
 /// Admin mode: the user addresses in a CSV file's text, and the lines skipped with why.
 #[tauri::command]
 #[specta::specta]
-pub fn admin_import_csv(text: String) -> Result<cloud::UpnImport, AppError> {
+pub fn admin_import_csv(
+    ctx: State<'_, AppContext>,
+    text: String,
+) -> Result<cloud::UpnImport, AppError> {
     // Bounded in bytes before it is parsed (CSV_MAX_BYTES); rows are capped inside.
-    cloud::import_upn_csv(&text).map_err(|e| doctor::account::cloud_error(&e))
+    cloud::import_upn_csv(&text).map_err(|e| doctor::account::cloud_error(&e, ctx.lang()))
 }
 
 /// Admin mode: one user's recent sign-ins and devices.

@@ -65,7 +65,7 @@ fn session(admin: bool) -> Result<CloudSession, String> {
 }
 
 fn describe(e: CloudError) -> String {
-    format!("{e} [{}]. {}", e.code(), e.hint())
+    format!("{e} [{}]. {}", e.code(), e.hint(doctor::Lang::En))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {

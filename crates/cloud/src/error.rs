@@ -1,38 +1,39 @@
 //! Everything that can go wrong talking to Microsoft, typed so the app can say what
 //! happened and what to do next. Each variant maps to the app's `{code, message, hint}`
-//! through [`CloudError::code`], `to_string()` and [`CloudError::hint`].
+//! through [`CloudError::code`], [`CloudError::message`] and [`CloudError::hint`], in the
+//! user's language.
+
+use words::{Lang, Words};
 
 /// A failure of sign-in, token storage or Graph. Never contains a token.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CloudError {
-    #[error("no client id is configured for Microsoft sign-in")]
     NotConfigured,
-    #[error("the cloud configuration is invalid: {0}")]
     InvalidConfig(String),
-    #[error("not signed in to a Microsoft account")]
     NotSignedIn,
-    #[error("could not reach {host}: {detail}")]
-    Network { host: String, detail: String },
-    #[error("{host} did not answer in time")]
-    Timeout { host: String },
+    Network {
+        host: String,
+        detail: String,
+    },
+    Timeout {
+        host: String,
+    },
     /// An answer that is not what the documented API returns: an HTML proxy or captive
     /// portal page, cut-off JSON, a wrong content type.
-    #[error("unexpected answer from {host} (HTTP {status}): {detail}")]
     UnexpectedResponse {
         host: String,
         status: u16,
         detail: String,
     },
-    #[error(
-        "Microsoft is throttling requests (HTTP 429) and asked to wait {retry_after_secs} s more"
-    )]
-    Throttled { retry_after_secs: u64 },
-    #[error("the Microsoft service is unavailable (HTTP {status}) after several tries")]
-    ServiceUnavailable { status: u16 },
+    Throttled {
+        retry_after_secs: u64,
+    },
+    ServiceUnavailable {
+        status: u16,
+    },
     /// AADSTS65001 (or 90094, "Need admin approval"): the app or one of its permissions
     /// has not been consented in this tenant. Carries what the admin-consent link and the
     /// ticket for IT are built from (see [`CloudError::admin_consent`]).
-    #[error("the app has not been given permission in this organisation (AADSTS{code})")]
     ConsentRequired {
         code: u32,
         /// The sign-in authority, `https://login.microsoftonline.com` or a national cloud's.
@@ -46,74 +47,64 @@ pub enum CloudError {
     },
     /// `interaction_required`: a Conditional Access policy or terms of use want the user
     /// in a browser.
-    #[error("Microsoft needs you to sign in again interactively ({detail})")]
-    InteractionRequired { detail: String },
+    InteractionRequired {
+        detail: String,
+    },
     /// AADSTS50076 / 50079, or a claims challenge (in a token error's `claims`, or a Graph
     /// 401 with `insufficient_claims`): multi-factor authentication is wanted. The next
     /// browser sign-in sends `claims` so Microsoft asks for exactly what is missing.
-    #[error(
-        "your organisation wants you to confirm your sign-in with multi-factor authentication ({detail})"
-    )]
     MfaRequired {
         detail: String,
         /// The claims challenge (JSON) to send with the next browser sign-in.
         claims: Option<String>,
     },
     /// AADSTS53003: a Conditional Access policy blocks this sign-in.
-    #[error("your organisation's Conditional Access policy blocked this sign-in (AADSTS{code})")]
-    ConditionalAccessBlocked { code: u32 },
+    ConditionalAccessBlocked {
+        code: u32,
+    },
     /// AADSTS53000 / 53001: Conditional Access wants a compliant or organisation-joined
     /// (managed) device, and this one is not.
-    #[error(
-        "your organisation only allows sign-in from a managed or compliant device (AADSTS{code})"
-    )]
-    DeviceNotCompliant { code: u32 },
+    DeviceNotCompliant {
+        code: u32,
+    },
     /// AADSTS53003 answered to the device code flow: Conditional Access "authentication
     /// flows" policies block the device code flow (Microsoft recommends blocking it), while
     /// the browser sign-in may still be allowed.
-    #[error("your organisation blocks sign-in with a code (device code flow, AADSTS{code})")]
-    DeviceCodeBlocked { code: u32 },
+    DeviceCodeBlocked {
+        code: u32,
+    },
     /// AADSTS7000218: "Allow public client flows" is off in the app registration.
-    #[error("the app registration does not allow public client flows (AADSTS7000218)")]
     PublicClientFlowsDisabled,
     /// `invalid_grant` with AADSTS50173: sessions were revoked, this app's included.
-    #[error("signed out everywhere, including here")]
     SessionRevoked,
     /// Any other `invalid_grant`: the stored sign-in expired or was withdrawn.
-    #[error("the saved sign-in is no longer valid (AADSTS{code})")]
-    SignInExpired { code: u32 },
-    #[error("sign-in was declined or cancelled")]
+    SignInExpired {
+        code: u32,
+    },
     SignInDeclined,
-    #[error("the device code expired before sign-in finished")]
     DeviceCodeExpired,
-    #[error("the sign-in answer did not match the request (state mismatch); it was rejected")]
     StateMismatch,
-    #[error("no answer from the browser within {secs} s")]
-    LoopbackTimeout { secs: u64 },
-    #[error("could not listen for the browser's answer on 127.0.0.1: {0}")]
+    LoopbackTimeout {
+        secs: u64,
+    },
     Loopback(String),
-    #[error("could not open the browser: {0}")]
     BrowserUnavailable(String),
     /// Another OAuth error, with Microsoft's machine-readable parts.
-    #[error("Microsoft sign-in failed: {error} (AADSTS{code}, trace id {trace_id})")]
     OAuth {
         error: String,
         code: u32,
         trace_id: String,
     },
     /// A Graph error that the caller did not turn into a value.
-    #[error("Microsoft Graph refused (HTTP {status} {code}): {message}")]
     Graph {
         status: u16,
         code: String,
         message: String,
     },
-    #[error("the system keyring is not available: {0}")]
     Keyring(String),
     /// Admin mode: Graph refused because the signed-in account lacks an Entra admin role
     /// or the app lacks admin-consented permissions. Carries what is needed (see
     /// `cloud::admin_requirements()` for the details the UI shows).
-    #[error("{action} needs an admin role in Microsoft Entra ID and admin-consented permissions")]
     AdminRequired {
         /// What was refused, in words ("signing out other users").
         action: String,
@@ -123,7 +114,6 @@ pub enum CloudError {
         permissions: Vec<String>,
     },
     /// Something handed in (a search, a CSV file) is past its limit in [`crate::limits`].
-    #[error("the {what} is {size} {unit}; at most {max} are accepted")]
     InputTooLarge {
         /// What it is, in words ("search text", "CSV file").
         what: String,
@@ -134,84 +124,336 @@ pub enum CloudError {
     },
 }
 
-impl CloudError {
-    /// A stable code for the UI to branch on.
-    pub fn code(&self) -> &'static str {
+/// Plain words for the logs and for callers without a language: the English catalog's.
+impl std::fmt::Display for CloudError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for CloudError {}
+
+/// The words of a detail this crate names in English at its call sites (what was too
+/// large, its unit, what needed an admin): the catalog has each; anything else as given.
+fn fragment(w: &Words, english: &str) -> String {
+    match english {
+        "search text" => w.t("cloud.what.search_text", &[]),
+        "CSV file" => w.t("cloud.what.csv_file", &[]),
+        "characters" => w.t("cloud.unit.characters", &[]),
+        "bytes" => w.t("cloud.unit.bytes", &[]),
+        "signing out other users" => w.t("cloud.action.signing_out_other_users", &[]),
+        "searching the directory" => w.t("cloud.action.searching_the_directory", &[]),
+        "reading other users" => w.t("cloud.action.reading_other_users", &[]),
+        other => other.to_owned(),
+    }
+}
+
+/// What went wrong talking to Microsoft, as a code: the app composes it into its own
+/// error code (an exhaustive match, so a new variant here cannot be forgotten there) and
+/// the UI branches on it. Serialized snake_case, as [`ErrorCode::as_str`] spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// `cloud_not_configured`
+    CloudNotConfigured,
+    /// `cloud_config_invalid`
+    CloudConfigInvalid,
+    /// `not_signed_in`
+    NotSignedIn,
+    /// `network`
+    Network,
+    /// `timeout`
+    Timeout,
+    /// `unexpected_response`
+    UnexpectedResponse,
+    /// `throttled`
+    Throttled,
+    /// `service_unavailable`
+    ServiceUnavailable,
+    /// `consent_required`
+    ConsentRequired,
+    /// `interaction_required`
+    InteractionRequired,
+    /// `mfa_required`
+    MfaRequired,
+    /// `conditional_access_blocked`
+    ConditionalAccessBlocked,
+    /// `device_not_compliant`
+    DeviceNotCompliant,
+    /// `device_code_blocked`
+    DeviceCodeBlocked,
+    /// `public_client_flows_disabled`
+    PublicClientFlowsDisabled,
+    /// `signed_out_everywhere`
+    SignedOutEverywhere,
+    /// `sign_in_expired`
+    SignInExpired,
+    /// `sign_in_declined`
+    SignInDeclined,
+    /// `device_code_expired`
+    DeviceCodeExpired,
+    /// `sign_in_state_mismatch`
+    SignInStateMismatch,
+    /// `sign_in_timed_out`
+    SignInTimedOut,
+    /// `loopback_unavailable`
+    LoopbackUnavailable,
+    /// `browser_unavailable`
+    BrowserUnavailable,
+    /// `sign_in_failed`
+    SignInFailed,
+    /// `graph_error`
+    GraphError,
+    /// `keyring_unavailable`
+    KeyringUnavailable,
+    /// `admin_required`
+    AdminRequired,
+    /// `input_too_large`
+    InputTooLarge,
+}
+
+impl ErrorCode {
+    /// The code as the UI and the logs spell it.
+    pub fn as_str(self) -> &'static str {
         match self {
-            Self::NotConfigured => "cloud_not_configured",
-            Self::InvalidConfig(_) => "cloud_config_invalid",
+            Self::CloudNotConfigured => "cloud_not_configured",
+            Self::CloudConfigInvalid => "cloud_config_invalid",
             Self::NotSignedIn => "not_signed_in",
-            Self::Network { .. } => "network",
-            Self::Timeout { .. } => "timeout",
-            Self::UnexpectedResponse { .. } => "unexpected_response",
-            Self::Throttled { .. } => "throttled",
-            Self::ServiceUnavailable { .. } => "service_unavailable",
-            Self::ConsentRequired { .. } => "consent_required",
-            Self::InteractionRequired { .. } => "interaction_required",
-            Self::MfaRequired { .. } => "mfa_required",
-            Self::ConditionalAccessBlocked { .. } => "conditional_access_blocked",
-            Self::DeviceNotCompliant { .. } => "device_not_compliant",
-            Self::DeviceCodeBlocked { .. } => "device_code_blocked",
+            Self::Network => "network",
+            Self::Timeout => "timeout",
+            Self::UnexpectedResponse => "unexpected_response",
+            Self::Throttled => "throttled",
+            Self::ServiceUnavailable => "service_unavailable",
+            Self::ConsentRequired => "consent_required",
+            Self::InteractionRequired => "interaction_required",
+            Self::MfaRequired => "mfa_required",
+            Self::ConditionalAccessBlocked => "conditional_access_blocked",
+            Self::DeviceNotCompliant => "device_not_compliant",
+            Self::DeviceCodeBlocked => "device_code_blocked",
             Self::PublicClientFlowsDisabled => "public_client_flows_disabled",
-            Self::SessionRevoked => "signed_out_everywhere",
-            Self::SignInExpired { .. } => "sign_in_expired",
+            Self::SignedOutEverywhere => "signed_out_everywhere",
+            Self::SignInExpired => "sign_in_expired",
             Self::SignInDeclined => "sign_in_declined",
             Self::DeviceCodeExpired => "device_code_expired",
-            Self::StateMismatch => "sign_in_state_mismatch",
-            Self::LoopbackTimeout { .. } => "sign_in_timed_out",
-            Self::Loopback(_) => "loopback_unavailable",
-            Self::BrowserUnavailable(_) => "browser_unavailable",
-            Self::OAuth { .. } => "sign_in_failed",
-            Self::Graph { .. } => "graph_error",
-            Self::Keyring(_) => "keyring_unavailable",
-            Self::AdminRequired { .. } => "admin_required",
-            Self::InputTooLarge { .. } => "input_too_large",
+            Self::SignInStateMismatch => "sign_in_state_mismatch",
+            Self::SignInTimedOut => "sign_in_timed_out",
+            Self::LoopbackUnavailable => "loopback_unavailable",
+            Self::BrowserUnavailable => "browser_unavailable",
+            Self::SignInFailed => "sign_in_failed",
+            Self::GraphError => "graph_error",
+            Self::KeyringUnavailable => "keyring_unavailable",
+            Self::AdminRequired => "admin_required",
+            Self::InputTooLarge => "input_too_large",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Tests (and logs) compare a code with its spelling.
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl CloudError {
+    /// Its code, which the app composes into its own without parsing strings.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::NotConfigured => ErrorCode::CloudNotConfigured,
+            Self::InvalidConfig(_) => ErrorCode::CloudConfigInvalid,
+            Self::NotSignedIn => ErrorCode::NotSignedIn,
+            Self::Network { .. } => ErrorCode::Network,
+            Self::Timeout { .. } => ErrorCode::Timeout,
+            Self::UnexpectedResponse { .. } => ErrorCode::UnexpectedResponse,
+            Self::Throttled { .. } => ErrorCode::Throttled,
+            Self::ServiceUnavailable { .. } => ErrorCode::ServiceUnavailable,
+            Self::ConsentRequired { .. } => ErrorCode::ConsentRequired,
+            Self::InteractionRequired { .. } => ErrorCode::InteractionRequired,
+            Self::MfaRequired { .. } => ErrorCode::MfaRequired,
+            Self::ConditionalAccessBlocked { .. } => ErrorCode::ConditionalAccessBlocked,
+            Self::DeviceNotCompliant { .. } => ErrorCode::DeviceNotCompliant,
+            Self::DeviceCodeBlocked { .. } => ErrorCode::DeviceCodeBlocked,
+            Self::PublicClientFlowsDisabled => ErrorCode::PublicClientFlowsDisabled,
+            Self::SessionRevoked => ErrorCode::SignedOutEverywhere,
+            Self::SignInExpired { .. } => ErrorCode::SignInExpired,
+            Self::SignInDeclined => ErrorCode::SignInDeclined,
+            Self::DeviceCodeExpired => ErrorCode::DeviceCodeExpired,
+            Self::StateMismatch => ErrorCode::SignInStateMismatch,
+            Self::LoopbackTimeout { .. } => ErrorCode::SignInTimedOut,
+            Self::Loopback(_) => ErrorCode::LoopbackUnavailable,
+            Self::BrowserUnavailable(_) => ErrorCode::BrowserUnavailable,
+            Self::OAuth { .. } => ErrorCode::SignInFailed,
+            Self::Graph { .. } => ErrorCode::GraphError,
+            Self::Keyring(_) => ErrorCode::KeyringUnavailable,
+            Self::AdminRequired { .. } => ErrorCode::AdminRequired,
+            Self::InputTooLarge { .. } => ErrorCode::InputTooLarge,
         }
     }
 
-    /// What the user can do next, in plain words.
-    pub fn hint(&self) -> String {
+    /// What went wrong, in `lang`: the catalog's `cloud.error.<code>` with the details
+    /// (hosts, statuses and Microsoft's own error text stay as they are).
+    pub fn message(&self, lang: Lang) -> String {
+        let w = Words::of(lang);
         match self {
-            Self::NotConfigured => "Set your organisation's app (client) id in Settings or SESSION_DOCTOR_CLIENT_ID; the README explains how to register one.".into(),
-            Self::InvalidConfig(_) => "Check the authority, tenant and Graph address in Settings (or the SESSION_DOCTOR_* variables).".into(),
-            Self::NotSignedIn => "Sign in with your Microsoft account first.".into(),
-            Self::Network { .. } => "Check the internet connection, VPN or proxy, then try again.".into(),
-            Self::Timeout { .. } => "The network or Microsoft is slow right now; try again in a minute.".into(),
-            Self::UnexpectedResponse { .. } => "A proxy, firewall or hotel/captive portal may be answering instead of Microsoft: open a web page to check, or try another network.".into(),
-            Self::Throttled { retry_after_secs } => format!("Wait about {retry_after_secs} seconds and try again."),
-            Self::ServiceUnavailable { .. } => "Microsoft's service is having trouble; check https://status.cloud.microsoft and try again later.".into(),
-            Self::ConsentRequired { .. } => match self.admin_consent() {
-                Some(c) => format!(
-                    "Ask your IT admin to open {} and accept (Grant admin consent for the delegated Microsoft Graph permissions {}), then sign in again.",
-                    c.url,
-                    c.permissions.join(", ")
-                ),
-                None => "Ask your IT admin to grant consent for the app in Entra ID (Enterprise applications, Permissions, Grant admin consent), then sign in again.".into(),
-            },
-            Self::InteractionRequired { .. } => "Sign in again in the browser; your organisation wants you to confirm (for example with MFA).".into(),
-            Self::MfaRequired { .. } => "Sign in with the browser: Microsoft will ask for your second factor (Authenticator app, code or key), then Session Doctor goes on.".into(),
-            Self::ConditionalAccessBlocked { .. } => "This is your organisation's rule, not a fault: try the browser sign-in on a company computer or network; if it is still blocked, ask IT which Conditional Access policy applies (the sign-in log names it).".into(),
-            Self::DeviceNotCompliant { .. } => "Sign in with the browser on a company-managed computer, or ask IT to enrol or fix this one (Company Portal shows what is missing).".into(),
-            Self::DeviceCodeBlocked { .. } => "Use the browser sign-in instead (\"Sign in\"); your organisation allows only that.".into(),
-            Self::PublicClientFlowsDisabled => "In the app registration, Authentication, set \"Allow public client flows\" to Yes (the README shows where).".into(),
-            Self::SessionRevoked => "That was expected after \"sign out everywhere\": sign in again when you want to look at your sessions.".into(),
-            Self::SignInExpired { .. } => "Sign in again.".into(),
-            Self::SignInDeclined => "Start the sign-in again and accept the request, or use the other sign-in method.".into(),
-            Self::DeviceCodeExpired => "Start again to get a new code, and enter it within a few minutes.".into(),
-            Self::StateMismatch => "Start the sign-in again from Session Doctor; do not reuse an old sign-in tab.".into(),
-            Self::LoopbackTimeout { .. } => "Start the sign-in again, or use \"sign in with a code\" (device code) if the browser cannot come back to the app.".into(),
-            Self::Loopback(_) => "Use \"sign in with a code\" (device code) instead; security software may block local ports.".into(),
-            Self::BrowserUnavailable(_) => "Use \"sign in with a code\" (device code) instead.".into(),
-            Self::OAuth { trace_id, .. } => format!("Try again; if it keeps failing, give your IT admin the trace id {trace_id}."),
-            Self::Graph { .. } => "Try again later; if it keeps failing, export the report for your IT admin.".into(),
-            Self::Keyring(_) => "Unlock or enable the system keyring (Keychain, Credential Manager, GNOME Keyring/KWallet) and try again.".into(),
-            Self::AdminRequired { roles, permissions, .. } => format!(
-                "Sign in with an account that has one of these Entra roles: {}. The app registration also needs the delegated permissions {} with admin consent (Entra admin center, App registrations, API permissions, Grant admin consent).",
-                roles.join(", "),
-                permissions.join(", ")
+            Self::NotConfigured => w.t("cloud.error.cloud_not_configured", &[]),
+            Self::InvalidConfig(detail) => {
+                w.t("cloud.error.cloud_config_invalid", &[("detail", detail)])
+            }
+            Self::NotSignedIn => w.t("cloud.error.not_signed_in", &[]),
+            Self::Network { host, detail } => {
+                w.t("cloud.error.network", &[("host", host), ("detail", detail)])
+            }
+            Self::Timeout { host } => w.t("cloud.error.timeout", &[("host", host)]),
+            Self::UnexpectedResponse {
+                host,
+                status,
+                detail,
+            } => w.t(
+                "cloud.error.unexpected_response",
+                &[("host", host), ("status", status), ("detail", detail)],
             ),
-            Self::InputTooLarge { what, .. } if what.contains("CSV") => "Split the list into smaller files (one per department, say) and import them one by one.".into(),
-            Self::InputTooLarge { .. } => "Shorten it: the start of a name or an address is enough to find a user.".into(),
+            Self::Throttled { retry_after_secs } => w.t(
+                "cloud.error.throttled",
+                &[("retry_after_secs", retry_after_secs)],
+            ),
+            Self::ServiceUnavailable { status } => {
+                w.t("cloud.error.service_unavailable", &[("status", status)])
+            }
+            Self::ConsentRequired { code, .. } => {
+                w.t("cloud.error.consent_required", &[("code", code)])
+            }
+            Self::InteractionRequired { detail } => {
+                w.t("cloud.error.interaction_required", &[("detail", detail)])
+            }
+            Self::MfaRequired { detail, .. } => {
+                w.t("cloud.error.mfa_required", &[("detail", detail)])
+            }
+            Self::ConditionalAccessBlocked { code } => {
+                w.t("cloud.error.conditional_access_blocked", &[("code", code)])
+            }
+            Self::DeviceNotCompliant { code } => {
+                w.t("cloud.error.device_not_compliant", &[("code", code)])
+            }
+            Self::DeviceCodeBlocked { code } => {
+                w.t("cloud.error.device_code_blocked", &[("code", code)])
+            }
+            Self::PublicClientFlowsDisabled => w.t("cloud.error.public_client_flows_disabled", &[]),
+            Self::SessionRevoked => w.t("cloud.error.signed_out_everywhere", &[]),
+            Self::SignInExpired { code } => w.t("cloud.error.sign_in_expired", &[("code", code)]),
+            Self::SignInDeclined => w.t("cloud.error.sign_in_declined", &[]),
+            Self::DeviceCodeExpired => w.t("cloud.error.device_code_expired", &[]),
+            Self::StateMismatch => w.t("cloud.error.sign_in_state_mismatch", &[]),
+            Self::LoopbackTimeout { secs } => {
+                w.t("cloud.error.sign_in_timed_out", &[("secs", secs)])
+            }
+            Self::Loopback(detail) => {
+                w.t("cloud.error.loopback_unavailable", &[("detail", detail)])
+            }
+            Self::BrowserUnavailable(detail) => {
+                w.t("cloud.error.browser_unavailable", &[("detail", detail)])
+            }
+            Self::OAuth {
+                error,
+                code,
+                trace_id,
+            } => w.t(
+                "cloud.error.sign_in_failed",
+                &[("error", error), ("code", code), ("trace_id", trace_id)],
+            ),
+            Self::Graph {
+                status,
+                code,
+                message,
+            } => w.t(
+                "cloud.error.graph_error",
+                &[("status", status), ("code", code), ("message", message)],
+            ),
+            Self::Keyring(detail) => w.t("cloud.error.keyring_unavailable", &[("detail", detail)]),
+            Self::AdminRequired { action, .. } => w.t(
+                "cloud.error.admin_required",
+                &[("action", &fragment(w, action))],
+            ),
+            Self::InputTooLarge {
+                what,
+                size,
+                max,
+                unit,
+            } => w.t(
+                "cloud.error.input_too_large",
+                &[
+                    ("what", &fragment(w, what)),
+                    ("size", size),
+                    ("max", max),
+                    ("unit", &fragment(w, unit)),
+                ],
+            ),
+        }
+    }
+
+    /// What the user can do next, in `lang` (the catalog's `cloud.error.<code>.hint`).
+    pub fn hint(&self, lang: Lang) -> String {
+        let w = Words::of(lang);
+        match self {
+            Self::ConsentRequired { .. } => match self.admin_consent() {
+                Some(c) => w.t(
+                    "cloud.error.consent_required.hint.link",
+                    &[("url", &c.url), ("permissions", &c.permissions.join(", "))],
+                ),
+                None => w.t("cloud.error.consent_required.hint", &[]),
+            },
+            Self::Throttled { retry_after_secs } => w.t(
+                "cloud.error.throttled.hint",
+                &[("retry_after_secs", retry_after_secs)],
+            ),
+            Self::OAuth { trace_id, .. } => {
+                w.t("cloud.error.sign_in_failed.hint", &[("trace_id", trace_id)])
+            }
+            Self::AdminRequired {
+                roles, permissions, ..
+            } => w.t(
+                "cloud.error.admin_required.hint",
+                &[
+                    ("roles", &roles.join(", ")),
+                    ("permissions", &permissions.join(", ")),
+                ],
+            ),
+            Self::InputTooLarge { what, .. } if what.contains("CSV") => {
+                w.t("cloud.error.input_too_large.hint.csv", &[])
+            }
+            Self::NotConfigured => w.t("cloud.error.cloud_not_configured.hint", &[]),
+            Self::InvalidConfig(_) => w.t("cloud.error.cloud_config_invalid.hint", &[]),
+            Self::NotSignedIn => w.t("cloud.error.not_signed_in.hint", &[]),
+            Self::Network { .. } => w.t("cloud.error.network.hint", &[]),
+            Self::Timeout { .. } => w.t("cloud.error.timeout.hint", &[]),
+            Self::UnexpectedResponse { .. } => w.t("cloud.error.unexpected_response.hint", &[]),
+            Self::ServiceUnavailable { .. } => w.t("cloud.error.service_unavailable.hint", &[]),
+            Self::InteractionRequired { .. } => w.t("cloud.error.interaction_required.hint", &[]),
+            Self::MfaRequired { .. } => w.t("cloud.error.mfa_required.hint", &[]),
+            Self::ConditionalAccessBlocked { .. } => {
+                w.t("cloud.error.conditional_access_blocked.hint", &[])
+            }
+            Self::DeviceNotCompliant { .. } => w.t("cloud.error.device_not_compliant.hint", &[]),
+            Self::DeviceCodeBlocked { .. } => w.t("cloud.error.device_code_blocked.hint", &[]),
+            Self::PublicClientFlowsDisabled => {
+                w.t("cloud.error.public_client_flows_disabled.hint", &[])
+            }
+            Self::SessionRevoked => w.t("cloud.error.signed_out_everywhere.hint", &[]),
+            Self::SignInExpired { .. } => w.t("cloud.error.sign_in_expired.hint", &[]),
+            Self::SignInDeclined => w.t("cloud.error.sign_in_declined.hint", &[]),
+            Self::DeviceCodeExpired => w.t("cloud.error.device_code_expired.hint", &[]),
+            Self::StateMismatch => w.t("cloud.error.sign_in_state_mismatch.hint", &[]),
+            Self::LoopbackTimeout { .. } => w.t("cloud.error.sign_in_timed_out.hint", &[]),
+            Self::Loopback(_) => w.t("cloud.error.loopback_unavailable.hint", &[]),
+            Self::BrowserUnavailable(_) => w.t("cloud.error.browser_unavailable.hint", &[]),
+            Self::Graph { .. } => w.t("cloud.error.graph_error.hint", &[]),
+            Self::Keyring(_) => w.t("cloud.error.keyring_unavailable.hint", &[]),
+            Self::InputTooLarge { .. } => w.t("cloud.error.input_too_large.hint", &[]),
         }
     }
 
@@ -387,12 +629,37 @@ mod tests {
         ];
         for e in all {
             assert!(
-                e.code().chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                e.code()
+                    .as_str()
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_'),
                 "{}",
                 e.code()
             );
-            assert!(!e.hint().is_empty());
+            assert!(!e.hint(Lang::En).is_empty());
+            // Spanish has its own words for each, and no key shows through.
+            for (en, es) in [
+                (e.message(Lang::En), e.message(Lang::Es)),
+                (e.hint(Lang::En), e.hint(Lang::Es)),
+            ] {
+                assert_ne!(en, es, "{e:?}: no Spanish");
+                assert!(!es.contains("cloud.error"), "{es}");
+            }
         }
+        let big = CloudError::InputTooLarge {
+            what: "search text".into(),
+            size: 130,
+            max: 120,
+            unit: "characters".into(),
+        };
+        assert_eq!(
+            big.to_string(),
+            "the search text is 130 characters; at most 120 are accepted"
+        );
+        assert_eq!(
+            big.message(Lang::Es),
+            "el texto de búsqueda tiene 130 caracteres; se aceptan como máximo 120"
+        );
         assert_eq!(
             CloudError::SessionRevoked.to_string(),
             "signed out everywhere, including here"
@@ -422,7 +689,7 @@ mod tests {
         assert!(c.ticket.contains("openid, User.Read"), "{}", c.ticket);
         assert!(
             consent("x")
-                .hint()
+                .hint(Lang::En)
                 .contains(&c.url.replace("contoso.onmicrosoft.com", "x"))
         );
         // A generic tenant becomes the one signed in to, or `organizations`.

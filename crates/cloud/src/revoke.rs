@@ -148,7 +148,7 @@ pub(crate) async fn revoke_users(
                     log::warn!("a $batch of {} revokes failed: {e}", chunk.len());
                     for &i in chunk {
                         outcomes[i] = Some(RevokeOutcome::Failed {
-                            code: e.code().into(),
+                            code: e.code().as_str().into(),
                             message: e.to_string(),
                         });
                     }

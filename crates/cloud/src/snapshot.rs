@@ -228,8 +228,8 @@ pub(crate) fn note_for(
         },
         other => Note {
             topic,
-            message: format!("Could not read {what}: {other}. {}", other.hint()),
-            reason: other.code().to_owned(),
+            message: format!("Could not read {what}: {other}. {}", other.hint(words::Lang::En)),
+            reason: other.code().as_str().to_owned(),
             manual,
         },
     }

@@ -13,6 +13,7 @@ use cloud::{
 use serde::Serialize;
 
 use crate::error::{AppError, ErrorAction, ErrorCode};
+use words::Lang;
 
 /// The answer to a bulk sign-out: one result per user, the counts, and who to retry.
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -79,6 +80,8 @@ pub struct AccountState {
     /// everywhere" accepted by Microsoft). Refresh tokens die within minutes, access
     /// tokens within about an hour: waiting is measured from this moment.
     revoked_at: Mutex<Option<SystemTime>>,
+    /// The language of its errors (the context hands the user's over).
+    lang: Mutex<Lang>,
 }
 
 impl AccountState {
@@ -95,7 +98,19 @@ impl AccountState {
             last_snapshot: Mutex::new(None),
             claims: Mutex::new(None),
             revoked_at: Mutex::new(None),
+            lang: Mutex::new(Lang::En),
         }
+    }
+
+    /// Its errors are worded in `lang` from now on.
+    pub fn set_lang(&self, lang: Lang) {
+        if let Ok(mut guard) = self.lang.lock() {
+            *guard = lang;
+        }
+    }
+
+    fn lang(&self) -> Lang {
+        self.lang.lock().map(|g| *g).unwrap_or_default()
     }
 
     /// A cloud error for the UI; a claims challenge in it is kept for the next browser
@@ -106,7 +121,7 @@ impl AccountState {
         {
             *guard = Some(c.to_owned());
         }
-        cloud_error(&e)
+        cloud_error(&e, self.lang())
     }
 
     /// When the signed-in account was signed out everywhere from here (RFC 3339), if it was.
@@ -124,7 +139,7 @@ impl AccountState {
                 // What IT preset (config file, environment variables) over the defaults.
                 let preset = settings::load();
                 let mut cfg = CloudConfig::from_lookup(|k| preset.cloud_value(k))
-                    .map_err(|e| cloud_error(&e))?;
+                    .map_err(|e| cloud_error(&e, self.lang()))?;
                 // The user's choice narrows Microsoft's page to work or personal accounts,
                 // unless IT pinned a tenant.
                 if !preset.tenant_pinned() {
@@ -153,7 +168,7 @@ impl AccountState {
     ) -> Result<Arc<CloudSession>, AppError> {
         let session = Arc::new(
             CloudSession::new(self.config(admin, kind)?, self.store.clone())
-                .map_err(|e| cloud_error(&e))?,
+                .map_err(|e| cloud_error(&e, self.lang()))?,
         );
         if let Ok(mut guard) = self.session.lock() {
             *guard = Some(session.clone());
@@ -168,7 +183,10 @@ impl AccountState {
             return Ok(s);
         }
         let session = self.new_session(false, None)?;
-        session.restore().await.map_err(|e| cloud_error(&e))?;
+        session
+            .restore()
+            .await
+            .map_err(|e| cloud_error(&e, self.lang()))?;
         Ok(session)
     }
 
@@ -314,7 +332,10 @@ impl AccountState {
 
     pub async fn admin_access(&self) -> Result<cloud::AdminAccess, AppError> {
         let session = self.session().await?;
-        session.admin_access().await.map_err(|e| cloud_error(&e))
+        session
+            .admin_access()
+            .await
+            .map_err(|e| cloud_error(&e, self.lang()))
     }
 
     pub async fn admin_search(&self, query: &str) -> Result<cloud::UserSearch, AppError> {
@@ -322,7 +343,7 @@ impl AccountState {
         session
             .search_users(query)
             .await
-            .map_err(|e| cloud_error(&e))
+            .map_err(|e| cloud_error(&e, self.lang()))
     }
 
     pub async fn admin_user_activity(&self, upn: &str) -> Result<cloud::UserActivity, AppError> {
@@ -330,7 +351,7 @@ impl AccountState {
         session
             .user_activity(upn)
             .await
-            .map_err(|e| cloud_error(&e))
+            .map_err(|e| cloud_error(&e, self.lang()))
     }
 
     /// Signs many users out everywhere through `$batch`, reporting after each batch.
@@ -343,7 +364,7 @@ impl AccountState {
         let results = session
             .revoke_many(upns, progress)
             .await
-            .map_err(|e| cloud_error(&e))?;
+            .map_err(|e| cloud_error(&e, self.lang()))?;
         Ok(BulkRevokeView {
             summary: cloud::summarize_bulk(&results),
             retry: cloud::failed_upns(&results),
@@ -354,7 +375,10 @@ impl AccountState {
     /// Forgets the sign-in on this computer (removes the refresh token from the keyring).
     pub async fn forget(&self) -> Result<(), AppError> {
         let session = self.session().await?;
-        session.sign_out().await.map_err(|e| cloud_error(&e))
+        session
+            .sign_out()
+            .await
+            .map_err(|e| cloud_error(&e, self.lang()))
     }
 }
 
@@ -377,10 +401,9 @@ fn simulated_browser(url: &str) -> Result<(), String> {
 }
 
 /// A cloud error in the user's words, under a code the UI can branch on.
-pub fn cloud_error(e: &CloudError) -> AppError {
-    let code = serde_json::from_value::<ErrorCode>(serde_json::Value::String(e.code().to_owned()))
-        .unwrap_or(ErrorCode::SignInFailed);
-    let error = AppError::new(code, e.to_string(), e.hint());
+pub fn cloud_error(e: &CloudError, lang: Lang) -> AppError {
+    let code = ErrorCode::from(e.code());
+    let error = AppError::new(code, e.message(lang), e.hint(lang));
     if let Some(consent) = e.admin_consent() {
         error.with_action(ErrorAction::AdminConsent { consent })
     } else if e.wants_browser_sign_in() {
@@ -477,7 +500,7 @@ mod tests {
             client_id: "abc".into(),
             permissions: vec!["User.Read".into()],
         };
-        let app = cloud_error(&e);
+        let app = cloud_error(&e, Lang::En);
         assert_eq!(app.code, ErrorCode::ConsentRequired);
         let json = serde_json::to_value(&app).expect("json");
         assert_eq!(json["action"]["kind"], "admin_consent");
@@ -491,7 +514,8 @@ mod tests {
                 .is_some_and(|t| t.contains("User.Read"))
         );
         // Other errors keep the plain shape.
-        let plain = serde_json::to_value(cloud_error(&CloudError::NotSignedIn)).expect("json");
+        let plain =
+            serde_json::to_value(cloud_error(&CloudError::NotSignedIn, Lang::En)).expect("json");
         assert!(plain.get("action").is_none(), "{plain}");
     }
 
@@ -532,9 +556,9 @@ mod tests {
             },
         ];
         for e in errors {
-            let mapped = cloud_error(&e);
+            let mapped = cloud_error(&e, Lang::En);
             let json = serde_json::to_value(mapped.code).expect("code");
-            assert_eq!(json, e.code(), "{e:?} lost its code");
+            assert_eq!(json, e.code().as_str(), "{e:?} lost its code");
         }
     }
 }

@@ -184,8 +184,9 @@ impl Repairs {
         hkcu_export: &Path,
         machine: SimulatedMachine,
     ) -> Result<Self, AppError> {
-        let journal = Journal::open(&pc_dir.join("journal")).map_err(|e| repair_error(&e))?;
-        let store = RegFileStore::open(hkcu_export).map_err(|e| repair_error(&e))?;
+        let journal =
+            Journal::open(&pc_dir.join("journal")).map_err(|e| repair_error(&e, Lang::En))?;
+        let store = RegFileStore::open(hkcu_export).map_err(|e| repair_error(&e, Lang::En))?;
         let mut repairs = Self::with(
             journal,
             Some(Box::new(store)),
@@ -203,8 +204,8 @@ impl Repairs {
     /// written back whole at each change), journaled in `journal_dir`. Saved sign-ins are
     /// this computer's, as a scan of the export reads them.
     pub fn on_export(journal_dir: &Path, export: &Path) -> Result<Self, AppError> {
-        let store = RegFileStore::open(export).map_err(|e| repair_error(&e))?;
-        let journal = Journal::open(journal_dir).map_err(|e| repair_error(&e))?;
+        let store = RegFileStore::open(export).map_err(|e| repair_error(&e, Lang::En))?;
+        let journal = Journal::open(journal_dir).map_err(|e| repair_error(&e, Lang::En))?;
         Ok(Self::with(
             journal,
             Some(Box::new(store)),
@@ -219,7 +220,8 @@ impl Repairs {
 
     /// Live: the journal in the app's data folder; the real registry on Windows only.
     pub fn live(data_dir: &Path) -> Result<Self, AppError> {
-        let journal = Journal::open(&data_dir.join("journal")).map_err(|e| repair_error(&e))?;
+        let journal =
+            Journal::open(&data_dir.join("journal")).map_err(|e| repair_error(&e, Lang::En))?;
         Ok(Self::with(journal, live_registry(), live_credentials()))
     }
 
@@ -437,7 +439,7 @@ impl Repairs {
                 Ok(())
             }
             None => Err(AppError::new(
-                ErrorCode::ConsentRequired,
+                ErrorCode::ConfirmationRequired,
                 format!(
                     "Forcing {} (process {}) closed needs the confirmation Session Doctor gives after a polite close did not work; nothing was done.",
                     who.name, who.pid
@@ -459,7 +461,7 @@ impl Repairs {
         let mut preview = self
             .journal
             .preview(&spec, &mut env)
-            .map_err(|e| repair_error(&e))?;
+            .map_err(|e| repair_error(&e, self.lang))?;
         if let (ActionRequest::CloseClient { force: true, .. }, ActionSpec::CloseClient(c)) =
             (request, &spec)
         {
@@ -505,7 +507,7 @@ impl Repairs {
         {
             self.still_running.push(who);
         }
-        result.map_err(|e| repair_error(&e))
+        result.map_err(|e| repair_error(&e, self.lang))
     }
 
     /// Undoes one change; refused with `undo_conflict` when its key changed since, unless
@@ -520,7 +522,7 @@ impl Repairs {
         );
         self.journal
             .undo_with(id, &mut env, force)
-            .map_err(|e| repair_error(&e))
+            .map_err(|e| repair_error(&e, self.lang))
     }
 
     /// Undoes several changes, newest first whatever the order of `ids`.
@@ -534,7 +536,7 @@ impl Repairs {
         );
         self.journal
             .undo_many(ids, &mut env, force)
-            .map_err(|e| repair_error(&e))
+            .map_err(|e| repair_error(&e, self.lang))
     }
 
     /// Every change, newest first, with what can be undone.
@@ -563,7 +565,7 @@ impl Repairs {
         }
         let states = repair::from_scan::addin_states(addins);
         let mut bisect = Bisect::start_in(&states, RegistryLayout::default(), &self.journal)
-            .map_err(|e| repair_error(&e))?;
+            .map_err(|e| repair_error(&e, self.lang))?;
         let mut env = env(
             &mut self.registry,
             &mut self.credentials,
@@ -574,7 +576,7 @@ impl Repairs {
         let round = bisect.next_round(&mut self.journal, &mut env);
         // Whatever happened, the saved state matches the machine: keep it in memory too.
         self.bisect = Some(bisect.clone());
-        round.map_err(|e| repair_error(&e))?;
+        round.map_err(|e| repair_error(&e, self.lang))?;
         Ok(bisect)
     }
 
@@ -583,7 +585,7 @@ impl Repairs {
     /// still puts back the add-ins it names).
     fn current_bisect(&mut self) -> Result<Option<&mut Bisect>, AppError> {
         if self.bisect.is_none() {
-            self.bisect = Bisect::load(&self.journal).map_err(|e| repair_error(&e))?;
+            self.bisect = Bisect::load(&self.journal).map_err(|e| repair_error(&e, self.lang))?;
         }
         Ok(self.bisect.as_mut())
     }
@@ -596,7 +598,7 @@ impl Repairs {
         };
         bisect
             .answer_in(error_came_back, &self.journal)
-            .map_err(|e| repair_error(&e))?;
+            .map_err(|e| repair_error(&e, self.lang))?;
         if bisect.phase == BisectPhase::Ready {
             let mut env = env(
                 &mut self.registry,
@@ -607,7 +609,7 @@ impl Repairs {
             );
             bisect
                 .next_round(&mut self.journal, &mut env)
-                .map_err(|e| repair_error(&e))?;
+                .map_err(|e| repair_error(&e, self.lang))?;
         }
         Ok(bisect.clone())
     }
@@ -628,7 +630,7 @@ impl Repairs {
         );
         bisect
             .finish(keep_culprit_disabled, &mut self.journal, &mut env)
-            .map_err(|e| repair_error(&e))?;
+            .map_err(|e| repair_error(&e, self.lang))?;
         let done = bisect.clone();
         self.bisect = None;
         Ok(done)
@@ -646,8 +648,8 @@ impl Repairs {
             self.control.as_deref(),
             self.lang,
         );
-        let done =
-            Bisect::restore_all(&mut self.journal, &mut env).map_err(|e| repair_error(&e))?;
+        let done = Bisect::restore_all(&mut self.journal, &mut env)
+            .map_err(|e| repair_error(&e, self.lang))?;
         self.bisect = None;
         Ok(done)
     }
@@ -669,7 +671,7 @@ impl Repairs {
         );
         self.journal
             .finish(id, &mut env)
-            .map_err(|e| repair_error(&e))
+            .map_err(|e| repair_error(&e, self.lang))
     }
 
     /// Puts back the state from before a change the app was killed in the middle of.
@@ -683,7 +685,7 @@ impl Repairs {
         );
         self.journal
             .roll_back(id, &mut env)
-            .map_err(|e| repair_error(&e))
+            .map_err(|e| repair_error(&e, self.lang))
     }
 }
 
@@ -731,7 +733,7 @@ fn live_registry() -> Option<Box<dyn RegistryWriter + Send>> {
 
 fn force_not_offered(who: &ProcessIdentity) -> AppError {
     AppError::new(
-        ErrorCode::ConsentRequired,
+        ErrorCode::ConfirmationRequired,
         format!(
             "A forced close of {} (process {}) is offered only after a polite close of it did not work; nothing was done.",
             who.name, who.pid
@@ -779,11 +781,11 @@ pub fn demo_hkcu(files: &[PathBuf]) -> Option<&PathBuf> {
     })
 }
 
-/// A repair error in the user's words, under a code the UI can branch on.
-pub fn repair_error(e: &RepairError) -> AppError {
-    let code = serde_json::from_value::<ErrorCode>(serde_json::Value::String(e.code().to_owned()))
-        .unwrap_or(ErrorCode::RepairFailed);
-    AppError::new(code, e.to_string(), e.hint())
+/// A repair error in the user's words (`lang`), under a code the UI can branch on.
+/// (Opening a mode's journal happens before the user's language is handed over, so those
+/// few errors are in English.)
+pub fn repair_error(e: &RepairError, lang: Lang) -> AppError {
+    AppError::new(ErrorCode::from(e.code()), e.message(lang), e.hint(lang))
 }
 
 #[cfg(test)]
@@ -1035,11 +1037,11 @@ mod tests {
         };
         assert_eq!(
             repairs.spec(&forced, false).expect_err("not offered").code,
-            ErrorCode::ConsentRequired
+            ErrorCode::ConfirmationRequired
         );
         assert_eq!(
             repairs.run(&forced).expect_err("no valid token").code,
-            ErrorCode::ConsentRequired
+            ErrorCode::ConfirmationRequired
         );
     }
 
@@ -1158,14 +1160,14 @@ mod tests {
                 .preview(&close_request(&p, true, None))
                 .expect_err("not yet")
                 .code,
-            ErrorCode::ConsentRequired
+            ErrorCode::ConfirmationRequired
         );
         assert_eq!(
             repairs
                 .run(&close_request(&p, true, None))
                 .expect_err("not yet")
                 .code,
-            ErrorCode::ConsentRequired
+            ErrorCode::ConfirmationRequired
         );
         let polite = repairs
             .preview(&close_request(&p, false, None))
@@ -1186,7 +1188,7 @@ mod tests {
                     .run(&close_request(&p, true, bad))
                     .expect_err("no valid token")
                     .code,
-                ErrorCode::ConsentRequired
+                ErrorCode::ConfirmationRequired
             );
         }
         assert!(stubborn.runs(), "nothing was signalled without the token");
@@ -1208,7 +1210,7 @@ mod tests {
                 .run(&close_request(&other, true, Some(token.clone())))
                 .expect_err("bound to another process")
                 .code,
-            ErrorCode::ConsentRequired
+            ErrorCode::ConfirmationRequired
         );
         let done = repairs
             .run(&close_request(&p, true, Some(token.clone())))
@@ -1229,7 +1231,7 @@ mod tests {
                 .run(&close_request(&p, true, Some(token)))
                 .expect_err("used")
                 .code,
-            ErrorCode::ConsentRequired
+            ErrorCode::ConfirmationRequired
         );
     }
 

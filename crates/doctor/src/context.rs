@@ -97,6 +97,7 @@ impl AppContext {
         if let Ok(mut guard) = self.lang.lock() {
             *guard = lang;
         }
+        self.account().set_lang(lang);
     }
 
     pub fn mode(&self) -> Mode {
@@ -177,8 +178,8 @@ impl AppContext {
     /// ([`repair::validate_page_url`]): the page has no opener right of its own. In the demo
     /// the same check runs and the same browser opens (the pages are Microsoft's real ones).
     pub fn open_page(&self, url: &str) -> Result<(), AppError> {
-        let checked =
-            repair::validate_page_url(url).map_err(|e| crate::actions::repair_error(&e))?;
+        let checked = repair::validate_page_url(url)
+            .map_err(|e| crate::actions::repair_error(&e, self.lang()))?;
         let browser = self.browser.lock().ok().and_then(|g| g.clone());
         let Some(open) = browser else {
             return Err(AppError::new(
@@ -197,6 +198,7 @@ impl AppContext {
     }
 
     fn set_account(&self, state: AccountState) {
+        state.set_lang(self.lang());
         if let Ok(mut guard) = self.account.lock() {
             *guard = Arc::new(state);
         }
@@ -724,7 +726,7 @@ mod tests {
                 consent: false,
             })
             .expect_err("consent is required");
-        assert_eq!(refused.code, ErrorCode::ConsentRequired);
+        assert_eq!(refused.code, ErrorCode::ConfirmationRequired);
         let preview = ctx
             .preview_action(&ActionRequest::RemoveCredential {
                 target: target.clone(),

@@ -23,6 +23,10 @@ pub enum ErrorCode {
     /// AADSTS65001 / 90094: an admin must consent for the organisation (the error's
     /// `action` carries the admin-consent link and the ticket text).
     ConsentRequired,
+    /// A change that needs the user's explicit yes (a forced close, deleting a saved
+    /// sign-in) came without it. Not [`ErrorCode::ConsentRequired`], which is the
+    /// organisation's admin consent and has its own words and button.
+    ConfirmationRequired,
     InteractionRequired,
     /// MFA wanted (AADSTS50076/50079 or a claims challenge): the browser sign-in asks for it.
     MfaRequired,
@@ -77,14 +81,87 @@ pub enum ErrorCode {
     ClientRunning,
     /// The Thunderbird profile or account a repair names is not (or no longer) there.
     ThunderbirdProfileInvalid,
-    /// A repair failed in a way without a code of its own.
-    RepairFailed,
     /// What the user typed or picked cannot be used as it is.
     InvalidInput,
     /// What was handed in (pasted text, a file, a search) is past its size limit.
     InputTooLarge,
     /// Something inside the app went wrong; a bug, not the user's fault.
     Internal,
+}
+
+/// A repair's code in the app's terms: one arm per code, so a code added to `repair` does
+/// not compile until it has its place here (it used to be matched by its spelling, with a
+/// silent fallback).
+impl From<repair::ErrorCode> for ErrorCode {
+    fn from(code: repair::ErrorCode) -> Self {
+        use repair::ErrorCode as R;
+        match code {
+            R::DiskFull => Self::DiskFull,
+            R::BackupFailed => Self::BackupFailed,
+            R::IoError => Self::IoError,
+            R::JournalCorrupt => Self::JournalCorrupt,
+            R::JournalEntryNotFound => Self::JournalEntryNotFound,
+            R::JournalWrongState => Self::JournalWrongState,
+            R::NotUndoable => Self::NotUndoable,
+            R::AddinPolicyManaged => Self::AddinPolicyManaged,
+            R::RegistryNotCurrentUser => Self::RegistryNotCurrentUser,
+            R::RegistryKeyMissing => Self::RegistryKeyMissing,
+            R::RegistryError => Self::RegistryError,
+            R::RegistryExportInvalid => Self::RegistryExportInvalid,
+            R::ConsentRequired => Self::ConfirmationRequired,
+            R::ProcessChanged => Self::ProcessChanged,
+            R::ProcessStillRunning => Self::ProcessStillRunning,
+            R::StartFailed => Self::StartFailed,
+            R::ToolFailed => Self::ToolFailed,
+            R::ProfileMissing => Self::ProfileMissing,
+            R::ProfileIsDefault => Self::ProfileIsDefault,
+            R::CredentialNotOffice => Self::CredentialNotOffice,
+            R::UrlRejected => Self::UrlRejected,
+            R::UndoConflict => Self::UndoConflict,
+            R::ProfileVersionUnsupported => Self::ProfileVersionUnsupported,
+            R::BisectWrongStep => Self::BisectWrongStep,
+            R::UnsupportedOnThisOs => Self::UnsupportedOnThisOs,
+            R::ClientRunning => Self::ClientRunning,
+            R::ThunderbirdProfileInvalid => Self::ThunderbirdProfileInvalid,
+        }
+    }
+}
+
+/// Microsoft's errors in the app's terms, one arm per code as for repairs.
+impl From<cloud::ErrorCode> for ErrorCode {
+    fn from(code: cloud::ErrorCode) -> Self {
+        use cloud::ErrorCode as C;
+        match code {
+            C::CloudNotConfigured => Self::CloudNotConfigured,
+            C::CloudConfigInvalid => Self::CloudConfigInvalid,
+            C::NotSignedIn => Self::NotSignedIn,
+            C::Network => Self::Network,
+            C::Timeout => Self::Timeout,
+            C::UnexpectedResponse => Self::UnexpectedResponse,
+            C::Throttled => Self::Throttled,
+            C::ServiceUnavailable => Self::ServiceUnavailable,
+            C::ConsentRequired => Self::ConsentRequired,
+            C::InteractionRequired => Self::InteractionRequired,
+            C::MfaRequired => Self::MfaRequired,
+            C::ConditionalAccessBlocked => Self::ConditionalAccessBlocked,
+            C::DeviceNotCompliant => Self::DeviceNotCompliant,
+            C::DeviceCodeBlocked => Self::DeviceCodeBlocked,
+            C::PublicClientFlowsDisabled => Self::PublicClientFlowsDisabled,
+            C::SignedOutEverywhere => Self::SignedOutEverywhere,
+            C::SignInExpired => Self::SignInExpired,
+            C::SignInDeclined => Self::SignInDeclined,
+            C::DeviceCodeExpired => Self::DeviceCodeExpired,
+            C::SignInStateMismatch => Self::SignInStateMismatch,
+            C::SignInTimedOut => Self::SignInTimedOut,
+            C::LoopbackUnavailable => Self::LoopbackUnavailable,
+            C::BrowserUnavailable => Self::BrowserUnavailable,
+            C::SignInFailed => Self::SignInFailed,
+            C::GraphError => Self::GraphError,
+            C::KeyringUnavailable => Self::KeyringUnavailable,
+            C::AdminRequired => Self::AdminRequired,
+            C::InputTooLarge => Self::InputTooLarge,
+        }
+    }
 }
 
 /// What the UI can offer beyond the words: a button that does the next step.

@@ -97,10 +97,8 @@ pub struct Bisect {
     pub phase: BisectPhase,
 }
 
-fn step_err(reason: &str) -> RepairError {
-    RepairError::BisectStep {
-        reason: reason.to_owned(),
-    }
+fn step_err(reason: crate::error::BisectRefusal) -> RepairError {
+    RepairError::BisectStep { reason }
 }
 
 impl Bisect {
@@ -121,9 +119,7 @@ impl Bisect {
             })
             .collect();
         if candidates.is_empty() {
-            return Err(step_err(
-                "there is no enabled add-in that Session Doctor may turn off",
-            ));
+            return Err(step_err(crate::error::BisectRefusal::NothingToTurnOff));
         }
         Ok(Bisect {
             layout,
@@ -150,7 +146,7 @@ impl Bisect {
         env: &mut Env,
     ) -> Result<Vec<String>, RepairError> {
         if self.phase != BisectPhase::Ready {
-            return Err(step_err("answer the current round first"));
+            return Err(step_err(crate::error::BisectRefusal::AnswerFirst));
         }
         let half = self.suspects.len().div_ceil(2);
         let to_disable: Vec<String> = self.suspects[..half].to_vec();
@@ -326,12 +322,12 @@ impl Bisect {
     /// Records the answer of the current round and narrows the suspects.
     pub fn answer(&mut self, error_came_back: bool) -> Result<&BisectPhase, RepairError> {
         if self.phase != BisectPhase::AwaitingAnswer {
-            return Err(step_err("there is no round waiting for an answer"));
+            return Err(step_err(crate::error::BisectRefusal::NoRoundWaiting));
         }
         let round = self
             .rounds
             .last_mut()
-            .ok_or_else(|| step_err("there is no round waiting for an answer"))?;
+            .ok_or_else(|| step_err(crate::error::BisectRefusal::NoRoundWaiting))?;
         round.error_came_back = Some(error_came_back);
         let disabled = &round.disabled;
         self.suspects = if error_came_back {
@@ -358,7 +354,7 @@ impl Bisect {
     /// Takes one step back: an answer is withdrawn, or a round's disables are undone.
     pub fn back(&mut self, journal: &mut Journal, env: &mut Env) -> Result<(), RepairError> {
         let Some(last) = self.rounds.last().cloned() else {
-            return Err(step_err("nothing to take back"));
+            return Err(step_err(crate::error::BisectRefusal::NothingToTakeBack));
         };
         match &self.phase {
             BisectPhase::AwaitingAnswer => {
@@ -378,7 +374,9 @@ impl Bisect {
                 self.suspects = last.suspects;
                 self.phase = BisectPhase::AwaitingAnswer;
             }
-            BisectPhase::Finished { .. } => return Err(step_err("the add-in check is finished")),
+            BisectPhase::Finished { .. } => {
+                return Err(step_err(crate::error::BisectRefusal::Finished));
+            }
         }
         self.save(journal)?;
         Ok(())
@@ -393,7 +391,7 @@ impl Bisect {
         env: &mut Env,
     ) -> Result<&BisectPhase, RepairError> {
         if matches!(self.phase, BisectPhase::Finished { .. }) {
-            return Err(step_err("the add-in check is already finished"));
+            return Err(step_err(crate::error::BisectRefusal::AlreadyFinished));
         }
         let keep = match (&self.phase, keep_culprit_disabled) {
             (BisectPhase::Found { culprit }, true) => Some(culprit.clone()),

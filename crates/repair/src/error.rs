@@ -3,91 +3,105 @@
 //! to `doctor::AppError {code, message, hint}` through [`ErrorInfo`].
 
 use serde::Serialize;
+use words::{Lang, Words};
 
 /// Everything that can go wrong in a repair. Messages are plain words for the user.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum RepairError {
     /// The disk (or quota) is full: nothing was changed.
-    #[error("the disk is full, so the backup {path} could not be written; nothing was changed")]
-    DiskFull { path: String },
+    DiskFull {
+        path: String,
+    },
     /// The backup could not be written for another reason: nothing was changed.
-    #[error("the backup {path} could not be written ({reason}); nothing was changed")]
-    BackupFailed { path: String, reason: String },
+    BackupFailed {
+        path: String,
+        reason: String,
+    },
     /// A file of the app (journal, store) could not be read or written.
-    #[error("cannot {op} {path}: {source}")]
     Io {
         op: &'static str,
         path: String,
-        #[source]
         source: std::io::Error,
     },
     /// A journal file is not readable JSON.
-    #[error("the journal entry {path} is damaged: {reason}")]
-    JournalCorrupt { path: String, reason: String },
-    #[error("there is no journal entry {id}")]
-    EntryNotFound { id: String },
+    JournalCorrupt {
+        path: String,
+        reason: String,
+    },
+    EntryNotFound {
+        id: String,
+    },
     /// The entry is not in a state that allows the request (undo of something not applied...).
-    #[error("the journal entry {id} is {state}, so it cannot be {wanted}")]
     WrongState {
         id: String,
-        state: String,
-        wanted: &'static str,
+        state: crate::journal::EntryState,
+        wanted: Wanted,
     },
     /// The change cannot be undone (closing a program, deleting a secret).
-    #[error("{what} cannot be undone: {reason}")]
-    NotUndoable { what: String, reason: String },
+    NotUndoable {
+        what: NamedChange,
+    },
     /// A policy set by the organisation manages this add-in.
-    #[error(
-        "the add-in {prog_id} is managed by a policy of your organisation ({key} = {value}); it was not changed"
-    )]
     PolicyManaged {
         prog_id: String,
         key: String,
         value: String,
     },
     /// Writes are limited to the current user's hive.
-    #[error(
-        "{key} is outside HKEY_CURRENT_USER; Session Doctor changes only the current user's settings"
-    )]
-    NotCurrentUser { key: String },
-    #[error("the registry key {key} does not exist")]
-    KeyMissing { key: String },
-    #[error("registry key {key}: {message}")]
-    Registry { key: String, message: String },
+    NotCurrentUser {
+        key: String,
+    },
+    KeyMissing {
+        key: String,
+    },
+    Registry {
+        key: String,
+        message: String,
+    },
     /// A `.reg` export could not be read at all.
-    #[error("{origin} is not a registry export: {reason}")]
-    NotAnExport { origin: String, reason: String },
+    NotAnExport {
+        origin: String,
+        reason: String,
+    },
     /// An action that needs the user's explicit agreement was called without it.
-    #[error("{what} needs your explicit consent")]
-    ConsentRequired { what: String },
+    ConsentRequired {
+        what: NamedChange,
+    },
     /// The process at that id is not the one the user chose (it ended and the id was reused).
-    #[error("process {pid} is no longer {name}; nothing was done")]
-    ProcessChanged { pid: u32, name: String },
+    ProcessChanged {
+        pid: u32,
+        name: String,
+    },
     /// A graceful close did not end the process in time.
-    #[error("{name} (process {pid}) is still running after {waited_ms} ms")]
     StillRunning {
         pid: u32,
         name: String,
         waited_ms: u64,
     },
-    #[error("cannot start {exe}: {reason}")]
-    StartFailed { exe: String, reason: String },
+    StartFailed {
+        exe: String,
+        reason: String,
+    },
     /// A system tool (taskkill, osascript, cmdkey) failed.
-    #[error("{tool} failed: {reason}")]
-    Tool { tool: String, reason: String },
-    #[error("the profile {name} does not exist")]
-    ProfileMissing { name: String },
-    #[error("the profile {name} is Outlook's default profile; choose another default first")]
-    ProfileIsDefault { name: String },
-    #[error("{target} is not a saved Office credential; only Office sign-ins are removed")]
-    NotOfficeCredential { target: String },
-    #[error("the page {url} cannot be opened: {reason}")]
-    UrlRejected { url: String, reason: String },
+    Tool {
+        tool: String,
+        reason: String,
+    },
+    ProfileMissing {
+        name: String,
+    },
+    ProfileIsDefault {
+        name: String,
+    },
+    NotOfficeCredential {
+        target: String,
+    },
+    UrlRejected {
+        url: String,
+        reason: String,
+    },
     /// Undo would overwrite what changed in the key since the action (someone or something
     /// edited it afterwards). The caller may confirm and undo anyway.
-    #[error(
-        "{key} changed after this change was made ({changes}); undoing it now would overwrite that, so nothing was undone"
-    )]
     UndoConflict {
         id: String,
         key: String,
@@ -95,23 +109,297 @@ pub enum RepairError {
     },
     /// The profile lives in a place the repair does not change (Windows Messaging Subsystem of
     /// Outlook 2010 and older, an unknown Office version).
-    #[error(
-        "the profile {name} is a profile of {version}; Session Doctor removes only profiles of Office 16.0 and 15.0"
-    )]
-    ProfileVersionUnsupported { name: String, version: String },
-    #[error("the add-in check cannot do that now: {reason}")]
-    BisectStep { reason: String },
-    #[error("{what} is not available on this operating system")]
-    Unsupported { what: String },
+    ProfileVersionUnsupported {
+        name: String,
+        version: String,
+    },
+    BisectStep {
+        reason: BisectRefusal,
+    },
+    Unsupported {
+        what: Unavailable,
+    },
     /// The app whose settings would change is running: it reads them only when it starts
     /// and keeps the connections it has, so the change would look done and do nothing.
-    #[error(
-        "{client} is running ({processes}); its settings are changed only while it is closed, because it reads them when it starts; nothing was changed"
-    )]
-    ClientRunning { client: String, processes: String },
+    ClientRunning {
+        client: String,
+        processes: String,
+    },
     /// The folder named is not a Thunderbird profile holding that IMAP account.
-    #[error("{path} is not a Thunderbird profile this change can be made in: {reason}")]
-    ThunderbirdProfileInvalid { path: String, reason: String },
+    ThunderbirdProfileInvalid {
+        path: String,
+        reason: String,
+    },
+}
+
+/// Plain words for the logs and for callers without a language: the English catalog's.
+impl std::fmt::Display for RepairError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for RepairError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// A change an error is about (asked for without consent, or that cannot be undone),
+/// named in the catalog's words rather than an English fragment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NamedChange {
+    /// Closing a program by force.
+    ForceClose,
+    /// Closing the program `name`.
+    CloseProgram {
+        /// The program's name as the scan showed it.
+        name: String,
+    },
+    /// Restarting Outlook.
+    RestartOutlook,
+    /// Removing the saved sign-in `target` from the credential store.
+    RemoveCredential {
+        /// The credential's target name.
+        target: String,
+    },
+}
+
+impl NamedChange {
+    fn words(&self, w: &Words) -> String {
+        match self {
+            Self::ForceClose => w.t("repair.change.force_close", &[]),
+            Self::CloseProgram { name } => w.t("repair.change.close_program", &[("name", name)]),
+            Self::RestartOutlook => w.t("repair.change.restart_outlook", &[]),
+            Self::RemoveCredential { target } => {
+                w.t("repair.change.remove_credential", &[("target", target)])
+            }
+        }
+    }
+
+    /// Why it cannot be undone (a forced close is a close).
+    fn no_undo_key(&self) -> &'static str {
+        match self {
+            Self::ForceClose | Self::CloseProgram { .. } => "repair.no_undo.close_program",
+            Self::RestartOutlook => "repair.no_undo.restart_outlook",
+            Self::RemoveCredential { .. } => "repair.no_undo.remove_credential",
+        }
+    }
+}
+
+/// What this computer (or this build) cannot do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unavailable {
+    /// Telling whether Thunderbird runs (no process list).
+    ThunderbirdCheck,
+    /// Writing the Windows registry (not Windows, no registry file).
+    Registry,
+    /// Removing saved Office sign-ins (no credential store).
+    Credentials,
+    /// Sending this signal to a process.
+    Signal(String),
+}
+
+impl Unavailable {
+    fn words(&self, w: &Words) -> String {
+        match self {
+            Self::ThunderbirdCheck => w.t("repair.unsupported.thunderbird_check", &[]),
+            Self::Registry => w.t("repair.unsupported.registry", &[]),
+            Self::Credentials => w.t("repair.unsupported.credentials", &[]),
+            Self::Signal(signal) => w.t("repair.unsupported.signal", &[("signal", signal)]),
+        }
+    }
+}
+
+/// Why the add-in check refused a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BisectRefusal {
+    /// No enabled add-in may be turned off.
+    NothingToTurnOff,
+    /// A round waits for its answer.
+    AnswerFirst,
+    /// No round waits for an answer.
+    NoRoundWaiting,
+    /// Nothing to take back.
+    NothingToTakeBack,
+    /// The check is finished.
+    Finished,
+    /// The check was already finished.
+    AlreadyFinished,
+}
+
+impl BisectRefusal {
+    fn key(self) -> &'static str {
+        match self {
+            Self::NothingToTurnOff => "repair.bisect.nothing_to_turn_off",
+            Self::AnswerFirst => "repair.bisect.answer_first",
+            Self::NoRoundWaiting => "repair.bisect.no_round_waiting",
+            Self::NothingToTakeBack => "repair.bisect.nothing_to_take_back",
+            Self::Finished => "repair.bisect.finished",
+            Self::AlreadyFinished => "repair.bisect.already_finished",
+        }
+    }
+}
+
+/// What was asked of a journal entry in the wrong state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wanted {
+    /// Undo it.
+    Undone,
+    /// Mark it finished.
+    Finished,
+    /// Roll it back.
+    RolledBack,
+}
+
+impl Wanted {
+    fn key(self) -> &'static str {
+        match self {
+            Self::Undone => "repair.wanted.undone",
+            Self::Finished => "repair.wanted.finished",
+            Self::RolledBack => "repair.wanted.rolled_back",
+        }
+    }
+}
+
+fn state_words(w: &Words, state: crate::journal::EntryState) -> String {
+    use crate::journal::EntryState as S;
+    match state {
+        S::Planned => w.t("repair.state.planned", &[]),
+        S::BackedUp => w.t("repair.state.backed_up", &[]),
+        S::Applied => w.t("repair.state.applied", &[]),
+        S::Undone => w.t("repair.state.undone", &[]),
+        S::Failed => w.t("repair.state.failed", &[]),
+        S::RolledBack => w.t("repair.state.rolled_back", &[]),
+    }
+}
+
+/// The operation of an I/O error in words (the call sites name it in English; the
+/// catalog has each one).
+fn io_op(w: &Words, op: &str) -> String {
+    match op {
+        "read" => w.t("repair.op.read", &[]),
+        "write" => w.t("repair.op.write", &[]),
+        "delete" => w.t("repair.op.delete", &[]),
+        "remove" => w.t("repair.op.remove", &[]),
+        "create the folder" => w.t("repair.op.create_the_folder", &[]),
+        "set aside" => w.t("repair.op.set_aside", &[]),
+        "set the permissions of" => w.t("repair.op.set_the_permissions_of", &[]),
+        other => other.to_owned(),
+    }
+}
+
+/// What went wrong in a repair, as a code: the app composes it into its own error code
+/// (an exhaustive match, so a new variant here cannot be forgotten there) and the UI
+/// branches on it. Serialized snake_case, as [`ErrorCode::as_str`] spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// `disk_full`
+    DiskFull,
+    /// `backup_failed`
+    BackupFailed,
+    /// `io_error`
+    IoError,
+    /// `journal_corrupt`
+    JournalCorrupt,
+    /// `journal_entry_not_found`
+    JournalEntryNotFound,
+    /// `journal_wrong_state`
+    JournalWrongState,
+    /// `not_undoable`
+    NotUndoable,
+    /// `addin_policy_managed`
+    AddinPolicyManaged,
+    /// `registry_not_current_user`
+    RegistryNotCurrentUser,
+    /// `registry_key_missing`
+    RegistryKeyMissing,
+    /// `registry_error`
+    RegistryError,
+    /// `registry_export_invalid`
+    RegistryExportInvalid,
+    /// `consent_required`
+    ConsentRequired,
+    /// `process_changed`
+    ProcessChanged,
+    /// `process_still_running`
+    ProcessStillRunning,
+    /// `start_failed`
+    StartFailed,
+    /// `tool_failed`
+    ToolFailed,
+    /// `profile_missing`
+    ProfileMissing,
+    /// `profile_is_default`
+    ProfileIsDefault,
+    /// `credential_not_office`
+    CredentialNotOffice,
+    /// `url_rejected`
+    UrlRejected,
+    /// `undo_conflict`
+    UndoConflict,
+    /// `profile_version_unsupported`
+    ProfileVersionUnsupported,
+    /// `bisect_wrong_step`
+    BisectWrongStep,
+    /// `unsupported_on_this_os`
+    UnsupportedOnThisOs,
+    /// `client_running`
+    ClientRunning,
+    /// `thunderbird_profile_invalid`
+    ThunderbirdProfileInvalid,
+}
+
+impl ErrorCode {
+    /// The code as the UI and the logs spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::DiskFull => "disk_full",
+            Self::BackupFailed => "backup_failed",
+            Self::IoError => "io_error",
+            Self::JournalCorrupt => "journal_corrupt",
+            Self::JournalEntryNotFound => "journal_entry_not_found",
+            Self::JournalWrongState => "journal_wrong_state",
+            Self::NotUndoable => "not_undoable",
+            Self::AddinPolicyManaged => "addin_policy_managed",
+            Self::RegistryNotCurrentUser => "registry_not_current_user",
+            Self::RegistryKeyMissing => "registry_key_missing",
+            Self::RegistryError => "registry_error",
+            Self::RegistryExportInvalid => "registry_export_invalid",
+            Self::ConsentRequired => "consent_required",
+            Self::ProcessChanged => "process_changed",
+            Self::ProcessStillRunning => "process_still_running",
+            Self::StartFailed => "start_failed",
+            Self::ToolFailed => "tool_failed",
+            Self::ProfileMissing => "profile_missing",
+            Self::ProfileIsDefault => "profile_is_default",
+            Self::CredentialNotOffice => "credential_not_office",
+            Self::UrlRejected => "url_rejected",
+            Self::UndoConflict => "undo_conflict",
+            Self::ProfileVersionUnsupported => "profile_version_unsupported",
+            Self::BisectWrongStep => "bisect_wrong_step",
+            Self::UnsupportedOnThisOs => "unsupported_on_this_os",
+            Self::ClientRunning => "client_running",
+            Self::ThunderbirdProfileInvalid => "thunderbird_profile_invalid",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Tests (and logs) compare a code with its spelling.
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 /// The registry crate's errors in this crate's terms: an unreadable backup stays
@@ -134,92 +422,190 @@ impl From<::registry::RegistryError> for RepairError {
 }
 
 impl RepairError {
-    /// Stable machine-readable code (snake_case).
-    pub fn code(&self) -> &'static str {
+    /// Its code, which the app composes into its own without parsing strings.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::DiskFull { .. } => "disk_full",
-            Self::BackupFailed { .. } => "backup_failed",
-            Self::Io { .. } => "io_error",
-            Self::JournalCorrupt { .. } => "journal_corrupt",
-            Self::EntryNotFound { .. } => "journal_entry_not_found",
-            Self::WrongState { .. } => "journal_wrong_state",
-            Self::NotUndoable { .. } => "not_undoable",
-            Self::PolicyManaged { .. } => "addin_policy_managed",
-            Self::NotCurrentUser { .. } => "registry_not_current_user",
-            Self::KeyMissing { .. } => "registry_key_missing",
-            Self::Registry { .. } => "registry_error",
-            Self::NotAnExport { .. } => "registry_export_invalid",
-            Self::ConsentRequired { .. } => "consent_required",
-            Self::ProcessChanged { .. } => "process_changed",
-            Self::StillRunning { .. } => "process_still_running",
-            Self::StartFailed { .. } => "start_failed",
-            Self::Tool { .. } => "tool_failed",
-            Self::ProfileMissing { .. } => "profile_missing",
-            Self::ProfileIsDefault { .. } => "profile_is_default",
-            Self::NotOfficeCredential { .. } => "credential_not_office",
-            Self::UrlRejected { .. } => "url_rejected",
-            Self::UndoConflict { .. } => "undo_conflict",
-            Self::ProfileVersionUnsupported { .. } => "profile_version_unsupported",
-            Self::BisectStep { .. } => "bisect_wrong_step",
-            Self::Unsupported { .. } => "unsupported_on_this_os",
-            Self::ClientRunning { .. } => "client_running",
-            Self::ThunderbirdProfileInvalid { .. } => "thunderbird_profile_invalid",
+            Self::DiskFull { .. } => ErrorCode::DiskFull,
+            Self::BackupFailed { .. } => ErrorCode::BackupFailed,
+            Self::Io { .. } => ErrorCode::IoError,
+            Self::JournalCorrupt { .. } => ErrorCode::JournalCorrupt,
+            Self::EntryNotFound { .. } => ErrorCode::JournalEntryNotFound,
+            Self::WrongState { .. } => ErrorCode::JournalWrongState,
+            Self::NotUndoable { .. } => ErrorCode::NotUndoable,
+            Self::PolicyManaged { .. } => ErrorCode::AddinPolicyManaged,
+            Self::NotCurrentUser { .. } => ErrorCode::RegistryNotCurrentUser,
+            Self::KeyMissing { .. } => ErrorCode::RegistryKeyMissing,
+            Self::Registry { .. } => ErrorCode::RegistryError,
+            Self::NotAnExport { .. } => ErrorCode::RegistryExportInvalid,
+            Self::ConsentRequired { .. } => ErrorCode::ConsentRequired,
+            Self::ProcessChanged { .. } => ErrorCode::ProcessChanged,
+            Self::StillRunning { .. } => ErrorCode::ProcessStillRunning,
+            Self::StartFailed { .. } => ErrorCode::StartFailed,
+            Self::Tool { .. } => ErrorCode::ToolFailed,
+            Self::ProfileMissing { .. } => ErrorCode::ProfileMissing,
+            Self::ProfileIsDefault { .. } => ErrorCode::ProfileIsDefault,
+            Self::NotOfficeCredential { .. } => ErrorCode::CredentialNotOffice,
+            Self::UrlRejected { .. } => ErrorCode::UrlRejected,
+            Self::UndoConflict { .. } => ErrorCode::UndoConflict,
+            Self::ProfileVersionUnsupported { .. } => ErrorCode::ProfileVersionUnsupported,
+            Self::BisectStep { .. } => ErrorCode::BisectWrongStep,
+            Self::Unsupported { .. } => ErrorCode::UnsupportedOnThisOs,
+            Self::ClientRunning { .. } => ErrorCode::ClientRunning,
+            Self::ThunderbirdProfileInvalid { .. } => ErrorCode::ThunderbirdProfileInvalid,
         }
     }
 
-    /// What the user can do next, in plain words.
-    pub fn hint(&self) -> &'static str {
+    /// What went wrong, in `lang`: the catalog's `repair.error.<code>` with the variant's
+    /// details (paths, names and the system's own error text stay as they are).
+    pub fn message(&self, lang: Lang) -> String {
+        let w = Words::of(lang);
         match self {
-            Self::DiskFull { .. } => "Free some disk space, then try again.",
-            Self::BackupFailed { .. } => {
-                "Check that the app's data folder exists and can be written, then try again."
+            Self::DiskFull { path } => w.t("repair.error.disk_full", &[("path", path)]),
+            Self::BackupFailed { path, reason } => w.t(
+                "repair.error.backup_failed",
+                &[("path", path), ("reason", reason)],
+            ),
+            Self::Io { op, path, source } => w.t(
+                "repair.error.io_error",
+                &[("op", &io_op(w, op)), ("path", path), ("source", source)],
+            ),
+            Self::JournalCorrupt { path, reason } => w.t(
+                "repair.error.journal_corrupt",
+                &[("path", path), ("reason", reason)],
+            ),
+            Self::EntryNotFound { id } => {
+                w.t("repair.error.journal_entry_not_found", &[("id", id)])
             }
-            Self::Io { .. } => "Check the folder's permissions and free space, then try again.",
-            Self::JournalCorrupt { .. } => {
-                "The damaged entry was left untouched; export a report for your help desk."
+            Self::WrongState { id, state, wanted } => w.t(
+                "repair.error.journal_wrong_state",
+                &[
+                    ("id", id),
+                    ("state", &state_words(w, *state)),
+                    ("wanted", &w.t(wanted.key(), &[])),
+                ],
+            ),
+            Self::NotUndoable { what } => w.t(
+                "repair.error.not_undoable",
+                &[
+                    ("what", &what.words(w)),
+                    ("reason", &w.t(what.no_undo_key(), &[])),
+                ],
+            ),
+            Self::PolicyManaged {
+                prog_id,
+                key,
+                value,
+            } => w.t(
+                "repair.error.addin_policy_managed",
+                &[("prog_id", prog_id), ("key", key), ("value", value)],
+            ),
+            Self::NotCurrentUser { key } => {
+                w.t("repair.error.registry_not_current_user", &[("key", key)])
             }
-            Self::EntryNotFound { .. } => "Refresh the list of changes and try again.",
-            Self::WrongState { .. } => {
-                "Refresh the list of changes; it may already be done or undone."
+            Self::KeyMissing { key } => w.t("repair.error.registry_key_missing", &[("key", key)]),
+            Self::Registry { key, message } => w.t(
+                "repair.error.registry_error",
+                &[("key", key), ("message", message)],
+            ),
+            Self::NotAnExport { origin, reason } => w.t(
+                "repair.error.registry_export_invalid",
+                &[("origin", origin), ("reason", reason)],
+            ),
+            Self::ConsentRequired { what } => {
+                w.t("repair.error.consent_required", &[("what", &what.words(w))])
             }
-            Self::NotUndoable { .. } => "Redo the step by hand if you need it back.",
-            Self::PolicyManaged { .. } => {
-                "Ask your IT department: they manage this add-in and can change the policy."
+            Self::ProcessChanged { pid, name } => w.t(
+                "repair.error.process_changed",
+                &[("pid", pid), ("name", name)],
+            ),
+            Self::StillRunning {
+                pid,
+                name,
+                waited_ms,
+            } => w.t(
+                "repair.error.process_still_running",
+                &[("pid", pid), ("name", name), ("waited_ms", waited_ms)],
+            ),
+            Self::StartFailed { exe, reason } => w.t(
+                "repair.error.start_failed",
+                &[("exe", exe), ("reason", reason)],
+            ),
+            Self::Tool { tool, reason } => w.t(
+                "repair.error.tool_failed",
+                &[("tool", tool), ("reason", reason)],
+            ),
+            Self::ProfileMissing { name } => w.t("repair.error.profile_missing", &[("name", name)]),
+            Self::ProfileIsDefault { name } => {
+                w.t("repair.error.profile_is_default", &[("name", name)])
             }
-            Self::NotCurrentUser { .. } => "Ask an administrator to change machine-wide settings.",
-            Self::KeyMissing { .. } => "Scan again: the setting may already be gone.",
-            Self::Registry { .. } => {
-                "Close Outlook and try again; if it persists, export a report."
+            Self::NotOfficeCredential { target } => {
+                w.t("repair.error.credential_not_office", &[("target", target)])
             }
-            Self::NotAnExport { .. } => "Export the key again with regedit or `reg export`.",
-            Self::ConsentRequired { .. } => "Confirm the step in the app to go on.",
-            Self::ProcessChanged { .. } => "Scan again to see what is running now.",
-            Self::StillRunning { .. } => {
-                "Save your work in that program and close it, or allow Session Doctor to force it closed."
-            }
-            Self::StartFailed { .. } => "Start Outlook from the Start menu.",
-            Self::Tool { .. } => "Try again; if it persists, do this step by hand.",
-            Self::ProfileMissing { .. } => "Scan again: the profile may already be removed.",
-            Self::ProfileIsDefault { .. } => {
-                "In Control Panel > Mail > Show Profiles, choose another profile as the default."
-            }
-            Self::NotOfficeCredential { .. } => {
-                "Remove other saved sign-ins in Credential Manager."
-            }
-            Self::UrlRejected { .. } => "Open the page from Microsoft's site yourself.",
-            Self::UndoConflict { .. } => {
-                "Scan again to see the current state; undo anyway only if you want the state from before the change back (the later edits are lost)."
-            }
+            Self::UrlRejected { url, reason } => w.t(
+                "repair.error.url_rejected",
+                &[("url", url), ("reason", reason)],
+            ),
+            Self::UndoConflict { id, key, changes } => w.t(
+                "repair.error.undo_conflict",
+                &[("id", id), ("key", key), ("changes", changes)],
+            ),
+            Self::ProfileVersionUnsupported { name, version } => w.t(
+                "repair.error.profile_version_unsupported",
+                &[("name", name), ("version", version)],
+            ),
+            Self::BisectStep { reason } => w.t(
+                "repair.error.bisect_wrong_step",
+                &[("reason", &w.t(reason.key(), &[]))],
+            ),
+            Self::Unsupported { what } => w.t(
+                "repair.error.unsupported_on_this_os",
+                &[("what", &what.words(w))],
+            ),
+            Self::ClientRunning { client, processes } => w.t(
+                "repair.error.client_running",
+                &[("client", client), ("processes", processes)],
+            ),
+            Self::ThunderbirdProfileInvalid { path, reason } => w.t(
+                "repair.error.thunderbird_profile_invalid",
+                &[("path", path), ("reason", reason)],
+            ),
+        }
+    }
+
+    /// What the user can do next, in `lang` (the catalog's `repair.error.<code>.hint`).
+    pub fn hint(&self, lang: Lang) -> String {
+        let w = Words::of(lang);
+        match self {
+            Self::DiskFull { .. } => w.t("repair.error.disk_full.hint", &[]),
+            Self::BackupFailed { .. } => w.t("repair.error.backup_failed.hint", &[]),
+            Self::Io { .. } => w.t("repair.error.io_error.hint", &[]),
+            Self::JournalCorrupt { .. } => w.t("repair.error.journal_corrupt.hint", &[]),
+            Self::EntryNotFound { .. } => w.t("repair.error.journal_entry_not_found.hint", &[]),
+            Self::WrongState { .. } => w.t("repair.error.journal_wrong_state.hint", &[]),
+            Self::NotUndoable { .. } => w.t("repair.error.not_undoable.hint", &[]),
+            Self::PolicyManaged { .. } => w.t("repair.error.addin_policy_managed.hint", &[]),
+            Self::NotCurrentUser { .. } => w.t("repair.error.registry_not_current_user.hint", &[]),
+            Self::KeyMissing { .. } => w.t("repair.error.registry_key_missing.hint", &[]),
+            Self::Registry { .. } => w.t("repair.error.registry_error.hint", &[]),
+            Self::NotAnExport { .. } => w.t("repair.error.registry_export_invalid.hint", &[]),
+            Self::ConsentRequired { .. } => w.t("repair.error.consent_required.hint", &[]),
+            Self::ProcessChanged { .. } => w.t("repair.error.process_changed.hint", &[]),
+            Self::StillRunning { .. } => w.t("repair.error.process_still_running.hint", &[]),
+            Self::StartFailed { .. } => w.t("repair.error.start_failed.hint", &[]),
+            Self::Tool { .. } => w.t("repair.error.tool_failed.hint", &[]),
+            Self::ProfileMissing { .. } => w.t("repair.error.profile_missing.hint", &[]),
+            Self::ProfileIsDefault { .. } => w.t("repair.error.profile_is_default.hint", &[]),
+            Self::NotOfficeCredential { .. } => w.t("repair.error.credential_not_office.hint", &[]),
+            Self::UrlRejected { .. } => w.t("repair.error.url_rejected.hint", &[]),
+            Self::UndoConflict { .. } => w.t("repair.error.undo_conflict.hint", &[]),
             Self::ProfileVersionUnsupported { .. } => {
-                "Remove it in Control Panel > Mail > Show Profiles."
+                w.t("repair.error.profile_version_unsupported.hint", &[])
             }
-            Self::BisectStep { .. } => "Follow the add-in check from its current step.",
-            Self::Unsupported { .. } => "Follow the written instructions for this step instead.",
-            Self::ClientRunning { .. } => {
-                "Quit the program (in Thunderbird: the menu, Quit; check it is gone from the taskbar), then try again."
-            }
+            Self::BisectStep { .. } => w.t("repair.error.bisect_wrong_step.hint", &[]),
+            Self::Unsupported { .. } => w.t("repair.error.unsupported_on_this_os.hint", &[]),
+            Self::ClientRunning { .. } => w.t("repair.error.client_running.hint", &[]),
             Self::ThunderbirdProfileInvalid { .. } => {
-                "Scan again: the profile or the account may have changed."
+                w.t("repair.error.thunderbird_profile_invalid.hint", &[])
             }
         }
     }
@@ -229,7 +615,7 @@ impl RepairError {
         ErrorInfo {
             code: self.code(),
             message: self.to_string(),
-            hint: self.hint(),
+            hint: self.hint(Lang::En),
         }
     }
 
@@ -247,9 +633,9 @@ impl RepairError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct ErrorInfo {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
-    pub hint: &'static str,
+    pub hint: String,
 }
 
 /// True when an I/O error means "no space left" (ENOSPC, EDQUOT, Windows ERROR_DISK_FULL /
@@ -282,6 +668,91 @@ mod tests {
         assert_eq!(v["code"], "addin_policy_managed");
         assert!(v["message"].as_str().unwrap_or("").contains("A.B"));
         assert!(!v["hint"].as_str().unwrap_or("").is_empty());
+    }
+
+    #[test]
+    fn every_fragment_has_words_in_every_language() {
+        use crate::journal::EntryState as S;
+        let mut keys: Vec<&str> = [
+            NamedChange::ForceClose,
+            NamedChange::CloseProgram { name: "x".into() },
+            NamedChange::RestartOutlook,
+            NamedChange::RemoveCredential { target: "x".into() },
+        ]
+        .iter()
+        .map(NamedChange::no_undo_key)
+        .collect();
+        keys.extend(
+            [
+                BisectRefusal::NothingToTurnOff,
+                BisectRefusal::AnswerFirst,
+                BisectRefusal::NoRoundWaiting,
+                BisectRefusal::NothingToTakeBack,
+                BisectRefusal::Finished,
+                BisectRefusal::AlreadyFinished,
+            ]
+            .map(BisectRefusal::key),
+        );
+        keys.extend([Wanted::Undone, Wanted::Finished, Wanted::RolledBack].map(Wanted::key));
+        for lang in [Lang::En, Lang::Es] {
+            let w = Words::of(lang);
+            for key in &keys {
+                assert!(w.messages().contains_key(*key), "{key} missing in {lang:?}");
+            }
+            for state in [
+                S::Planned,
+                S::BackedUp,
+                S::Applied,
+                S::Undone,
+                S::Failed,
+                S::RolledBack,
+            ] {
+                assert!(!state_words(w, state).contains("repair.state"), "{state:?}");
+                assert!(!state_words(w, state).contains('_'), "{state:?}: a raw id");
+            }
+            for op in [
+                "read",
+                "write",
+                "delete",
+                "remove",
+                "create the folder",
+                "set aside",
+                "set the permissions of",
+            ] {
+                assert!(!io_op(w, op).contains("repair.op"), "{op}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_repair_error_speaks_the_users_language() {
+        let e = RepairError::WrongState {
+            id: "e1".into(),
+            state: crate::journal::EntryState::RolledBack,
+            wanted: Wanted::Undone,
+        };
+        assert_eq!(
+            e.message(Lang::En),
+            "the journal entry e1 is rolled back, so it cannot be undone"
+        );
+        assert_eq!(e.to_string(), e.message(Lang::En));
+        let es = e.message(Lang::Es);
+        assert_eq!(
+            es,
+            "la entrada e1 del registro de cambios está revertida, así que no se puede deshacer"
+        );
+        assert_ne!(e.hint(Lang::Es), e.hint(Lang::En));
+        let undo = RepairError::NotUndoable {
+            what: NamedChange::RestartOutlook,
+        };
+        assert_eq!(
+            undo.to_string(),
+            "Restarting Outlook cannot be undone: a restart cannot be taken back"
+        );
+        assert_eq!(
+            undo.message(Lang::Es),
+            "Reiniciar Outlook no se puede deshacer: un reinicio no tiene vuelta atrás"
+        );
     }
 
     #[test]

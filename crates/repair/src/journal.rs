@@ -41,19 +41,6 @@ pub enum EntryState {
     RolledBack,
 }
 
-impl EntryState {
-    fn name(self) -> &'static str {
-        match self {
-            Self::Planned => "planned",
-            Self::BackedUp => "backed_up",
-            Self::Applied => "applied",
-            Self::Undone => "undone",
-            Self::Failed => "failed",
-            Self::RolledBack => "rolled_back",
-        }
-    }
-}
-
 /// One state change with its time (milliseconds since the Unix epoch).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StateChange {
@@ -410,7 +397,7 @@ impl Journal {
     ) -> Result<EntryView, RepairError> {
         let mut entry = self.get(id)?;
         if entry.state != EntryState::Applied {
-            return Err(wrong_state(&entry, "undone"));
+            return Err(wrong_state(&entry, crate::error::Wanted::Undone));
         }
         let action = entry.spec.action();
         if !action.undoable() {
@@ -494,7 +481,7 @@ impl Journal {
                 Ok(backup) => self.apply(&mut entry, env, &backup),
                 Err(e) => Err(e),
             },
-            _ => return Err(wrong_state(&entry, "finished")),
+            _ => return Err(wrong_state(&entry, crate::error::Wanted::Finished)),
         };
         self.remember(entry.clone());
         result.map(|()| entry.view())
@@ -523,7 +510,7 @@ impl Journal {
                     entry.set_state(EntryState::Failed);
                 }
             }
-            _ => return Err(wrong_state(&entry, "rolled back")),
+            _ => return Err(wrong_state(&entry, crate::error::Wanted::RolledBack)),
         }
         self.write_entry(&entry)?;
         self.remember(entry.clone());
@@ -660,10 +647,10 @@ impl Journal {
     }
 }
 
-fn wrong_state(entry: &Entry, wanted: &'static str) -> RepairError {
+fn wrong_state(entry: &Entry, wanted: crate::error::Wanted) -> RepairError {
     RepairError::WrongState {
         id: entry.id.clone(),
-        state: entry.state.name().to_owned(),
+        state: entry.state,
         wanted,
     }
 }

@@ -42,7 +42,9 @@ pub use actions::{
     RestartOutlook, SetAddin, list_addins,
 };
 pub use bisect::{Bisect, BisectPhase, RestoredAll};
-pub use error::{ErrorInfo, RepairError};
+pub use error::{
+    BisectRefusal, ErrorCode, ErrorInfo, NamedChange, RepairError, Unavailable, Wanted,
+};
 pub use journal::{AfterState, Entry, EntryState, EntryView, Journal};
 
 /// Writes `bytes` to `target` atomically (temp file, fsync, rename), readable by its owner

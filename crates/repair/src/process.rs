@@ -257,7 +257,7 @@ fn signal(p: &RunningProcess, sig: sysinfo::Signal) -> Result<(), RepairError> {
             reason: format!("the signal could not be sent to process {}", p.pid),
         }),
         None => Err(RepairError::Unsupported {
-            what: format!("signal {sig:?}"),
+            what: crate::error::Unavailable::Signal(format!("{sig:?}")),
         }),
     }
 }

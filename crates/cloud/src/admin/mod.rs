@@ -164,7 +164,11 @@ mod tests {
                 .any(|r| r == "Privileged Authentication Administrator")
         );
         assert!(permissions.iter().any(|p| p == "User.RevokeSessions.All"));
-        assert!(e.hint().contains("AuditLog.Read.All"), "{}", e.hint());
+        assert!(
+            e.hint(words::Lang::En).contains("AuditLog.Read.All"),
+            "{}",
+            e.hint(words::Lang::En)
+        );
         assert!(
             e.to_string()
                 .starts_with("signing out other users needs an admin role")

@@ -292,7 +292,7 @@ impl CloudSession {
             if let Some(e) = &broken {
                 for &i in chunk {
                     outcomes[i] = Some(failed(
-                        e.code(),
+                        e.code().as_str(),
                         format!("Not sent: an earlier batch failed ({e})."),
                         true,
                     ));
@@ -327,7 +327,8 @@ impl CloudSession {
                             }
                             Err(e) => {
                                 for &i in &pending {
-                                    outcomes[i] = Some(failed(e.code(), e.to_string(), true));
+                                    outcomes[i] =
+                                        Some(failed(e.code().as_str(), e.to_string(), true));
                                 }
                                 broken = Some(e);
                                 break;
@@ -342,7 +343,7 @@ impl CloudSession {
                         let retryable = path_broken(&e)
                             || matches!(&e, CloudError::Graph { status, .. } if retryable_status(*status));
                         for &i in &pending {
-                            outcomes[i] = Some(failed(e.code(), e.to_string(), retryable));
+                            outcomes[i] = Some(failed(e.code().as_str(), e.to_string(), retryable));
                         }
                         if path_broken(&e) {
                             broken = Some(e);

@@ -322,7 +322,11 @@ async fn a_member_is_told_which_role_and_permissions_admin_mode_needs() {
     ] {
         assert!(permissions.iter().any(|x| x == p), "{p}");
     }
-    assert!(err.hint().contains("Grant admin consent"), "{}", err.hint());
+    assert!(
+        err.hint(words::Lang::En).contains("Grant admin consent"),
+        "{}",
+        err.hint(words::Lang::En)
+    );
     assert_eq!(
         batch_sizes(&sb),
         [20],

@@ -80,7 +80,11 @@ async fn consent_missing_at_sign_in_gives_the_admin_consent_link_of_the_users_te
             consent.ticket
         );
     }
-    assert!(err.hint().contains(&consent.url), "{}", err.hint());
+    assert!(
+        err.hint(words::Lang::En).contains(&consent.url),
+        "{}",
+        err.hint(words::Lang::En)
+    );
     assert!(store.load().expect("load").is_none(), "nothing stored");
 }
 
@@ -136,7 +140,11 @@ async fn conditional_access_blocks_are_explained_and_offer_the_browser_sign_in()
     assert_eq!(err, CloudError::ConditionalAccessBlocked { code: 53003 });
     assert_eq!(err.code(), "conditional_access_blocked");
     assert!(err.wants_browser_sign_in());
-    assert!(err.hint().contains("Conditional Access"), "{}", err.hint());
+    assert!(
+        err.hint(words::Lang::En).contains("Conditional Access"),
+        "{}",
+        err.hint(words::Lang::En)
+    );
 
     for code in [53000, 53001] {
         sb.set_device_flow(approve(DEMO_ADMIN_UPN));
@@ -148,7 +156,11 @@ async fn conditional_access_blocks_are_explained_and_offer_the_browser_sign_in()
             .expect_err("not compliant");
         assert_eq!(err, CloudError::DeviceNotCompliant { code });
         assert_eq!(err.code(), "device_not_compliant");
-        assert!(err.hint().contains("managed"), "{}", err.hint());
+        assert!(
+            err.hint(words::Lang::En).contains("managed"),
+            "{}",
+            err.hint(words::Lang::En)
+        );
     }
     assert_eq!(sb.faults().remaining(), 0, "every fault was met");
 }
@@ -165,7 +177,11 @@ async fn a_tenant_that_blocks_the_device_code_flow_is_told_to_use_the_browser() 
     assert_eq!(err, CloudError::DeviceCodeBlocked { code: 53003 });
     assert_eq!(err.code(), "device_code_blocked");
     assert!(err.to_string().contains("device code"), "{err}");
-    assert!(err.hint().contains("browser"), "{}", err.hint());
+    assert!(
+        err.hint(words::Lang::En).contains("browser"),
+        "{}",
+        err.hint(words::Lang::En)
+    );
     assert!(err.wants_browser_sign_in());
 
     // Some tenants refuse at the devicecode endpoint already.

@@ -353,7 +353,10 @@ async fn a_429_storm_stops_after_the_retry_budget_with_a_throttled_error() {
             retry_after_secs: 1
         }
     );
-    assert_eq!(err.hint(), "Wait about 1 seconds and try again.");
+    assert_eq!(
+        err.hint(words::Lang::En),
+        "Wait about 1 seconds and try again."
+    );
     // Two waits of the asked 1 s, then it stops.
     assert!(took >= Duration::from_millis(1900), "{took:?}");
     assert!(took < Duration::from_secs(4), "{took:?}");
@@ -433,7 +436,11 @@ async fn a_token_revoked_between_the_concurrent_reads_is_sign_in_again_not_half_
     let err = s.snapshot(None).await.expect_err("no half snapshot");
     assert_eq!(err, CloudError::SessionRevoked);
     assert_eq!(err.code(), "signed_out_everywhere");
-    assert!(err.hint().contains("sign in again"), "{}", err.hint());
+    assert!(
+        err.hint(words::Lang::En).contains("sign in again"),
+        "{}",
+        err.hint(words::Lang::En)
+    );
     assert!(
         store.load().expect("load").is_none(),
         "the dead token is gone"
@@ -479,7 +486,7 @@ async fn consent_missing_at_the_token_endpoint_is_consent_required() {
         "{err:?}"
     );
     assert_eq!(err.code(), "consent_required");
-    assert!(err.hint().contains("Grant admin consent"));
+    assert!(err.hint(words::Lang::En).contains("Grant admin consent"));
     assert!(store.load().expect("load").is_none());
     assert_eq!(s.account().await, None);
 
@@ -541,7 +548,11 @@ async fn a_locked_or_missing_keyring_is_a_clear_error_never_a_panic() {
     let s = CloudSession::new(config(&sb), store.clone()).expect("session");
     let err = s.restore().await.expect_err("cannot read the keyring");
     assert_eq!(err.code(), "keyring_unavailable");
-    assert!(err.hint().contains("keyring"), "{}", err.hint());
+    assert!(
+        err.hint(words::Lang::En).contains("keyring"),
+        "{}",
+        err.hint(words::Lang::En)
+    );
 
     // Sign-in succeeds at Microsoft but cannot be remembered: the user is signed in for this
     // run (never a failed sign-in after authenticating), told why it will not be kept, and

@@ -21,7 +21,11 @@ fn a_csv_past_its_byte_limit_is_refused_before_it_is_read() {
         "{err:?}"
     );
     assert!(err.to_string().contains("CSV file"), "{err}");
-    assert!(err.hint().contains("smaller files"), "{}", err.hint());
+    assert!(
+        err.hint(words::Lang::En).contains("smaller files"),
+        "{}",
+        err.hint(words::Lang::En)
+    );
     // Just under the limit it is read as before.
     let small = "UserPrincipalName\nmegan.bowen@contoso.example\n";
     assert_eq!(import_upn_csv(small).expect("read").upns.len(), 1);
@@ -35,7 +39,7 @@ async fn a_search_past_its_length_is_refused_and_never_sent() {
     let err = s.search_users(&long).await.expect_err("too long");
     assert_eq!(err.code(), "input_too_large");
     assert!(err.to_string().contains("search text"), "{err}");
-    assert!(!err.hint().is_empty());
+    assert!(!err.hint(words::Lang::En).is_empty());
     assert_eq!(count(&sb, "/graph/"), 0, "nothing reached Graph");
     // At the limit the usual rules apply (here: not signed in).
     let at = "a".repeat(SEARCH_MAX_CHARS);

@@ -114,7 +114,7 @@ async fn a_browser_that_cannot_open_suggests_the_device_code() {
         .await
         .expect_err("fails");
     assert_eq!(err.code(), "browser_unavailable");
-    assert!(err.hint().contains("code"));
+    assert!(err.hint(words::Lang::En).contains("code"));
 }
 
 #[tokio::test]
@@ -261,7 +261,7 @@ async fn identity_errors_are_typed_with_a_next_step() {
         matches!(consent, CloudError::ConsentRequired { code: 65001, .. }),
         "{consent:?}"
     );
-    assert!(consent.hint().contains("admin"));
+    assert!(consent.hint(words::Lang::En).contains("admin"));
 
     let public = device_error(
         Fault::on("/common/oauth2/v2.0/devicecode")
@@ -270,7 +270,11 @@ async fn identity_errors_are_typed_with_a_next_step() {
     )
     .await;
     assert_eq!(public, CloudError::PublicClientFlowsDisabled);
-    assert!(public.hint().contains("Allow public client flows"));
+    assert!(
+        public
+            .hint(words::Lang::En)
+            .contains("Allow public client flows")
+    );
 
     let interaction = device_error(
         Fault::on("/common/oauth2/v2.0/devicecode")

@@ -304,7 +304,7 @@ async fn an_html_proxy_page_is_an_unexpected_response() {
     let err = s.snapshot(None).await.expect_err("html");
     assert_eq!(err.code(), "unexpected_response");
     assert!(err.to_string().contains("HTML"), "{err}");
-    assert!(err.hint().contains("proxy"));
+    assert!(err.hint(words::Lang::En).contains("proxy"));
 }
 
 #[tokio::test]

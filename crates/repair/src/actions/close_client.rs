@@ -68,7 +68,7 @@ pub(crate) fn parse_running(backup: &[u8]) -> Option<RunningProcess> {
 pub(crate) fn require_force_consent(force: bool, consent: bool) -> Result<(), RepairError> {
     if force && !consent {
         return Err(RepairError::ConsentRequired {
-            what: "Forcing a program to close (unsaved work in it is lost)".to_owned(),
+            what: crate::error::NamedChange::ForceClose,
         });
     }
     Ok(())
@@ -156,8 +156,9 @@ impl Action for CloseClient {
 
     fn undo(&self, _env: &mut Env, _backup: &[u8]) -> Result<(), RepairError> {
         Err(RepairError::NotUndoable {
-            what: format!("Closing {}", self.name),
-            reason: "a closed program cannot be put back; start it again instead".to_owned(),
+            what: crate::error::NamedChange::CloseProgram {
+                name: self.name.clone(),
+            },
         })
     }
 

@@ -45,7 +45,9 @@ impl Action for RemoveCredential {
     fn check_consent(&self) -> Result<(), RepairError> {
         if !self.consent {
             return Err(RepairError::ConsentRequired {
-                what: format!("Removing the saved sign-in {}", self.target),
+                what: crate::error::NamedChange::RemoveCredential {
+                    target: self.target.clone(),
+                },
             });
         }
         Ok(())
@@ -103,8 +105,9 @@ impl Action for RemoveCredential {
 
     fn undo(&self, _env: &mut Env, _backup: &[u8]) -> Result<(), RepairError> {
         Err(RepairError::NotUndoable {
-            what: format!("Removing the saved sign-in {}", self.target),
-            reason: "the password was never read, so it cannot be put back".to_owned(),
+            what: crate::error::NamedChange::RemoveCredential {
+                target: self.target.clone(),
+            },
         })
     }
 

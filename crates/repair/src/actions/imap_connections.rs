@@ -81,7 +81,7 @@ impl LimitImapConnections {
     fn refuse_running(&self, env: &Env) -> Result<(), RepairError> {
         let Some(check) = env.processes else {
             return Err(RepairError::Unsupported {
-                what: "checking whether Thunderbird is running".to_owned(),
+                what: crate::error::Unavailable::ThunderbirdCheck,
             });
         };
         let running = check.running(ClientKind::Thunderbird);
@@ -269,7 +269,7 @@ impl Action for LimitImapConnections {
         let exists = self.user_js().exists();
         let mut changes = Vec::new();
         if let Some(e) = blocked {
-            changes.push(w.t("preview.imap.not_yet", &[("error", &e)]));
+            changes.push(w.t("preview.imap.not_yet", &[("error", &e.message(w.lang()))]));
         }
         Ok(Preview {
             title: w.t(

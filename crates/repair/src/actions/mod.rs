@@ -109,7 +109,7 @@ impl<'a> Env<'a> {
         match self.registry.as_deref_mut() {
             Some(r) => Ok(r),
             None => Err(RepairError::Unsupported {
-                what: "changing the Windows registry".to_owned(),
+                what: crate::error::Unavailable::Registry,
             }),
         }
     }
@@ -118,7 +118,7 @@ impl<'a> Env<'a> {
         match self.credentials.as_deref_mut() {
             Some(c) => Ok(c),
             None => Err(RepairError::Unsupported {
-                what: "removing saved Office sign-ins".to_owned(),
+                what: crate::error::Unavailable::Credentials,
             }),
         }
     }

@@ -219,8 +219,7 @@ impl Action for RestartOutlook {
 
     fn undo(&self, _env: &mut Env, _backup: &[u8]) -> Result<(), RepairError> {
         Err(RepairError::NotUndoable {
-            what: "Restarting Outlook".to_owned(),
-            reason: "a restart cannot be taken back".to_owned(),
+            what: crate::error::NamedChange::RestartOutlook,
         })
     }
 

@@ -108,7 +108,7 @@ fn a_registry_write_refused_changes_nothing_and_is_not_recorded_as_done() {
         assert!(reg.writes_refused >= 1);
         assert_eq!(err.code(), "registry_error", "{err}");
         assert!(err.to_string().contains("Access is denied"), "{err}");
-        assert!(!err.hint().is_empty());
+        assert!(!err.hint(words::Lang::En).is_empty());
     }
     assert_eq!(bytes(&store), before, "nothing changed");
     let entries = j.entries();

@@ -132,7 +132,7 @@ fn policy_managed_addins_are_refused_with_the_reason_and_nothing_is_journaled() 
     assert_eq!(err.code(), "addin_policy_managed");
     assert!(err.to_string().contains("AddinList"), "{err}");
     assert!(err.to_string().contains("always on"), "{err}");
-    assert!(!err.hint().is_empty());
+    assert!(!err.hint(words::Lang::En).is_empty());
     assert_eq!(bytes(store.path()), before);
     assert!(journal.entries().is_empty());
 }
