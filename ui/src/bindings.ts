@@ -594,6 +594,7 @@ export type EntryView = {
 	error: string | null,
 };
 
+/**  Where the report was made. */
 export type Environment = {
 	/**  `unknown` when not given. */
 	os: string,
@@ -636,7 +637,13 @@ export type ErrorCode =
  *  AADSTS65001 / 90094: an admin must consent for the organisation (the error's
  *  `action` carries the admin-consent link and the ticket text).
  */
-"consent_required" | "interaction_required" | 
+"consent_required" | 
+/**
+ *  A change that needs the user's explicit yes (a forced close, deleting a saved
+ *  sign-in) came without it. Not [`ErrorCode::ConsentRequired`], which is the
+ *  organisation's admin consent and has its own words and button.
+ */
+"confirmation_required" | "interaction_required" | 
 /**  MFA wanted (AADSTS50076/50079 or a claims challenge): the browser sign-in asks for it. */
 "mfa_required" | 
 /**  AADSTS53003: a Conditional Access policy blocked the sign-in. */
@@ -655,8 +662,6 @@ export type ErrorCode =
 "client_running" | 
 /**  The Thunderbird profile or account a repair names is not (or no longer) there. */
 "thunderbird_profile_invalid" | 
-/**  A repair failed in a way without a code of its own. */
-"repair_failed" | 
 /**  What the user typed or picked cannot be used as it is. */
 "invalid_input" | 
 /**  What was handed in (pasted text, a file, a search) is past its size limit. */

@@ -275,10 +275,11 @@ impl AccountState {
     /// Waits until the code was entered (or declined, or expired).
     pub async fn finish_device_code(&self) -> Result<Account, AppError> {
         let flow = self.device_flow.lock().await.take().ok_or_else(|| {
+            let w = words::Words::of(self.lang());
             AppError::new(
                 ErrorCode::DeviceCodeExpired,
-                "There is no sign-in code waiting.",
-                "Start the sign-in with a code again.",
+                w.t("app.error.no_code_waiting", &[]),
+                w.t("app.error.no_code_waiting.hint", &[]),
             )
         })?;
         let session = self.session().await?;

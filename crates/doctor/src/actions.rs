@@ -4,7 +4,7 @@
 //! registry on Windows and has no registry elsewhere.
 
 use std::path::{Path, PathBuf};
-use words::Lang;
+use words::{Lang, Words};
 
 use repair::bisect::{Bisect, BisectPhase, RestoredAll};
 use repair::credential_store::CredentialStore;
@@ -294,10 +294,11 @@ impl Repairs {
         start_time: Option<u32>,
     ) -> Result<ProcessIdentity, AppError> {
         let Some(seen) = &self.scanned_processes else {
+            let w = Words::of(self.lang);
             return Err(AppError::new(
                 ErrorCode::ProcessChanged,
-                format!("Process {pid} was not seen by a scan yet, so it is left alone."),
-                "Scan this computer first, then choose the program from the scan.",
+                w.t("app.error.process_not_scanned", &[("pid", &pid)]),
+                w.t("app.error.process_not_scanned.hint", &[]),
             ));
         };
         seen.iter()
@@ -309,12 +310,14 @@ impl Repairs {
                 name: name.to_owned(),
             })
             .ok_or_else(|| {
+                let w = Words::of(self.lang);
                 AppError::new(
                     ErrorCode::ProcessChanged,
-                    format!(
-                        "Process {pid} ({name}) is not a mail app the last scan listed (it may have ended, or its number now belongs to another program); nothing was done."
+                    w.t(
+                        "app.error.process_not_listed",
+                        &[("pid", &pid as &dyn std::fmt::Display), ("name", &name)],
                     ),
-                    "Scan again to see what is running now.",
+                    w.t("repair.error.process_changed.hint", &[]),
                 )
             })
     }
@@ -341,7 +344,7 @@ impl Repairs {
                     if consume {
                         self.take_force_token(confirmation.as_deref(), &who)?;
                     } else if !self.still_running.contains(&who) {
-                        return Err(force_not_offered(&who));
+                        return Err(force_not_offered(&who, self.lang));
                     }
                     close = close.forced_with_consent();
                 }
@@ -369,12 +372,14 @@ impl Repairs {
                         .any(|(d, k)| d == profile_dir && k == server_key)
                 });
                 if !seen {
+                    let w = Words::of(self.lang);
                     return Err(AppError::new(
                         ErrorCode::ThunderbirdProfileInvalid,
-                        format!(
-                            "The last scan listed no Thunderbird IMAP account {server_key} in {profile_dir}; nothing was done."
+                        w.t(
+                            "app.error.imap_account_not_listed",
+                            &[("server", &server_key), ("profile", &profile_dir)],
                         ),
-                        "Scan again, then choose the account from the scan.",
+                        w.t("app.error.imap_account_not_listed.hint", &[]),
                     ));
                 }
                 Ok(request.spec())
@@ -407,16 +412,19 @@ impl Repairs {
             [one] => Ok((*one).clone()),
             [] => Err(AppError::new(
                 ErrorCode::ProfileMissing,
-                format!("The last scan found no profile named \"{name}\"; nothing was done."),
-                "Scan again: the profile may already be removed.",
+                Words::of(self.lang).t("app.error.profile_not_listed", &[("name", &name)]),
+                Words::of(self.lang).t("repair.error.profile_missing.hint", &[]),
             )),
             many => Err(AppError::new(
                 ErrorCode::InvalidInput,
-                format!(
-                    "There are profiles named \"{name}\" under {} Office versions; say which one.",
-                    many.len()
+                Words::of(self.lang).t(
+                    "app.error.profile_ambiguous",
+                    &[
+                        ("name", &name as &dyn std::fmt::Display),
+                        ("n", &many.len()),
+                    ],
                 ),
-                "Choose the profile from the scan, which names its Office version.",
+                Words::of(self.lang).t("app.error.profile_ambiguous.hint", &[]),
             )),
         }
     }
@@ -440,11 +448,11 @@ impl Repairs {
             }
             None => Err(AppError::new(
                 ErrorCode::ConfirmationRequired,
-                format!(
-                    "Forcing {} (process {}) closed needs the confirmation Session Doctor gives after a polite close did not work; nothing was done.",
-                    who.name, who.pid
+                Words::of(self.lang).t(
+                    "app.error.force_needs_confirmation",
+                    &[("name", &who.name), ("pid", &who.pid)],
                 ),
-                "Close it politely first; if it does not quit, confirm the forced close that is then offered.",
+                Words::of(self.lang).t("app.error.force_needs_confirmation.hint", &[]),
             )),
         }
     }
@@ -557,10 +565,11 @@ impl Repairs {
     /// Refused while another check is under way (continue it or put every add-in back).
     pub fn bisect_start(&mut self, addins: &[scan::Addin]) -> Result<Bisect, AppError> {
         if self.current_bisect()?.is_some() {
+            let w = Words::of(self.lang);
             return Err(AppError::new(
                 ErrorCode::BisectWrongStep,
-                "An add-in check is already under way.",
-                "Continue it, or put every add-in back first.",
+                w.t("app.error.bisect_under_way", &[]),
+                w.t("app.error.bisect_under_way.hint", &[]),
             ));
         }
         let states = repair::from_scan::addin_states(addins);
@@ -594,7 +603,7 @@ impl Repairs {
     pub fn bisect_answer(&mut self, error_came_back: bool) -> Result<Bisect, AppError> {
         self.current_bisect()?;
         let Some(bisect) = self.bisect.as_mut() else {
-            return Err(no_bisect());
+            return Err(no_bisect(self.lang));
         };
         bisect
             .answer_in(error_came_back, &self.journal)
@@ -619,7 +628,7 @@ impl Repairs {
     pub fn bisect_finish(&mut self, keep_culprit_disabled: bool) -> Result<Bisect, AppError> {
         self.current_bisect()?;
         let Some(bisect) = self.bisect.as_mut() else {
-            return Err(no_bisect());
+            return Err(no_bisect(self.lang));
         };
         let mut env = env(
             &mut self.registry,
@@ -731,14 +740,15 @@ fn live_registry() -> Option<Box<dyn RegistryWriter + Send>> {
     None
 }
 
-fn force_not_offered(who: &ProcessIdentity) -> AppError {
+fn force_not_offered(who: &ProcessIdentity, lang: Lang) -> AppError {
+    let w = Words::of(lang);
     AppError::new(
         ErrorCode::ConfirmationRequired,
-        format!(
-            "A forced close of {} (process {}) is offered only after a polite close of it did not work; nothing was done.",
-            who.name, who.pid
+        w.t(
+            "app.error.force_not_offered",
+            &[("name", &who.name), ("pid", &who.pid)],
         ),
-        "Close it politely first.",
+        w.t("app.error.force_not_offered.hint", &[]),
     )
 }
 
@@ -764,11 +774,12 @@ fn new_token() -> String {
     out
 }
 
-fn no_bisect() -> AppError {
+fn no_bisect(lang: Lang) -> AppError {
+    let w = Words::of(lang);
     AppError::new(
         ErrorCode::BisectWrongStep,
-        "No add-in check is under way.",
-        "Start the add-in check again from the add-ins list.",
+        w.t("app.error.no_bisect", &[]),
+        w.t("app.error.no_bisect.hint", &[]),
     )
 }
 

@@ -3,7 +3,7 @@
 //! The Tauri shell keeps one [`AppContext`] as managed state; every command is one call on it.
 
 use std::sync::{Arc, Mutex};
-use words::Lang;
+use words::{Lang, Words};
 
 use scan::{Progress, ScanOptions, ScanReport};
 
@@ -124,7 +124,7 @@ impl AppContext {
 
     /// Switches to demo mode, starting the simulated tenant once.
     pub fn enter_demo(&self) -> Result<Mode, AppError> {
-        let mut guard = self.demo.lock().map_err(|_| poisoned())?;
+        let mut guard = self.demo.lock().map_err(|_| poisoned(self.lang()))?;
         if guard.is_none() {
             let demo = Demo::start()?;
             self.set_account(AccountState::new(demo.endpoint()));
@@ -182,17 +182,22 @@ impl AppContext {
             .map_err(|e| crate::actions::repair_error(&e, self.lang()))?;
         let browser = self.browser.lock().ok().and_then(|g| g.clone());
         let Some(open) = browser else {
+            let w = Words::of(self.lang());
             return Err(AppError::new(
                 ErrorCode::BrowserUnavailable,
-                format!("No browser is available to open {checked}."),
-                "Copy the address into a browser yourself.",
+                w.t("app.error.no_browser", &[("url", &checked)]),
+                w.t("app.error.no_browser.hint", &[]),
             ));
         };
         open(&checked).map_err(|why| {
+            let w = Words::of(self.lang());
             AppError::new(
                 ErrorCode::BrowserUnavailable,
-                format!("The browser could not open {checked}: {why}"),
-                "Copy the address into a browser yourself.",
+                w.t(
+                    "app.error.browser_failed",
+                    &[("url", &checked), ("why", &why)],
+                ),
+                w.t("app.error.no_browser.hint", &[]),
             )
         })
     }
@@ -221,7 +226,7 @@ impl AppContext {
 
     /// What to scan: this computer, or the demo's simulated PC.
     fn scan_options(&self) -> Result<ScanOptions, AppError> {
-        let guard = self.demo.lock().map_err(|_| poisoned())?;
+        let guard = self.demo.lock().map_err(|_| poisoned(self.lang()))?;
         Ok(match guard.as_ref() {
             Some(demo) => demo.scan_options(),
             None => ScanOptions {
@@ -241,10 +246,11 @@ impl AppContext {
         let report = tokio::task::spawn_blocking(move || scan::run(&options, &mut progress))
             .await
             .map_err(|e| {
+                let w = Words::of(self.lang());
                 AppError::new(
                     ErrorCode::Internal,
-                    format!("The scan stopped unexpectedly: {e}"),
-                    "Run the scan again; if it keeps failing, export the log and report it.",
+                    w.t("app.error.scan_stopped", &[("detail", &e)]),
+                    w.t("app.error.scan_stopped.hint", &[]),
                 )
             })?;
         self.record_scan(&report);
@@ -379,29 +385,35 @@ impl AppContext {
         f: impl FnOnce(&mut Repairs) -> Result<T, AppError>,
     ) -> Result<T, AppError> {
         let demo_paths = {
-            let guard = self.demo.lock().map_err(|_| poisoned())?;
+            let guard = self.demo.lock().map_err(|_| poisoned(self.lang()))?;
             guard
                 .as_ref()
                 .map(|d| (d.pc_dir().to_path_buf(), d.hkcu_export(), d.machine()))
         };
-        let mut guard = self.repairs.lock().map_err(|_| poisoned())?;
+        let mut guard = self.repairs.lock().map_err(|_| poisoned(self.lang()))?;
         if guard.is_none() {
             let opened = match demo_paths {
                 Some((pc_dir, Some(hkcu), machine)) => Repairs::demo(&pc_dir, &hkcu, machine)?,
                 Some((_, None, _)) => {
+                    let w = Words::of(self.lang());
                     return Err(AppError::new(
                         ErrorCode::SandboxUnavailable,
-                        "The simulated PC has no registry export to change.",
-                        "Leave the demo and start it again.",
+                        w.t("app.error.demo_no_registry", &[]),
+                        w.t("app.error.demo_no_registry.hint", &[]),
                     ));
                 }
                 None => {
-                    let dir = self.data_dir.lock().map_err(|_| poisoned())?.clone();
+                    let dir = self
+                        .data_dir
+                        .lock()
+                        .map_err(|_| poisoned(self.lang()))?
+                        .clone();
                     let dir = dir.ok_or_else(|| {
+                        let w = Words::of(self.lang());
                         AppError::new(
                             ErrorCode::Internal,
-                            "Session Doctor does not know where to keep its journal.",
-                            "Restart Session Doctor.",
+                            w.t("app.error.no_journal_folder", &[]),
+                            w.t("app.error.restart", &[]),
                         )
                     })?;
                     Repairs::live(&dir)?
@@ -414,7 +426,7 @@ impl AppContext {
                 repairs.set_lang(self.lang());
                 f(repairs)
             }
-            None => Err(poisoned()),
+            None => Err(poisoned(self.lang())),
         }
     }
 
@@ -453,14 +465,15 @@ impl AppContext {
         let addins = self
             .last_scan
             .lock()
-            .map_err(|_| poisoned())?
+            .map_err(|_| poisoned(self.lang()))?
             .as_ref()
             .map(|r| r.addins.clone())
             .ok_or_else(|| {
+                let w = Words::of(self.lang());
                 AppError::new(
                     ErrorCode::InvalidInput,
-                    "Scan this computer first: the add-in check works on the add-ins it found.",
-                    "Open the This computer tab and scan.",
+                    w.t("app.error.bisect_needs_scan", &[]),
+                    w.t("app.error.scan_first.hint", &[]),
                 )
             })?;
         self.with_repairs(|r| r.bisect_start(&addins))
@@ -511,7 +524,11 @@ impl AppContext {
         &self,
         track: Option<crate::plan::Track>,
     ) -> Result<crate::wizard::WizardPlan, AppError> {
-        let scan = self.last_scan.lock().map_err(|_| poisoned())?.clone();
+        let scan = self
+            .last_scan
+            .lock()
+            .map_err(|_| poisoned(self.lang()))?
+            .clone();
         let cloud = self.account().last_snapshot();
         let diagnosis = scan
             .as_ref()
@@ -539,13 +556,18 @@ impl AppContext {
         if let Some(dir) = self.demo_dir() {
             return Ok(crate::wizard::progress_path(&dir));
         }
-        let dir = self.data_dir.lock().map_err(|_| poisoned())?.clone();
+        let dir = self
+            .data_dir
+            .lock()
+            .map_err(|_| poisoned(self.lang()))?
+            .clone();
         dir.map(|d| crate::wizard::progress_path(&d))
             .ok_or_else(|| {
+                let w = Words::of(self.lang());
                 AppError::new(
                     ErrorCode::Internal,
-                    "Session Doctor does not know where to keep its progress.",
-                    "Restart Session Doctor.",
+                    w.t("app.error.no_progress_folder", &[]),
+                    w.t("app.error.restart", &[]),
                 )
             })
     }
@@ -567,21 +589,23 @@ impl AppContext {
             .connections_counted
             .is_some_and(|n| n > crate::wizard::MAX_COUNTED_CONNECTIONS)
         {
+            let w = Words::of(self.lang());
             return Err(AppError::new(
                 ErrorCode::InvalidInput,
-                format!(
-                    "Outlook's Connection Status dialog does not list that many connections (at most {} are kept).",
-                    crate::wizard::MAX_COUNTED_CONNECTIONS
+                w.t(
+                    "app.error.too_many_counted",
+                    &[("max", &crate::wizard::MAX_COUNTED_CONNECTIONS)],
                 ),
-                "Count the rows for your mailbox's address again and type that number.",
+                w.t("app.error.too_many_counted.hint", &[]),
             ));
         }
         let path = self.progress_path()?;
         crate::wizard::save_progress(&path, &progress).map_err(|e| {
+            let w = Words::of(self.lang());
             AppError::new(
                 ErrorCode::IoError,
-                format!("Your place in the guided fix could not be saved: {e}"),
-                "Check that the app's data folder is writable; the fix itself goes on.",
+                w.t("app.error.progress_not_saved", &[("detail", &e)]),
+                w.t("app.error.progress_not_saved.hint", &[]),
             )
         })?;
         Ok(progress)
@@ -592,13 +616,14 @@ impl AppContext {
         let scan = self
             .last_scan
             .lock()
-            .map_err(|_| poisoned())?
+            .map_err(|_| poisoned(self.lang()))?
             .clone()
             .ok_or_else(|| {
+                let w = Words::of(self.lang());
                 AppError::new(
                     ErrorCode::InvalidInput,
-                    "There is nothing to diagnose yet.",
-                    "Scan this computer first (the This computer tab).",
+                    w.t("app.error.nothing_to_diagnose", &[]),
+                    w.t("app.error.nothing_to_diagnose.hint", &[]),
                 )
             })?;
         let account = self.account();
@@ -617,11 +642,12 @@ impl std::fmt::Debug for AppContext {
     }
 }
 
-fn poisoned() -> AppError {
+fn poisoned(lang: Lang) -> AppError {
+    let w = Words::of(lang);
     AppError::new(
         ErrorCode::Internal,
-        "The app's state is damaged after an earlier failure.",
-        "Restart Session Doctor.",
+        w.t("app.error.state_damaged", &[]),
+        w.t("app.error.restart", &[]),
     )
 }
 

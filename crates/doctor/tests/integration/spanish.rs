@@ -44,6 +44,24 @@ async fn a_spanish_session_words_findings_repairs_and_previews_in_spanish() {
     );
     assert!(all.contains("Reiniciar Outlook"), "{all}");
 
+    // A refused repair says why in Spanish too, hint included.
+    let refused = ctx
+        .run_action(&doctor::actions::ActionRequest::RemoveProfile {
+            name: "No existe".into(),
+            version: None,
+        })
+        .expect_err("no such profile");
+    assert_eq!(
+        refused.message,
+        "El último análisis no encontró ningún perfil llamado «No existe»; no se ha hecho nada."
+    );
+    let said = format!("{}\n{}", refused.message, refused.hint);
+    assert_eq!(
+        words::english_left_in(&said, Lang::Es),
+        Vec::<String>::new(),
+        "{said}"
+    );
+
     // Back to English: the same session speaks English again.
     ctx.set_lang(Lang::En);
     let english = ctx.diagnosis().expect("diagnosis");
