@@ -289,7 +289,7 @@ impl AppContext {
         SessionView {
             diagnosis: last.as_ref().and_then(|_| self.diagnosis().ok()),
             changes: crate::session::changes(first.as_ref(), last.as_ref()),
-            scan: last,
+            scan: last.map(|scan| crate::session::worded(scan, self.lang())),
             journal,
             journal_error,
         }

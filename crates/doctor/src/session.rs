@@ -114,6 +114,15 @@ pub fn changes(first: Option<&ScanReport>, last: Option<&ScanReport>) -> Vec<Mea
     }
 }
 
+/// The scan as the user reads it: each source's reason in `lang` (the scan records them
+/// in English for its JSON and the logs; a language switch re-words them here).
+pub fn worded(mut scan: ScanReport, lang: words::Lang) -> ScanReport {
+    for source in &mut scan.sources {
+        source.reason = source.reason_in(lang);
+    }
+    scan
+}
+
 /// What the UI renders of the session.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct SessionView {

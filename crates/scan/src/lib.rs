@@ -80,6 +80,7 @@ struct Outcome<T> {
     value: T,
     status: SourceStatus,
     reason: Option<String>,
+    why: Option<SourceNote>,
 }
 
 impl<T> Outcome<T> {
@@ -88,6 +89,7 @@ impl<T> Outcome<T> {
             value,
             status: SourceStatus::Ok,
             reason: None,
+            why: None,
         }
     }
     fn ok_with(value: T, problems: Vec<String>) -> Self {
@@ -95,20 +97,41 @@ impl<T> Outcome<T> {
             value,
             status: SourceStatus::Ok,
             reason: join_problems(problems),
+            why: None,
         }
     }
-    fn skipped(value: T, reason: impl Into<String>) -> Self {
+    /// Done, with a note of the scan's own rules (what the result is based on).
+    fn ok_noted(value: T, why: SourceNote) -> Self {
+        Self {
+            value,
+            status: SourceStatus::Ok,
+            reason: Some(why.english()),
+            why: Some(why),
+        }
+    }
+    fn skipped(value: T, why: SourceNote) -> Self {
         Self {
             value,
             status: SourceStatus::Skipped,
-            reason: Some(reason.into()),
+            reason: Some(why.english()),
+            why: Some(why),
         }
     }
+    /// Failed with the system's own words (no catalog words for them).
     fn failed(value: T, reason: impl Into<String>) -> Self {
         Self {
             value,
             status: SourceStatus::Failed,
             reason: Some(reason.into()),
+            why: None,
+        }
+    }
+    fn failed_noted(value: T, why: SourceNote) -> Self {
+        Self {
+            value,
+            status: SourceStatus::Failed,
+            reason: Some(why.english()),
+            why: Some(why),
         }
     }
 }
@@ -147,15 +170,15 @@ impl Runner<'_> {
             status: None,
         });
         let start = Instant::now();
-        let outcome = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
-            Outcome::failed(T::default(), "internal error while reading this source")
-        });
+        let outcome = catch_unwind(AssertUnwindSafe(f))
+            .unwrap_or_else(|_| Outcome::failed_noted(T::default(), SourceNote::Internal));
         let ms = (start.elapsed().as_secs_f64() * 100_000.0).round() / 100.0;
         self.sources.push(Source {
             name: name.to_owned(),
             ms,
             status: outcome.status,
             reason: outcome.reason,
+            why: outcome.why,
         });
         let fraction = self.fraction();
         (self.progress)(Progress {
@@ -204,11 +227,11 @@ pub fn run(options: &ScanOptions, progress: &mut dyn FnMut(Progress)) -> ScanRep
     let snapshots: Vec<ProcessSnapshot> = runner.run("processes", || match &options.processes {
         Some(list) => Outcome::ok(list.clone()),
         None if options.live => Outcome::ok(processes::snapshot_live()),
-        None => Outcome::skipped(Vec::new(), "live processes not requested (--no-live)"),
+        None => Outcome::skipped(Vec::new(), SourceNote::NoLiveProcesses),
     });
     let mapi: Vec<u32> = runner.run("mapi_modules", || {
         if injected || !options.live {
-            return Outcome::skipped(Vec::new(), "only for a live scan on Windows");
+            return Outcome::skipped(Vec::new(), SourceNote::MapiNeedsLiveWindows);
         }
         if cfg!(windows) {
             match processes::mapi_pids(&command::SystemRunner::default()) {
@@ -216,16 +239,16 @@ pub fn run(options: &ScanOptions, progress: &mut dyn FnMut(Progress)) -> ScanRep
                 Err(e) => Outcome::failed(Vec::new(), e),
             }
         } else {
-            Outcome::skipped(Vec::new(), "Outlook's MAPI exists only on Windows")
+            Outcome::skipped(Vec::new(), SourceNote::MapiOnlyOnWindows)
         }
     });
     let mut procs = processes::classify(&snapshots, &mapi);
     runner.run("connections", || {
         if injected {
-            return Outcome::ok_with((), vec!["counts from the given process list".to_owned()]);
+            return Outcome::ok_noted((), SourceNote::CountsFromGivenList);
         }
         if !options.live {
-            return Outcome::skipped((), "live connections not requested (--no-live)");
+            return Outcome::skipped((), SourceNote::NoLiveConnections);
         }
         match connections::established_connections() {
             // Wine 8 lists sockets with owner PID 0: counting them would say "0 connections"
@@ -267,14 +290,14 @@ pub fn run(options: &ScanOptions, progress: &mut dyn FnMut(Progress)) -> ScanRep
             }
             Outcome::ok_with(profiles, problems)
         }
-        None => Outcome::skipped(Vec::new(), "no registry to read"),
+        None => Outcome::skipped(Vec::new(), SourceNote::NoRegistryToRead),
     });
     let (addins, disabled) = runner.run("addins", || match reg_ref {
         Some(r) => {
             let (a, d, problems) = addins::read_addins(r);
             Outcome::ok_with((a, d), problems)
         }
-        None => Outcome::skipped((Vec::new(), Vec::new()), "no registry to read"),
+        None => Outcome::skipped((Vec::new(), Vec::new()), SourceNote::NoRegistryToRead),
     });
     report.addins = addins;
     report.disabled_items = disabled;
@@ -317,13 +340,15 @@ pub fn run(options: &ScanOptions, progress: &mut dyn FnMut(Progress)) -> ScanRep
     for (name, read, base) in readers {
         let accounts = runner.run(name, || {
             let Some(base) = base else {
-                return Outcome::skipped(Vec::new(), "no home directory");
+                return Outcome::skipped(Vec::new(), SourceNote::NoHomeDirectory);
             };
             let scan = read(&base);
             if !scan.found {
                 return Outcome::skipped(
                     Vec::new(),
-                    format!("not found (looked in {})", scan.looked_in.join(", ")),
+                    SourceNote::NotFound {
+                        looked_in: scan.looked_in.clone(),
+                    },
                 );
             }
             if scan.accounts.is_empty() && !scan.problems.is_empty() {
@@ -347,10 +372,7 @@ pub fn run(options: &ScanOptions, progress: &mut dyn FnMut(Progress)) -> ScanRep
         } else if cfg!(target_os = "macos") {
             credentials::macos(&runner)
         } else {
-            return Outcome::skipped(
-                Vec::new(),
-                "no Windows Credential Manager or macOS keychain here",
-            );
+            return Outcome::skipped(Vec::new(), SourceNote::NoCredentialStore);
         };
         match result {
             Ok(c) => Outcome::ok(c),
@@ -363,10 +385,10 @@ pub fn run(options: &ScanOptions, progress: &mut dyn FnMut(Progress)) -> ScanRep
             return Outcome::ok(windows_sessions::other_sessions(s));
         }
         if !options.live {
-            return Outcome::skipped(Vec::new(), "live sessions not requested (--no-live)");
+            return Outcome::skipped(Vec::new(), SourceNote::NoLiveSessions);
         }
         if !cfg!(windows) {
-            return Outcome::skipped(Vec::new(), "Windows sessions exist only on Windows");
+            return Outcome::skipped(Vec::new(), SourceNote::SessionsOnlyOnWindows);
         }
         match windows_sessions::snapshot_live() {
             Ok(s) => Outcome::ok(windows_sessions::other_sessions(&s)),
@@ -387,10 +409,7 @@ fn load_registry(files: &[PathBuf]) -> Outcome<Option<Box<dyn Registry>>> {
         }
         #[cfg(not(windows))]
         {
-            return Outcome::skipped(
-                None,
-                "no Windows registry on this computer; pass .reg exports with --registry-file",
-            );
+            return Outcome::skipped(None, SourceNote::NoWindowsRegistry);
         }
     }
     let mut reg = RegFile::new();

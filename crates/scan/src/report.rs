@@ -261,8 +261,86 @@ pub struct Source {
     /// Duration in milliseconds.
     pub ms: f64,
     pub status: SourceStatus,
-    /// Why it was skipped or failed, or what was partly unreadable.
+    /// Why it was skipped or failed, or what was partly unreadable (English, as the JSON
+    /// output and the logs keep it; [`Source::reason_in`] words it for a person).
     pub reason: Option<String>,
+    /// The same reason as catalog words, when the scan's own rule gave it (the system's
+    /// error texts have none). Not in the JSON.
+    #[serde(skip)]
+    pub why: Option<SourceNote>,
+}
+
+impl Source {
+    /// The reason in `lang`: the catalog's words when there are some, else as recorded.
+    pub fn reason_in(&self, lang: words::Lang) -> Option<String> {
+        match &self.why {
+            Some(note) => Some(note.words(lang)),
+            None => self.reason.clone(),
+        }
+    }
+}
+
+/// Why a source was skipped or what it counted from, as the scan's rules say it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceNote {
+    /// The live processes were not asked for (`--no-live`).
+    NoLiveProcesses,
+    /// Only a live scan on Windows lists the programs that loaded Outlook's MAPI.
+    MapiNeedsLiveWindows,
+    /// Outlook's MAPI exists only on Windows.
+    MapiOnlyOnWindows,
+    /// The live connections were not asked for (`--no-live`).
+    NoLiveConnections,
+    /// The counts come from the given process list.
+    CountsFromGivenList,
+    /// There is no registry to read.
+    NoRegistryToRead,
+    /// There is no home directory.
+    NoHomeDirectory,
+    /// The mail app's files were not found in these places.
+    NotFound {
+        /// Where the scan looked.
+        looked_in: Vec<String>,
+    },
+    /// Neither Windows Credential Manager nor a macOS keychain is here.
+    NoCredentialStore,
+    /// The live Windows sessions were not asked for (`--no-live`).
+    NoLiveSessions,
+    /// Windows sessions exist only on Windows.
+    SessionsOnlyOnWindows,
+    /// No Windows registry here; `.reg` exports can be passed instead.
+    NoWindowsRegistry,
+    /// The source panicked (a bug).
+    Internal,
+}
+
+impl SourceNote {
+    /// The English reason, as the JSON and the logs keep it.
+    pub fn english(&self) -> String {
+        self.words(words::Lang::En)
+    }
+
+    /// The reason in `lang`.
+    pub fn words(&self, lang: words::Lang) -> String {
+        let w = words::Words::of(lang);
+        match self {
+            Self::NoLiveProcesses => w.t("scan.note.no_live_processes", &[]),
+            Self::MapiNeedsLiveWindows => w.t("scan.note.mapi_needs_live_windows", &[]),
+            Self::MapiOnlyOnWindows => w.t("scan.note.mapi_only_on_windows", &[]),
+            Self::NoLiveConnections => w.t("scan.note.no_live_connections", &[]),
+            Self::CountsFromGivenList => w.t("scan.note.counts_from_given_list", &[]),
+            Self::NoRegistryToRead => w.t("scan.note.no_registry_to_read", &[]),
+            Self::NoHomeDirectory => w.t("scan.note.no_home_directory", &[]),
+            Self::NotFound { looked_in } => {
+                w.t("scan.note.not_found", &[("places", &looked_in.join(", "))])
+            }
+            Self::NoCredentialStore => w.t("scan.note.no_credential_store", &[]),
+            Self::NoLiveSessions => w.t("scan.note.no_live_sessions", &[]),
+            Self::SessionsOnlyOnWindows => w.t("scan.note.sessions_only_on_windows", &[]),
+            Self::NoWindowsRegistry => w.t("scan.note.no_windows_registry", &[]),
+            Self::Internal => w.t("scan.note.internal", &[]),
+        }
+    }
 }
 
 /// Start or end of a source, for a progress bar per source.

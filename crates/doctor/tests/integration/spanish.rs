@@ -44,6 +44,27 @@ async fn a_spanish_session_words_findings_repairs_and_previews_in_spanish() {
     );
     assert!(all.contains("Reiniciar Outlook"), "{all}");
 
+    // The scan's own reasons (why a source was skipped) are Spanish in the session view.
+    let session = ctx.session();
+    let reasons: Vec<String> = session
+        .scan
+        .as_ref()
+        .expect("scanned")
+        .sources
+        .iter()
+        .filter_map(|s| s.reason.clone())
+        .collect();
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r == "solo en un análisis en directo en Windows"),
+        "{reasons:?}"
+    );
+    assert_eq!(
+        words::english_left_in(&reasons.join("\n"), Lang::Es),
+        Vec::<String>::new()
+    );
+
     // A refused repair says why in Spanish too, hint included.
     let refused = ctx
         .run_action(&doctor::actions::ActionRequest::RemoveProfile {
