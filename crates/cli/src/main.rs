@@ -116,7 +116,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan::run(&args),
         Command::Diagnose(args) => diagnose::run(&args, language),
         Command::Fix(args) => fix::run(&args),
-        Command::Report(args) => report::run(&args),
+        Command::Report(args) => report::run(&args, language),
         Command::Signin(args) => cloud::signin(&args),
         Command::Sessions(args) => cloud::sessions(&args),
         Command::SignoutEverywhere(args) => cloud::signout_everywhere(&args),

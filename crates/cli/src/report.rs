@@ -2,10 +2,15 @@
 //! simulated PC with --demo), printed to stdout.
 //!
 //! Contract: `report --json|--html [--include-personal-data] [scan options]`; without
-//! either format flag it prints the short plain-text summary for a ticket.
+//! either format flag it prints the short plain-text summary for a ticket. The HTML and the
+//! summary are in the reader's language (--lang, else the locale); the JSON is English
+//! unless --lang asks.
 
 use clap::Args;
 use doctor::report::{ReportRequest, SessionFacts, report_input};
+use words::Words;
+
+use crate::Language;
 
 use crate::scan::{ScanArgs, is_demo, report as scan_report, wants_json};
 
@@ -22,15 +27,17 @@ pub struct ReportArgs {
     include_personal_data: bool,
 }
 
-pub fn run(args: &ReportArgs) -> Result<(), String> {
+pub fn run(args: &ReportArgs, language: Language) -> Result<(), String> {
+    let lang = if wants_json(&args.scan) {
+        language.for_json()
+    } else {
+        language.lang
+    };
     let preset = settings::load();
     if args.include_personal_data && preset.personal_data_forbidden() {
-        return Err(format!(
-            "--include-personal-data is refused: your IT department's configuration ({}) keeps \
-             personal data out of reports. Run the report without it (names, addresses, device \
-             names and IPs become pseudonyms), or ask IT.",
-            preset.file
-        ));
+        return Err(
+            Words::of(language.lang).t("cli.report.personal_refused", &[("file", &preset.file)])
+        );
     }
     let scan = scan_report(&args.scan)?;
     let include_personal_data =
@@ -47,6 +54,7 @@ pub fn run(args: &ReportArgs) -> Result<(), String> {
         } else {
             doctor::host::HostFacts::live()
         },
+        lang,
         ..SessionFacts::default()
     };
     let report = report::build_report(&report_input(facts, &request), include_personal_data);

@@ -13,6 +13,7 @@ use settings::ReportFormat;
 use crate::context::AppContext;
 use crate::error::{AppError, ErrorCode};
 use crate::plan::{Track, plan};
+use words::{Lang, Words};
 
 /// A step of the plan and what the user did with it (the UI keeps this progress).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -51,14 +52,19 @@ pub fn personal_data_choice(
     request: &ReportRequest,
     preset: &settings::Settings,
 ) -> (bool, Option<String>) {
+    personal_data_choice_in(request, preset, Lang::En)
+}
+
+/// [`personal_data_choice`], its sentence in `lang`.
+pub fn personal_data_choice_in(
+    request: &ReportRequest,
+    preset: &settings::Settings,
+    lang: Lang,
+) -> (bool, Option<String>) {
     if request.include_personal_data && preset.personal_data_forbidden() {
         return (
             false,
-            Some(format!(
-                "Names, addresses, device names and IPs were replaced by pseudonyms: your IT \
-                 department's configuration ({}) keeps personal data out of reports.",
-                preset.file
-            )),
+            Some(Words::of(lang).t("report.personal_refused", &[("file", &preset.file)])),
         );
     }
     (request.include_personal_data, None)
@@ -73,13 +79,16 @@ pub struct SavedReport {
 }
 
 /// Every measure, first scan and last: the same counts as the screens' before/now
-/// ([`crate::session`]), named with the catalog's words (the report is English for now, see
-/// `report.english_only`).
-fn before_after(first: Option<&ScanReport>, last: Option<&ScanReport>) -> Vec<MeasureLine> {
+/// ([`crate::session`]), named with the catalog's words in the report's language.
+fn before_after(
+    first: Option<&ScanReport>,
+    last: Option<&ScanReport>,
+    lang: Lang,
+) -> Vec<MeasureLine> {
     let (Some(first), Some(last)) = (first, last) else {
         return Vec::new();
     };
-    let words = words::Words::of(words::Lang::En);
+    let words = Words::of(lang);
     crate::session::before_and_now(first, last)
         .into_iter()
         .map(|c| MeasureLine {
@@ -90,18 +99,32 @@ fn before_after(first: Option<&ScanReport>, last: Option<&ScanReport>) -> Vec<Me
         .collect()
 }
 
-fn repair_line(e: &repair::EntryView) -> RepairLine {
+/// A journal entry's state in words.
+fn repair_state(w: &Words, state: &repair::journal::EntryState) -> String {
+    use repair::journal::EntryState;
+    match state {
+        EntryState::Planned => w.t("report.repair.planned", &[]),
+        EntryState::BackedUp => w.t("report.repair.backed_up", &[]),
+        EntryState::Applied => w.t("report.repair.applied", &[]),
+        EntryState::Undone => w.t("report.repair.undone", &[]),
+        EntryState::Failed => w.t("report.repair.failed", &[]),
+        EntryState::RolledBack => w.t("report.repair.rolled_back", &[]),
+    }
+}
+
+fn repair_line(e: &repair::EntryView, lang: Lang) -> RepairLine {
     let when = platform::time::rfc3339(
         std::time::UNIX_EPOCH + std::time::Duration::from_millis(e.created_at_ms.max(0.0) as u64),
     );
-    let result = match (&e.state, &e.error) {
-        (_, Some(err)) => format!("{:?}: {err}", e.state),
-        (state, None) => format!("{state:?}"),
+    let state = repair_state(Words::of(lang), &e.state);
+    let result = match &e.error {
+        Some(err) => format!("{state}: {err}"),
+        None => state,
     };
     RepairLine {
         when,
         what: e.preview.title.clone(),
-        result: result.to_lowercase(),
+        result,
         undone: matches!(e.state, repair::journal::EntryState::Undone),
     }
 }
@@ -122,6 +145,8 @@ pub struct SessionFacts {
     /// for what a request leaves out, so the backend's session reaches the report whatever
     /// the caller sends.
     pub progress: Option<crate::wizard::WizardProgress>,
+    /// The language the report is written in (the diagnosis and the steps too).
+    pub lang: Lang,
 }
 
 /// Everything the report needs, from the session's facts and the user's request.
@@ -134,7 +159,9 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
         host,
         answers,
         progress,
+        lang,
     } = facts;
+    let words = Words::of(lang);
     let track = request
         .track
         .or_else(|| progress.as_ref().and_then(|p| p.track))
@@ -162,7 +189,7 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
         .or_else(|| progress.as_ref().and_then(|p| p.message.clone()));
     let diagnosis = scan
         .as_ref()
-        .map(|s| crate::diagnose::diagnose(s, cloud.as_ref()));
+        .map(|s| crate::diagnose::diagnose_in(s, cloud.as_ref(), lang));
     let findings = diagnosis
         .as_ref()
         .map(|d| {
@@ -174,7 +201,10 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
                     title: f.title.clone(),
                     evidence: f.evidence.clone(),
                     step: Some(f.step.clone()),
-                    step_title: crate::plan::step_title(&f.step).map(str::to_owned),
+                    step_title: words
+                        .step(&f.step)
+                        .map(|t| t.title.clone())
+                        .or_else(|| crate::plan::step_title(&f.step).map(str::to_owned)),
                     advice: f.advice.clone(),
                 })
                 .collect()
@@ -195,11 +225,11 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
                 .find(|p| p.id == s.id)
                 .map_or_else(|| "pending".to_owned(), |p| p.status.clone()),
             track: enum_name(&s.track),
+            title: words.step(&s.id).map_or(s.title, |t| t.title.clone()),
             id: s.id,
-            title: s.title,
         })
         .collect();
-    let repairs = journal.iter().map(repair_line).collect();
+    let repairs = journal.iter().map(|e| repair_line(e, lang)).collect();
     let account = cloud.as_ref().map(|c| c.account.upn.clone()).or_else(|| {
         // Not signed in: the mailbox of the default Outlook profile is who it is about.
         scan.as_ref().and_then(|s| {
@@ -213,13 +243,15 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
         app_version: env!("CARGO_PKG_VERSION").to_owned(),
         generated_at: platform::time::rfc3339(std::time::SystemTime::now()),
         account,
-        error_message: error_message.as_deref().map(bounded_error_text),
+        error_message: error_message
+            .as_deref()
+            .map(|t| bounded_error_text(t, lang)),
         os: host.os,
         os_version: host.os_version,
         host_name: host.host_name,
         os_user: host.os_user,
         on_premises: None,
-        before_after: before_after(first.as_ref(), scan.as_ref()),
+        before_after: before_after(first.as_ref(), scan.as_ref(), lang),
         scan,
         cloud,
         findings,
@@ -230,6 +262,7 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
             web_works: answers.web_works,
             connections_counted: answers.connections_counted,
         },
+        lang,
     }
 }
 
@@ -246,6 +279,7 @@ impl AppContext {
             host: self.host_facts(),
             answers: progress.as_ref().map(|p| p.answers).unwrap_or_default(),
             progress,
+            lang: self.lang(),
         };
         report_input(facts, request)
     }
@@ -255,7 +289,8 @@ impl AppContext {
     /// the reason in `notice`; saving goes through here too, so nothing unredacted is
     /// written either.
     pub fn build_report(&self, request: &ReportRequest) -> ReportView {
-        let (include_personal_data, notice) = personal_data_choice(request, &self.settings());
+        let (include_personal_data, notice) =
+            personal_data_choice_in(request, &self.settings(), self.lang());
         let report = report::build_report(&self.report_input(request), include_personal_data);
         ReportView {
             html: report::to_html(&report),
@@ -407,7 +442,7 @@ mod tests {
 /// The pasted error as the report keeps it: at most [`crate::limits::MAX_ERROR_TEXT_BYTES`]
 /// (what the decoder accepts), cut on a char boundary and saying so, never a whole pasted
 /// log sent over IPC into a help-desk ticket.
-fn bounded_error_text(text: &str) -> String {
+fn bounded_error_text(text: &str, lang: Lang) -> String {
     let max = crate::limits::MAX_ERROR_TEXT_BYTES;
     if text.len() <= max {
         return text.to_owned();
@@ -416,10 +451,13 @@ fn bounded_error_text(text: &str) -> String {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    format!(
-        "{} [cut: the pasted text was {} bytes; the report keeps {max}]",
-        &text[..end],
-        text.len()
+    Words::of(lang).t(
+        "report.error_cut",
+        &[
+            ("text", &&text[..end]),
+            ("bytes", &text.len()),
+            ("max", &max),
+        ],
     )
 }
 
@@ -427,15 +465,16 @@ fn bounded_error_text(text: &str) -> String {
 mod bounded_tests {
     use super::bounded_error_text;
     use crate::limits::MAX_ERROR_TEXT_BYTES;
+    use words::Lang;
 
     #[test]
     fn a_pasted_error_is_kept_whole_up_to_the_limit_and_cut_visibly_past_it() {
         assert_eq!(
-            bounded_error_text("Exceeded the maximum number"),
+            bounded_error_text("Exceeded the maximum number", Lang::En),
             "Exceeded the maximum number"
         );
         let huge = "é".repeat(MAX_ERROR_TEXT_BYTES); // 2 bytes a char: twice the limit
-        let kept = bounded_error_text(&huge);
+        let kept = bounded_error_text(&huge, Lang::En);
         assert!(kept.len() < MAX_ERROR_TEXT_BYTES + 100, "{}", kept.len());
         assert!(kept.ends_with(&format!(
             "[cut: the pasted text was {} bytes; the report keeps {MAX_ERROR_TEXT_BYTES}]",

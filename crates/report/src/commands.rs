@@ -46,6 +46,8 @@ pub struct CommandContext<'a> {
     /// The user's answer to "Does Outlook on the web work?" (`Some(true)`: classic Outlook
     /// fails while the web works, so Service health and a support case come first).
     pub web_works: Option<bool>,
+    /// The language of the titles and notes (the commands themselves are PowerShell).
+    pub lang: words::Lang,
 }
 
 /// At most this many shared mailboxes get their own command line.
@@ -72,15 +74,9 @@ pub fn ps_quote(arg: &str) -> String {
 
 /// The commands, most relevant first, or none and why.
 pub fn admin_commands(ctx: &CommandContext<'_>) -> (Vec<AdminCommand>, Option<String>) {
+    let w = words::Words::of(ctx.lang);
     if ctx.personal {
-        return (
-            Vec::new(),
-            Some(
-                "Personal Microsoft accounts (Outlook.com, Hotmail, Live, MSN) have no administrator: \
-                 \"Sign me out\" under Advanced security options of the account does what IT would do."
-                    .to_owned(),
-            ),
-        );
+        return (Vec::new(), Some(w.t("report.cmd.personal_note", &[])));
     }
     let user = ps_quote(ctx.account.unwrap_or("<user principal name>"));
     let limit = ctx.limit.unwrap_or_default();
@@ -114,77 +110,77 @@ pub fn admin_commands(ctx: &CommandContext<'_>) -> (Vec<AdminCommand>, Option<St
     let mut commands = vec![
         AdminCommand {
             id: "service_health".into(),
-            title: "Check Exchange Online's Service health, then open a support case".into(),
+            title: w.t("report.cmd.service_health.title", &[]),
             command: "Get-MgServiceAnnouncementIssue -All | Where-Object { $_.Service -eq 'Exchange Online' -and -not $_.IsResolved } | Format-List Id, Title, Classification, StartDateTime".into(),
-            applies_when: "Classic Outlook fails while Outlook on the web works: an Exchange Online incident or classic Outlook's connection backoff (\"Authentication concurrency limit is reached\", LID 49586). Needs ServiceHealth.Read.All; the same list is under Health > Service health in the Microsoft 365 admin center. With no incident there, open a support case (Support > Help & support) and quote LID 49586.".into(),
+            applies_when: w.t("report.cmd.service_health.when", &[]),
             relevant: ctx.web_works == Some(true) || limit == "authentication_concurrency",
         },
         AdminCommand {
             id: "revoke_sessions".into(),
-            title: "Sign the user out everywhere".into(),
+            title: w.t("report.cmd.revoke_sessions.title", &[]),
             command: format!("Revoke-MgUserSignInSession -UserId {user}"),
-            applies_when: "Exchange Online / Microsoft 365: signs the user out of every app and device within minutes; needs the Microsoft Graph PowerShell module and User.RevokeSessions.All.".into(),
+            applies_when: w.t("report.cmd.revoke_sessions.when", &[]),
             relevant: true,
         },
         AdminCommand {
             id: "remove_mobile_devices".into(),
-            title: "Remove the mailbox's mobile device partnerships".into(),
+            title: w.t("report.cmd.remove_mobile_devices.title", &[]),
             command: format!("Get-MobileDevice -Mailbox {user} | Remove-MobileDevice -Confirm:$false"),
-            applies_when: "When the phone app or many old phones hold partnerships (limit 100 per mailbox); removes every one, so phones set up again.".into(),
+            applies_when: w.t("report.cmd.remove_mobile_devices.when", &[]),
             relevant: mobile,
         },
         AdminCommand {
             id: "throttling_policy".into(),
-            title: "See which throttling policy applies to the user".into(),
+            title: w.t("report.cmd.throttling_policy.title", &[]),
             command: format!("Get-ThrottlingPolicyAssociation -Identity {user}"),
-            applies_when: "Exchange Server on-premises only, before changing RCAMaxConcurrency: an empty ThrottlingPolicy means the default policy applies.".into(),
+            applies_when: w.t("report.cmd.throttling_policy.when", &[]),
             relevant: rca,
         },
         AdminCommand {
             id: "raise_rca_concurrency".into(),
-            title: "Raise the RPC Client Access concurrency of that policy".into(),
+            title: w.t("report.cmd.raise_rca_concurrency.title", &[]),
             command: format!(
                 "Set-ThrottlingPolicy -Identity (Get-ThrottlingPolicyAssociation -Identity {user}).ThrottlingPolicy -RCAMaxConcurrency {SUGGESTED_RCA_CONCURRENCY}"
             ),
-            applies_when: "Exchange Server on-premises only, when the RPC client access concurrency limit (40) is hit; it changes the policy for every mailbox that uses it.".into(),
+            applies_when: w.t("report.cmd.raise_rca_concurrency.when", &[]),
             relevant: rca,
         },
         AdminCommand {
             id: "store_sessions_per_user".into(),
-            title: "Raise the store's \"Maximum Allowed Sessions Per User\"".into(),
+            title: w.t("report.cmd.store_sessions_per_user.title", &[]),
             command: format!(
                 "New-ItemProperty -Path {} -Name 'Maximum Allowed Sessions Per User' -PropertyType DWord -Value {SUGGESTED_MAPI_SESSIONS} -Force",
                 ps_quote(STORE_KEY)
             ),
-            applies_when: "Exchange Server on-premises only (on the mailbox server), when event 9646 says 32 objects of type session; raise carefully, then restart the Information Store.".into(),
+            applies_when: w.t("report.cmd.store_sessions_per_user.when", &[]),
             relevant: mapi,
         },
         AdminCommand {
             id: "store_service_sessions_per_user".into(),
-            title: "Raise the store's \"Maximum Allowed Service Sessions Per User\"".into(),
+            title: w.t("report.cmd.store_service_sessions_per_user.title", &[]),
             command: format!(
                 "New-ItemProperty -Path {} -Name 'Maximum Allowed Service Sessions Per User' -PropertyType DWord -Value {SUGGESTED_SERVICE_SESSIONS} -Force",
                 ps_quote(STORE_KEY)
             ),
-            applies_when: "Exchange Server 2010 or later on-premises only, when event 9646 says 16 objects of type session (IMAP, POP, OWA, EAS, EWS); then restart the Information Store.".into(),
+            applies_when: w.t("report.cmd.store_service_sessions_per_user.when", &[]),
             relevant: service,
         },
         AdminCommand {
             id: "remove_shared_mailbox_permission".into(),
-            title: "Take back Full Access to the shared mailbox (ends its auto-mapping)".into(),
+            title: w.t("report.cmd.remove_shared_mailbox_permission.title", &[]),
             command: per_shared(&|m| {
                 format!("Remove-MailboxPermission -Identity {m} -User {user} -AccessRights FullAccess -Confirm:$false")
             }),
-            applies_when: "When Outlook opens shared mailboxes the user did not add (auto-mapped through Full Access): removes the permission; run the next command to give it back without auto-mapping. Exchange Online and Exchange Server alike.".into(),
+            applies_when: w.t("report.cmd.remove_shared_mailbox_permission.when", &[]),
             relevant: shared,
         },
         AdminCommand {
             id: "add_shared_mailbox_without_automapping".into(),
-            title: "Give Full Access back without auto-mapping".into(),
+            title: w.t("report.cmd.add_shared_mailbox_without_automapping.title", &[]),
             command: per_shared(&|m| {
                 format!("Add-MailboxPermission -Identity {m} -User {user} -AccessRights FullAccess -AutoMapping $false")
             }),
-            applies_when: "Right after the previous command: the user keeps access but Outlook no longer opens the mailbox by itself (it can be added by hand when needed); Outlook drops it at its next start.".into(),
+            applies_when: w.t("report.cmd.add_shared_mailbox_without_automapping.when", &[]),
             relevant: shared,
         },
     ];

@@ -4,6 +4,8 @@
 
 use std::fmt::Write;
 
+use words::Words;
+
 use crate::model::{ClientLine, Report};
 
 const CSS: &str = r#"
@@ -56,16 +58,31 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn yes_no(b: Option<bool>) -> &'static str {
+fn yes_no(w: &Words, b: Option<bool>) -> String {
     match b {
-        Some(true) => "yes",
-        Some(false) => "no",
-        None => "unknown",
+        Some(true) => w.t("report.yes", &[]),
+        Some(false) => w.t("report.no", &[]),
+        None => w.t("report.unknown", &[]),
     }
 }
 
+/// Escapes the catalog's own words for element content: `&`, `<` and `>` (its apostrophes
+/// and quotes need none there).
+fn text(words: &str) -> String {
+    let mut out = String::with_capacity(words.len());
+    for c in words.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// `<table>` with a header row; cells are escaped here.
-fn table(out: &mut String, head: &[&str], rows: impl IntoIterator<Item = Vec<String>>) {
+fn table(out: &mut String, head: &[String], rows: impl IntoIterator<Item = Vec<String>>) {
     out.push_str("<table><thead><tr>");
     for h in head {
         let _ = write!(out, "<th>{}</th>", escape(h));
@@ -81,49 +98,81 @@ fn table(out: &mut String, head: &[&str], rows: impl IntoIterator<Item = Vec<Str
     out.push_str("</tbody></table>");
 }
 
-fn left_out(out: &mut String, n: u32, what: &str) {
+/// "N more … not shown.", `text` being the counted sentence already in words.
+fn left_out(out: &mut String, n: u32, text: String) {
     if n > 0 {
-        let _ = write!(
-            out,
-            "<p class=\"muted\">{} more {} not shown.</p>",
-            n,
-            escape(what)
-        );
+        let _ = write!(out, "<p class=\"muted\">{}</p>", escape(&text));
     }
 }
 
-fn clients_table(out: &mut String, clients: &[ClientLine]) {
+fn clients_table(out: &mut String, w: &Words, clients: &[ClientLine]) {
     table(
         out,
         &[
-            "client",
-            "version",
-            "open windows",
-            "accounts",
-            "connections to Microsoft 365",
+            w.t("report.col.client", &[]),
+            w.t("report.col.version", &[]),
+            w.t("report.col.open_windows", &[]),
+            w.t("report.col.accounts", &[]),
+            w.t("report.col.m365", &[]),
         ],
         clients.iter().map(|c| {
             vec![
                 c.label.clone(),
-                c.version.clone().unwrap_or_else(|| "unknown".to_owned()),
+                c.version
+                    .clone()
+                    .unwrap_or_else(|| w.t("report.unknown", &[])),
                 c.running.to_string(),
                 c.accounts.to_string(),
                 c.microsoft_365_connections
                     .map(|n| n.to_string())
-                    .unwrap_or_else(|| "not measured".to_owned()),
+                    .unwrap_or_else(|| w.t("report.not_measured", &[])),
             ]
         }),
     );
 }
 
-/// The whole page.
+/// A finding's severity code in words (`high` stays the CSS class).
+pub(crate) fn severity_word(w: &Words, severity: &str) -> String {
+    match severity {
+        "high" => w.t("report.severity.high", &[]),
+        "medium" => w.t("report.severity.medium", &[]),
+        "low" => w.t("report.severity.low", &[]),
+        other => other.to_owned(),
+    }
+}
+
+fn track_word(w: &Words, track: &str) -> String {
+    match track {
+        "work" => w.t("report.track.work", &[]),
+        "personal" => w.t("report.track.personal", &[]),
+        "admin" => w.t("report.track.admin", &[]),
+        other => other.to_owned(),
+    }
+}
+
+fn status_word(w: &Words, status: &str) -> String {
+    match status {
+        "done" => w.t("report.status.done", &[]),
+        "skipped" => w.t("report.status.skipped", &[]),
+        "pending" => w.t("report.status.pending", &[]),
+        other => other.to_owned(),
+    }
+}
+
+/// The whole page, in the report's language.
 pub fn to_html(report: &Report) -> String {
+    let w = Words::of(report.lang);
+    let n = |x: u32| u64::from(x);
     let mut out = String::with_capacity(16 * 1024);
     let title = match &report.account {
-        Some(a) => format!("Session Doctor report \u{2014} {a}"),
-        None => "Session Doctor report".to_owned(),
+        Some(a) => w.t("report.doc.title_account", &[("account", a)]),
+        None => w.t("report.doc.title", &[]),
     };
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n",
+        report.lang.code()
+    );
     out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     out.push_str("<meta name=\"referrer\" content=\"no-referrer\">\n");
@@ -131,58 +180,101 @@ pub fn to_html(report: &Report) -> String {
     let _ = writeln!(out, "<style>{CSS}</style>\n</head>\n<body>\n<main>");
 
     // Header.
-    out.push_str("<header><h1>Session Doctor report</h1>");
     let _ = write!(
         out,
-        "<p class=\"meta\">Made {} by Session Doctor {}</p>",
-        escape(&report.generated_at),
-        escape(&report.environment.app_version)
+        "<header><h1>{}</h1>",
+        escape(&w.t("report.doc.title", &[]))
     );
-    out.push_str(if report.redacted {
-        "<p class=\"redacted\">Personal data is replaced by pseudonyms (user-1@domain-1, device-1, person-1); IP addresses are masked.</p>"
-    } else {
-        "<p class=\"redacted\">This report includes personal data: share it only with people who need it.</p>"
-    });
+    let _ = write!(
+        out,
+        "<p class=\"meta\">{}</p>",
+        escape(&w.t(
+            "report.doc.made",
+            &[
+                ("when", &report.generated_at),
+                ("version", &report.environment.app_version)
+            ],
+        ))
+    );
+    let _ = write!(
+        out,
+        "<p class=\"redacted\">{}</p>",
+        escape(&if report.redacted {
+            w.t("report.doc.redacted", &[])
+        } else {
+            w.t("report.doc.personal", &[])
+        })
+    );
     out.push_str("</header>\n");
 
     // Summary.
-    out.push_str("<section id=\"summary\"><h2>Summary</h2>");
+    let _ = write!(
+        out,
+        "<section id=\"summary\"><h2>{}</h2>",
+        text(&w.t("report.section.summary", &[]))
+    );
     let _ = write!(out, "<p>{}</p><dl>", escape(&report.summary.headline));
     if let Some(a) = &report.account {
-        let _ = write!(out, "<dt>Account</dt><dd>{}</dd>", escape(a));
+        let _ = write!(
+            out,
+            "<dt>{}</dt><dd>{}</dd>",
+            escape(&w.t("report.field.account", &[])),
+            escape(a)
+        );
     }
     let _ = write!(
         out,
-        "<dt>Error</dt><dd>{}</dd>",
+        "<dt>{}</dt><dd>{}</dd>",
+        escape(&w.t("report.field.error", &[])),
         escape(&report.summary.error)
     );
     // What the user told the guided fix, marked as theirs (the app did not measure it).
-    for (label, said) in report.answers.lines() {
+    for (label, said) in report.answers.lines_in(report.lang) {
         let _ = write!(
             out,
             "<dt>{}</dt><dd>{} <span class=\"muted\">{}</span></dd>",
-            escape(label),
+            escape(&label),
             escape(&said),
-            escape("(the user's answer)")
+            escape(&w.t("report.user_answer", &[]))
         );
     }
     if let Some(l) = &report.limit {
-        let _ = write!(out, "<dt>Likely limit</dt><dd>{}", escape(&l.label));
-        let _ = write!(out, " \u{2014} {}", escape(&l.counts()));
-        let _ = write!(out, "</dd><dt>Why</dt><dd>{}</dd>", escape(&l.reason));
+        let _ = write!(
+            out,
+            "<dt>{}</dt><dd>{}",
+            escape(&w.t("report.field.likely_limit", &[])),
+            escape(&l.label)
+        );
+        let _ = write!(out, " \u{2014} {}", escape(&l.counts_in(report.lang)));
+        let _ = write!(
+            out,
+            "</dd><dt>{}</dt><dd>{}</dd>",
+            escape(&w.t("report.field.why", &[])),
+            escape(&l.reason)
+        );
     }
     out.push_str("</dl></section>\n");
 
     // Findings.
-    out.push_str("<section id=\"findings\"><h2>Findings</h2>");
+    let _ = write!(
+        out,
+        "<section id=\"findings\"><h2>{}</h2>",
+        text(&w.t("report.section.findings", &[]))
+    );
     if report.findings.is_empty() {
-        out.push_str("<p class=\"muted\">No findings.</p>");
-    }
-    for f in &report.findings {
-        let sev = escape(&f.severity.to_ascii_lowercase());
         let _ = write!(
             out,
-            "<div class=\"card sev-{sev}\"><h3><span class=\"badge\">{sev}</span>{}</h3>",
+            "<p class=\"muted\">{}</p>",
+            escape(&w.t("report.no_findings", &[]))
+        );
+    }
+    for f in &report.findings {
+        let code = f.severity.to_ascii_lowercase();
+        let _ = write!(
+            out,
+            "<div class=\"card sev-{}\"><h3><span class=\"badge\">{}</span>{}</h3>",
+            escape(&code),
+            escape(&severity_word(w, &code)),
             escape(&f.title)
         );
         if !f.evidence.is_empty() {
@@ -193,7 +285,11 @@ pub fn to_html(report: &Report) -> String {
             out.push_str("</ul>");
         }
         if !f.advice.is_empty() {
-            out.push_str("<p>What you can do:</p><ol>");
+            let _ = write!(
+                out,
+                "<p>{}</p><ol>",
+                escape(&w.t("report.what_you_can_do", &[]))
+            );
             for a in &f.advice {
                 let _ = write!(out, "<li>{}</li>", escape(a));
             }
@@ -203,50 +299,86 @@ pub fn to_html(report: &Report) -> String {
         if let Some(title) = &f.step_title {
             let _ = write!(
                 out,
-                "<p class=\"muted\">Fixed by step: {}</p>",
-                escape(title)
+                "<p class=\"muted\">{}</p>",
+                escape(&w.t("report.fixed_by_step", &[("title", title)]))
             );
         }
         out.push_str("</div>");
     }
-    left_out(&mut out, report.findings_left_out, "findings");
+    left_out(
+        &mut out,
+        report.findings_left_out,
+        w.count("report.left_out.findings", n(report.findings_left_out), &[]),
+    );
     out.push_str("</section>\n");
 
     // Steps, repairs, before and now.
     if !report.steps.is_empty() {
-        out.push_str("<section id=\"steps\"><h2>Steps</h2>");
+        let _ = write!(
+            out,
+            "<section id=\"steps\"><h2>{}</h2>",
+            text(&w.t("report.section.steps", &[]))
+        );
         table(
             &mut out,
-            &["step", "track", "status"],
-            report
-                .steps
-                .iter()
-                .map(|s| vec![s.title.clone(), s.track.clone(), s.status.clone()]),
+            &[
+                w.t("report.col.step", &[]),
+                w.t("report.col.track", &[]),
+                w.t("report.col.status", &[]),
+            ],
+            report.steps.iter().map(|s| {
+                vec![
+                    s.title.clone(),
+                    track_word(w, &s.track),
+                    status_word(w, &s.status),
+                ]
+            }),
         );
         out.push_str("</section>\n");
     }
     if !report.repairs.is_empty() {
-        out.push_str("<section id=\"repairs\"><h2>Repairs made</h2>");
-        left_out(&mut out, report.repairs_left_out, "older repairs");
+        let _ = write!(
+            out,
+            "<section id=\"repairs\"><h2>{}</h2>",
+            text(&w.t("report.section.repairs", &[]))
+        );
+        left_out(
+            &mut out,
+            report.repairs_left_out,
+            w.count("report.left_out.repairs", n(report.repairs_left_out), &[]),
+        );
         table(
             &mut out,
-            &["when", "what", "result", "undone"],
+            &[
+                w.t("report.col.when", &[]),
+                w.t("report.col.what", &[]),
+                w.t("report.col.result", &[]),
+                w.t("report.col.undone", &[]),
+            ],
             report.repairs.iter().map(|r| {
                 vec![
                     r.when.clone(),
                     r.what.clone(),
                     r.result.clone(),
-                    if r.undone { "yes" } else { "no" }.to_owned(),
+                    yes_no(w, Some(r.undone)),
                 ]
             }),
         );
         out.push_str("</section>\n");
     }
     if !report.before_after.is_empty() {
-        out.push_str("<section id=\"before-after\"><h2>Before and now</h2>");
+        let _ = write!(
+            out,
+            "<section id=\"before-after\"><h2>{}</h2>",
+            escape(&w.t("verify.title", &[]))
+        );
         table(
             &mut out,
-            &["measure", "before", "now"],
+            &[
+                w.t("report.col.measure", &[]),
+                w.t("report.col.before", &[]),
+                w.t("report.col.now", &[]),
+            ],
             report
                 .before_after
                 .iter()
@@ -257,14 +389,21 @@ pub fn to_html(report: &Report) -> String {
 
     // Environment.
     let env = &report.environment;
-    out.push_str("<section id=\"environment\"><h2>Environment</h2><dl>");
+    let _ = write!(
+        out,
+        "<section id=\"environment\"><h2>{}</h2><dl>",
+        text(&w.t("report.section.environment", &[]))
+    );
     let os = match &env.os_version {
         Some(v) => format!("{} {v}", env.os),
         None => env.os.clone(),
     };
-    let _ = write!(out, "<dt>System</dt><dd>{}</dd>", escape(&os));
+    let field = |out: &mut String, label: String, value: &str| {
+        let _ = write!(out, "<dt>{}</dt><dd>{}</dd>", escape(&label), escape(value));
+    };
+    field(&mut out, w.t("report.field.system", &[]), &os);
     if let Some(c) = &env.computer {
-        let _ = write!(out, "<dt>Computer</dt><dd>{}</dd>", escape(c));
+        field(&mut out, w.t("report.field.computer", &[]), c);
     }
     let _ = write!(
         out,
@@ -272,25 +411,33 @@ pub fn to_html(report: &Report) -> String {
         escape(&env.app_version)
     );
     if let Some(d) = &env.m365_ranges_date {
-        let _ = write!(
-            out,
-            "<dt>Microsoft 365 address list</dt><dd>{}</dd>",
-            escape(d)
-        );
+        field(&mut out, w.t("report.field.m365_list", &[]), d);
     }
     out.push_str("</dl>");
     out.push_str("<h3>Outlook</h3>");
     if env.outlook.is_empty() {
-        out.push_str("<p class=\"muted\">No Outlook seen running or set up.</p>");
+        let _ = write!(
+            out,
+            "<p class=\"muted\">{}</p>",
+            escape(&w.t("report.no_outlook", &[]))
+        );
     } else {
-        clients_table(&mut out, &env.outlook);
+        clients_table(&mut out, w, &env.outlook);
     }
     if !env.other_clients.is_empty() {
-        out.push_str("<h3>Other mail and calendar apps</h3>");
-        clients_table(&mut out, &env.other_clients);
+        let _ = write!(
+            out,
+            "<h3>{}</h3>",
+            text(&w.t("report.section.other_clients", &[]))
+        );
+        clients_table(&mut out, w, &env.other_clients);
     }
     if !env.scan_problems.is_empty() {
-        out.push_str("<h3>What the scan could not read</h3><ul>");
+        let _ = write!(
+            out,
+            "<h3>{}</h3><ul>",
+            text(&w.t("report.section.scan_problems", &[]))
+        );
         for p in &env.scan_problems {
             let _ = write!(out, "<li>{}</li>", escape(p));
         }
@@ -300,40 +447,57 @@ pub fn to_html(report: &Report) -> String {
 
     // This computer's accounts.
     if !report.profiles.is_empty() {
-        out.push_str("<section id=\"profiles\"><h2>Classic Outlook profiles</h2>");
+        let _ = write!(
+            out,
+            "<section id=\"profiles\"><h2>{}</h2>",
+            text(&w.t("report.section.profiles", &[]))
+        );
         table(
             &mut out,
             &[
-                "profile",
-                "version",
-                "default",
-                "accounts",
-                "shared mailboxes",
-                "same account as",
-                "cached mode",
-                "download shared folders",
+                w.t("report.col.profile", &[]),
+                w.t("report.col.version", &[]),
+                w.t("report.col.default", &[]),
+                w.t("report.col.accounts", &[]),
+                w.t("report.col.shared_mailboxes", &[]),
+                w.t("report.col.same_account", &[]),
+                w.t("report.col.cached_mode", &[]),
+                w.t("report.col.download_shared", &[]),
             ],
             report.profiles.iter().map(|p| {
                 vec![
                     p.name.clone(),
                     p.version.clone(),
-                    if p.is_default { "yes" } else { "no" }.to_owned(),
+                    yes_no(w, Some(p.is_default)),
                     p.accounts.join("; "),
                     p.shared_mailboxes.to_string(),
                     p.duplicate_of.join(", "),
-                    yes_no(p.cached_mode).to_owned(),
-                    yes_no(p.download_shared_folders).to_owned(),
+                    yes_no(w, p.cached_mode),
+                    yes_no(w, p.download_shared_folders),
                 ]
             }),
         );
-        left_out(&mut out, report.profiles_left_out, "profiles");
+        left_out(
+            &mut out,
+            report.profiles_left_out,
+            w.count("report.left_out.profiles", n(report.profiles_left_out), &[]),
+        );
         out.push_str("</section>\n");
     }
     if !report.other_accounts.is_empty() {
-        out.push_str("<section id=\"other-accounts\"><h2>Other mail apps' accounts</h2>");
+        let _ = write!(
+            out,
+            "<section id=\"other-accounts\"><h2>{}</h2>",
+            text(&w.t("report.section.other_accounts", &[]))
+        );
         table(
             &mut out,
-            &["app", "address", "server", "type"],
+            &[
+                w.t("report.col.app", &[]),
+                w.t("report.col.address", &[]),
+                w.t("report.col.server", &[]),
+                w.t("report.col.type", &[]),
+            ],
             report.other_accounts.iter().map(|a| {
                 vec![
                     a.client.clone(),
@@ -343,45 +507,72 @@ pub fn to_html(report: &Report) -> String {
                 ]
             }),
         );
-        left_out(&mut out, report.other_accounts_left_out, "accounts");
+        left_out(
+            &mut out,
+            report.other_accounts_left_out,
+            w.count(
+                "report.left_out.accounts",
+                n(report.other_accounts_left_out),
+                &[],
+            ),
+        );
         out.push_str("</section>\n");
     }
 
     // The account's devices and sign-ins.
     if !report.devices.is_empty() {
-        out.push_str("<section id=\"devices\"><h2>The account's devices</h2>");
+        let _ = write!(
+            out,
+            "<section id=\"devices\"><h2>{}</h2>",
+            text(&w.t("report.section.devices", &[]))
+        );
         table(
             &mut out,
             &[
-                "device",
-                "system",
-                "joined",
-                "last sign-in",
-                "managed",
-                "compliant",
+                w.t("report.col.device", &[]),
+                w.t("report.col.system", &[]),
+                w.t("report.col.joined", &[]),
+                w.t("report.col.last_sign_in", &[]),
+                w.t("report.col.managed", &[]),
+                w.t("report.col.compliant", &[]),
             ],
             report.devices.iter().map(|d| {
                 vec![
                     d.name
                         .clone()
-                        .unwrap_or_else(|| "(not readable with this account)".to_owned()),
+                        .unwrap_or_else(|| w.t("report.not_readable", &[])),
                     d.operating_system.clone().unwrap_or_default(),
                     d.trust.clone().unwrap_or_default(),
                     d.last_sign_in.clone().unwrap_or_default(),
-                    yes_no(d.managed).to_owned(),
-                    yes_no(d.compliant).to_owned(),
+                    yes_no(w, d.managed),
+                    yes_no(w, d.compliant),
                 ]
             }),
         );
-        left_out(&mut out, report.devices_left_out, "devices");
+        left_out(
+            &mut out,
+            report.devices_left_out,
+            w.count("report.left_out.devices", n(report.devices_left_out), &[]),
+        );
         out.push_str("</section>\n");
     }
     if !report.sign_ins.is_empty() {
-        out.push_str("<section id=\"sign-ins\"><h2>Recent sign-ins</h2>");
+        let _ = write!(
+            out,
+            "<section id=\"sign-ins\"><h2>{}</h2>",
+            text(&w.t("report.section.sign_ins", &[]))
+        );
         table(
             &mut out,
             &[
-                "when", "app", "client", "device", "system", "place", "IP", "result",
+                w.t("report.col.when", &[]),
+                w.t("report.col.app", &[]),
+                w.t("report.col.client_app", &[]),
+                w.t("report.col.device", &[]),
+                w.t("report.col.system", &[]),
+                w.t("report.col.place", &[]),
+                w.t("report.col.ip", &[]),
+                w.t("report.col.result", &[]),
             ],
             report.sign_ins.iter().map(|s| {
                 vec![
@@ -397,17 +588,25 @@ pub fn to_html(report: &Report) -> String {
                     s.location.clone().unwrap_or_default(),
                     s.ip.clone().unwrap_or_default(),
                     match &s.error {
-                        Some(e) => format!("failed ({e})"),
-                        None => "success".to_owned(),
+                        Some(e) => w.t("report.sign_in.failed", &[("error", e)]),
+                        None => w.t("report.sign_in.success", &[]),
                     },
                 ]
             }),
         );
-        left_out(&mut out, report.sign_ins_left_out, "older sign-ins");
+        left_out(
+            &mut out,
+            report.sign_ins_left_out,
+            w.count("report.left_out.sign_ins", n(report.sign_ins_left_out), &[]),
+        );
         out.push_str("</section>\n");
     }
     if !report.cloud_notes.is_empty() {
-        out.push_str("<section id=\"cloud-notes\"><h2>What Microsoft 365 did not show</h2><ul>");
+        let _ = write!(
+            out,
+            "<section id=\"cloud-notes\"><h2>{}</h2><ul>",
+            text(&w.t("report.section.cloud_notes", &[]))
+        );
         for n in &report.cloud_notes {
             let _ = write!(out, "<li>{}</li>", escape(n));
         }
@@ -415,14 +614,22 @@ pub fn to_html(report: &Report) -> String {
     }
 
     // For IT.
-    out.push_str("<section id=\"admin\"><h2>For IT: admin commands</h2>");
+    let _ = write!(
+        out,
+        "<section id=\"admin\"><h2>{}</h2>",
+        text(&w.t("report.section.admin", &[]))
+    );
     if let Some(note) = &report.admin_note {
         let _ = write!(out, "<p>{}</p>", escape(note));
     }
     for c in &report.admin_commands {
         let _ = write!(out, "<div class=\"card\"><h3>{}", escape(&c.title));
         if c.relevant {
-            out.push_str(" <span class=\"relevant\">(fits this case)</span>");
+            let _ = write!(
+                out,
+                " <span class=\"relevant\">{}</span>",
+                escape(&w.t("report.fits", &[]))
+            );
         }
         let _ = write!(
             out,
@@ -433,15 +640,18 @@ pub fn to_html(report: &Report) -> String {
     }
     out.push_str("</section>\n");
 
+    let personal = if report.redacted {
+        w.t("report.doc.footer_redacted", &[])
+    } else {
+        w.t("report.doc.footer_personal", &[])
+    };
     let _ = write!(
         out,
-        "<footer>Made by Session Doctor {} on this computer; nothing was uploaded. {}</footer>\n</main>\n</body>\n</html>\n",
-        escape(&env.app_version),
-        if report.redacted {
-            "Personal data redacted."
-        } else {
-            "Personal data included."
-        }
+        "<footer>{}</footer>\n</main>\n</body>\n</html>\n",
+        escape(&w.t(
+            "report.doc.footer",
+            &[("version", &env.app_version), ("personal", &personal)],
+        ))
     );
     out
 }

@@ -2,6 +2,7 @@
 //! repair journal into these plain lines, so this crate needs neither the doctor nor Tauri.
 
 use serde::{Deserialize, Serialize};
+use words::{Lang, Words};
 
 /// Everything a report is built from. Nothing here reads the clock or the machine: the
 /// caller passes the time, the OS and the app version in.
@@ -41,6 +42,9 @@ pub struct ReportInput {
     pub before_after: Vec<MeasureLine>,
     /// What the user told the guided fix (not measured by the app).
     pub answers: UserAnswers,
+    /// The language the report is written in: the reader's. The values given above
+    /// (findings, steps, the limit's reason) are already in it.
+    pub lang: Lang,
 }
 
 /// What the user told the guided fix: facts only a person at the PC can see, reported as
@@ -55,26 +59,30 @@ pub struct UserAnswers {
 }
 
 impl UserAnswers {
-    /// The answers as report lines (label, what the user said), in the order asked.
-    pub fn lines(&self) -> Vec<(&'static str, String)> {
+    /// The answers as report lines (label, what the user said), in the order asked, in
+    /// English.
+    pub fn lines(&self) -> Vec<(String, String)> {
+        self.lines_in(Lang::En)
+    }
+
+    /// [`UserAnswers::lines`] in `lang`.
+    pub fn lines_in(&self, lang: Lang) -> Vec<(String, String)> {
+        let w = Words::of(lang);
         let mut out = Vec::new();
         if let Some(works) = self.web_works {
             out.push((
-                "Outlook on the web",
+                w.t("report.answer.web", &[]),
                 if works {
-                    "works while classic Outlook fails: the cause is on this PC or in classic Outlook's connection backoff (Exchange Online LID 49586, \"Authentication concurrency limit is reached\")".to_owned()
+                    w.t("report.answer.web_works", &[])
                 } else {
-                    "fails too: the limit is reached for the whole account".to_owned()
+                    w.t("report.answer.web_fails", &[])
                 },
             ));
         }
         if let Some(n) = self.connections_counted {
             out.push((
-                "Connection Status",
-                format!(
-                    "{n} connection{} counted by the user in Outlook's Connection Status dialog",
-                    if n == 1 { "" } else { "s" }
-                ),
+                w.t("report.answer.connection_status", &[]),
+                w.count("report.answer.connections", u64::from(n), &[]),
             ));
         }
         out

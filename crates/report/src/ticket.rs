@@ -1,5 +1,8 @@
 //! "Copy for a ticket": a short plain-text summary for a help-desk ticket.
 
+use words::Words;
+
+use crate::html::severity_word;
 use crate::model::Report;
 
 /// Longest line of the ticket text, in characters.
@@ -25,46 +28,57 @@ fn line(s: &str) -> String {
 }
 
 /// Plain text of at most about 25 lines: the error, the likely limit, the top findings,
-/// what was done, before and now, the environment and the first admin command.
+/// what was done, before and now, the environment and the first admin command, in the
+/// report's language.
 pub fn ticket_summary(report: &Report) -> String {
+    let w = Words::of(report.lang);
     let mut lines: Vec<String> = Vec::new();
-    lines.push(line(&format!(
-        "Session Doctor report, {} ({})",
-        report.generated_at,
-        if report.redacted {
-            "personal data redacted"
-        } else {
-            "includes personal data"
-        }
+    let personal = if report.redacted {
+        w.t("report.ticket.redacted", &[])
+    } else {
+        w.t("report.ticket.personal", &[])
+    };
+    lines.push(line(&w.t(
+        "report.ticket.head",
+        &[("when", &report.generated_at), ("personal", &personal)],
     )));
     if let Some(a) = &report.account {
-        lines.push(line(&format!("Account: {a}")));
+        lines.push(line(&w.t("report.ticket.account", &[("account", a)])));
     }
-    lines.push(line(&format!("Error: {}", report.summary.error)));
-    for (label, said) in report.answers.lines() {
-        lines.push(line(&format!("{label} (the user's answer): {said}")));
+    lines.push(line(
+        &w.t("report.ticket.error", &[("error", &report.summary.error)]),
+    ));
+    for (label, said) in report.answers.lines_in(report.lang) {
+        lines.push(line(&w.t(
+            "report.ticket.answer",
+            &[("label", &label), ("said", &said)],
+        )));
     }
     if let Some(l) = &report.limit {
-        lines.push(line(&format!("Likely limit: {} ({})", l.label, l.counts())));
+        lines.push(line(&w.t(
+            "report.ticket.limit",
+            &[("label", &l.label), ("counts", &l.counts_in(report.lang))],
+        )));
         if !l.reason.is_empty() {
-            lines.push(line(&format!("Why: {}", l.reason)));
+            lines.push(line(&w.t("report.ticket.why", &[("reason", &l.reason)])));
         }
     }
     let total = report.summary.findings;
     if total == 0 {
-        lines.push("Findings: none".to_owned());
+        lines.push(w.t("report.ticket.no_findings", &[]));
     } else {
-        lines.push(line(&format!(
-            "Findings ({total}, {} high):",
-            report.summary.high_findings
+        lines.push(line(&w.t(
+            "report.ticket.findings",
+            &[("total", &total), ("high", &report.summary.high_findings)],
         )));
         for f in report.findings.iter().take(TICKET_FINDINGS) {
-            lines.push(line(&format!("- [{}] {}", f.severity, f.title)));
+            let severity = severity_word(w, &f.severity.to_ascii_lowercase());
+            lines.push(line(&format!("- [{severity}] {}", f.title)));
         }
         let shown = report.findings.len().min(TICKET_FINDINGS);
         let more = (total as usize).saturating_sub(shown);
         if more > 0 {
-            lines.push(format!("- and {more} more"));
+            lines.push(format!("- {}", w.t("report.more", &[("n", &more)])));
         }
     }
     if report.summary.steps_total > 0 {
@@ -74,9 +88,12 @@ pub fn ticket_summary(report: &Report) -> String {
             .filter(|s| s.status == "done")
             .map(|s| s.title.as_str())
             .collect();
-        let mut text = format!(
-            "Steps done: {} of {}",
-            report.summary.steps_done, report.summary.steps_total
+        let mut text = w.t(
+            "report.ticket.steps",
+            &[
+                ("done", &report.summary.steps_done),
+                ("total", &report.summary.steps_total),
+            ],
         );
         if !done.is_empty() {
             text.push_str(&format!(" ({})", done.join("; ")));
@@ -84,12 +101,20 @@ pub fn ticket_summary(report: &Report) -> String {
         lines.push(line(&text));
     }
     if report.summary.repairs > 0 {
-        let mut text = format!("Repairs: {} made", report.summary.repairs);
+        let mut text = w.t("report.ticket.repairs", &[("n", &report.summary.repairs)]);
         if report.summary.repairs_undone > 0 {
-            text.push_str(&format!(", {} undone", report.summary.repairs_undone));
+            text.push_str(", ");
+            text.push_str(&w.t(
+                "report.ticket.repairs_undone",
+                &[("n", &report.summary.repairs_undone)],
+            ));
         }
         if let Some(last) = report.repairs.last() {
-            text.push_str(&format!("; last: {} ({})", last.what, last.result));
+            text.push_str("; ");
+            text.push_str(&w.t(
+                "report.ticket.repairs_last",
+                &[("what", &last.what), ("result", &last.result)],
+            ));
         }
         lines.push(line(&text));
     }
@@ -100,7 +125,10 @@ pub fn ticket_summary(report: &Report) -> String {
             .take(TICKET_MEASURES)
             .map(|m| format!("{} {} -> {}", m.label, m.before, m.now))
             .collect();
-        lines.push(line(&format!("Before -> now: {}", measures.join("; "))));
+        lines.push(line(&w.t(
+            "report.ticket.before_now",
+            &[("list", &measures.join("; "))],
+        )));
     }
     let env = &report.environment;
     let mut system = env.os.clone();
@@ -108,45 +136,63 @@ pub fn ticket_summary(report: &Report) -> String {
         system.push(' ');
         system.push_str(v);
     }
+    let unknown = w.t("report.ticket.version_unknown", &[]);
     let outlook: Vec<String> = env
         .outlook
         .iter()
         .map(|c| {
-            format!(
-                "{} {} ({} open)",
-                c.label,
-                c.version.as_deref().unwrap_or("version unknown"),
-                c.running
+            w.count(
+                "report.ticket.client",
+                u64::from(c.running),
+                &[
+                    ("label", &c.label),
+                    ("version", &c.version.as_deref().unwrap_or(&unknown)),
+                ],
             )
         })
         .collect();
-    lines.push(line(&format!("System: {system}")));
+    lines.push(line(&w.t("report.ticket.system", &[("system", &system)])));
     if !outlook.is_empty() {
-        lines.push(line(&format!("Outlook: {}", outlook.join("; "))));
+        lines.push(line(
+            &w.t("report.ticket.outlook", &[("list", &outlook.join("; "))]),
+        ));
     }
     if !report.sign_ins.is_empty() || !report.devices.is_empty() {
-        lines.push(line(&format!(
-            "Microsoft 365: {} devices, {} recent sign-ins ({} failed)",
-            report.devices.len() as u64 + u64::from(report.devices_left_out),
-            report.sign_ins.len() as u64 + u64::from(report.sign_ins_left_out),
-            report.sign_ins.iter().filter(|s| !s.success).count(),
+        lines.push(line(&w.t(
+            "report.ticket.m365",
+            &[
+                (
+                    "devices",
+                    &(report.devices.len() as u64 + u64::from(report.devices_left_out)),
+                ),
+                (
+                    "sign_ins",
+                    &(report.sign_ins.len() as u64 + u64::from(report.sign_ins_left_out)),
+                ),
+                (
+                    "failed",
+                    &report.sign_ins.iter().filter(|s| !s.success).count(),
+                ),
+            ],
         )));
     }
     match report.admin_commands.first() {
         Some(c) => {
-            lines.push(line(&format!("For IT: {}", c.command)));
-            lines.push(line(&format!("  Applies: {}", c.applies_when)));
+            lines.push(line(&w.t("report.ticket.for_it", &[("text", &c.command)])));
+            lines.push(line(&format!(
+                "  {}",
+                w.t("report.ticket.applies", &[("when", &c.applies_when)])
+            )));
         }
         None => {
             if let Some(n) = &report.admin_note {
-                lines.push(line(&format!("For IT: {n}")));
+                lines.push(line(&w.t("report.ticket.for_it", &[("text", n)])));
             }
         }
     }
-    lines.push(line(&format!(
-        "Session Doctor {}; full report attached (HTML or JSON).",
-        env.app_version
-    )));
+    lines.push(line(
+        &w.t("report.ticket.footer", &[("version", &env.app_version)]),
+    ));
     let mut text = lines.join("\n");
     text.push('\n');
     text

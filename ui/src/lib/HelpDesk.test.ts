@@ -103,6 +103,25 @@ describe("report", () => {
     expect(screen.getByTestId("settings").textContent).toContain("from /etc/session-doctor/config.toml");
   });
 
+  it("previews the report in the screen's language, and hides a preview made in another", async () => {
+    const spanish = { ...view, report: { ...view.report, summary: { ...view.report.summary, headline: "8 hallazgos, 2 de gravedad alta." } }, ticket: "Informe de Session Doctor\nCuenta: user-1@domain-1" };
+    commands.buildReport.mockResolvedValue(spanish);
+    i18n.set("es");
+    render(HelpDeskScreen);
+    await fireEvent.click(await screen.findByTestId("report-preview"));
+    const ticket = await screen.findByTestId("report-ticket");
+    expect(ticket.textContent).toBe(spanish.ticket);
+    // Written in Spanish by the backend: nothing on it is marked as English.
+    expect(screen.getByTestId("report-view").querySelector("[lang]")).toBeNull();
+    expect(screen.getByTestId("report-view").textContent).toContain("8 hallazgos, 2 de gravedad alta.");
+    // Switching the language: the Spanish preview goes; asking again brings the English one.
+    i18n.set("en");
+    await waitFor(() => expect(screen.queryByTestId("report-view")).toBeNull());
+    commands.buildReport.mockResolvedValue(view);
+    await fireEvent.click(screen.getByTestId("report-preview"));
+    expect((await screen.findByTestId("report-ticket")).textContent).toBe(view.ticket);
+  });
+
   it("shows a save error in words", async () => {
     commands.saveReport.mockResolvedValue({ status: "error", error: { code: "internal", message: "The report could not be saved to /x: permission denied", hint: "Pick another folder" } });
     render(HelpDeskScreen);

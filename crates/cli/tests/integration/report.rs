@@ -6,8 +6,19 @@ use assert_cmd::Command;
 const PERSONAL: &[&str] = &["megan.bowen@contoso.example", "Megan Bowen", "MEGAN-LAPTOP"];
 
 fn run(args: &[&str]) -> String {
-    let out = Command::cargo_bin("session-doctor-cli")
-        .expect("binary")
+    run_with_env(&[], args)
+}
+
+/// [`run`] with the locale variables `vars` (none of the machine's own).
+fn run_with_env(vars: &[(&str, &str)], args: &[&str]) -> String {
+    let mut cmd = Command::cargo_bin("session-doctor-cli").expect("binary");
+    for name in ["LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"] {
+        cmd.env_remove(name);
+    }
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let out = cmd
         .args(args)
         // No IT preset from the machine running the tests.
         .env("SESSION_DOCTOR_CONFIG", "/nonexistent/session-doctor.toml")
@@ -117,4 +128,52 @@ fn include_personal_data_is_refused_where_it_forbids_it() {
         .clone();
     let v: serde_json::Value = serde_json::from_slice(&ok).expect("json");
     assert_eq!(v["redacted"], true);
+}
+
+/// A Spanish locale gets the summary and the HTML in Spanish, with no English sentence of
+/// the catalog; the JSON stays English for scripts unless --lang asks, its fields the same.
+#[test]
+fn a_spanish_locale_gets_a_spanish_report() {
+    let es = [("LANG", "es_ES.UTF-8")];
+    let ticket = run_with_env(&es, &["report", "--demo", "--no-live"]);
+    let html = run_with_env(&es, &["report", "--html", "--demo", "--no-live"]);
+    for text in [&ticket, &html] {
+        assert_eq!(
+            words::english_left_in(text, words::Lang::Es),
+            Vec::<String>::new(),
+            "{text}"
+        );
+    }
+    assert!(
+        ticket.starts_with("Informe de Session Doctor, "),
+        "{ticket}"
+    );
+    assert!(ticket.contains("Límite probable: "), "{ticket}");
+    assert!(html.contains("<html lang=\"es\">"));
+
+    let json = |vars: &[(&str, &str)], extra: &[&str]| -> serde_json::Value {
+        let mut args = extra.to_vec();
+        args.extend(["report", "--json", "--demo", "--no-live"]);
+        serde_json::from_str(&run_with_env(vars, &args)).expect("json")
+    };
+    let english = json(&es, &[]);
+    let spanish = json(&[], &["--lang", "es"]);
+    let headline = |v: &serde_json::Value| {
+        v["summary"]["headline"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(headline(&english).contains("findings"), "{english}");
+    assert!(headline(&spanish).contains("hallazgos"), "{spanish}");
+    let keys = |v: &serde_json::Value| {
+        v.as_object()
+            .map(|o| o.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    assert_eq!(keys(&english), keys(&spanish));
+    assert_eq!(
+        english["findings"][0]["severity"],
+        spanish["findings"][0]["severity"]
+    );
 }

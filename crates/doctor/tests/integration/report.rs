@@ -18,7 +18,14 @@ const PERSONAL: &[&str] = &[
 ];
 
 async fn demo_session() -> AppContext {
+    demo_session_in(doctor::Lang::En).await
+}
+
+/// [`demo_session`] with the user reading `lang` from the start (the journal keeps each
+/// repair's title in the language it was made in).
+async fn demo_session_in(lang: doctor::Lang) -> AppContext {
     let ctx = AppContext::demo().expect("demo starts");
+    ctx.set_lang(lang);
     ctx.scan(|_| {}).await.expect("scan");
     // A repair, so the report has a journal entry and a before/now.
     ctx.run_action(&ActionRequest::RemoveProfile {
@@ -230,5 +237,70 @@ fn it_forbidding_personal_data_overrules_the_request_with_a_notice() {
     assert_eq!(
         doctor::report::personal_data_choice(&request(true), &open),
         (true, None)
+    );
+}
+
+/// A Spanish session's report is Spanish throughout: the sentences the report writes, the
+/// diagnosis, the steps, the repairs' results and the measures, with `<html lang="es">`;
+/// switching back gives the English report again.
+#[tokio::test]
+async fn a_spanish_session_reports_in_spanish() {
+    let ctx = demo_session_in(doctor::Lang::Es).await;
+    for include in [false, true] {
+        let view = ctx.build_report(&request(include));
+        for (what, text) in [("html", &view.html), ("ticket", &view.ticket)] {
+            assert_eq!(
+                words::english_left_in(text, doctor::Lang::Es),
+                Vec::<String>::new(),
+                "{what}:\n{text}"
+            );
+        }
+        assert!(view.html.contains("<html lang=\"es\">"));
+        assert!(
+            view.ticket.starts_with("Informe de Session Doctor, "),
+            "{}",
+            view.ticket
+        );
+        assert!(
+            view.report.repairs.iter().any(|r| r.result == "aplicada"),
+            "{:?}",
+            view.report.repairs
+        );
+        assert!(
+            view.report
+                .before_after
+                .iter()
+                .any(|m| m.label == "Perfiles duplicados"),
+            "{:?}",
+            view.report.before_after
+        );
+        // The JSON keeps its codes.
+        assert!(view.report.steps.iter().all(|s| s.status != "hecho"));
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[report]\ninclude_personal_data = false\n").expect("write");
+    let forbidden = settings::load_from(|_| None, &config);
+    let (_, notice) =
+        doctor::report::personal_data_choice_in(&request(true), &forbidden, doctor::Lang::Es);
+    assert!(
+        notice
+            .as_deref()
+            .is_some_and(|n| n.contains("departamento de TI")),
+        "{notice:?}"
+    );
+
+    ctx.set_lang(doctor::Lang::En);
+    let view = ctx.build_report(&request(false));
+    assert!(view.html.contains("<html lang=\"en\">"));
+    assert!(
+        view.ticket.starts_with("Session Doctor report, "),
+        "{}",
+        view.ticket
+    );
+    assert!(
+        view.report.repairs.iter().any(|r| r.result == "applied"),
+        "{:?}",
+        view.report.repairs
     );
 }

@@ -29,6 +29,7 @@ pub fn build_report(input: &ReportInput, include_personal: bool) -> Report {
         on_premises: input.on_premises,
         personal,
         web_works: input.answers.web_works,
+        lang: input.lang,
     });
     report.admin_commands = admin_commands;
     report.admin_note = admin_note;
@@ -43,13 +44,17 @@ pub(super) fn assemble(input: &ReportInput, include_personal: bool) -> Report {
         .or_else(|| input.cloud.as_ref().map(|c| c.account.upn.clone()));
 
     let (findings, findings_left_out) = keep_first(
-        input.findings.iter().map(finding_line).collect(),
+        input
+            .findings
+            .iter()
+            .map(|f| finding_line(f, input.lang))
+            .collect(),
         MAX_FINDINGS,
     );
     let (repairs, repairs_left_out) = keep_last(input.repairs.clone(), MAX_REPAIRS);
     let limit = input.limit.as_ref().map(|l| LimitView {
         code: l.name.clone(),
-        label: limit_label(&l.name),
+        label: limit_label_in(&l.name, input.lang),
         number: l.number,
         counted: l.counted,
         reason: clip(&l.reason),
@@ -61,11 +66,17 @@ pub(super) fn assemble(input: &ReportInput, include_personal: bool) -> Report {
     let (profiles, profiles_left_out, other_accounts, other_accounts_left_out) = match &input.scan {
         Some(scan) => {
             let (p, pl) = keep_first(
-                scan.profiles.iter().map(profile_line).collect(),
+                scan.profiles
+                    .iter()
+                    .map(|p| profile_line(p, input.lang))
+                    .collect(),
                 MAX_PROFILES,
             );
             let (a, al) = keep_first(
-                scan.accounts.iter().map(account_line).collect(),
+                scan.accounts
+                    .iter()
+                    .map(|a| account_line(a, input.lang))
+                    .collect(),
                 MAX_OTHER_ACCOUNTS,
             );
             (p, pl, a, al)
@@ -78,7 +89,13 @@ pub(super) fn assemble(input: &ReportInput, include_personal: bool) -> Report {
             let mut devices: Vec<&cloud::Device> = c.devices.iter().collect();
             // Most recently seen first; RFC 3339 strings of one source sort as time does.
             devices.sort_by(|a, b| b.last_sign_in.cmp(&a.last_sign_in));
-            let (d, dl) = keep_first(devices.into_iter().map(device_line).collect(), MAX_DEVICES);
+            let (d, dl) = keep_first(
+                devices
+                    .into_iter()
+                    .map(|d| device_line(d, input.lang))
+                    .collect(),
+                MAX_DEVICES,
+            );
             let mut sign_ins: Vec<&cloud::SignIn> = c.sign_ins.iter().collect();
             sign_ins.sort_by(|a, b| b.created.cmp(&a.created));
             let s: Vec<SignInLine> = sign_ins
@@ -125,6 +142,7 @@ pub(super) fn assemble(input: &ReportInput, include_personal: bool) -> Report {
         cloud_notes,
         admin_commands: Vec::new(),
         admin_note: None,
+        lang: input.lang,
     }
 }
 
@@ -160,7 +178,7 @@ pub(super) fn clip(s: &str) -> String {
     cut
 }
 
-pub(super) fn finding_line(f: &FindingLine) -> FindingLine {
+pub(super) fn finding_line(f: &FindingLine, lang: Lang) -> FindingLine {
     let mut evidence: Vec<String> = f
         .evidence
         .iter()
@@ -168,7 +186,8 @@ pub(super) fn finding_line(f: &FindingLine) -> FindingLine {
         .map(|e| clip(e))
         .collect();
     if f.evidence.len() > MAX_EVIDENCE {
-        evidence.push(format!("and {} more", f.evidence.len() - MAX_EVIDENCE));
+        evidence
+            .push(Words::of(lang).t("report.more", &[("n", &(f.evidence.len() - MAX_EVIDENCE))]));
     }
     FindingLine {
         code: f.code.clone(),

@@ -27,7 +27,7 @@ pub(super) fn environment(input: &ReportInput) -> Environment {
             }
         }
         for kind in kinds {
-            let line = client_line(scan, &kind);
+            let line = client_line(scan, &kind, input.lang);
             if line.running == 0 && line.accounts == 0 && line.version.is_none() {
                 continue;
             }
@@ -52,7 +52,7 @@ pub(super) fn environment(input: &ReportInput) -> Environment {
             .os
             .clone()
             .filter(|s| !s.trim().is_empty())
-            .unwrap_or_else(|| "unknown".to_owned()),
+            .unwrap_or_else(|| Words::of(input.lang).t("report.unknown", &[])),
         os_version: input.os_version.clone(),
         computer: input.host_name.clone(),
         app_version: input.app_version.clone(),
@@ -67,7 +67,7 @@ pub(super) fn environment(input: &ReportInput) -> Environment {
     }
 }
 
-pub(super) fn client_line(scan: &scan::ScanReport, kind: &str) -> ClientLine {
+pub(super) fn client_line(scan: &scan::ScanReport, kind: &str, lang: Lang) -> ClientLine {
     let procs: Vec<&scan::ProcessInfo> = scan
         .processes
         .iter()
@@ -92,15 +92,15 @@ pub(super) fn client_line(scan: &scan::ScanReport, kind: &str) -> ClientLine {
     let mut version = procs
         .iter()
         .filter_map(|p| p.exe.as_deref().and_then(scan::outlook_version::from_exe))
-        .map(|v| v.describe())
+        .map(|v| describe_version(&v, lang))
         .next();
     if version.is_none() && kind == "classic_outlook" {
-        version =
-            scan::outlook_version::classic_from_profiles(&scan.profiles).map(|v| v.describe());
+        version = scan::outlook_version::classic_from_profiles(&scan.profiles)
+            .map(|v| describe_version(&v, lang));
     }
     ClientLine {
         kind: kind.to_owned(),
-        label: client_label(kind),
+        label: client_label_in(kind, lang),
         version,
         running,
         microsoft_365_connections,
@@ -108,7 +108,32 @@ pub(super) fn client_line(scan: &scan::ScanReport, kind: &str) -> ClientLine {
     }
 }
 
-pub(super) fn profile_line(p: &scan::Profile) -> ProfileLine {
+/// An Outlook version with where it was read, as the report shows it (the scan's
+/// `describe` is its English).
+pub(super) fn describe_version(v: &scan::outlook_version::OutlookVersion, lang: Lang) -> String {
+    use scan::outlook_version::VersionSource;
+    let w = Words::of(lang);
+    let version = if v.version == "2010 or older" {
+        w.t("report.version.older", &[])
+    } else {
+        v.version.clone()
+    };
+    match (v.source, v.version.as_str()) {
+        (VersionSource::InstallFolder, _) => {
+            w.t("report.version.install_folder", &[("version", &version)])
+        }
+        (VersionSource::AppPackage, _) => {
+            w.t("report.version.app_package", &[("version", &version)])
+        }
+        (VersionSource::ProfileKey, "16.0") => w.t("report.version.profile_key_16", &[]),
+        (VersionSource::ProfileKey, "15.0") => w.t("report.version.profile_key_15", &[]),
+        (VersionSource::ProfileKey, _) => {
+            w.t("report.version.profile_key", &[("version", &version)])
+        }
+    }
+}
+
+pub(super) fn profile_line(p: &scan::Profile, lang: Lang) -> ProfileLine {
     ProfileLine {
         name: p.name.clone(),
         version: p.version.clone(),
@@ -123,7 +148,7 @@ pub(super) fn profile_line(p: &scan::Profile) -> ProfileLine {
                     .clone()
                     .or_else(|| a.display_name.clone())
                     .or_else(|| a.account_name.clone())
-                    .unwrap_or_else(|| "(no address)".to_owned());
+                    .unwrap_or_else(|| Words::of(lang).t("report.no_address", &[]));
                 format!("{who} ({})", a.kind)
             })
             .collect(),
@@ -135,16 +160,16 @@ pub(super) fn profile_line(p: &scan::Profile) -> ProfileLine {
     }
 }
 
-pub(super) fn account_line(a: &scan::OtherAccount) -> AccountLine {
+pub(super) fn account_line(a: &scan::OtherAccount, lang: Lang) -> AccountLine {
     AccountLine {
-        client: client_label(a.client.as_str()),
+        client: client_label_in(a.client.as_str(), lang),
         email: a.email.clone(),
         host: a.host.clone(),
         account_type: a.account_type.clone(),
     }
 }
 
-pub(super) fn device_line(d: &cloud::Device) -> DeviceLine {
+pub(super) fn device_line(d: &cloud::Device, lang: Lang) -> DeviceLine {
     let operating_system = match (&d.operating_system, &d.operating_system_version) {
         (Some(os), Some(v)) => Some(format!("{os} {v}")),
         (Some(os), None) => Some(os.clone()),
@@ -154,13 +179,13 @@ pub(super) fn device_line(d: &cloud::Device) -> DeviceLine {
         name: d.display_name.clone(),
         operating_system,
         trust: d.trust_type.as_deref().map(|t| {
+            let w = Words::of(lang);
             match t {
-                "AzureAd" => "joined",
-                "ServerAd" => "hybrid joined",
-                "Workplace" => "registered",
-                other => other,
+                "AzureAd" => w.t("report.trust.joined", &[]),
+                "ServerAd" => w.t("report.trust.hybrid_joined", &[]),
+                "Workplace" => w.t("report.trust.registered", &[]),
+                other => other.to_owned(),
             }
-            .to_owned()
         }),
         last_sign_in: d.last_sign_in.clone(),
         managed: d.is_managed,

@@ -4,27 +4,33 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Plain words for the doctor's limit codes; other text is shown as given.
+/// Plain words for the doctor's limit codes; other text is shown as given. In English.
 pub fn limit_label(code: &str) -> String {
+    limit_label_in(code, Lang::En)
+}
+
+/// [`limit_label`] in `lang`.
+pub fn limit_label_in(code: &str, lang: Lang) -> String {
+    let w = Words::of(lang);
     match code {
-        "mapi_sessions_per_user" => "MAPI sessions per user (Exchange store)",
-        "service_sessions_per_user" => "Service sessions per user (IMAP, POP, OWA, EAS, EWS)",
-        "rpc_client_access_concurrency" => "RPC Client Access concurrency (RCAMaxConcurrency)",
-        "ews_concurrency" => "EWS concurrency (ErrorExceededConnectionCount)",
-        "imap_connections" => "IMAP connections (Exchange Online)",
-        "mobile_device_partnerships" => "Mobile device partnerships per mailbox",
+        "mapi_sessions_per_user" => w.t("report.limit.mapi_sessions_per_user", &[]),
+        "service_sessions_per_user" => w.t("report.limit.service_sessions_per_user", &[]),
+        "rpc_client_access_concurrency" => w.t("report.limit.rpc_client_access_concurrency", &[]),
+        "ews_concurrency" => w.t("report.limit.ews_concurrency", &[]),
+        "imap_connections" => w.t("report.limit.imap_connections", &[]),
+        "mobile_device_partnerships" => w.t("report.limit.mobile_device_partnerships", &[]),
         "exchange_power_shell_sessions" | "exchange_powershell_sessions" => {
-            "Exchange Online PowerShell sessions"
+            w.t("report.limit.exchange_power_shell_sessions", &[])
         }
-        "simple_mapi_sessions" => "Simple MAPI sessions (MAPI_E_TOO_MANY_SESSIONS)",
-        "authentication_concurrency" => "Exchange Online authentication concurrency",
-        "allowed_sessions" => "Allowed sessions (most often the MAPI or service session limit)",
-        other => return other.replace('_', " "),
+        "simple_mapi_sessions" => w.t("report.limit.simple_mapi_sessions", &[]),
+        "authentication_concurrency" => w.t("report.limit.authentication_concurrency", &[]),
+        "allowed_sessions" => w.t("report.limit.allowed_sessions", &[]),
+        other => other.replace('_', " "),
     }
-    .to_owned()
 }
 
 pub(super) fn summary(input: &ReportInput, limit: &Option<LimitView>) -> Summary {
+    let w = Words::of(input.lang);
     let findings = count(input.findings.len());
     let high_findings = count(
         input
@@ -37,24 +43,25 @@ pub(super) fn summary(input: &ReportInput, limit: &Option<LimitView>) -> Summary
     let repairs_undone = count(input.repairs.iter().filter(|r| r.undone).count());
     let mut parts = Vec::new();
     parts.push(match (findings, high_findings) {
-        (0, _) => "No cause found on this computer or account".to_owned(),
-        (1, 1) => "1 finding, high severity".to_owned(),
-        (1, _) => "1 finding".to_owned(),
-        (n, 0) => format!("{n} findings"),
-        (n, h) => format!("{n} findings, {h} of high severity"),
+        (0, _) => w.t("report.summary.none", &[]),
+        (1, 1) => w.t("report.summary.one_high", &[]),
+        (n, 0) | (n @ 1, _) => w.count("report.summary.findings", u64::from(n), &[]),
+        (n, h) => w.t("report.summary.findings_high", &[("n", &n), ("high", &h)]),
     });
     if let Some(l) = limit {
-        parts.push(format!("likely limit: {} ({})", l.label, l.counts()));
+        parts.push(w.t(
+            "report.summary.limit",
+            &[("label", &l.label), ("counts", &l.counts_in(input.lang))],
+        ));
     }
     if !input.steps.is_empty() {
-        parts.push(format!("{steps_done} of {} steps done", input.steps.len()));
+        parts.push(w.t(
+            "report.summary.steps",
+            &[("done", &steps_done), ("total", &input.steps.len())],
+        ));
     }
     if !input.repairs.is_empty() {
-        parts.push(format!(
-            "{} repair{} made",
-            input.repairs.len(),
-            if input.repairs.len() == 1 { "" } else { "s" }
-        ));
+        parts.push(w.count("report.summary.repairs", input.repairs.len() as u64, &[]));
     }
     Summary {
         error: input
@@ -63,7 +70,7 @@ pub(super) fn summary(input: &ReportInput, limit: &Option<LimitView>) -> Summary
             .map(str::trim)
             .filter(|m| !m.is_empty())
             .map(clip)
-            .unwrap_or_else(|| DEFAULT_ERROR.to_owned()),
+            .unwrap_or_else(|| w.t("report.default_error", &[])),
         headline: format!("{}.", parts.join("; ")),
         findings,
         high_findings,
@@ -94,22 +101,27 @@ pub(super) const OTHER_KINDS: &[&str] = &[
     "mapi_client",
 ];
 
-/// Plain name of a client kind.
+/// Plain name of a client kind, in English.
 pub fn client_label(kind: &str) -> String {
+    client_label_in(kind, Lang::En)
+}
+
+/// [`client_label`] in `lang`.
+pub fn client_label_in(kind: &str, lang: Lang) -> String {
+    let w = Words::of(lang);
     match kind {
-        "classic_outlook" => "Classic Outlook for Windows",
-        "new_outlook" => "New Outlook for Windows",
-        "windows_mail" => "Windows Mail and Calendar",
-        "outlook_mac" => "Outlook for Mac",
-        "teams" => "Microsoft Teams",
-        "outlook_web_app" => "Outlook installed as a web app",
-        "thunderbird" => "Thunderbird",
-        "evolution" => "Evolution",
-        "em_client" => "eM Client",
-        "apple_mail" => "Apple Mail",
-        "prospect_mail" => "Prospect Mail",
-        "mapi_client" => "Programs using Outlook's MAPI",
-        other => return other.replace('_', " "),
+        "classic_outlook" => w.t("report.client.classic_outlook", &[]),
+        "new_outlook" => w.t("report.client.new_outlook", &[]),
+        "windows_mail" => w.t("report.client.windows_mail", &[]),
+        "outlook_mac" => w.t("report.client.outlook_mac", &[]),
+        "teams" => w.t("report.client.teams", &[]),
+        "outlook_web_app" => w.t("report.client.outlook_web_app", &[]),
+        "thunderbird" => w.t("report.client.thunderbird", &[]),
+        "evolution" => w.t("report.client.evolution", &[]),
+        "em_client" => w.t("report.client.em_client", &[]),
+        "apple_mail" => w.t("report.client.apple_mail", &[]),
+        "prospect_mail" => w.t("report.client.prospect_mail", &[]),
+        "mapi_client" => w.t("report.client.mapi_client", &[]),
+        other => other.replace('_', " "),
     }
-    .to_owned()
 }

@@ -8,6 +8,7 @@ mod labels;
 mod types;
 
 use serde::{Deserialize, Serialize};
+use words::{Lang, Words};
 
 use crate::commands::{self, AdminCommand, CommandContext};
 use crate::input::{FindingLine, MeasureLine, RepairLine, ReportInput, StepLine, UserAnswers};
@@ -33,7 +34,8 @@ pub const MAX_REPAIRS: usize = 200;
 /// Longest free-text line kept, in characters.
 pub const MAX_LINE: usize = 1000;
 
-/// The default wording of the error when the user did not paste theirs.
+/// The default wording of the error when the user did not paste theirs (in English; the
+/// catalog's `report.default_error` in the report's language).
 pub const DEFAULT_ERROR: &str = "Outlook: \"exceeded the maximum number of allowed sessions\"";
 
 #[cfg(test)]

@@ -44,6 +44,10 @@ pub struct Report {
     pub admin_commands: Vec<AdminCommand>,
     /// Why there are no admin commands, when there are none.
     pub admin_note: Option<String>,
+    /// The language its sentences are in (the HTML and the ticket follow it). Not part of
+    /// the JSON, whose schema stays as it is: a report read back from JSON is English.
+    #[serde(skip)]
+    pub lang: Lang,
 }
 
 /// The report in a few numbers and one sentence.
@@ -72,26 +76,32 @@ pub struct LimitView {
     pub reason: String,
 }
 
-/// Where the report was made.
 impl LimitView {
     /// The numbers in honest words: what was counted is connections from this PC (nobody
     /// can list a mailbox's Exchange Online sessions), and "N of LIMIT" only where a number
     /// is documented (`number` is 0 where none is published, as for Exchange Online MAPI).
     pub fn counts(&self) -> String {
+        self.counts_in(Lang::En)
+    }
+
+    /// [`LimitView::counts`] in `lang`.
+    pub fn counts_in(&self, lang: Lang) -> String {
+        let w = Words::of(lang);
         if self.number > 0 {
-            format!(
-                "{} of {}: connections from this PC against the documented limit",
-                self.counted, self.number
+            w.t(
+                "report.limit.counts_documented",
+                &[("counted", &self.counted), ("number", &self.number)],
             )
         } else {
-            format!(
-                "{} connections from this PC; the limit is not published for this service",
-                self.counted
+            w.t(
+                "report.limit.counts_unpublished",
+                &[("counted", &self.counted)],
             )
         }
     }
 }
 
+/// Where the report was made.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct Environment {
     /// `unknown` when not given.
@@ -190,17 +200,18 @@ pub struct SignInLine {
 impl Report {
     /// What is left when a report cannot be redacted: nothing personal at all.
     pub(crate) fn withheld(from: &Report) -> Report {
+        let w = Words::of(from.lang);
         Report {
             redacted: true,
             generated_at: from.generated_at.clone(),
+            lang: from.lang,
             summary: Summary {
-                error: DEFAULT_ERROR.to_owned(),
-                headline: "The report could not be redacted, so its content was left out."
-                    .to_owned(),
+                error: w.t("report.default_error", &[]),
+                headline: w.t("report.withheld", &[]),
                 ..Summary::default()
             },
             environment: Environment {
-                os: "unknown".to_owned(),
+                os: w.t("report.unknown", &[]),
                 app_version: from.environment.app_version.clone(),
                 ..Environment::default()
             },

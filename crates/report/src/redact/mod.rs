@@ -461,6 +461,8 @@ impl Redactor {
         match serde_json::from_value::<Report>(value) {
             Ok(mut r) => {
                 r.redacted = true;
+                // Not in the JSON the redaction goes through.
+                r.lang = report.lang;
                 r
             }
             Err(_) => Report::withheld(&report),

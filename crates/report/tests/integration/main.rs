@@ -4,4 +4,5 @@
 mod common;
 mod redaction;
 mod render;
+mod spanish;
 mod typescript;

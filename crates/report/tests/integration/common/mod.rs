@@ -404,6 +404,7 @@ pub fn input() -> ReportInput {
             },
         ],
         answers: report::UserAnswers::default(),
+        lang: words::Lang::En,
     }
 }
 
