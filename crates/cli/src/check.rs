@@ -20,11 +20,13 @@
 use std::process::ExitCode;
 
 use clap::Args;
-use doctor::diagnose::{Finding, diagnose};
+use doctor::Lang;
+use doctor::diagnose::{Finding, diagnose_in};
 use doctor::{Mode, StartReport, start_check};
 use scan::{ScanReport, SourceStatus};
 use serde::Serialize;
 
+use crate::Language;
 use crate::output::print_json;
 use crate::scan::{ScanArgs, check_inputs, report as scan_report};
 
@@ -101,7 +103,7 @@ fn classify(findings: &[Finding], failed: &[FailedSource]) -> CheckResult {
     }
 }
 
-fn failed_sources(scan: &ScanReport) -> Vec<FailedSource> {
+fn failed_sources(scan: &ScanReport, lang: Lang) -> Vec<FailedSource> {
     scan.sources
         .iter()
         .filter(|s| {
@@ -109,32 +111,37 @@ fn failed_sources(scan: &ScanReport) -> Vec<FailedSource> {
         })
         .map(|s| FailedSource {
             name: s.name.clone(),
-            reason: s.reason.clone(),
+            reason: s.reason_in(lang),
         })
         .collect()
 }
 
-fn verdict(result: CheckResult, findings: &[Finding], failed: &[FailedSource]) -> String {
+fn verdict(
+    result: CheckResult,
+    findings: &[Finding],
+    failed: &[FailedSource],
+    lang: Lang,
+) -> String {
+    let w = words::Words::of(lang);
     match result {
-        CheckResult::Clean => {
-            "Nothing found on this computer that holds extra sessions.".to_owned()
-        }
+        CheckResult::Clean => w.t("cli.check.clean", &[]),
         CheckResult::Findings => {
             let titles: Vec<&str> = findings.iter().map(|f| f.title.as_str()).collect();
-            format!("{} finding(s): {}.", findings.len(), titles.join("; "))
+            w.count(
+                "cli.check.findings",
+                findings.len() as u64,
+                &[("titles", &titles.join("; "))],
+            )
         }
         CheckResult::CouldNotCheck => {
             let names: Vec<&str> = failed.iter().map(|s| s.name.as_str()).collect();
-            format!(
-                "Could not check: nothing was found, but these sources failed: {}.",
-                names.join(", ")
-            )
+            w.t("cli.check.sources_failed", &[("names", &names.join(", "))])
         }
     }
 }
 
 /// Runs the start check, the scan and the diagnosis. `Err` is "could not check".
-fn check(args: &CheckArgs) -> Result<CheckOutput, String> {
+fn check(args: &CheckArgs, lang: Lang) -> Result<CheckOutput, String> {
     // Bad input is refused before anything runs, as scan and diagnose do.
     check_inputs(&args.scan)?;
     // The sandbox must outlive the check: keep the handle in scope.
@@ -154,16 +161,16 @@ fn check(args: &CheckArgs) -> Result<CheckOutput, String> {
         .build()
         .map_err(|e| format!("cannot start: {e}"))?;
     let start = runtime
-        .block_on(start_check(&mode))
+        .block_on(start_check(&mode, lang))
         .map_err(|e| format!("{} ({})", e.message, e.hint))?;
     let scan = scan_report(&args.scan)?;
-    let findings = diagnose(&scan, None).findings;
-    let failed = failed_sources(&scan);
+    let findings = diagnose_in(&scan, None, lang).findings;
+    let failed = failed_sources(&scan, lang);
     let result = classify(&findings, &failed);
     Ok(CheckOutput {
         result,
         exit_code: result.exit_code(),
-        verdict: verdict(result, &findings, &failed),
+        verdict: verdict(result, &findings, &failed, lang),
         start: Some(start),
         findings,
         failed_sources: failed,
@@ -172,12 +179,19 @@ fn check(args: &CheckArgs) -> Result<CheckOutput, String> {
 }
 
 /// Runs `check` and turns its answer into the exit status (see the module's table).
-pub fn main(args: &CheckArgs) -> ExitCode {
-    let out = check(args).unwrap_or_else(|error| CheckOutput {
+pub fn main(args: &CheckArgs, language: Language) -> ExitCode {
+    // The JSON stays English for scripts unless --lang asked, as diagnose's.
+    let lang = if args.scan.json {
+        language.for_json()
+    } else {
+        language.lang
+    };
+    let w = words::Words::of(lang);
+    let out = check(args, lang).unwrap_or_else(|error| CheckOutput {
         result: CheckResult::CouldNotCheck,
         exit_code: CheckResult::CouldNotCheck.exit_code(),
         start: None,
-        verdict: format!("Could not check: {error}"),
+        verdict: w.t("cli.check.could_not", &[("error", &error)]),
         findings: Vec::new(),
         failed_sources: Vec::new(),
         error: Some(error),
@@ -193,14 +207,29 @@ pub fn main(args: &CheckArgs) -> ExitCode {
         }
         if out.error.is_none() {
             println!("{}", out.verdict);
+            let plan = doctor::plan::plan(doctor::plan::Track::Work);
             for f in &out.findings {
-                println!("[{:?}] {} -> step {}", f.severity, f.title, f.step);
+                println!(
+                    "[{}] {} -> {}",
+                    crate::diagnose::severity_word(w, f.severity),
+                    f.title,
+                    w.t(
+                        "cli.diagnose.step",
+                        &[("title", &crate::diagnose::step_title(w, &plan, &f.step))]
+                    )
+                );
             }
             for s in &out.failed_sources {
+                let no_reason = w.t("cli.check.no_reason", &[]);
                 println!(
-                    "  source {} FAILED: {}",
-                    s.name,
-                    s.reason.as_deref().unwrap_or("no reason given")
+                    "{}",
+                    w.t(
+                        "cli.check.source_failed",
+                        &[
+                            ("name", &s.name),
+                            ("reason", &s.reason.as_deref().unwrap_or(&no_reason))
+                        ]
+                    )
                 );
             }
         }
@@ -227,7 +256,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         let pc = sandbox::pc::write_simulated_pc(dir.path()).expect("pc");
         let scan = scan::run(&doctor::demo::demo_scan_options(&pc), &mut |_| {});
-        diagnose(&scan, None).findings.remove(0)
+        diagnose_in(&scan, None, Lang::En).findings.remove(0)
     }
 
     fn failed(name: &str) -> FailedSource {
@@ -269,9 +298,13 @@ mod tests {
                 ms: 0.0,
                 status,
                 reason: None,
+                why: None,
             });
         }
-        let names: Vec<String> = failed_sources(&scan).into_iter().map(|s| s.name).collect();
+        let names: Vec<String> = failed_sources(&scan, Lang::En)
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
         assert_eq!(names, ["registry"]);
     }
 

@@ -108,7 +108,7 @@ pub fn run(args: &DiagnoseArgs, language: Language) -> Result<(), String> {
 }
 
 /// A severity in words (the JSON keeps the code).
-fn severity_word(w: &Words, severity: Severity) -> String {
+pub(crate) fn severity_word(w: &Words, severity: Severity) -> String {
     match severity {
         Severity::High => w.t("cli.severity.high", &[]),
         Severity::Medium => w.t("cli.severity.medium", &[]),
@@ -118,7 +118,7 @@ fn severity_word(w: &Words, severity: Severity) -> String {
 
 /// The title of the plan step `id` in the reader's language, never the bare id when the
 /// plan has it.
-fn step_title(w: &Words, plan: &[Step], id: &str) -> String {
+pub(crate) fn step_title(w: &Words, plan: &[Step], id: &str) -> String {
     if let Some(t) = w.step(id) {
         return t.title.clone();
     }

@@ -112,8 +112,8 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         // `check` owns its exit status: with --exit-code it is the answer, not just success.
-        Command::Check(args) => return check::main(&args),
-        Command::Scan(args) => scan::run(&args),
+        Command::Check(args) => return check::main(&args, language),
+        Command::Scan(args) => scan::run(&args, language),
         Command::Diagnose(args) => diagnose::run(&args, language),
         Command::Fix(args) => fix::run(&args),
         Command::Report(args) => report::run(&args, language),

@@ -116,32 +116,42 @@ pub fn is_demo(args: &ScanArgs) -> bool {
     args.demo
 }
 
-pub fn run(args: &ScanArgs) -> Result<(), String> {
+pub fn run(args: &ScanArgs, language: crate::Language) -> Result<(), String> {
     let report = report(args)?;
     if args.json {
         crate::output::print_json(&report)?;
     } else {
+        let w = words::Words::of(language.lang);
+        let duplicates = report
+            .profiles
+            .iter()
+            .filter(|p| !p.duplicate_of.is_empty())
+            .count();
         println!(
-            "{} mail processes, {} Outlook profiles ({} with a duplicate), {} add-ins, {} other accounts, {} saved Office credentials",
-            report.processes.iter().filter(|p| !p.helper).count(),
-            report.profiles.len(),
-            report
-                .profiles
-                .iter()
-                .filter(|p| !p.duplicate_of.is_empty())
-                .count(),
-            report.addins.len(),
-            report.accounts.len(),
-            report.credentials.len(),
+            "{}",
+            w.t(
+                "cli.scan.summary",
+                &[
+                    (
+                        "processes",
+                        &report.processes.iter().filter(|p| !p.helper).count()
+                    ),
+                    ("profiles", &report.profiles.len()),
+                    ("duplicates", &duplicates),
+                    ("addins", &report.addins.len()),
+                    ("accounts", &report.accounts.len()),
+                    ("credentials", &report.credentials.len()),
+                ]
+            )
         );
         for s in &report.sources {
             let status = match s.status {
-                scan::SourceStatus::Ok => "ok",
-                scan::SourceStatus::Skipped => "skipped",
-                scan::SourceStatus::Failed => "FAILED",
+                scan::SourceStatus::Ok => w.t("cli.scan.ok", &[]),
+                scan::SourceStatus::Skipped => w.t("cli.scan.skipped", &[]),
+                scan::SourceStatus::Failed => w.t("cli.scan.failed", &[]),
             };
             let reason = s
-                .reason
+                .reason_in(language.lang)
                 .as_deref()
                 .map(|r| format!(": {r}"))
                 .unwrap_or_default();

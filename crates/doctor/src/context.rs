@@ -221,7 +221,7 @@ impl AppContext {
     /// What the Start button runs.
     pub async fn start_check(&self) -> Result<StartReport, AppError> {
         let mode = self.mode();
-        start_check(&mode).await
+        start_check(&mode, self.lang()).await
     }
 
     /// What to scan: this computer, or the demo's simulated PC.

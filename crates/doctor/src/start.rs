@@ -49,19 +49,20 @@ pub struct StartReport {
 /// How long the health request may take before the user is told the tenant is down.
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Runs the start check for `mode`.
-pub async fn start_check(mode: &Mode) -> Result<StartReport, AppError> {
+/// Runs the start check for `mode`; its sentence is in `lang`.
+pub async fn start_check(mode: &Mode, lang: words::Lang) -> Result<StartReport, AppError> {
+    let w = words::Words::of(lang);
     let os = sysinfo::System::long_os_version().unwrap_or_else(|| std::env::consts::OS.to_owned());
-    let hostname = sysinfo::System::host_name().unwrap_or_else(|| "this computer".to_owned());
+    let hostname = sysinfo::System::host_name().unwrap_or_else(|| w.t("start.this_computer", &[]));
     let tenant = match mode {
         Mode::Live => None,
         Mode::Demo { tenant_url } => Some(tenant_health(tenant_url).await?),
     };
     let summary = match &tenant {
-        None => format!("Ready to check {hostname} ({os})."),
-        Some(t) => format!(
-            "Demo mode: a simulated PC and the simulated tenant \"{}\" answered in {} ms.",
-            t.tenant_name, t.latency_ms
+        None => w.t("start.ready", &[("host", &hostname), ("os", &os)]),
+        Some(t) => w.t(
+            "start.demo",
+            &[("tenant", &t.tenant_name), ("ms", &t.latency_ms)],
         ),
     };
     Ok(StartReport {
@@ -120,7 +121,7 @@ mod tests {
 
     #[tokio::test]
     async fn live_mode_describes_this_computer() {
-        let report = start_check(&Mode::Live)
+        let report = start_check(&Mode::Live, words::Lang::En)
             .await
             .expect("live check works offline");
         assert_eq!(report.app_version, env!("CARGO_PKG_VERSION"));
@@ -134,7 +135,9 @@ mod tests {
         let mode = Mode::Demo {
             tenant_url: sandbox.base_url().to_owned(),
         };
-        let report = start_check(&mode).await.expect("sandbox answers");
+        let report = start_check(&mode, words::Lang::En)
+            .await
+            .expect("sandbox answers");
         let tenant = report.tenant.expect("demo has a tenant");
         assert_eq!(tenant.status, "ok");
         assert!(report.summary.contains(&tenant.tenant_name));

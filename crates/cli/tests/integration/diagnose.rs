@@ -139,3 +139,37 @@ fn lang_flag_wins_over_the_locale_and_english_is_the_fallback() {
     );
     assert!(json.contains("Outlook is running 2 times"), "{json}");
 }
+
+/// `check` and `scan` speak the reader's language too: the verdict, the findings with their
+/// step's title, the start sentence and the sources' reasons.
+#[test]
+fn spanish_locale_check_and_scan_have_no_english_sentence() {
+    // `check` exits 0 without --exit-code whatever it found.
+    let check = diagnose_with_env(&[("LANG", "es_ES.UTF-8")], &["check", "--demo"]);
+    let scan = diagnose_with_env(&[("LANG", "es_ES.UTF-8")], &["scan", "--demo"]);
+    for text in [&check, &scan] {
+        assert_eq!(
+            words::english_left_in(text, words::Lang::Es),
+            Vec::<String>::new(),
+            "{text}"
+        );
+        assert!(!text.contains("-> step "), "a raw step id: {text}");
+    }
+    assert!(check.contains("Modo de demostración"), "{check}");
+    assert!(check.contains("hallazgos:"), "{check}");
+    assert!(check.contains("-> paso: "), "{check}");
+    assert!(scan.contains("perfiles de Outlook"), "{scan}");
+    assert!(
+        scan.contains("solo en un análisis en directo en Windows"),
+        "{scan}"
+    );
+    // The JSON stays English for scripts.
+    let json = diagnose_with_env(&[("LANG", "es_ES.UTF-8")], &["check", "--demo", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert!(
+        v["verdict"]
+            .as_str()
+            .is_some_and(|s| s.contains("finding(s)")),
+        "{v}"
+    );
+}
