@@ -41,8 +41,8 @@ pub(super) fn environment(input: &ReportInput) -> Environment {
             .sources
             .iter()
             .filter(|s| s.status == scan::SourceStatus::Failed)
-            .map(|s| match &s.reason {
-                Some(r) => format!("{}: {}", s.name, clip(r)),
+            .map(|s| match s.reason_in(input.lang) {
+                Some(r) => format!("{}: {}", s.name, clip(&r)),
                 None => s.name.clone(),
             })
             .collect();

@@ -183,6 +183,7 @@ pub fn scan_report() -> ScanReport {
                 ms: 3.5,
                 status: SourceStatus::Ok,
                 reason: None,
+                why: None,
             },
             Source {
                 name: "thunderbird".into(),
@@ -191,6 +192,7 @@ pub fn scan_report() -> ScanReport {
                 reason: Some(
                     "cannot read /home/megan/.thunderbird/profiles.ini: permission denied".into(),
                 ),
+                why: None,
             },
         ],
         windows_sessions: Vec::new(),
