@@ -734,6 +734,32 @@ mod tests {
         }
     }
 
+    /// The UI names a step's pages in the user's language by their label: every label is
+    /// the English text of a `plan.page.*` key (ui/src/lib/steps.ts maps them), with Spanish.
+    #[test]
+    fn every_page_label_has_catalog_words() {
+        let en = words::Words::of(words::Lang::En).messages();
+        let es = words::Words::of(words::Lang::Es).messages();
+        let steps_ts = std::fs::read_to_string(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/steps.ts"),
+        )
+        .expect("steps.ts");
+        for d in all_defs() {
+            for (label, _) in d.pages {
+                let key = en
+                    .iter()
+                    .find(|(k, v)| k.starts_with("plan.page.") && v.as_str() == *label)
+                    .map(|(k, _)| k.as_str());
+                let key = key.unwrap_or_else(|| panic!("no plan.page.* key says {label:?}"));
+                assert!(es.contains_key(key), "{key}");
+                assert!(
+                    steps_ts.contains(key),
+                    "steps.ts does not map {label:?} to {key}"
+                );
+            }
+        }
+    }
+
     /// The work track's security-portal step names "View my activity" under Security, as
     /// the first seed says ("select View my activity under the “Security” heading").
     #[test]

@@ -20,6 +20,7 @@ describe("i18n", () => {
 });
 
 import stepsEs from "../../../i18n/steps.es.json";
+import { pageLabel } from "./steps";
 
 describe("Spanish step texts", () => {
   it("give every step a title and instructions", () => {
@@ -29,5 +30,16 @@ describe("Spanish step texts", () => {
       expect(s.title.trim(), id).not.toBe("");
       expect(s.instructions.length, id).toBeGreaterThan(0);
     }
+  });
+});
+
+describe("the pages a step opens", () => {
+  it("are named in the current language, an unknown one as given", () => {
+    const owa = { label: "Outlook on the web", url: "https://outlook.office.com/" };
+    i18n.set("es");
+    expect(pageLabel(owa)).toBe("Outlook en la web");
+    expect(pageLabel({ label: "Something new", url: "https://example.com/" })).toBe("Something new");
+    i18n.set("en");
+    expect(pageLabel(owa)).toBe("Outlook on the web");
   });
 });
