@@ -5,7 +5,10 @@ use doctor::account::{AccountStatus, BulkRevokeView};
 use doctor::decoder::DecodedError;
 use doctor::plan::{Step, Track};
 use doctor::report::{ReportRequest, ReportView, SavedReport};
-use doctor::{Acted, AppContext, AppError, Change, Mode, SessionView, StartReport};
+use doctor::{
+    Acted, AddinCheckRestored, AddinCheckStep, AddinCheckStepped, AppContext, AppError, Change,
+    Mode, SessionView, StartReport,
+};
 use scan::Progress;
 use tauri::State;
 use tauri::ipc::Channel;
@@ -259,31 +262,44 @@ pub fn roll_back_action(
     ctx.act(Change::RollBack(&id), move |p| drop(on_progress.send(p)))
 }
 
-/// Starts the add-in check: turns off half of the enabled add-ins (journaled).
-#[tauri::command]
+/// Starts the add-in check: turns off half of the enabled add-ins (journaled), then scans.
+#[tauri::command(async)]
 #[specta::specta]
-pub fn bisect_start(ctx: State<'_, AppContext>) -> Result<repair::bisect::Bisect, AppError> {
-    ctx.bisect_start()
+pub fn bisect_start(
+    ctx: State<'_, AppContext>,
+    on_progress: Channel<Progress>,
+) -> Result<AddinCheckStepped, AppError> {
+    ctx.addin_check(AddinCheckStep::Start, move |p| drop(on_progress.send(p)))
 }
 
-/// Answers "did the error come back?" and moves to the next round.
-#[tauri::command]
+/// Answers "did the error come back?" and moves to the next round, then scans.
+#[tauri::command(async)]
 #[specta::specta]
 pub fn bisect_answer(
     ctx: State<'_, AppContext>,
     error_came_back: bool,
-) -> Result<repair::bisect::Bisect, AppError> {
-    ctx.bisect_answer(error_came_back)
+    on_progress: Channel<Progress>,
+) -> Result<AddinCheckStepped, AppError> {
+    ctx.addin_check(AddinCheckStep::Answer { error_came_back }, move |p| {
+        drop(on_progress.send(p))
+    })
 }
 
-/// Ends the add-in check: everything back on, except the culprit if the user keeps it off.
-#[tauri::command]
+/// Ends the add-in check: everything back on, except the culprit if the user keeps it off;
+/// then scans.
+#[tauri::command(async)]
 #[specta::specta]
 pub fn bisect_finish(
     ctx: State<'_, AppContext>,
     keep_culprit_disabled: bool,
-) -> Result<repair::bisect::Bisect, AppError> {
-    ctx.bisect_finish(keep_culprit_disabled)
+    on_progress: Channel<Progress>,
+) -> Result<AddinCheckStepped, AppError> {
+    ctx.addin_check(
+        AddinCheckStep::Finish {
+            keep_culprit_disabled,
+        },
+        move |p| drop(on_progress.send(p)),
+    )
 }
 
 /// The add-in check under way, if any.
@@ -297,12 +313,13 @@ pub fn bisect_state(
 
 /// Abandons the add-in check (also one saved before a restart or crash): every add-in it
 /// turned off is put back through the journal's undo.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn bisect_restore_all(
     ctx: State<'_, AppContext>,
-) -> Result<repair::bisect::RestoredAll, AppError> {
-    ctx.bisect_restore_all()
+    on_progress: Channel<Progress>,
+) -> Result<AddinCheckRestored, AppError> {
+    ctx.addin_check_restore_all(move |p| drop(on_progress.send(p)))
 }
 
 /// What IT preset for this app (config file, environment), each value with its source.
@@ -355,7 +372,7 @@ pub fn admin_import_csv(
     text: String,
 ) -> Result<cloud::UpnImport, AppError> {
     // Bounded in bytes before it is parsed (CSV_MAX_BYTES); rows are capped inside.
-    cloud::import_upn_csv(&text).map_err(|e| doctor::account::cloud_error(&e, ctx.lang()))
+    cloud::import_upn_csv(&text, ctx.lang()).map_err(|e| doctor::account::cloud_error(&e, ctx.lang()))
 }
 
 /// Admin mode: one user's recent sign-ins and devices.

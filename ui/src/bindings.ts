@@ -78,19 +78,22 @@ export const commands = {
 	finishAction: (id: string, onProgress: Channel<Progress>) => typedError<Acted, AppError>(__TAURI_INVOKE("finish_action", { id, onProgress })),
 	/**  Rolls back a change the app was killed in the middle of. */
 	rollBackAction: (id: string, onProgress: Channel<Progress>) => typedError<Acted, AppError>(__TAURI_INVOKE("roll_back_action", { id, onProgress })),
-	/**  Starts the add-in check: turns off half of the enabled add-ins (journaled). */
-	bisectStart: () => typedError<Bisect, AppError>(__TAURI_INVOKE("bisect_start")),
-	/**  Answers "did the error come back?" and moves to the next round. */
-	bisectAnswer: (errorCameBack: boolean) => typedError<Bisect, AppError>(__TAURI_INVOKE("bisect_answer", { errorCameBack })),
-	/**  Ends the add-in check: everything back on, except the culprit if the user keeps it off. */
-	bisectFinish: (keepCulpritDisabled: boolean) => typedError<Bisect, AppError>(__TAURI_INVOKE("bisect_finish", { keepCulpritDisabled })),
+	/**  Starts the add-in check: turns off half of the enabled add-ins (journaled), then scans. */
+	bisectStart: (onProgress: Channel<Progress>) => typedError<AddinCheckStepped, AppError>(__TAURI_INVOKE("bisect_start", { onProgress })),
+	/**  Answers "did the error come back?" and moves to the next round, then scans. */
+	bisectAnswer: (errorCameBack: boolean, onProgress: Channel<Progress>) => typedError<AddinCheckStepped, AppError>(__TAURI_INVOKE("bisect_answer", { errorCameBack, onProgress })),
+	/**
+	 *  Ends the add-in check: everything back on, except the culprit if the user keeps it off;
+	 *  then scans.
+	 */
+	bisectFinish: (keepCulpritDisabled: boolean, onProgress: Channel<Progress>) => typedError<AddinCheckStepped, AppError>(__TAURI_INVOKE("bisect_finish", { keepCulpritDisabled, onProgress })),
 	/**  The add-in check under way, if any. */
 	bisectState: () => typedError<Bisect | null, AppError>(__TAURI_INVOKE("bisect_state")),
 	/**
 	 *  Abandons the add-in check (also one saved before a restart or crash): every add-in it
 	 *  turned off is put back through the journal's undo.
 	 */
-	bisectRestoreAll: () => typedError<RestoredAll, AppError>(__TAURI_INVOKE("bisect_restore_all")),
+	bisectRestoreAll: (onProgress: Channel<Progress>) => typedError<AddinCheckRestored, AppError>(__TAURI_INVOKE("bisect_restore_all", { onProgress })),
 	/**  What IT preset for this app (config file, environment), each value with its source. */
 	getSettings: () => __TAURI_INVOKE<Settings>("get_settings"),
 	/**  The help-desk report of this session, with its HTML and the ticket summary. */
@@ -237,6 +240,22 @@ export type Addin = {
 	/**  Why it opens connections, from the data file. */
 	connections_note: string | null,
 	notes: string[],
+};
+
+/**  What "put every add-in back" did, and the session after it. */
+export type AddinCheckRestored = {
+	/**  The add-ins put back, with notes. */
+	restored: RestoredAll,
+	/**  The session after it. */
+	session: SessionView,
+};
+
+/**  The add-in check after a step, and the session after it (the PC scanned again). */
+export type AddinCheckStepped = {
+	/**  Where the check stands. */
+	bisect: Bisect,
+	/**  The session after the step. */
+	session: SessionView,
 };
 
 /**  What the signed-in account may do in admin mode, checked when the mode opens. */
@@ -883,7 +902,10 @@ export type Mode =
 /**  The simulated PC and tenant of `crates/sandbox`, served on 127.0.0.1. */
 { kind: "demo"; tenant_url: string };
 
-/**  Something that could not be read or done, why, and the way round it. */
+/**
+ *  Something that could not be read or done, why, and the way round it, worded in the
+ *  language the snapshot was read in.
+ */
 export type Note = {
 	topic: NoteTopic,
 	message: string,
@@ -1225,7 +1247,10 @@ export type RevokeOutcome =
 { kind: "manual"; route: ManualRoute } | 
 /**  No such user in the directory. */
 { kind: "not_found" } | 
-/**  Anything else, with Graph's (or our) code and message. */
+/**
+ *  Anything else, with Graph's (or our) code and message (ours in the report's
+ *  language, Microsoft's as Microsoft wrote it).
+ */
 { kind: "failed"; code: string; message: string };
 
 /**  One round: the suspects before it and the half it disabled. */
@@ -1405,7 +1430,7 @@ export type SignOutReport = {
 	results: UserRevoke[],
 	/**  The app's own sign-in died with the others (AADSTS50173): expected, not an error. */
 	signed_out_here: boolean,
-	/**  One sentence for the UI and the CLI. */
+	/**  One sentence for the UI and the CLI, in the language asked for. */
 	summary: string,
 };
 
@@ -1437,7 +1462,10 @@ export type Source = {
 	/**  Duration in milliseconds. */
 	ms: number | null,
 	status: SourceStatus,
-	/**  Why it was skipped or failed, or what was partly unreadable. */
+	/**
+	 *  Why it was skipped or failed, or what was partly unreadable (English, as the JSON
+	 *  output and the logs keep it; [`Source::reason_in`] words it for a person).
+	 */
 	reason: string | null,
 };
 
@@ -1558,7 +1586,10 @@ export type UpnImport = {
 	skipped: SkippedLine[],
 	/**  Skipped lines beyond the first 1,000, not listed. */
 	more_skipped: number,
-	/**  The column read: its header, or "column 1" when the file has none. */
+	/**
+	 *  The column read: its header, or "column 1" when the file has none (in the
+	 *  language the file was read in).
+	 */
 	column: string,
 	had_header: boolean,
 	/**  Rows after the first 10,000 that were not read. */

@@ -11,7 +11,7 @@ use crate::account::{AccountState, Endpoint};
 use crate::actions::{ActionRequest, Repairs};
 use crate::demo::Demo;
 use crate::error::{AppError, ErrorCode};
-use crate::session::{Acted, SessionView};
+use crate::session::{Acted, AddinCheckRestored, AddinCheckStep, AddinCheckStepped, SessionView};
 use crate::start::{Mode, StartReport, start_check};
 
 /// The app's state. Thread-safe: commands run on Tauri's async runtime.
@@ -309,9 +309,7 @@ impl AppContext {
             Change::Finish(id) => self.finish_action(id),
             Change::RollBack(id) => self.roll_back_action(id),
         };
-        let options = self.scan_options()?;
-        let report = scan::run(&options, &mut progress);
-        self.record_scan(&report);
+        let session = self.rescan(&mut progress)?;
         let (done, failed) = match outcome {
             Ok(entry) => (Some(entry), None),
             Err(e) => (None, Some(e)),
@@ -319,8 +317,52 @@ impl AppContext {
         Ok(Acted {
             done,
             failed,
-            session: self.session(),
+            session,
         })
+    }
+
+    /// A step of the add-in check (it turns add-ins off and on through the journal), then a
+    /// scan, so the session shows which add-ins are off now.
+    pub fn addin_check(
+        &self,
+        step: AddinCheckStep,
+        mut progress: impl FnMut(Progress) + Send,
+    ) -> Result<AddinCheckStepped, AppError> {
+        let bisect = match step {
+            AddinCheckStep::Start => self.bisect_start()?,
+            AddinCheckStep::Answer { error_came_back } => self.bisect_answer(error_came_back)?,
+            AddinCheckStep::Finish {
+                keep_culprit_disabled,
+            } => self.bisect_finish(keep_culprit_disabled)?,
+        };
+        Ok(AddinCheckStepped {
+            bisect,
+            session: self.rescan(&mut progress)?,
+        })
+    }
+
+    /// Abandons the add-in check (every add-in it turned off back on), then a scan.
+    pub fn addin_check_restore_all(
+        &self,
+        mut progress: impl FnMut(Progress) + Send,
+    ) -> Result<AddinCheckRestored, AppError> {
+        let restored = self.bisect_restore_all()?;
+        Ok(AddinCheckRestored {
+            restored,
+            session: self.rescan(&mut progress)?,
+        })
+    }
+
+    /// Scans again after a change (synchronously: the caller is off the UI thread) and
+    /// returns the session with it.
+    fn rescan(
+        &self,
+        progress: &mut (impl FnMut(Progress) + Send),
+    ) -> Result<SessionView, AppError> {
+        let options = self.scan_options()?;
+        let report = scan::run(&options, progress);
+        self.record_scan(&report);
+        Ok(self.session())
     }
 
     /// Scans of one mode never mix with the other's.

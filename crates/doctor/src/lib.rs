@@ -23,6 +23,6 @@ pub mod wizard;
 
 pub use context::{AppContext, Change};
 pub use error::{AppError, ErrorCode};
-pub use session::{Acted, SessionView};
+pub use session::{Acted, AddinCheckRestored, AddinCheckStep, AddinCheckStepped, SessionView};
 pub use start::{Mode, StartReport, TenantHealth, start_check};
 pub use words::Lang;

@@ -152,6 +152,41 @@ pub struct Acted {
     pub session: SessionView,
 }
 
+/// A step of the add-in check the user takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddinCheckStep {
+    /// Turn half of the enabled add-ins off.
+    Start,
+    /// Did the error come back with this round's add-ins off?
+    Answer {
+        /// The user's answer.
+        error_came_back: bool,
+    },
+    /// End the check: every add-in back on, the culprit kept off if the user wants.
+    Finish {
+        /// Keep the add-in found guilty off.
+        keep_culprit_disabled: bool,
+    },
+}
+
+/// The add-in check after a step, and the session after it (the PC scanned again).
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct AddinCheckStepped {
+    /// Where the check stands.
+    pub bisect: repair::bisect::Bisect,
+    /// The session after the step.
+    pub session: SessionView,
+}
+
+/// What "put every add-in back" did, and the session after it.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct AddinCheckRestored {
+    /// The add-ins put back, with notes.
+    pub restored: repair::bisect::RestoredAll,
+    /// The session after it.
+    pub session: SessionView,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 // The one door from the UI to the backend: every command result becomes either data or an
 // AppError `{code, message, hint}`. Components branch on `code`, never on text.
 import { commands, type AppError } from "../bindings";
+import { t } from "./i18n.svelte";
 
 export type Outcome<T> = { ok: true; data: T } | { ok: false; error: AppError };
 
@@ -35,14 +36,14 @@ export function toAppError(e: unknown): AppError {
     return {
       code: err.code ?? "internal",
       message: String(err.message),
-      hint: err.hint ?? "Try again; if it keeps happening, restart Session Doctor.",
+      hint: err.hint ?? t("error.try_again.hint"),
     } as AppError;
   }
   const message = e instanceof Error ? e.message : String(e);
   return {
     code: "internal",
-    message: `Session Doctor could not reach its own backend: ${message}`,
-    hint: "Restart Session Doctor. If it keeps happening, export the log from the Help menu.",
+    message: t("error.backend_unreachable", { message }),
+    hint: t("error.backend_unreachable.hint"),
   };
 }
 

@@ -1,6 +1,6 @@
 // Runs the scan and keeps its state: one row per source (drawn before the first event), the
 // session the backend returns (scan, diagnosis, journal, before/now), and a typed error.
-// Screens read it; only `run` and `change` change it.
+// Screens read it; only `run`, `change` and `step` change it.
 import { Channel } from "@tauri-apps/api/core";
 import {
   commands,
@@ -14,7 +14,7 @@ import {
   type ScanReport,
   type SessionView,
 } from "../bindings";
-import { call } from "./api";
+import { call, type Outcome } from "./api";
 
 export type RowState = "pending" | "running" | "ok" | "skipped" | "failed";
 export type SourceRow = { name: string; state: RowState; ms: number | null; reason: string | null };
@@ -25,6 +25,8 @@ function pendingRows(): SourceRow[] {
 
 /** A change the user confirmed: the backend makes it, scans again and returns the session. */
 type ChangeCommand = (onProgress: Channel<Progress>) => Promise<{ status: "ok"; data: Acted } | { status: "error"; error: AppError }>;
+/** A step that changes the PC and returns its own result with the session (the add-in check). */
+type StepCommand<T> = (onProgress: Channel<Progress>) => Promise<{ status: "ok"; data: T } | { status: "error"; error: AppError }>;
 
 export class ScanState {
   running = $state(false);
@@ -130,6 +132,21 @@ export class ScanState {
     this.fraction = 1;
     this.apply(got.data.session);
     return { done: got.data.done, failed: got.data.failed };
+  }
+
+  /**
+   * A step of the add-in check through the backend, which scans again: the session is
+   * applied here, the step's own result returned (an error stays the caller's to show).
+   */
+  async step<T extends { session: SessionView }>(command: StepCommand<T>): Promise<Outcome<T>> {
+    const { channel, started } = this.begin();
+    const got = await call(() => command(channel));
+    this.end(started);
+    if (got.ok) {
+      this.fraction = 1;
+      this.apply(got.data.session);
+    }
+    return got;
   }
 }
 

@@ -4,4 +4,5 @@
 mod faults;
 mod open_page;
 mod report;
+mod session;
 mod spanish;
