@@ -56,6 +56,7 @@ pub fn load_behavior_meaning(v: u32) -> &'static str {
 /// One `pattern | note key` line of the data file.
 #[derive(Debug, Clone)]
 pub struct ConnectionRule {
+    /// The add-in ProgID glob (`*` and `?`), matched without case.
     pub pattern: String,
     /// The catalog key of why it opens connections (`addin_note.*`).
     pub note: String,

@@ -15,6 +15,7 @@ const SHIPPED_RANGES: &str = include_str!("../data/m365_ranges.txt");
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectionsError {
     #[error("cannot list TCP sockets: {0}")]
+    /// The OS refused to list the sockets, with its words.
     Sockets(String),
 }
 
@@ -140,8 +141,11 @@ impl M365Ranges {
 /// One established TCP connection and the processes that hold it.
 #[derive(Debug, Clone)]
 pub struct TcpConnection {
+    /// The remote address.
     pub remote: IpAddr,
+    /// The remote port.
     pub remote_port: u16,
+    /// The processes holding the socket (0 when the OS did not say).
     pub pids: Vec<u32>,
 }
 

@@ -6,7 +6,9 @@
 use crate::command::{CommandRunner, decode_output};
 use crate::report::Credential;
 
+/// The `store` of a credential from Windows Credential Manager.
 pub const WINDOWS_STORE: &str = "windows_credential_manager";
+/// The `store` of a credential from the macOS login keychain.
 pub const MAC_STORE: &str = "macos_keychain";
 
 /// `MicrosoftOffice16_Data:SSPI:<upn>`, `MicrosoftOffice15_Data:ADAL:...` and the like.

@@ -12,6 +12,7 @@
 //! let report = scan::run(&options, &mut |p| eprintln!("{} {:?}", p.source, p.state));
 //! println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
 //! ```
+#![deny(missing_docs)]
 
 pub mod addins;
 pub mod command;

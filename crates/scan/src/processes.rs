@@ -17,11 +17,17 @@ pub const OUTLOOK_WEB_APP_IDS: &[&str] = &["faolnafnngnfdaknnbpnkhgohbobgegn"];
 /// can inject a fixed list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProcessSnapshot {
+    /// The executable's file name.
     pub name: String,
+    /// The process id.
     pub pid: u32,
+    /// The parent's process id, when known.
     pub parent_pid: Option<u32>,
+    /// The command line, one argument per item (empty when the OS does not show it).
     pub cmdline: Vec<String>,
+    /// The executable's full path, when readable.
     pub exe: Option<String>,
+    /// The account the process runs as, when readable.
     pub user: Option<String>,
     /// Seconds since the Unix epoch.
     pub start_time: Option<u32>,

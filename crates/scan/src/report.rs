@@ -28,6 +28,7 @@ pub struct ScanReport {
     /// Other Windows sessions of this PC (Remote Desktop, Citrix, fast user switching,
     /// disconnected) with a mail client running in them.
     pub windows_sessions: Vec<crate::windows_sessions::WindowsSession>,
+    /// The date of the Microsoft 365 address ranges the connection counts used.
     pub m365_ranges_date: String,
 }
 
@@ -35,17 +36,29 @@ pub struct ScanReport {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum ClientKind {
+    /// Classic Outlook for Windows (OUTLOOK.EXE).
     ClassicOutlook,
+    /// The new Outlook for Windows (olk.exe).
     NewOutlook,
+    /// The Windows Mail and Calendar app.
     WindowsMail,
+    /// Outlook for Mac.
     OutlookMac,
+    /// Microsoft Teams (it opens its own mailbox connections).
     Teams,
+    /// Outlook on the web, opened as an app or in a browser window.
     OutlookWebApp,
+    /// Mozilla Thunderbird.
     Thunderbird,
+    /// GNOME Evolution.
     Evolution,
+    /// eM Client.
     EmClient,
+    /// Apple Mail.
     AppleMail,
+    /// Prospect Mail (an Outlook on the web wrapper for Linux).
     ProspectMail,
+    /// Another program that loaded Outlook's MAPI (a CRM, an archiver, a scanner's mail button).
     MapiClient,
 }
 
@@ -72,14 +85,19 @@ impl ClientKind {
 /// One running client process.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct ProcessInfo {
+    /// Which mail app it is.
     pub kind: ClientKind,
     /// Process name as the OS reports it (`OUTLOOK.EXE`, `thunderbird`, ...).
     pub name: String,
+    /// The process id.
     pub pid: u32,
+    /// The parent's process id, when known.
     pub parent_pid: Option<u32>,
+    /// The account it runs as, when readable.
     pub user: Option<String>,
     /// Start time, seconds since the Unix epoch.
     pub start_time: Option<u32>,
+    /// The executable's full path, when readable.
     pub exe: Option<String>,
     /// A helper of a client (new Outlook's `olkexthost.exe`, its WebView2 children, Evolution's
     /// factories) rather than a window the user opened.
@@ -97,6 +115,7 @@ pub struct ProcessInfo {
 /// Established TCP connections of one process.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, specta::Type)]
 pub struct ConnectionCounts {
+    /// Established TCP connections held by the process.
     pub established: u32,
     /// Of those, how many go to port 443 of a published Microsoft 365 address.
     pub microsoft_365: u32,
@@ -105,13 +124,17 @@ pub struct ConnectionCounts {
 /// A classic Outlook profile.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct Profile {
+    /// The profile's name, exactly as the registry spells it (no trimming).
     pub name: String,
     /// `16.0`, `15.0` or `windows_messaging_subsystem` (Outlook 2010 and older).
     pub version: String,
+    /// Whether Outlook opens this profile by default.
     pub is_default: bool,
+    /// The mail accounts in the profile.
     pub accounts: Vec<ProfileAccount>,
     /// Extra and shared mailboxes found in the profile (SMTP addresses not of an account).
     pub mailboxes: Vec<String>,
+    /// The data files (.ost, .pst) it uses.
     pub data_files: Vec<DataFile>,
     /// Exchange cached mode, when the profile says.
     pub cached_mode: Option<bool>,
@@ -128,16 +151,20 @@ pub struct Profile {
 /// An account inside a classic Outlook profile.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct ProfileAccount {
+    /// The account's address, when the profile names one.
     pub email: Option<String>,
+    /// The display name, when set.
     pub display_name: Option<String>,
     /// `exchange`, `imap`, `pop3`, `outlook_com` or `other` (from `clsid`).
     pub kind: String,
+    /// The account's own name in Outlook, when set.
     pub account_name: Option<String>,
 }
 
 /// An Outlook data file referenced by a profile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct DataFile {
+    /// The file's path as the profile stores it.
     pub path: String,
     /// `ost` (cached Exchange copy) or `pst` (personal folders).
     pub kind: String,
@@ -146,8 +173,11 @@ pub struct DataFile {
 /// A COM add-in of Outlook.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct Addin {
+    /// The add-in's ProgID (its registry key name).
     pub prog_id: String,
+    /// Its name in Outlook's list, when set.
     pub friendly_name: Option<String>,
+    /// Its description, when set.
     pub description: Option<String>,
     /// Effective LoadBehavior: HKCU wins over HKLM, which wins over WOW6432Node.
     pub load_behavior: Option<u32>,
@@ -177,6 +207,7 @@ pub struct Addin {
     /// The catalog key of `connections_note`, for words in another language (not in JSON).
     #[serde(skip)]
     pub connections_note_key: Option<String>,
+    /// What could not be read about it.
     pub notes: Vec<String>,
 }
 
@@ -192,10 +223,13 @@ impl Addin {
 pub struct DisabledItem {
     /// Item type from the first DWORD (1 = add-in, per admin scripts; unverified).
     pub item_type: Option<u32>,
+    /// The disabled add-in's file path, when decoded.
     pub path: Option<String>,
+    /// The disabled add-in's name, when decoded.
     pub name: Option<String>,
     /// Registry value name and key it came from.
     pub value_name: String,
+    /// What could not be decoded.
     pub notes: Vec<String>,
 }
 
@@ -204,7 +238,9 @@ pub struct DisabledItem {
 pub struct OtherAccount {
     /// The app, as a process `kind`.
     pub client: ClientKind,
+    /// The account's address, when found.
     pub email: Option<String>,
+    /// The mail server's host name, when found.
     pub host: Option<String>,
     /// The file it came from.
     pub source: String,
@@ -215,6 +251,7 @@ pub struct OtherAccount {
     /// How many IMAP connections the app may open at once for this account, when the app
     /// has such a setting and the account is IMAP (Thunderbird's `max_cached_connections`).
     pub imap_connections: Option<ImapConnectionSetting>,
+    /// What could not be read about it.
     pub notes: Vec<String>,
 }
 
@@ -240,6 +277,7 @@ pub struct ImapConnectionSetting {
 /// A saved credential, by name only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct Credential {
+    /// The credential's target name (never its secret).
     pub name: String,
     /// `windows_credential_manager` or `macos_keychain`.
     pub store: String,
@@ -249,17 +287,22 @@ pub struct Credential {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceStatus {
+    /// Read.
     Ok,
+    /// Not read, and why (not on this OS, not asked for).
     Skipped,
+    /// Could not be read, and why.
     Failed,
 }
 
 /// One place the scan looked.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct Source {
+    /// The source's name (a `SCAN_SOURCES` entry).
     pub name: String,
     /// Duration in milliseconds.
     pub ms: f64,
+    /// How it went.
     pub status: SourceStatus,
     /// Why it was skipped or failed, or what was partly unreadable (English, as the JSON
     /// output and the logs keep it; [`Source::reason_in`] words it for a person).
@@ -347,14 +390,18 @@ impl SourceNote {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum ProgressState {
+    /// The source started.
     Started,
+    /// The source finished.
     Finished,
 }
 
 /// A progress event.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct Progress {
+    /// The source's name.
     pub source: String,
+    /// Started or finished.
     pub state: ProgressState,
     /// Sources finished / all sources, 0.0 ..= 1.0.
     pub fraction: f64,

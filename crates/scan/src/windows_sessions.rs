@@ -19,15 +19,23 @@ use crate::report::ClientKind;
 pub enum WindowsSessionState {
     /// Someone is signed in and connected (the console or a remote desktop).
     Active,
+    /// A client is connected to it.
     Connected,
+    /// Connecting.
     ConnectQuery,
+    /// Shadowing another session.
     Shadow,
     /// Signed in, nobody connected: its programs (Outlook included) keep running.
     Disconnected,
+    /// Waiting for a client to connect.
     Idle,
+    /// Listening for connections (the RDP listener).
     Listen,
+    /// Being reset.
     Reset,
+    /// Down because of an error.
     Down,
+    /// Initializing.
     Init,
     /// A state number this version does not know.
     Unknown,
@@ -55,6 +63,7 @@ impl WindowsSessionState {
 /// One session as the API answers: its id, station, state, user and its processes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SessionSnapshot {
+    /// The session id (0 is services).
     pub id: u32,
     /// `Console`, `RDP-Tcp#3`, `ICA-CGP#5` (Citrix); empty for a disconnected one on some
     /// versions.
@@ -63,6 +72,7 @@ pub struct SessionSnapshot {
     pub state: i32,
     /// Empty when nobody is signed in (the listener, session 0).
     pub user: String,
+    /// The user's domain (or the computer's name for a local account).
     pub domain: String,
     /// (process id, process name) of every process in the session.
     pub processes: Vec<(u32, String)>,
@@ -73,24 +83,33 @@ pub struct SessionSnapshot {
 pub struct SessionsSnapshot {
     /// The session the scan (the user's own) runs in.
     pub current: u32,
+    /// Every session of this PC.
     pub sessions: Vec<SessionSnapshot>,
 }
 
 /// A mail client running in another session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct SessionClient {
+    /// Which mail app it is.
     pub kind: ClientKind,
+    /// The executable's file name.
     pub name: String,
+    /// The process id.
     pub pid: u32,
 }
 
 /// Another Windows session of this PC with a mail client in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct WindowsSession {
+    /// The session id.
     pub id: u32,
+    /// The window station's name (`Console`, `RDP-Tcp#3`).
     pub station: String,
+    /// Its connection state.
     pub state: WindowsSessionState,
+    /// The signed-in user.
     pub user: String,
+    /// The user's domain.
     pub domain: String,
     /// The mail clients (windows, not their helpers) running in it.
     pub clients: Vec<SessionClient>,

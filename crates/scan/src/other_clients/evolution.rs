@@ -16,6 +16,7 @@ const LOCAL_BACKENDS: &[&str] = &[
 
 type Sections = HashMap<String, HashMap<String, String>>;
 
+/// Evolution's mail accounts under `home` (its `sources` folder).
 pub fn scan(home: &Path) -> ClientScan {
     let mut out = ClientScan::default();
     let dir = super::under(home, ".config/evolution/sources");

@@ -19,6 +19,7 @@ use crate::report::OtherAccount;
 pub struct ClientScan {
     /// Whether the app's files exist at all (else the source is "skipped").
     pub found: bool,
+    /// The accounts found.
     pub accounts: Vec<OtherAccount>,
     /// Files that could not be read, in plain words.
     pub problems: Vec<String>,

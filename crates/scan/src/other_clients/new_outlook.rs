@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::{ClientScan, read_text};
 use crate::report::{ClientKind, OtherAccount};
 
+/// The new Outlook for Windows' accounts under `local_app_data`.
 pub fn scan(local_app_data: &Path) -> ClientScan {
     let mut out = ClientScan::default();
     let file = local_app_data

@@ -39,6 +39,7 @@ const HOST_COLUMNS: &[&str] = &[
 /// Rows read per table at most.
 const MAX_ROWS: usize = 50;
 
+/// Outlook for Mac's accounts under `home` (its profile database).
 pub fn scan(home: &Path) -> ClientScan {
     let mut out = ClientScan::default();
     let dir = super::under(home, PROFILES);

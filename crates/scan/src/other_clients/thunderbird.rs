@@ -23,6 +23,7 @@ const ROOTS: &[&str] = &[
 /// Server types that are not mail accounts.
 const NOT_ACCOUNTS: &[&str] = &["none", "rss", "nntp", "movemail"];
 
+/// Thunderbird's IMAP and POP accounts under `home` (`profiles.ini` and each `prefs.js`).
 pub fn scan(home: &Path) -> ClientScan {
     let mut out = ClientScan::default();
     for root in ROOTS {
@@ -144,7 +145,9 @@ pub struct PrefValue {
 /// A line that looked like a preference but could not be read, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SkippedPref {
+    /// The line number in `prefs.js`, from 1.
     pub line: usize,
+    /// Why it was not read.
     pub reason: String,
 }
 
@@ -153,6 +156,7 @@ pub struct SkippedPref {
 pub struct Prefs {
     /// Key -> value; a key set twice keeps the last line, as Thunderbird does.
     pub values: HashMap<String, PrefValue>,
+    /// The lines that could not be read, with why.
     pub skipped: Vec<SkippedPref>,
 }
 

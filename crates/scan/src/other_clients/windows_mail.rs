@@ -8,6 +8,7 @@ use crate::report::{ClientKind, OtherAccount};
 
 const PACKAGE: &str = "Packages/microsoft.windowscommunicationsapps_8wekyb3d8bbwe";
 
+/// The Windows Mail and Calendar app's accounts under `local_app_data`.
 pub fn scan(local_app_data: &Path) -> ClientScan {
     let mut out = ClientScan::default();
     let dir = super::under(local_app_data, PACKAGE);
