@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime};
 /// How a `Retry-After` header is written: both forms are legal HTTP and Graph uses both.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RetryAfter {
+    /// A number of seconds to wait.
     Seconds(u64),
     /// An absolute instant, sent as an IMF-fixdate (`Fri, 27 Nov 2026 07:33:10 GMT`).
     Date(SystemTime),
@@ -25,9 +26,11 @@ pub struct Fault {
     /// Answers with this status instead of the real handler; `None` passes through after
     /// the delay (pure latency).
     pub status: Option<u16>,
+    /// A `Retry-After` header to send with the answer.
     pub retry_after: Option<RetryAfter>,
     /// The raw body to send; when `None` and a status is set, a documented-shape error.
     pub body: Option<String>,
+    /// The `Content-Type` of `body` (JSON when `None`).
     pub content_type: Option<String>,
     /// Extra response headers (a `WWW-Authenticate` challenge).
     pub headers: Vec<(String, String)>,
@@ -69,21 +72,25 @@ impl Fault {
         self
     }
 
+    /// Answers with `status` instead of the real handler.
     pub fn status(mut self, status: u16) -> Self {
         self.status = Some(status);
         self
     }
 
+    /// Only for requests of `method`.
     pub fn method(mut self, method: &str) -> Self {
         self.method = Some(method.to_ascii_uppercase());
         self
     }
 
+    /// Waits `delay` before answering.
     pub fn delay(mut self, delay: Duration) -> Self {
         self.delay = delay;
         self
     }
 
+    /// Sends this `Retry-After` header.
     pub fn retry_after(mut self, retry_after: RetryAfter) -> Self {
         self.retry_after = Some(retry_after);
         self
@@ -190,11 +197,13 @@ impl Fault {
             )
     }
 
+    /// Applies to the next `n` matching requests only.
     pub fn times(mut self, n: u32) -> Self {
         self.times = Some(n);
         self
     }
 
+    /// Applies to every matching request until cleared.
     pub fn always(mut self) -> Self {
         self.times = None;
         self
@@ -241,6 +250,7 @@ impl Faults {
         self.lock().push(fault);
     }
 
+    /// Removes every injected fault.
     pub fn clear(&self) {
         self.lock().clear();
     }

@@ -4,6 +4,7 @@
 //! It powers demo mode and every test that would otherwise need Microsoft. Each
 //! [`Sandbox`] runs its own server thread and stops when dropped, so tests can run many
 //! side by side.
+#![deny(missing_docs)]
 
 mod bulk;
 mod directory;

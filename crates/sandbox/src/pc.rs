@@ -23,18 +23,26 @@ pub const ACCOUNT: &str = crate::tenant::DEMO_ADMIN_UPN;
 /// App id of the Outlook web app (PWA) in Chromium browsers.
 /// The simulated PC's Windows user and computer name (the tenant lists the same laptop).
 pub const WINDOWS_USER: &str = "megan";
+/// The simulated PC's computer name.
 pub const COMPUTER_NAME: &str = "MEGAN-LAPTOP";
 
+/// The Chrome/Edge app id of the installed Outlook on the web app (PWA).
 pub const OUTLOOK_PWA_APP_ID: &str = "faolnafnngnfdaknnbpnkhgohbobgegn";
 
 /// A process of the simulated PC, with the connections it "holds".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SimulatedProcess {
+    /// The executable's file name.
     pub name: String,
+    /// The process id.
     pub pid: u32,
+    /// The parent's process id.
     pub parent_pid: Option<u32>,
+    /// The command line, one argument per item.
     pub cmdline: Vec<String>,
+    /// The executable's full path.
     pub exe: String,
+    /// The account it runs as.
     pub user: String,
     /// Seconds since the Unix epoch.
     pub start_time: u32,
@@ -51,24 +59,29 @@ pub struct SimulatedPc {
     pub registry_files: Vec<PathBuf>,
     /// Home directory with the other mail apps' files.
     pub home: PathBuf,
+    /// The running programs.
     pub processes: Vec<SimulatedProcess>,
     /// Saved Office credential names (Windows Credential Manager targets).
     pub credentials: Vec<String>,
     /// The Windows session the user works in, and every session of the PC as the
     /// terminal-services API lists them.
     pub current_session: u32,
+    /// Every Windows session of the PC.
     pub sessions: Vec<SimulatedSession>,
 }
 
 /// One Windows session of the simulated PC.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SimulatedSession {
+    /// The session id.
     pub id: u32,
     /// `Console`, `RDP-Tcp#3`, or empty (a disconnected session has no station).
     pub station: String,
     /// `WTS_CONNECTSTATE_CLASS`: 0 active, 4 disconnected, 6 listening.
     pub state: i32,
+    /// The signed-in user.
     pub user: String,
+    /// The user's domain.
     pub domain: String,
     /// (pid, process name) in the session.
     pub processes: Vec<(u32, String)>,
@@ -108,9 +121,12 @@ fn sessions() -> Vec<SimulatedSession> {
 /// Errors writing the simulated PC.
 #[derive(Debug, thiserror::Error)]
 pub enum PcError {
+    /// A file could not be written.
     #[error("cannot write {path}: {source}")]
     Write {
+        /// The file.
         path: String,
+        /// Why.
         #[source]
         source: std::io::Error,
     },

@@ -22,10 +22,13 @@ use crate::tenant::{DeviceFlowPlan, SANDBOX_CLIENT_ID, Tenant};
 /// Why the sandbox could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
+    /// The async runtime could not start.
     #[error("could not create the sandbox's async runtime: {0}")]
     Runtime(std::io::Error),
+    /// No port on 127.0.0.1 could be bound.
     #[error("could not listen on 127.0.0.1: {0}")]
     Bind(std::io::Error),
+    /// The server thread ended before it was ready.
     #[error("the sandbox thread stopped before it was ready")]
     ThreadDied,
 }
@@ -43,15 +46,20 @@ pub struct Sandbox {
 /// One request as the sandbox saw it (tests count retries and check concurrency).
 #[derive(Debug, Clone)]
 pub struct RequestRecord {
+    /// The HTTP method.
     pub method: String,
+    /// The path and query.
     pub path: String,
+    /// When it arrived.
     pub at: Instant,
 }
 
 /// Tokens handed out by [`Sandbox::issue_tokens`]: a session of the user elsewhere.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IssuedTokens {
+    /// The access token.
     pub access_token: String,
+    /// The refresh token.
     pub refresh_token: String,
 }
 
@@ -144,6 +152,7 @@ impl Sandbox {
         &self.base_url
     }
 
+    /// The address the server listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
@@ -163,6 +172,7 @@ impl Sandbox {
         SANDBOX_CLIENT_ID
     }
 
+    /// The simulated organisation it serves.
     pub fn tenant(&self) -> &Tenant {
         &self.shared.tenant
     }

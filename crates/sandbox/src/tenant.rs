@@ -46,6 +46,7 @@ pub struct DeviceFlowPlan {
     pub pending_polls: u32,
     /// Of those, how many (the first ones) are answered `slow_down` instead.
     pub slow_down_polls: u32,
+    /// How the sign-in ends after the polls.
     pub outcome: DeviceOutcome,
     /// The `interval` the devicecode endpoint announces.
     pub interval_secs: u64,
@@ -67,14 +68,20 @@ pub enum DeviceOutcome {
 /// A simulated Microsoft 365 organisation.
 #[derive(Debug, Clone, Serialize)]
 pub struct Tenant {
+    /// The tenant id (a GUID).
     pub id: String,
+    /// The organisation's name.
     pub display_name: String,
+    /// Its primary domain.
     #[serde(skip)]
     pub domain: String,
+    /// Its users.
     #[serde(skip)]
     pub users: Vec<User>,
+    /// Its registered devices.
     #[serde(skip)]
     pub devices: Vec<Device>,
+    /// Its sign-in log.
     #[serde(skip)]
     pub sign_ins: Vec<SignIn>,
     /// Client ids of registered public client apps.
@@ -83,6 +90,7 @@ pub struct Tenant {
     /// Page size for device lists when the client does not ask with `$top`.
     #[serde(skip)]
     pub page_size: usize,
+    /// How the device code flow answers.
     #[serde(skip)]
     pub device_flow: DeviceFlowPlan,
     /// 200 with `{"value": true}` (what Graph documents) or 204; clients must accept both.
@@ -102,7 +110,9 @@ pub struct Tenant {
 /// 3,000), so every test meets long tokens unless it asks otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TokenLengths {
+    /// Access tokens' length in characters.
     pub access: usize,
+    /// Refresh tokens' length in characters.
     pub refresh: usize,
 }
 
@@ -209,11 +219,13 @@ impl Tenant {
         self
     }
 
+    /// With this device code flow plan.
     pub fn with_device_flow(mut self, plan: DeviceFlowPlan) -> Self {
         self.device_flow = plan;
         self
     }
 
+    /// Answers `revokeSignInSessions` with this status (200 or 204).
     pub fn with_revoke_status(mut self, status: u16) -> Self {
         self.revoke_status = status;
         self
@@ -225,6 +237,7 @@ impl Tenant {
         self
     }
 
+    /// The user with this user principal name (without case).
     pub fn user_by_upn(&self, upn: &str) -> Option<&User> {
         self.users.iter().find(|u| u.upn.eq_ignore_ascii_case(upn))
     }

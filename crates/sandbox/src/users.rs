@@ -21,13 +21,18 @@ pub const CONSUMER_TENANT_ID: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
 /// A user of the simulated tenant.
 #[derive(Debug, Clone)]
 pub struct User {
+    /// The object id.
     pub id: String,
+    /// The user principal name.
     pub upn: String,
+    /// The display name.
     pub display_name: String,
+    /// Admin, member or personal account.
     pub kind: UserKind,
 }
 
 impl User {
+    /// A user with these fields.
     pub fn new(id: &str, upn: &str, display_name: &str, kind: UserKind) -> Self {
         Self {
             id: id.to_owned(),
@@ -62,16 +67,25 @@ impl User {
 /// A device object (`microsoft.graph.device`) linked to a user.
 #[derive(Debug, Clone)]
 pub struct Device {
+    /// The directory object id.
     pub id: String,
+    /// The device id (the one sign-ins name).
     pub device_id: String,
+    /// The device's name.
     pub display_name: String,
+    /// Its operating system.
     pub operating_system: String,
+    /// Its operating system's version.
     pub operating_system_version: String,
     /// `AzureAd`, `ServerAd` or `Workplace` (registered personal device).
     pub trust_type: String,
+    /// When it last signed in, roughly (RFC 3339).
     pub approximate_last_sign_in: String,
+    /// Whether it is managed (Intune).
     pub is_managed: bool,
+    /// Whether it is compliant.
     pub is_compliant: bool,
+    /// The owner's user id.
     pub owner_user_id: String,
     /// Listed under `/registeredDevices`.
     pub registered: bool,
@@ -80,6 +94,7 @@ pub struct Device {
 }
 
 impl Device {
+    /// The device as Graph's `device` resource.
     pub fn to_graph(&self) -> Value {
         json!({
             "@odata.type": "#microsoft.graph.device",
@@ -100,24 +115,40 @@ impl Device {
 /// One entry of `/auditLogs/signIns` (`microsoft.graph.signIn`).
 #[derive(Debug, Clone)]
 pub struct SignIn {
+    /// The sign-in's id.
     pub id: String,
+    /// The user's object id.
     pub user_id: String,
+    /// The user principal name.
     pub upn: String,
+    /// When it happened (RFC 3339).
     pub created: String,
+    /// The app signed in to.
     pub app_display_name: String,
+    /// The client app (`Browser`, `Mobile Apps and Desktop clients`, `IMAP4`).
     pub client_app_used: String,
+    /// The IP address it came from.
     pub ip_address: String,
+    /// The device's name, when known.
     pub device_name: String,
+    /// The device's operating system.
     pub operating_system: String,
+    /// The browser, when one.
     pub browser: String,
+    /// The city it came from.
     pub city: String,
+    /// The country it came from.
     pub country: String,
+    /// 0 for success, else the AADSTS error code.
     pub error_code: i64,
+    /// Why it failed, when it did.
     pub failure_reason: Option<String>,
+    /// Whether the user signed in themselves (not a token refresh).
     pub is_interactive: bool,
 }
 
 impl SignIn {
+    /// The sign-in as Graph's `signIn` resource.
     pub fn to_graph(&self) -> Value {
         json!({
             "id": self.id,
