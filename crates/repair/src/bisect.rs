@@ -55,18 +55,26 @@ pub enum BisectPhase {
     /// Half is disabled: restart Outlook, then [`Bisect::answer`].
     AwaitingAnswer,
     /// One suspect is left.
-    Found { culprit: String },
+    Found {
+        /// The add-in left.
+        culprit: String,
+    },
     /// The error came back with every suspect disabled: no add-in causes it.
     NoCulprit,
     /// Add-ins restored; `kept_disabled` is the culprit when the user chose to keep it off.
-    Finished { kept_disabled: Option<String> },
+    Finished {
+        /// The add-in kept off, if any.
+        kept_disabled: Option<String>,
+    },
 }
 
 /// One round: the suspects before it and the half it disabled.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct Round {
+    /// The suspects when the round began.
     pub suspects: Vec<String>,
+    /// The half turned off in it.
     pub disabled: Vec<String>,
     /// `Some(true)`: the error came back.
     pub error_came_back: Option<bool>,
@@ -76,7 +84,9 @@ pub struct Round {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct DisabledByBisect {
+    /// The add-in's ProgID.
     pub prog_id: String,
+    /// The journal entry that turned it off.
     pub entry_id: String,
 }
 
@@ -84,6 +94,7 @@ pub struct DisabledByBisect {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct Bisect {
+    /// Where the add-in keys are.
     pub layout: RegistryLayout,
     /// Every add-in taking part, in order.
     pub candidates: Vec<String>,
@@ -91,9 +102,11 @@ pub struct Bisect {
     pub skipped: Vec<String>,
     /// The culprit is one of these.
     pub suspects: Vec<String>,
+    /// The rounds so far.
     pub rounds: Vec<Round>,
     /// What the bisect has disabled right now.
     pub disabled: Vec<DisabledByBisect>,
+    /// Where the check stands.
     pub phase: BisectPhase,
 }
 

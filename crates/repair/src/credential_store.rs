@@ -43,6 +43,7 @@ pub struct FileCredentialStore {
 }
 
 impl FileCredentialStore {
+    /// A store of the credentials in the files of `dir`.
     pub fn new(dir: &Path) -> Self {
         Self {
             dir: dir.to_path_buf(),

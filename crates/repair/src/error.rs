@@ -10,124 +10,182 @@ use words::{Lang, Words};
 pub enum RepairError {
     /// The disk (or quota) is full: nothing was changed.
     DiskFull {
+        /// The backup's path.
         path: String,
     },
     /// The backup could not be written for another reason: nothing was changed.
     BackupFailed {
+        /// The backup's path.
         path: String,
+        /// Why it could not be written.
         reason: String,
     },
     /// A file of the app (journal, store) could not be read or written.
     Io {
+        /// What was being done (`read`, `write`...).
         op: &'static str,
+        /// The file.
         path: String,
+        /// The system's error.
         source: std::io::Error,
     },
     /// A journal file is not readable JSON.
     JournalCorrupt {
+        /// The entry's file.
         path: String,
+        /// Why it cannot be read.
         reason: String,
     },
+    /// No entry has this id.
     EntryNotFound {
+        /// The id asked for.
         id: String,
     },
     /// The entry is not in a state that allows the request (undo of something not applied...).
     WrongState {
+        /// The entry's id.
         id: String,
+        /// Its state.
         state: crate::journal::EntryState,
+        /// What was asked of it.
         wanted: Wanted,
     },
     /// The change cannot be undone (closing a program, deleting a secret).
     NotUndoable {
+        /// The change.
         what: NamedChange,
     },
     /// A policy set by the organisation manages this add-in.
     PolicyManaged {
+        /// The add-in's ProgID.
         prog_id: String,
+        /// The policy key.
         key: String,
+        /// Its value.
         value: String,
     },
     /// Writes are limited to the current user's hive.
     NotCurrentUser {
+        /// The key outside HKCU.
         key: String,
     },
+    /// The key does not exist.
     KeyMissing {
+        /// The key.
         key: String,
     },
+    /// Reading or writing a key failed.
     Registry {
+        /// The key.
         key: String,
+        /// The registry's words.
         message: String,
     },
     /// A `.reg` export could not be read at all.
     NotAnExport {
+        /// The file or text it came from.
         origin: String,
+        /// Why it is not an export.
         reason: String,
     },
     /// An action that needs the user's explicit agreement was called without it.
     ConsentRequired {
+        /// The change.
         what: NamedChange,
     },
     /// The process at that id is not the one the user chose (it ended and the id was reused).
     ProcessChanged {
+        /// The process id.
         pid: u32,
+        /// The program the scan saw.
         name: String,
     },
     /// A graceful close did not end the process in time.
     StillRunning {
+        /// The process id.
         pid: u32,
+        /// The program.
         name: String,
+        /// How long it was given.
         waited_ms: u64,
     },
+    /// A program could not be started.
     StartFailed {
+        /// The program.
         exe: String,
+        /// The system's words.
         reason: String,
     },
     /// A system tool (taskkill, osascript, cmdkey) failed.
     Tool {
+        /// The tool.
         tool: String,
+        /// Its words or exit status.
         reason: String,
     },
+    /// No profile of this name.
     ProfileMissing {
+        /// The profile's name.
         name: String,
     },
+    /// The profile is Outlook's default.
     ProfileIsDefault {
+        /// The profile's name.
         name: String,
     },
+    /// Not a saved Office sign-in.
     NotOfficeCredential {
+        /// The credential's target name.
         target: String,
     },
+    /// The page may not be opened.
     UrlRejected {
+        /// The address.
         url: String,
+        /// Why it was refused.
         reason: String,
     },
     /// Undo would overwrite what changed in the key since the action (someone or something
     /// edited it afterwards). The caller may confirm and undo anyway.
     UndoConflict {
+        /// The entry's id.
         id: String,
+        /// The key.
         key: String,
+        /// What changed in it, in words.
         changes: String,
     },
     /// The profile lives in a place the repair does not change (Windows Messaging Subsystem of
     /// Outlook 2010 and older, an unknown Office version).
     ProfileVersionUnsupported {
+        /// The profile's name.
         name: String,
+        /// Its Office version.
         version: String,
     },
+    /// The add-in check refused the step.
     BisectStep {
+        /// Why.
         reason: BisectRefusal,
     },
+    /// This OS (or build) cannot do it.
     Unsupported {
+        /// What.
         what: Unavailable,
     },
     /// The app whose settings would change is running: it reads them only when it starts
     /// and keeps the connections it has, so the change would look done and do nothing.
     ClientRunning {
+        /// The mail app.
         client: String,
+        /// Its processes (name and id).
         processes: String,
     },
     /// The folder named is not a Thunderbird profile holding that IMAP account.
     ThunderbirdProfileInvalid {
+        /// The folder.
         path: String,
+        /// Why it cannot be used.
         reason: String,
     },
 }
@@ -633,8 +691,11 @@ impl RepairError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct ErrorInfo {
+    /// The code.
     pub code: ErrorCode,
+    /// What went wrong, in English.
     pub message: String,
+    /// What to do next, in English.
     pub hint: String,
 }
 

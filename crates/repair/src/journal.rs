@@ -44,26 +44,38 @@ pub enum EntryState {
 /// One state change with its time (milliseconds since the Unix epoch).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StateChange {
+    /// The state entered.
     pub state: EntryState,
+    /// When (milliseconds since the Unix epoch).
     pub at_ms: u64,
 }
 
 /// A journal entry as stored on disk.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
+    /// The entry's id (its file name).
     pub id: String,
+    /// Which kind of action.
     pub kind: ActionKind,
+    /// What it acts on.
     pub target: String,
+    /// What it showed before it ran.
     pub preview: Preview,
+    /// Where it stands.
     pub state: EntryState,
+    /// When it was created (milliseconds since the Unix epoch).
     pub created_at_ms: u64,
+    /// When it last changed.
     pub updated_at_ms: u64,
+    /// Every state it went through.
     pub history: Vec<StateChange>,
     /// The action with its parameters, to finish, roll back or undo it after a restart.
     pub spec: ActionSpec,
     /// File name of the backup in `backups/`.
     pub backup_file: Option<String>,
+    /// What it did, once applied.
     pub outcome: Option<Outcome>,
+    /// Why it failed, when it did.
     pub error: Option<String>,
     /// What the change left in its registry key, recorded when it completed; undo checks
     /// the key still holds exactly this. `None`: not a registry change, or an entry written
@@ -80,6 +92,7 @@ pub struct Entry {
 /// the whole subtree and one per key and per value, so a later difference can be named.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AfterState {
+    /// The key changed.
     pub key: String,
     /// FNV-1a 64 of every item below, hex. Equal digests: the key was not touched.
     pub digest: String,
@@ -180,19 +193,27 @@ fn hex64(v: u64) -> String {
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct EntryView {
+    /// The entry's id.
     pub id: String,
+    /// Which kind of action.
     pub kind: ActionKind,
+    /// What it acts on.
     pub target: String,
+    /// What it showed before it ran.
     pub preview: Preview,
+    /// Where it stands.
     pub state: EntryState,
     /// Milliseconds since the Unix epoch (f64: TypeScript has no u64).
     pub created_at_ms: f64,
+    /// When it last changed (milliseconds since the Unix epoch).
     pub updated_at_ms: f64,
     /// Undo is possible now.
     pub can_undo: bool,
     /// Interrupted and can be rolled back from its backup.
     pub can_roll_back: bool,
+    /// What it did, once applied.
     pub outcome: Option<Outcome>,
+    /// Why it failed, when it did.
     pub error: Option<String>,
 }
 

@@ -20,6 +20,7 @@
 //! journal.undo(&done.id, &mut env)?;
 //! # Ok(()) }
 //! ```
+#![deny(missing_docs)]
 
 pub mod actions;
 pub mod bisect;

@@ -17,8 +17,11 @@ use crate::error::RepairError;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct RunningProcess {
+    /// The process id.
     pub pid: u32,
+    /// The executable's file name.
     pub name: String,
+    /// The executable's full path, when known.
     pub exe: Option<String>,
     /// Arguments after the program itself.
     pub args: Vec<String>,

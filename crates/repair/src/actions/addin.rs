@@ -125,7 +125,9 @@ pub(crate) fn check_key_name(name: &str, what: &str) -> Result<(), RepairError> 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct AddinState {
+    /// The add-in's ProgID.
     pub prog_id: String,
+    /// Its name in Outlook's list, when set.
     pub friendly_name: Option<String>,
     /// Effective LoadBehavior (HKCU first, then the machine's).
     pub load_behavior: Option<u32>,
@@ -188,14 +190,18 @@ pub fn list_addins(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct SetAddin {
+    /// The add-in's ProgID.
     pub prog_id: String,
+    /// On (`true`) or off.
     pub enable: bool,
     /// LoadBehavior written when enabling (default 3, load at startup).
     pub load_behavior: Option<u32>,
+    /// Where the add-in keys are (tests point it at scratch keys).
     pub layout: RegistryLayout,
 }
 
 impl SetAddin {
+    /// Turn `prog_id` off.
     pub fn disable(prog_id: &str) -> Self {
         Self {
             prog_id: prog_id.to_owned(),
@@ -205,6 +211,7 @@ impl SetAddin {
         }
     }
 
+    /// Turn `prog_id` on (LoadBehavior 3).
     pub fn enable(prog_id: &str) -> Self {
         Self {
             enable: true,

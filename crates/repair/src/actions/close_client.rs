@@ -17,6 +17,7 @@ pub const DEFAULT_CLOSE_TIMEOUT_MS: u32 = 20_000;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct CloseClient {
+    /// The process id the scan saw.
     pub pid: u32,
     /// The name the scan saw (`OUTLOOK.EXE`): a process with another name is left alone.
     pub name: String,
@@ -29,6 +30,7 @@ pub struct CloseClient {
     pub force: bool,
     /// ...and only if the user agreed to that a second time.
     pub force_consent: bool,
+    /// How long a polite close may take, in milliseconds.
     pub timeout_ms: u32,
 }
 

@@ -12,6 +12,7 @@ use crate::error::RepairError;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct RemoveCredential {
+    /// The credential's target name.
     pub target: String,
     /// The user agreed after reading the preview.
     pub consent: bool,

@@ -49,6 +49,7 @@ struct UserJsRecord {
 }
 
 impl LimitImapConnections {
+    /// For the account `server_key` in the Thunderbird profile at `profile_dir`.
     pub fn new(profile_dir: &str, server_key: &str) -> Self {
         Self {
             profile_dir: profile_dir.to_owned(),

@@ -33,7 +33,9 @@ pub use restart_outlook::{RestartMode, RestartOutlook};
 /// `unsupported_on_this_os`.
 #[derive(Default)]
 pub struct Env<'a> {
+    /// The registry the actions change (HKCU's Outlook keys only).
     pub registry: Option<&'a mut dyn RegistryWriter>,
+    /// Where saved sign-ins are removed.
     pub credentials: Option<&'a mut dyn CredentialStore>,
     /// Which mail apps run now (actions that change an app's files refuse while it runs).
     pub processes: Option<&'a ProcessCheck>,
@@ -48,7 +50,9 @@ pub struct Env<'a> {
 /// it asks, or a fixed list (the demo's simulated PC, tests).
 #[derive(Debug, Clone)]
 pub enum ProcessCheck {
+    /// This computer's process list when the action asks.
     Live,
+    /// A fixed list (the demo's simulated PC, tests).
     Listed(Vec<scan::ProcessInfo>),
 }
 
@@ -128,12 +132,19 @@ impl<'a> Env<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {
+    /// Close one mail app.
     CloseClient,
+    /// Close Outlook and start it again.
     RestartOutlook,
+    /// Turn an add-in off.
     DisableAddin,
+    /// Turn an add-in on.
     EnableAddin,
+    /// Delete a classic Outlook profile.
     RemoveProfile,
+    /// Delete a saved Office sign-in.
     RemoveCredential,
+    /// Lower Thunderbird's connections per IMAP account.
     LimitImapConnections,
 }
 
@@ -157,6 +168,7 @@ pub struct Preview {
     pub changes: Vec<String>,
     /// What undo does, or why there is no undo.
     pub undo: String,
+    /// Whether undo can put it back.
     pub undoable: bool,
     /// The action runs only with the user's explicit consent flag.
     pub needs_consent: bool,
@@ -186,30 +198,50 @@ impl Preview {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Outcome {
     /// A registry key was changed; its previous state is in the backup.
-    Registry { key: String },
+    Registry {
+        /// The key changed.
+        key: String,
+    },
     /// A program was closed. `running` is what ran (exe and arguments) so it can be started again.
     Closed {
+        /// What ran, to start it again.
         running: Option<RunningProcess>,
+        /// Whether it had to be forced.
         forced: bool,
         /// It ended on its own before or while being asked to close.
         exited_by_itself: bool,
     },
     /// Outlook was closed (if it ran) and started again as a new process.
     Restarted {
+        /// The Outlook that was closed, if one ran.
         previous: Option<RunningProcess>,
+        /// The new process's id.
         new_pid: u32,
+        /// The program started.
         exe: String,
+        /// Its arguments.
         args: Vec<String>,
     },
     /// A saved sign-in was deleted (`existed` false: it was already gone).
-    CredentialRemoved { target: String, existed: bool },
+    CredentialRemoved {
+        /// The credential's target name.
+        target: String,
+        /// Whether it was there to delete.
+        existed: bool,
+    },
     /// A settings file was written (`created`: it did not exist before); the backup holds
     /// its previous bytes.
-    File { path: String, created: bool },
+    File {
+        /// The file written.
+        path: String,
+        /// Whether it was created (it did not exist).
+        created: bool,
+    },
 }
 
 /// One action: checked, previewed, backed up, applied, undone.
 pub trait Action {
+    /// Which kind of action it is.
     fn kind(&self) -> ActionKind;
     /// What it acts on, for the journal list ("Contoso.Addin", "process 4242 OUTLOOK.EXE").
     fn target(&self) -> String;
@@ -247,11 +279,17 @@ pub trait Action {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum ActionSpec {
+    /// Close a mail app.
     CloseClient(CloseClient),
+    /// Restart Outlook.
     RestartOutlook(RestartOutlook),
+    /// Turn an add-in off or on.
     SetAddin(SetAddin),
+    /// Delete a profile.
     RemoveProfile(RemoveProfile),
+    /// Delete a saved sign-in.
     RemoveCredential(RemoveCredential),
+    /// Lower Thunderbird's IMAP connections.
     LimitImapConnections(LimitImapConnections),
 }
 

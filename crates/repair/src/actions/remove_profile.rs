@@ -16,13 +16,16 @@ pub const REMOVABLE_VERSIONS: &[&str] = &["16.0", "15.0"];
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct RemoveProfile {
+    /// The profile's name, exactly (no trimming).
     pub name: String,
     /// Office version key: "16.0" (2016 and later) or "15.0" (2013).
     pub version: String,
+    /// Where the profiles are (tests point it at scratch keys).
     pub layout: RegistryLayout,
 }
 
 impl RemoveProfile {
+    /// The Office 16.0 profile `name`.
     pub fn new(name: &str) -> Self {
         Self {
             name: name.to_owned(),
@@ -31,6 +34,7 @@ impl RemoveProfile {
         }
     }
 
+    /// With the profiles under `layout`.
     pub fn with_layout(mut self, layout: RegistryLayout) -> Self {
         self.layout = layout;
         self

@@ -15,11 +15,13 @@ use crate::process::{self, RunningProcess};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "mode", rename_all = "snake_case")]
 pub enum RestartMode {
+    /// As usual.
     Normal,
     /// `/safe`: without add-ins, to see whether one causes the error.
     Safe,
     /// `/profile "Name"`.
     Profile {
+        /// The profile's name.
         name: String,
     },
 }
@@ -42,7 +44,9 @@ impl RestartMode {
 pub struct RestartOutlook {
     /// The running Outlook, if any.
     pub pid: Option<u32>,
+    /// The name the scan saw (`OUTLOOK.EXE`).
     pub name: String,
+    /// Start time the scan saw, to recognise a reused process id.
     pub start_time: Option<u32>,
     /// The program to start; when absent, the running one's.
     pub exe: Option<String>,
@@ -50,9 +54,13 @@ pub struct RestartOutlook {
     /// file is left alone.
     #[serde(default)]
     pub running_exe: Option<String>,
+    /// How it starts again.
     pub mode: RestartMode,
+    /// Force it closed if it does not quit in time...
     pub force: bool,
+    /// ...and only if the user agreed to that a second time.
     pub force_consent: bool,
+    /// How long a polite close may take, in milliseconds.
     pub timeout_ms: u32,
 }
 
