@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
+use words::{Lang, Words};
 
 pub use crate::limits::{CSV_MAX_BYTES, CSV_MAX_ROWS, CSV_MAX_SKIPPED};
 /// The quoted text of a skipped line is cut to this many characters.
@@ -52,7 +53,8 @@ pub struct UpnImport {
     pub skipped: Vec<SkippedLine>,
     /// Skipped lines beyond the first 1,000, not listed.
     pub more_skipped: u32,
-    /// The column read: its header, or "column 1" when the file has none.
+    /// The column read: its header, or "column 1" when the file has none (in the
+    /// language the file was read in).
     pub column: String,
     pub had_header: bool,
     /// Rows after the first 10,000 that were not read.
@@ -72,39 +74,84 @@ const MAIL_HEADERS: [&str; 6] = [
     "address",
 ];
 
+/// Why a value is not a valid user principal name: typed, worded in the reader's language
+/// by [`UpnProblem::words`] (its `Display` is the English).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UpnProblem {
+    /// Nothing at all.
+    Empty,
+    /// Longer than the 113 characters Entra ID allows.
+    TooLong,
+    /// Has spaces in it.
+    Spaces,
+    /// Has characters outside ASCII.
+    NotAscii,
+    /// No `@`.
+    NotAddress,
+    /// More than one `@`.
+    ManyAt,
+    /// The part before `@` is empty or longer than 64 characters.
+    LocalLength,
+    /// The part before `@` has characters or dots that are not allowed.
+    LocalCharacters,
+    /// The domain is not a valid domain name.
+    Domain(String),
+}
+
+impl UpnProblem {
+    /// The problem in words, in `lang`.
+    pub fn words(&self, lang: Lang) -> String {
+        let w = Words::of(lang);
+        match self {
+            Self::Empty => w.t("cloud.upn.empty", &[]),
+            Self::TooLong => w.t("cloud.upn.too_long", &[("max", &UPN_MAX)]),
+            Self::Spaces => w.t("cloud.upn.spaces", &[]),
+            Self::NotAscii => w.t("cloud.upn.not_ascii", &[]),
+            Self::NotAddress => w.t("cloud.upn.not_address", &[]),
+            Self::ManyAt => w.t("cloud.upn.many_at", &[]),
+            Self::LocalLength => w.t("cloud.upn.local_length", &[("max", &LOCAL_MAX)]),
+            Self::LocalCharacters => w.t("cloud.upn.local_characters", &[]),
+            Self::Domain(domain) => w.t("cloud.upn.domain", &[("domain", domain)]),
+        }
+    }
+}
+
+/// The English words (logs, the CLI).
+impl std::fmt::Display for UpnProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words(Lang::En))
+    }
+}
+
 /// Why `value` is not a valid user principal name, or `None` when it is one. Checks the
 /// shape Entra ID accepts: `local@domain.tld`, ASCII, at most 113 characters.
-pub fn upn_problem(value: &str) -> Option<String> {
+pub fn upn_problem(value: &str) -> Option<UpnProblem> {
     if value.is_empty() {
-        return Some("empty".into());
+        return Some(UpnProblem::Empty);
     }
     if value.chars().count() > UPN_MAX {
-        return Some(format!(
-            "longer than {UPN_MAX} characters, the limit for a user name"
-        ));
+        return Some(UpnProblem::TooLong);
     }
     if value.chars().any(char::is_whitespace) {
-        return Some("contains spaces".into());
+        return Some(UpnProblem::Spaces);
     }
     if !value.is_ascii() {
-        return Some("contains characters that are not allowed in a user name".into());
+        return Some(UpnProblem::NotAscii);
     }
     let Some((local, domain)) = value.split_once('@') else {
-        return Some("is not an address (user@domain)".into());
+        return Some(UpnProblem::NotAddress);
     };
     if domain.contains('@') {
-        return Some("has more than one @".into());
+        return Some(UpnProblem::ManyAt);
     }
     if local.is_empty() || local.len() > LOCAL_MAX {
-        return Some(format!(
-            "the part before @ must have 1 to {LOCAL_MAX} characters"
-        ));
+        return Some(UpnProblem::LocalLength);
     }
     let local_ok = local
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "._-'!#^~+$%&*/=?{|}`".contains(c));
     if !local_ok || local.starts_with('.') || local.ends_with('.') || local.contains("..") {
-        return Some("the part before @ has characters or dots that are not allowed".into());
+        return Some(UpnProblem::LocalCharacters);
     }
     let labels: Vec<&str> = domain.split('.').collect();
     let labels_ok = labels.len() >= 2
@@ -119,7 +166,7 @@ pub fn upn_problem(value: &str) -> Option<String> {
             .last()
             .is_some_and(|tld| !tld.chars().all(|c| c.is_ascii_digit()));
     if !labels_ok {
-        return Some(format!("'{domain}' is not a valid domain"));
+        return Some(UpnProblem::Domain(domain.to_owned()));
     }
     None
 }
@@ -271,15 +318,24 @@ fn is_blank(r: &Record) -> bool {
     r.fields.iter().all(|f| f.trim().is_empty())
 }
 
-/// Reads the users of a CSV (or plain list, one per line). See the module docs.
-/// [`parse_upn_csv`] for text handed in over IPC or read from a file: refused past
-/// [`CSV_MAX_BYTES`] with `input_too_large` before any of it is parsed.
-pub fn import_upn_csv(text: &str) -> Result<UpnImport, crate::CloudError> {
+/// Reads the users of a CSV (or plain list, one per line), its sentences in `lang`. See
+/// the module docs. [`parse_upn_csv_in`] for text handed in over IPC or read from a file:
+/// refused past [`CSV_MAX_BYTES`] with `input_too_large` before any of it is parsed.
+pub fn import_upn_csv(text: &str, lang: Lang) -> Result<UpnImport, crate::CloudError> {
     crate::limits::check_bytes("CSV file", text, CSV_MAX_BYTES)?;
-    Ok(parse_upn_csv(text))
+    Ok(parse_upn_csv_in(text, lang))
 }
 
+/// [`parse_upn_csv_in`] with the summary and the reasons in English.
 pub fn parse_upn_csv(text: &str) -> UpnImport {
+    parse_upn_csv_in(text, Lang::En)
+}
+
+/// Reads the users of a CSV (or plain list, one per line); the summary, the skipped lines'
+/// reasons and a column without a header ("column 1") are worded in `lang`.
+pub fn parse_upn_csv_in(text: &str, lang: Lang) -> UpnImport {
+    let w = Words::of(lang);
+    let nth_column = |i: usize| w.t("cloud.csv.column", &[("n", &(i + 1))]);
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_line = text
         .lines()
@@ -298,7 +354,7 @@ pub fn parse_upn_csv(text: &str) -> UpnImport {
     // Which column, and is the first row a header?
     let mut column = 0usize;
     let mut had_header = false;
-    let mut label = "column 1".to_owned();
+    let mut label = nth_column(0);
     let mut lookahead: Vec<Record> = Vec::new();
     if let Some(first) = records.next() {
         let ranked = first
@@ -319,7 +375,7 @@ pub fn parse_upn_csv(text: &str) -> UpnImport {
             }
             (None, Some(i)) => {
                 column = i;
-                label = format!("column {}", i + 1);
+                label = nth_column(i);
                 lookahead.push(first);
             }
             (None, None) if first.fields.len() > 1 && !first.unclosed => {
@@ -345,7 +401,7 @@ pub fn parse_upn_csv(text: &str) -> UpnImport {
                     .get(column)
                     .map(|f| f.trim().to_owned())
                     .filter(|f| !f.is_empty())
-                    .unwrap_or_else(|| format!("column {}", column + 1));
+                    .unwrap_or_else(|| nth_column(column));
             }
             (None, None) if !first.unclosed && !first.raw.contains('@') => {
                 // One column whose first row is a word ("Users"): its header.
@@ -381,7 +437,7 @@ pub fn parse_upn_csv(text: &str) -> UpnImport {
             skip(
                 &record,
                 SkipKind::UnclosedQuote,
-                "a quoted value never closes; the file may be cut off".into(),
+                w.t("cloud.csv.unclosed_quote", &[]),
             );
             continue;
         }
@@ -391,7 +447,7 @@ pub fn parse_upn_csv(text: &str) -> UpnImport {
             skip(
                 &record,
                 SkipKind::MissingAddress,
-                format!("no address in {label}"),
+                w.t("cloud.csv.no_address", &[("column", &label)]),
             );
             continue;
         }
@@ -399,7 +455,10 @@ pub fn parse_upn_csv(text: &str) -> UpnImport {
             skip(
                 &record,
                 SkipKind::InvalidAddress,
-                format!("'{}' is not a valid user name: {problem}", cut(&value)),
+                w.t(
+                    "cloud.csv.invalid",
+                    &[("value", &cut(&value)), ("problem", &problem.words(lang))],
+                ),
             );
             continue;
         }
@@ -408,7 +467,7 @@ pub fn parse_upn_csv(text: &str) -> UpnImport {
             skip(
                 &record,
                 SkipKind::Duplicate,
-                format!("duplicate of line {first}"),
+                w.t("cloud.csv.duplicate", &[("line", first)]),
             );
             continue;
         }
@@ -418,23 +477,17 @@ pub fn parse_upn_csv(text: &str) -> UpnImport {
     // Count what was left unread without keeping it.
     let rows_not_read: u32 = all.count().try_into().unwrap_or(u32::MAX);
     let total_skipped = skipped.len() as u32 + more_skipped;
-    let mut summary = format!(
-        "{} user{} read from {label}",
-        upns.len(),
-        if upns.len() == 1 { "" } else { "s" }
-    );
+    let mut parts = vec![w.count("cloud.csv.read", upns.len() as u64, &[("column", &label)])];
     if total_skipped > 0 {
-        summary.push_str(&format!(
-            "; {total_skipped} line{} skipped",
-            if total_skipped == 1 { "" } else { "s" }
-        ));
+        parts.push(w.count("cloud.csv.skipped", u64::from(total_skipped), &[]));
     }
     if rows_not_read > 0 {
-        summary.push_str(&format!(
-            "; only the first {CSV_MAX_ROWS} rows were read, {rows_not_read} more were not"
+        parts.push(w.t(
+            "cloud.csv.rows_not_read",
+            &[("max", &CSV_MAX_ROWS), ("n", &rows_not_read)],
         ));
     }
-    summary.push('.');
+    let summary = format!("{}.", parts.join("; "));
     UpnImport {
         upns,
         skipped,
@@ -481,6 +534,36 @@ mod tests {
         assert!(upn_problem(&long).is_some());
         assert!(is_object_id("b0000001-5a1e-4c00-8000-000000000001"));
         assert!(!is_object_id("lee@contoso.com"));
+    }
+
+    #[test]
+    fn user_name_problems_are_worded_in_spanish() {
+        for bad in [
+            "",
+            "lee",
+            "lee gu@contoso.com",
+            "lee@@contoso.com",
+            "lee@contoso",
+            ".lee@contoso.com",
+            "lée@contoso.com",
+            &"a".repeat(120),
+            &format!("{}@contoso.com", "a".repeat(65)),
+        ] {
+            let problem = upn_problem(bad).expect("a problem");
+            let es = problem.words(Lang::Es);
+            assert!(
+                words::english_left_in(&es, Lang::Es).is_empty() && es != problem.to_string(),
+                "{bad}: {es}"
+            );
+        }
+        assert_eq!(
+            upn_problem("lee@contoso").map(|p| p.words(Lang::Es)),
+            Some("«contoso» no es un dominio válido".to_owned())
+        );
+        assert_eq!(
+            upn_problem("lee@contoso").map(|p| p.to_string()),
+            Some("'contoso' is not a valid domain".to_owned())
+        );
     }
 
     #[test]

@@ -29,7 +29,10 @@ fn raw(status: u16, retry_after_header: &[u8], body: &[u8], host: &str) -> RawRe
 }
 
 fn check_error(e: &CloudError) -> Result<(), String> {
-    if e.code().as_str().is_empty() || e.hint(words::Lang::En).is_empty() || e.to_string().is_empty() {
+    if e.code().as_str().is_empty()
+        || e.hint(words::Lang::En).is_empty()
+        || e.to_string().is_empty()
+    {
         return Err(format!("error without code, hint or message: {e:?}"));
     }
     Ok(())

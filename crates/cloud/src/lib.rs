@@ -6,6 +6,12 @@
 //! [`CloudSession::sign_out_everywhere`]. Every failure is a [`CloudError`] with a stable
 //! [`code`](CloudError::code) and a [`hint`](CloudError::hint).
 //!
+//! Every sentence meant for a person (a report's summary, a note, a manual route, a
+//! skipped line's reason) is worded from the catalogs (`cloud.*` keys of `i18n/`) in the
+//! language passed in: [`CloudSession::snapshot_in`], [`CloudSession::sign_out_everywhere_in`],
+//! [`CloudSession::admin_access`], [`parse_upn_csv_in`] and the others take a
+//! [`words::Lang`]; `snapshot` and `sign_out_everywhere` word them in English.
+//!
 //! Admin mode (an admin signed in with `CloudConfig::admin`): [`CloudSession::admin_access`]
 //! says what the account may do (and, for a non-admin, which role and permissions to ask
 //! for); [`CloudSession::search_users`] or [`parse_upn_csv`] pick users;
@@ -65,8 +71,8 @@ pub use config::{
     ENV_GRAPH, ENV_TENANT, NationalCloud, RetryPolicy, USER_SCOPES,
 };
 pub use csv_users::{
-    CSV_MAX_BYTES, CSV_MAX_ROWS, CSV_MAX_SKIPPED, SkipKind, SkippedLine, UpnImport, import_upn_csv,
-    is_object_id, parse_upn_csv, upn_problem,
+    CSV_MAX_BYTES, CSV_MAX_ROWS, CSV_MAX_SKIPPED, SkipKind, SkippedLine, UpnImport, UpnProblem,
+    import_upn_csv, is_object_id, parse_upn_csv, parse_upn_csv_in, upn_problem,
 };
 pub use error::{AdminConsent, CloudError, ErrorCode};
 pub use graph::BATCH_LIMIT;

@@ -1,7 +1,10 @@
 //! The routes only a person can take: the exact Microsoft page, and what to press there.
 //! Used when the API refuses (403 for non-admins) and for personal accounts (no API).
+//! Worded in the reader's language from the catalogs (`cloud.manual.*`); the buttons are
+//! named as Microsoft's pages name them in that language.
 
 use serde::Serialize;
+use words::{Lang, Words};
 
 /// A page to open and the steps to take on it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -16,85 +19,105 @@ pub struct ManualRoute {
     pub takes_effect: String,
 }
 
-fn route(url: &str, title: &str, reason: &str, steps: &[&str], takes_effect: &str) -> ManualRoute {
+fn route(
+    url: &str,
+    title: String,
+    reason: String,
+    steps: Vec<String>,
+    takes_effect: String,
+) -> ManualRoute {
     ManualRoute {
         url: url.to_owned(),
-        title: title.to_owned(),
-        reason: reason.to_owned(),
-        steps: steps.iter().map(|s| (*s).to_owned()).collect(),
-        takes_effect: takes_effect.to_owned(),
+        title,
+        reason,
+        steps,
+        takes_effect,
     }
 }
 
 /// Personal accounts: "Sign me out" under Advanced security options.
-pub fn personal_sign_out() -> ManualRoute {
+pub fn personal_sign_out(lang: Lang) -> ManualRoute {
+    let w = Words::of(lang);
     route(
         "https://account.live.com/proofs/manage/additional",
-        "Sign out everywhere (personal Microsoft account)",
-        "Microsoft offers no API for personal accounts; the button is on your account's security page.",
-        &[
-            "Sign in with your Outlook.com / Hotmail address if asked.",
-            "Scroll to \"Sign out everywhere\" and press \"Sign me out\".",
-            "Confirm with \"Sign out\".",
+        w.t("cloud.manual.personal_sign_out.title", &[]),
+        w.t("cloud.manual.personal_sign_out.reason", &[]),
+        vec![
+            w.t("cloud.manual.personal_sign_out.step1", &[]),
+            w.t("cloud.manual.personal_sign_out.step2", &[]),
+            w.t("cloud.manual.personal_sign_out.step3", &[]),
         ],
-        "up to 24 hours; Xbox consoles are not signed out",
+        w.t("cloud.manual.personal_sign_out.takes_effect", &[]),
     )
 }
 
 /// Personal accounts: where recent sign-ins and devices are listed.
-pub fn personal_activity() -> ManualRoute {
+pub fn personal_activity(lang: Lang) -> ManualRoute {
+    let w = Words::of(lang);
     route(
         "https://account.live.com/Activity",
-        "Recent activity (personal Microsoft account)",
-        "Personal accounts' sign-ins and devices are not available through Microsoft Graph.",
-        &[
-            "Review the recent sign-ins; expand one to see the app, device and place.",
-            "For devices, open https://account.microsoft.com/devices and remove the ones you no longer use.",
+        w.t("cloud.manual.personal_activity.title", &[]),
+        w.t("cloud.manual.personal_activity.reason", &[]),
+        vec![
+            w.t("cloud.manual.personal_activity.step1", &[]),
+            w.t("cloud.manual.personal_activity.step2", &[]),
         ],
-        "immediately",
+        w.t("cloud.manual.immediately", &[]),
     )
 }
 
 /// Ordinary work accounts: My Sign-Ins, "Lost device? Sign out everywhere".
-pub fn work_sign_out(upn: &str) -> ManualRoute {
-    let mut r = route(
+pub fn work_sign_out(upn: &str, lang: Lang) -> ManualRoute {
+    let w = Words::of(lang);
+    route(
         "https://mysignins.microsoft.com/security-info",
-        "Sign out everywhere (work or school account)",
-        "Your organisation lets only admins revoke sessions through the API (Authorization_RequestDenied).",
-        &[
-            "Sign in with your work account if asked.",
-            "Press \"Lost device? Sign out everywhere\".",
-            "Confirm with \"OK\".",
+        w.t("cloud.manual.work_sign_out.title", &[]),
+        w.t("cloud.manual.work_sign_out.reason", &[]),
+        vec![
+            w.t("cloud.manual.work_sign_out.step1", &[]),
+            w.t("cloud.manual.work_sign_out.step2", &[]),
+            w.t("cloud.manual.work_sign_out.step3", &[]),
+            w.t("cloud.manual.work_sign_out.step4", &[("upn", &upn)]),
         ],
-        "refresh tokens and browser sessions end within minutes; apps already signed in may keep working for up to about an hour; Outlook, Teams, OneDrive and the phone apps ask you to sign in again",
-    );
-    r.steps.push(format!(
-        "If that link is missing, ask IT to run: Revoke-MgUserSignInSession -UserId {upn}"
-    ));
-    r
+        w.t("cloud.manual.work_sign_out.takes_effect", &[]),
+    )
 }
 
 /// Ordinary work accounts: where sign-ins are listed for the user themselves.
-pub fn work_sign_ins() -> ManualRoute {
+pub fn work_sign_ins(lang: Lang) -> ManualRoute {
+    let w = Words::of(lang);
     route(
         "https://mysignins.microsoft.com",
-        "Recent sign-ins (work or school account)",
-        "Reading the sign-in log through the API needs an admin role and an Entra ID P1/P2 licence.",
-        &["Open \"Recent activity\" to see each sign-in's app, place and time."],
-        "immediately",
+        w.t("cloud.manual.work_sign_ins.title", &[]),
+        w.t("cloud.manual.work_sign_ins.reason", &[]),
+        vec![w.t("cloud.manual.work_sign_ins.step1", &[])],
+        w.t("cloud.manual.immediately", &[]),
     )
 }
 
 /// Admins who were refused for another user: the Entra admin center's button.
-pub fn admin_revoke(upn: &str) -> ManualRoute {
+pub fn admin_revoke(upn: &str, lang: Lang) -> ManualRoute {
+    let w = Words::of(lang);
     route(
         "https://entra.microsoft.com/#view/Microsoft_AAD_UsersAndTenants/UserManagementMenuBlade/~/AllUsers",
-        &format!("Revoke sessions for {upn}"),
-        "Graph refused the revoke for this user with this sign-in (a missing role or consent).",
-        &[
-            &format!("Search for {upn} and open the user."),
-            "Press \"Revoke sessions\" and confirm with \"Yes\".",
+        w.t("cloud.manual.admin_revoke.title", &[("upn", &upn)]),
+        w.t("cloud.manual.admin_revoke.reason", &[]),
+        vec![
+            w.t("cloud.manual.admin_revoke.step1", &[("upn", &upn)]),
+            w.t("cloud.manual.admin_revoke.step2", &[]),
         ],
-        "within minutes",
+        w.t("cloud.manual.admin_revoke.takes_effect", &[]),
+    )
+}
+
+/// Work accounts whose devices Graph did not list: the My Account device list.
+pub fn devices(lang: Lang) -> ManualRoute {
+    let w = Words::of(lang);
+    route(
+        "https://myaccount.microsoft.com/device-list",
+        w.t("cloud.manual.devices.title", &[]),
+        w.t("cloud.manual.devices.reason", &[]),
+        vec![w.t("cloud.manual.devices.step1", &[])],
+        w.t("cloud.manual.immediately", &[]),
     )
 }

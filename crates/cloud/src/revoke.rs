@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::json;
+use words::{Lang, Words};
 
 use crate::account::{Account, AccountKind};
 use crate::config::RetryPolicy;
@@ -22,7 +23,8 @@ pub enum RevokeOutcome {
     Manual { route: ManualRoute },
     /// No such user in the directory.
     NotFound,
-    /// Anything else, with Graph's (or our) code and message.
+    /// Anything else, with Graph's (or our) code and message (ours in the report's
+    /// language, Microsoft's as Microsoft wrote it).
     Failed { code: String, message: String },
 }
 
@@ -41,7 +43,7 @@ pub struct SignOutReport {
     pub results: Vec<UserRevoke>,
     /// The app's own sign-in died with the others (AADSTS50173): expected, not an error.
     pub signed_out_here: bool,
-    /// One sentence for the UI and the CLI.
+    /// One sentence for the UI and the CLI, in the language asked for.
     pub summary: String,
 }
 
@@ -58,21 +60,22 @@ impl SignOutReport {
     }
 }
 
-/// The signed-in user: `POST /me/revokeSignInSessions`.
+/// The signed-in user: `POST /me/revokeSignInSessions`; a manual route in `lang`.
 pub(crate) async fn revoke_me(
     graph: &Graph<'_>,
     account: &Account,
+    lang: Lang,
 ) -> Result<RevokeOutcome, CloudError> {
     if account.kind == AccountKind::Personal {
         return Ok(RevokeOutcome::Manual {
-            route: manual::personal_sign_out(),
+            route: manual::personal_sign_out(lang),
         });
     }
     match graph.post("/me/revokeSignInSessions").await {
         // Any 2xx: 200 `{"value": true}` or 204.
         Ok(_) => Ok(RevokeOutcome::Revoked),
         Err(CloudError::Graph { status: 403, .. }) => Ok(RevokeOutcome::Manual {
-            route: manual::work_sign_out(&account.upn),
+            route: manual::work_sign_out(&account.upn, lang),
         }),
         // 401 goes back to the session, which refreshes the token and tries again.
         Err(CloudError::Graph {
@@ -86,12 +89,12 @@ pub(crate) async fn revoke_me(
     }
 }
 
-fn judge(upn: &str, r: &SubResponse) -> RevokeOutcome {
+fn judge(upn: &str, r: &SubResponse, lang: Lang) -> RevokeOutcome {
     let (code, message) = r.error();
     match r.status {
         200..=299 => RevokeOutcome::Revoked,
         403 => RevokeOutcome::Manual {
-            route: manual::admin_revoke(upn),
+            route: manual::admin_revoke(upn, lang),
         },
         404 => RevokeOutcome::NotFound,
         _ => RevokeOutcome::Failed { code, message },
@@ -103,12 +106,14 @@ fn retryable(status: u16) -> bool {
 }
 
 /// Many users through `$batch`, 20 per request, each answer judged on its own; throttled
-/// and 5xx sub-requests are sent again in later rounds.
+/// and 5xx sub-requests are sent again in later rounds. Our own messages are in `lang`.
 pub(crate) async fn revoke_users(
     graph: &Graph<'_>,
     upns: &[String],
     retry: RetryPolicy,
+    lang: Lang,
 ) -> Vec<UserRevoke> {
+    let w = Words::of(lang);
     let mut outcomes: Vec<Option<RevokeOutcome>> = vec![None; upns.len()];
     let mut pending: Vec<usize> = (0..upns.len()).collect();
     let mut round = 0u32;
@@ -133,7 +138,7 @@ pub(crate) async fn revoke_users(
                         let Some(r) = responses.iter().find(|r| r.id == id) else {
                             outcomes[i] = Some(RevokeOutcome::Failed {
                                 code: "missing_response".into(),
-                                message: "the batch answer had no entry for this user".into(),
+                                message: w.t("cloud.revoke.missing_response", &[]),
                             });
                             continue;
                         };
@@ -141,7 +146,7 @@ pub(crate) async fn revoke_users(
                             wait = wait.max(Duration::from_secs(r.retry_after_secs().unwrap_or(0)));
                             again.push(i);
                         }
-                        outcomes[i] = Some(judge(&upns[i], r));
+                        outcomes[i] = Some(judge(&upns[i], r, lang));
                     }
                 }
                 Err(e) => {
@@ -149,7 +154,7 @@ pub(crate) async fn revoke_users(
                     for &i in chunk {
                         outcomes[i] = Some(RevokeOutcome::Failed {
                             code: e.code().as_str().into(),
-                            message: e.to_string(),
+                            message: e.message(lang),
                         });
                     }
                 }

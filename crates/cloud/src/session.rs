@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex;
+use words::{Lang, Words};
 
 use crate::account::{Account, kind_of};
 use crate::config::CloudConfig;
@@ -347,9 +348,19 @@ impl CloudSession {
         }
     }
 
-    /// Devices, sign-ins, capabilities and notes of the signed-in user, or of `user`
-    /// (a UPN) when an admin looks at someone else.
+    /// [`snapshot_in`](Self::snapshot_in) with the notes in English (the CLI's).
     pub async fn snapshot(&self, user: Option<&str>) -> Result<CloudSnapshot, CloudError> {
+        self.snapshot_in(user, Lang::En).await
+    }
+
+    /// Devices, sign-ins, capabilities and notes of the signed-in user, or of `user`
+    /// (a UPN) when an admin looks at someone else; the notes and their manual routes
+    /// worded in `lang`.
+    pub async fn snapshot_in(
+        &self,
+        user: Option<&str>,
+        lang: Lang,
+    ) -> Result<CloudSnapshot, CloudError> {
         let (account, learned) = {
             let state = self.state.lock().await;
             (
@@ -361,15 +372,29 @@ impl CloudSession {
         // refresh that carries it.
         self.with_token(|token| {
             let account = &account;
-            async move { snapshot::take(&self.graph(&token), &self.cfg, account, user, learned).await }
+            async move {
+                snapshot::take(&self.graph(&token), &self.cfg, account, user, learned, lang).await
+            }
         })
         .await
+    }
+
+    /// [`sign_out_everywhere_in`](Self::sign_out_everywhere_in) with the report in
+    /// English (the CLI's).
+    pub async fn sign_out_everywhere(&self, users: &[String]) -> Result<SignOutReport, CloudError> {
+        self.sign_out_everywhere_in(users, Lang::En).await
     }
 
     /// Signs out every session of the signed-in user (`users` empty) or of the given
     /// users (admins). Where the API refuses, the outcome is the manual route. When the
     /// app's own sign-in dies too, the report says so and the stored token is removed.
-    pub async fn sign_out_everywhere(&self, users: &[String]) -> Result<SignOutReport, CloudError> {
+    /// The summary, the manual routes and our own failure messages are worded in `lang`
+    /// (Microsoft's error messages stay as Microsoft wrote them).
+    pub async fn sign_out_everywhere_in(
+        &self,
+        users: &[String],
+        lang: Lang,
+    ) -> Result<SignOutReport, CloudError> {
         let account = self
             .state
             .lock()
@@ -381,14 +406,14 @@ impl CloudSession {
             users.is_empty() || users.iter().all(|u| u.eq_ignore_ascii_case(&account.upn));
         let results = if only_me {
             let outcome = if account.kind == crate::account::AccountKind::Personal {
-                revoke::revoke_me(&self.graph(&Secret::new("")), &account).await?
+                revoke::revoke_me(&self.graph(&Secret::new("")), &account, lang).await?
             } else {
                 let token = self.access_token(false).await?;
-                match revoke::revoke_me(&self.graph(&token), &account).await {
+                match revoke::revoke_me(&self.graph(&token), &account, lang).await {
                     // The access token was refused: one fresh try.
                     Err(CloudError::Graph { status: 401, .. }) => {
                         let token = self.access_token(true).await?;
-                        revoke::revoke_me(&self.graph(&token), &account).await?
+                        revoke::revoke_me(&self.graph(&token), &account, lang).await?
                     }
                     other => other?,
                 }
@@ -399,7 +424,7 @@ impl CloudSession {
             }]
         } else {
             let token = self.access_token(false).await?;
-            revoke::revoke_users(&self.graph(&token), users, self.cfg.retry).await
+            revoke::revoke_users(&self.graph(&token), users, self.cfg.retry, lang).await
         };
         let mine = results
             .iter()
@@ -428,7 +453,7 @@ impl CloudSession {
                 }
             }
         }
-        let summary = summarize(&results, signed_out_here);
+        let summary = summarize(&results, signed_out_here, lang);
         Ok(SignOutReport {
             results,
             signed_out_here,
@@ -451,7 +476,9 @@ fn upn_domain(upn: &str) -> Option<&str> {
         .filter(|d| !d.is_empty())
 }
 
-fn summarize(results: &[UserRevoke], here: bool) -> String {
+/// The report's one sentence, in `lang`.
+fn summarize(results: &[UserRevoke], here: bool, lang: Lang) -> String {
+    let w = Words::of(lang);
     let count = |f: fn(&RevokeOutcome) -> bool| results.iter().filter(|r| f(&r.outcome)).count();
     let revoked = count(|o| matches!(o, RevokeOutcome::Revoked));
     let manual = count(|o| matches!(o, RevokeOutcome::Manual { .. }));
@@ -459,39 +486,90 @@ fn summarize(results: &[UserRevoke], here: bool) -> String {
     let mut parts = Vec::new();
     if results.len() == 1 {
         match &results[0].outcome {
-            RevokeOutcome::Revoked if here => {
-                parts.push("Signed out everywhere, including here.".to_owned())
-            }
+            RevokeOutcome::Revoked if here => parts.push(w.t("cloud.sign_out.here", &[])),
             // What a revoke does and does not do (Microsoft's docs on revokeSignInSessions
             // and token lifetimes): refresh tokens and browser sessions end, access tokens
             // already issued live on, open connections are not cut.
-            RevokeOutcome::Revoked => parts.push(
-                "Signed out everywhere: refresh tokens and browser sessions end within minutes; apps that already hold an access token may keep working for up to about an hour, and open connections are not closed.".to_owned(),
-            ),
-            RevokeOutcome::Manual { route } => parts.push(format!(
-                "Finish on Microsoft's page: {} ({}).",
-                route.url,
-                route.steps.join(" ")
+            RevokeOutcome::Revoked => parts.push(w.t("cloud.sign_out.revoked", &[])),
+            RevokeOutcome::Manual { route } => parts.push(w.t(
+                "cloud.sign_out.manual",
+                &[("url", &route.url), ("steps", &route.steps.join(" "))],
             )),
-            RevokeOutcome::NotFound => parts.push(format!("{} was not found.", results[0].user)),
-            RevokeOutcome::Failed { code, message } => {
-                parts.push(format!("Not done: {code} {message}"))
+            RevokeOutcome::NotFound => {
+                parts.push(w.t("cloud.sign_out.not_found", &[("user", &results[0].user)]))
             }
+            RevokeOutcome::Failed { code, message } => parts.push(w.t(
+                "cloud.sign_out.failed",
+                &[("code", code), ("message", message)],
+            )),
         }
     } else {
-        parts.push(format!(
-            "{revoked} of {} users signed out everywhere.",
-            results.len()
+        parts.push(w.t(
+            "cloud.sign_out.many",
+            &[("revoked", &revoked), ("total", &results.len())],
         ));
         if manual > 0 {
-            parts.push(format!("{manual} need the admin center."));
+            parts.push(w.count("cloud.sign_out.many_manual", manual as u64, &[]));
         }
         if failed > 0 {
-            parts.push(format!("{failed} failed."));
+            parts.push(w.count("cloud.sign_out.many_failed", failed as u64, &[]));
         }
         if here {
-            parts.push("This app was signed out too.".to_owned());
+            parts.push(w.t("cloud.sign_out.app_too", &[]));
         }
     }
     parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_on_many_users_is_worded_in_the_language_asked_for() {
+        let results = vec![
+            UserRevoke {
+                user: "a@x.com".into(),
+                outcome: RevokeOutcome::Revoked,
+            },
+            UserRevoke {
+                user: "b@x.com".into(),
+                outcome: RevokeOutcome::Manual {
+                    route: crate::manual::admin_revoke("b@x.com", Lang::Es),
+                },
+            },
+            UserRevoke {
+                user: "c@x.com".into(),
+                outcome: RevokeOutcome::Failed {
+                    code: "x".into(),
+                    message: "m".into(),
+                },
+            },
+        ];
+        assert_eq!(
+            summarize(&results, true, Lang::En),
+            "1 of 3 users signed out everywhere. 1 need the admin center. 1 failed. This app was signed out too."
+        );
+        let es = summarize(&results, true, Lang::Es);
+        assert_eq!(
+            es,
+            "1 de 3 usuarios con la sesión cerrada en todas partes. 1 necesita el centro de \
+             administración. 1 falló. También se cerró la sesión de esta aplicación."
+        );
+        assert!(words::english_left_in(&es, Lang::Es).is_empty());
+        let one = |outcome| {
+            let r = [UserRevoke {
+                user: "a@x.com".into(),
+                outcome,
+            }];
+            summarize(&r, false, Lang::Es)
+        };
+        assert_eq!(one(RevokeOutcome::NotFound), "No se encontró a a@x.com.");
+        let revoked = one(RevokeOutcome::Revoked);
+        assert!(
+            revoked.starts_with("Sesión cerrada en todas partes: "),
+            "{revoked}"
+        );
+        assert!(words::english_left_in(&revoked, Lang::Es).is_empty());
+    }
 }

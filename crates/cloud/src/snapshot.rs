@@ -10,6 +10,7 @@ use crate::config::CloudConfig;
 use crate::error::CloudError;
 use crate::graph::{Graph, encode};
 use crate::manual::{self, ManualRoute};
+use words::{Lang, Words};
 
 /// A device object linked to the user (registered, owned, or both).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -70,7 +71,8 @@ pub enum NoteTopic {
     Revoke,
 }
 
-/// Something that could not be read or done, why, and the way round it.
+/// Something that could not be read or done, why, and the way round it, worded in the
+/// language the snapshot was read in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct Note {
@@ -185,36 +187,43 @@ pub(crate) fn device_lists(
     registered: Result<(Vec<Value>, bool), CloudError>,
     owned: Result<(Vec<Value>, bool), CloudError>,
     notes: &mut Vec<Note>,
+    lang: Lang,
 ) -> (Vec<Value>, Vec<Value>, bool) {
+    let w = Words::of(lang);
     let mut readable = true;
     let registered = registered.map(|(v, _)| v).unwrap_or_else(|e| {
         readable = !e.is_forbidden();
         notes.push(note_for(
             NoteTopic::Devices,
-            "the registered devices",
+            &w.t("cloud.note.what.registered_devices", &[]),
             &e,
-            Some(manual_devices()),
+            Some(manual::devices(lang)),
+            lang,
         ));
         Vec::new()
     });
     let owned = owned.map(|(v, _)| v).unwrap_or_else(|e| {
         notes.push(note_for(
             NoteTopic::OwnedDevices,
-            "the owned devices",
+            &w.t("cloud.note.what.owned_devices", &[]),
             &e,
             None,
+            lang,
         ));
         Vec::new()
     });
     (registered, owned, readable)
 }
 
+/// The note for a read of `what` (already in `lang`) that failed with `e`.
 pub(crate) fn note_for(
     topic: NoteTopic,
     what: &str,
     e: &CloudError,
     manual: Option<ManualRoute>,
+    lang: Lang,
 ) -> Note {
+    let w = Words::of(lang);
     match e {
         CloudError::Graph {
             status: 403,
@@ -222,27 +231,40 @@ pub(crate) fn note_for(
             message,
         } => Note {
             topic,
-            message: format!("Not allowed for this account: {what} ({message})"),
+            message: w.t(
+                "cloud.note.not_allowed",
+                &[("what", &what), ("message", message)],
+            ),
             reason: code.clone(),
             manual,
         },
         other => Note {
             topic,
-            message: format!("Could not read {what}: {other}. {}", other.hint(words::Lang::En)),
+            message: w.t(
+                "cloud.note.could_not_read",
+                &[
+                    ("what", &what),
+                    ("error", &other.message(lang)),
+                    ("hint", &other.hint(lang)),
+                ],
+            ),
             reason: other.code().as_str().to_owned(),
             manual,
         },
     }
 }
 
-/// Reads the snapshot. `target` is another user's UPN (admins only).
+/// Reads the snapshot, its notes worded in `lang`. `target` is another user's UPN (admins
+/// only).
 pub(crate) async fn take(
     graph: &Graph<'_>,
     cfg: &CloudConfig,
     account: &Account,
     target: Option<&str>,
     learned_can_revoke: Option<bool>,
+    lang: Lang,
 ) -> Result<CloudSnapshot, CloudError> {
+    let w = Words::of(lang);
     let target = target.filter(|t| !t.eq_ignore_ascii_case(&account.upn));
     if account.kind == AccountKind::Personal && target.is_none() {
         // Graph offers `/me` only; the rest is on account.microsoft.com.
@@ -252,19 +274,23 @@ pub(crate) async fn take(
             target: None,
             devices: Vec::new(),
             sign_ins: Vec::new(),
-            capabilities: Capabilities { can_revoke: false, can_read_sign_ins: false, can_read_devices: false },
+            capabilities: Capabilities {
+                can_revoke: false,
+                can_read_sign_ins: false,
+                can_read_devices: false,
+            },
             notes: vec![
                 Note {
                     topic: NoteTopic::SignIns,
-                    message: "Personal accounts' sign-ins and devices are only shown on Microsoft's account pages.".into(),
+                    message: w.t("cloud.note.personal_activity", &[]),
                     reason: "personal_account".into(),
-                    manual: Some(manual::personal_activity()),
+                    manual: Some(manual::personal_activity(lang)),
                 },
                 Note {
                     topic: NoteTopic::Revoke,
-                    message: "Signing out everywhere is done on your account's security page.".into(),
+                    message: w.t("cloud.note.personal_sign_out", &[]),
                     reason: "personal_account".into(),
-                    manual: Some(manual::personal_sign_out()),
+                    manual: Some(manual::personal_sign_out(lang)),
                 },
             ],
         });
@@ -321,13 +347,13 @@ pub(crate) async fn take(
     }
     let upn = s(&me, "userPrincipalName").unwrap_or_else(|| account.upn.clone());
     let mut notes = Vec::new();
-    let (registered, owned, can_read_devices) = device_lists(registered, owned, &mut notes);
+    let (registered, owned, can_read_devices) = device_lists(registered, owned, &mut notes, lang);
     let (sign_ins, can_read_sign_ins) = match sign_ins {
         Ok((rows, cut)) => {
             if cut {
                 notes.push(Note {
                     topic: NoteTopic::SignIns,
-                    message: format!("Only the newest {} sign-ins are shown.", rows.len()),
+                    message: w.t("cloud.note.truncated", &[("n", &rows.len())]),
                     reason: "truncated".into(),
                     manual: None,
                 });
@@ -337,9 +363,10 @@ pub(crate) async fn take(
         Err(e) => {
             notes.push(note_for(
                 NoteTopic::SignIns,
-                "the sign-in log",
+                &w.t("cloud.note.what.sign_ins", &[]),
                 &e,
-                Some(manual::work_sign_ins()),
+                Some(manual::work_sign_ins(lang)),
+                lang,
             ));
             (Vec::new(), false)
         }
@@ -350,9 +377,9 @@ pub(crate) async fn take(
     if !can_revoke && target.is_none() {
         notes.push(Note {
             topic: NoteTopic::Revoke,
-            message: "Signing out everywhere through the app needs an admin role; the button opens the page where you can do it yourself.".into(),
+            message: w.t("cloud.note.revoke_needs_admin", &[]),
             reason: "Authorization_RequestDenied".into(),
-            manual: Some(manual::work_sign_out(&upn)),
+            manual: Some(manual::work_sign_out(&upn, lang)),
         });
     }
     Ok(CloudSnapshot {
@@ -367,14 +394,4 @@ pub(crate) async fn take(
         },
         notes,
     })
-}
-
-pub(crate) fn manual_devices() -> ManualRoute {
-    ManualRoute {
-        url: "https://myaccount.microsoft.com/device-list".into(),
-        title: "Your devices (work or school account)".into(),
-        reason: "Graph did not list the devices for this account.".into(),
-        steps: vec!["Review the devices; disable any you no longer use or have lost.".into()],
-        takes_effect: "immediately".into(),
-    }
 }

@@ -80,7 +80,8 @@ pub struct AccountState {
     /// everywhere" accepted by Microsoft). Refresh tokens die within minutes, access
     /// tokens within about an hour: waiting is measured from this moment.
     revoked_at: Mutex<Option<SystemTime>>,
-    /// The language of its errors (the context hands the user's over).
+    /// The language of its errors and of the cloud's sentences (the context hands the
+    /// user's over).
     lang: Mutex<Lang>,
 }
 
@@ -102,7 +103,7 @@ impl AccountState {
         }
     }
 
-    /// Its errors are worded in `lang` from now on.
+    /// Its errors, notes and reports are worded in `lang` from now on.
     pub fn set_lang(&self, lang: Lang) {
         if let Ok(mut guard) = self.lang.lock() {
             *guard = lang;
@@ -292,7 +293,7 @@ impl AccountState {
     pub async fn snapshot(&self, user: Option<String>) -> Result<CloudSnapshot, AppError> {
         let session = self.session().await?;
         let snapshot = session
-            .snapshot(user.as_deref())
+            .snapshot_in(user.as_deref(), self.lang())
             .await
             .map_err(|e| self.failed(e))?;
         if user.is_none()
@@ -312,7 +313,7 @@ impl AccountState {
         let session = self.session().await?;
         let me = session.account().await.map(|a| a.upn);
         let report = session
-            .sign_out_everywhere(&users)
+            .sign_out_everywhere_in(&users, self.lang())
             .await
             .map_err(|e| self.failed(e))?;
         // Only the own account's revoke restarts the wait: signing others out (admin mode)
@@ -334,7 +335,7 @@ impl AccountState {
     pub async fn admin_access(&self) -> Result<cloud::AdminAccess, AppError> {
         let session = self.session().await?;
         session
-            .admin_access()
+            .admin_access(self.lang())
             .await
             .map_err(|e| cloud_error(&e, self.lang()))
     }
@@ -350,7 +351,7 @@ impl AccountState {
     pub async fn admin_user_activity(&self, upn: &str) -> Result<cloud::UserActivity, AppError> {
         let session = self.session().await?;
         session
-            .user_activity(upn)
+            .user_activity(upn, self.lang())
             .await
             .map_err(|e| cloud_error(&e, self.lang()))
     }
@@ -363,11 +364,11 @@ impl AccountState {
     ) -> Result<BulkRevokeView, AppError> {
         let session = self.session().await?;
         let results = session
-            .revoke_many(upns, progress)
+            .revoke_many(upns, self.lang(), progress)
             .await
             .map_err(|e| cloud_error(&e, self.lang()))?;
         Ok(BulkRevokeView {
-            summary: cloud::summarize_bulk(&results),
+            summary: cloud::summarize_bulk(&results, self.lang()),
             retry: cloud::failed_upns(&results),
             results,
         })
@@ -456,6 +457,42 @@ mod tests {
         let at = state.revoked_at().expect("revoked at");
         assert!(at >= before, "{at} < {before}");
         assert_eq!(state.status().await.revoked_at, Some(at));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_cloud_sentences_follow_the_users_language() {
+        let sb = sandbox::Sandbox::start().expect("sandbox");
+        let state = demo_state(&sb);
+        state.set_lang(Lang::Es);
+        state
+            .sign_in_browser(
+                |_| Ok(()),
+                Some(sandbox::DEMO_MEMBER_UPN.into()),
+                false,
+                None,
+            )
+            .await
+            .expect("browser sign-in");
+        let snapshot = state.snapshot(None).await.expect("snapshot");
+        assert!(!snapshot.notes.is_empty());
+        for note in &snapshot.notes {
+            // Microsoft's own message, in brackets, stays as Microsoft wrote it.
+            let ours = note.message.split(" (").next().unwrap_or_default();
+            let left = words::english_left_in(ours, Lang::Es);
+            assert!(left.is_empty(), "{}: {left:?}", note.message);
+        }
+        let report = state.sign_out_everywhere(Vec::new()).await.expect("report");
+        let json = serde_json::to_string(&report).expect("json");
+        assert!(words::english_left_in(&json, Lang::Es).is_empty(), "{json}");
+        state.set_lang(Lang::En);
+        let access = state.admin_access().await.expect("access");
+        assert!(
+            access
+                .summary
+                .starts_with("This sign-in did not ask for the admin permissions"),
+            "{}",
+            access.summary
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

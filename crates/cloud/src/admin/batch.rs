@@ -3,6 +3,7 @@
 // The parent's imports and the siblings' items: one admin module, split by concern.
 #[allow(unused_imports)]
 use super::*;
+use words::{Lang, Words};
 
 /// Whether the server asked us to come back (throttled, or unavailable with a time).
 pub(super) fn comes_back(r: &SubResponse) -> bool {
@@ -54,8 +55,10 @@ pub(super) fn failed(code: &str, message: String, retryable: bool) -> BulkRevoke
     }
 }
 
-/// One sub-response as a final outcome.
-pub(super) fn judge(r: &SubResponse) -> BulkRevokeOutcome {
+/// One sub-response as a final outcome, our words in `lang` (Graph's message, in
+/// brackets, as Microsoft wrote it).
+pub(super) fn judge(r: &SubResponse, lang: Lang) -> BulkRevokeOutcome {
+    let w = Words::of(lang);
     if (200..300).contains(&r.status) {
         return BulkRevokeOutcome::Revoked;
     }
@@ -71,20 +74,18 @@ pub(super) fn judge(r: &SubResponse) -> BulkRevokeOutcome {
         format!(" ({graph_message})")
     };
     let message = match r.status {
-        403 => format!(
-            "Microsoft refused{detail}: revoking this user needs a role that covers them (Privileged Authentication Administrator covers every user, admins included)."
+        403 => w.t("cloud.bulk.refused", &[("detail", &detail)]),
+        404 => w.t("cloud.bulk.not_found", &[("detail", &detail)]),
+        429 => match sub_retry_after(r) {
+            Some(d) => w.t("cloud.bulk.throttled_wait", &[("secs", &d.as_secs())]),
+            None => w.t("cloud.bulk.throttled", &[]),
+        },
+        400 => w.t("cloud.bulk.rejected", &[("detail", &detail)]),
+        s if s >= 500 => w.t(
+            "cloud.bulk.service_failed",
+            &[("status", &s), ("detail", &detail)],
         ),
-        404 => format!("No such user in the directory{detail}."),
-        429 => format!(
-            "Microsoft is throttling requests{}; retry in a minute.",
-            sub_retry_after(r)
-                .map(|d| format!(" and asked to wait {} s", d.as_secs()))
-                .unwrap_or_default()
-        ),
-        400 => format!(
-            "Microsoft rejected the request{detail}; personal and external (guest) accounts cannot be signed out from here."
-        ),
-        s if s >= 500 => format!("Microsoft's service failed (HTTP {s}){detail}."),
+        // Nothing to word: the status and Microsoft's message.
         s => format!("HTTP {s}{detail}."),
     };
     failed(&code, message, retryable_status(r.status))

@@ -71,7 +71,7 @@ mod tests {
             result("d@x.com", failed("TooManyRequests", "slow".into(), true)),
         ];
         assert_eq!(failed_upns(&results), ["b@x.com", "d@x.com"]);
-        let s = summarize_bulk(&results);
+        let s = summarize_bulk(&results, words::Lang::En);
         assert_eq!((s.total, s.revoked, s.failed, s.retryable), (4, 1, 3, 2));
         assert_eq!(
             s.summary,
@@ -90,6 +90,64 @@ mod tests {
     }
 
     #[test]
+    fn the_bulk_summary_and_the_failures_are_worded_in_spanish() {
+        use words::{Lang, english_left_in};
+        let results = vec![
+            result("a@x.com", BulkRevokeOutcome::Revoked),
+            result(
+                "b@x.com",
+                failed("serviceNotAvailable", "down".into(), true),
+            ),
+            result(
+                "c@x.com",
+                failed("Request_ResourceNotFound", "gone".into(), false),
+            ),
+            result("d@x.com", failed("TooManyRequests", "slow".into(), true)),
+        ];
+        let s = summarize_bulk(&results, Lang::Es);
+        assert_eq!(
+            s.summary,
+            "1 de 4 usuarios con la sesión cerrada en todas partes. 3 fallaron (reintentables: 2)."
+        );
+        assert!(english_left_in(&s.summary, Lang::Es).is_empty());
+        let one = [result("b@x.com", failed("x", "down".into(), true))];
+        assert_eq!(
+            summarize_bulk(&one, Lang::Es).summary,
+            "0 de 1 usuario con la sesión cerrada en todas partes. 1 falló (1 se puede reintentar)."
+        );
+        assert_eq!(
+            summarize_bulk(&one, Lang::En).summary,
+            "0 of 1 user signed out everywhere. 1 failed (1 can be retried)."
+        );
+        let sub = |status: u16, headers: Value| SubResponse {
+            id: "1".into(),
+            status,
+            headers: headers.as_object().cloned().unwrap_or_default(),
+            body: Some(json!({"error": {"code": "c", "message": "m"}})),
+        };
+        let message = |o: BulkRevokeOutcome| match o {
+            BulkRevokeOutcome::Failed { message, .. } => message,
+            BulkRevokeOutcome::Revoked => panic!("not a failure"),
+        };
+        assert_eq!(
+            message(judge(&sub(403, json!({})), Lang::Es)),
+            "Microsoft lo rechazó (m): revocar a este usuario requiere un rol que lo abarque \
+             (Privileged Authentication Administrator abarca a todos los usuarios, también a los \
+             administradores)."
+        );
+        for (status, headers) in [
+            (400, json!({})),
+            (404, json!({})),
+            (429, json!({"Retry-After": "3"})),
+            (429, json!({})),
+            (503, json!({})),
+        ] {
+            let es = message(judge(&sub(status, headers), Lang::Es));
+            assert!(english_left_in(&es, Lang::Es).is_empty(), "{status}: {es}");
+        }
+    }
+
+    #[test]
     fn sub_responses_are_judged_with_codes_and_retryability() {
         let sub = |status: u16, body: Value, headers: Value| SubResponse {
             id: "1".into(),
@@ -99,12 +157,15 @@ mod tests {
         };
         let err = |code: &str| json!({"error": {"code": code, "message": "m"}});
         assert_eq!(
-            judge(&sub(204, Value::Null, json!({}))),
+            judge(&sub(204, Value::Null, json!({})), words::Lang::En),
             BulkRevokeOutcome::Revoked
         );
         let BulkRevokeOutcome::Failed {
             code, retryable, ..
-        } = judge(&sub(404, err("Request_ResourceNotFound"), json!({})))
+        } = judge(
+            &sub(404, err("Request_ResourceNotFound"), json!({})),
+            words::Lang::En,
+        )
         else {
             panic!("404 fails");
         };
@@ -116,7 +177,7 @@ mod tests {
         assert!(comes_back(&throttled));
         assert_eq!(sub_retry_after(&throttled), Some(Duration::from_secs(3)));
         assert!(matches!(
-            judge(&throttled),
+            judge(&throttled, words::Lang::En),
             BulkRevokeOutcome::Failed { retryable: true, ref message, .. } if message.contains("3 s")
         ));
         assert!(!comes_back(&sub(
@@ -125,7 +186,7 @@ mod tests {
             json!({})
         )));
         assert!(comes_back(&sub(503, err("x"), json!({"retry-after": 1}))));
-        let odd = judge(&sub(418, json!("teapot"), json!({})));
+        let odd = judge(&sub(418, json!("teapot"), json!({})), words::Lang::En);
         assert!(
             matches!(odd, BulkRevokeOutcome::Failed { ref code, retryable: false, .. } if code == "http_418")
         );

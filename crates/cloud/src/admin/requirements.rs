@@ -4,6 +4,7 @@
 // The parent's imports and the siblings' items: one admin module, split by concern.
 #[allow(unused_imports)]
 use super::*;
+use words::{Lang, Words};
 
 /// An Entra built-in role and what it covers for admin mode.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -77,86 +78,100 @@ pub(super) const PERM_REVOKE: &str = "User.RevokeSessions.All";
 pub(super) const PERM_DIRECTORY: &str = "Directory.Read.All";
 pub(super) const PERM_AUDIT: &str = "AuditLog.Read.All";
 
-/// The roles and permissions admin mode needs. Roles from Microsoft's "least privileged
-/// roles by task" and built-in role permissions (`microsoft.directory/users/
-/// invalidateAllRefreshTokens`); sign-in logs need a reports or security reader role.
-pub fn admin_requirements() -> AdminRequirements {
+/// The roles and permissions admin mode needs, what each covers worded in `lang` (role and
+/// permission names are Microsoft's, as its admin centers show them). Roles from
+/// Microsoft's "least privileged roles by task" and built-in role permissions
+/// (`microsoft.directory/users/invalidateAllRefreshTokens`); sign-in logs need a reports
+/// or security reader role.
+pub fn admin_requirements(lang: Lang) -> AdminRequirements {
+    let w = Words::of(lang);
     AdminRequirements {
         revoke_roles: vec![
             role(
                 "Helpdesk Administrator",
                 "729827e3-9c14-49f7-bb1b-9608f156bbb8",
-                "users without an admin role",
+                &w.t("cloud.admin.covers.non_admins", &[]),
             ),
             role(
                 "Authentication Administrator",
                 "c4e39bd9-1100-46d3-8c65-fb160da0071f",
-                "users without an admin role",
+                &w.t("cloud.admin.covers.non_admins", &[]),
             ),
             role(
                 "User Administrator",
                 "fe930be7-5e62-47db-91af-98c3a49a38b1",
-                "users without an admin role and some limited admins",
+                &w.t("cloud.admin.covers.non_admins_and_some_admins", &[]),
             ),
             role(
                 "Privileged Authentication Administrator",
                 "7be44c8a-adaf-4e2a-84d6-ab2649e08a13",
-                "every user, admins included",
+                &w.t("cloud.admin.covers.every_user", &[]),
             ),
             role(
                 GLOBAL_ADMIN.0,
                 GLOBAL_ADMIN.1,
-                "every user (more than admin mode needs)",
+                &w.t("cloud.admin.covers.every_user_more", &[]),
             ),
         ],
         sign_in_roles: vec![
             role(
                 "Reports Reader",
                 "4a5d8f65-41da-4de4-8968-e035b65339cf",
-                "sign-in and audit logs",
+                &w.t("cloud.admin.covers.sign_in_and_audit_logs", &[]),
             ),
             role(
                 "Security Reader",
                 "5d6b6bb7-de71-4623-b4af-96380a352509",
-                "sign-in logs and security reports",
+                &w.t("cloud.admin.covers.sign_in_logs_and_security_reports", &[]),
             ),
             role(
                 "Global Reader",
                 "f2ef992c-3afb-46b9-b7cf-a126ee74c451",
-                "everything, read only",
+                &w.t("cloud.admin.covers.everything_read_only", &[]),
             ),
             role(
                 "Security Administrator",
                 "194ae4cb-b126-40b2-bd5b-6091b380977d",
-                "sign-in logs and security settings",
+                &w.t("cloud.admin.covers.sign_in_logs_and_security_settings", &[]),
             ),
-            role(GLOBAL_ADMIN.0, GLOBAL_ADMIN.1, "everything"),
+            role(
+                GLOBAL_ADMIN.0,
+                GLOBAL_ADMIN.1,
+                &w.t("cloud.admin.covers.everything", &[]),
+            ),
         ],
         permissions: vec![
             AdminPermission {
                 name: PERM_REVOKE.into(),
-                alternatives: vec!["User.ReadWrite.All".into(), "Directory.ReadWrite.All".into()],
-                needed_for: "signing users out everywhere".into(),
+                alternatives: vec![
+                    "User.ReadWrite.All".into(),
+                    "Directory.ReadWrite.All".into(),
+                ],
+                needed_for: w.t("cloud.admin.needed_for.revoke", &[]),
             },
             AdminPermission {
                 name: PERM_DIRECTORY.into(),
-                alternatives: vec!["User.Read.All (search only)".into()],
-                needed_for: "finding users, their devices and your roles".into(),
+                alternatives: vec![w.t(
+                    "cloud.admin.alternative.search_only",
+                    &[("permission", &"User.Read.All")],
+                )],
+                needed_for: w.t("cloud.admin.needed_for.directory", &[]),
             },
             AdminPermission {
                 name: PERM_AUDIT.into(),
                 alternatives: Vec::new(),
-                needed_for: "reading users' sign-ins".into(),
+                needed_for: w.t("cloud.admin.needed_for.audit", &[]),
             },
         ],
-        licence: "Sign-in logs through Microsoft Graph need Microsoft Entra ID P1 or P2 in the organisation.".into(),
-        summary: "Admin mode needs an Entra role that may sign other users out (User Administrator, or Privileged Authentication Administrator to include admins), a reader role such as Reports Reader for sign-ins, and the delegated permissions User.RevokeSessions.All, Directory.Read.All and AuditLog.Read.All with admin consent.".into(),
+        licence: w.t("cloud.admin.licence", &[]),
+        summary: w.t("cloud.admin.requirements", &[]),
     }
 }
 
 /// The typed refusal for `action`, with what is needed.
 pub(super) fn admin_required(action: &str) -> CloudError {
-    let req = admin_requirements();
+    // Only the names, which are the same in every language.
+    let req = admin_requirements(Lang::En);
     CloudError::AdminRequired {
         action: action.to_owned(),
         roles: req.revoke_roles.into_iter().map(|r| r.name).collect(),

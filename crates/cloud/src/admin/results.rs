@@ -3,6 +3,7 @@
 // The parent's imports and the siblings' items: one admin module, split by concern.
 #[allow(unused_imports)]
 use super::*;
+use words::{Lang, Words};
 
 /// The users of `results` worth sending again ("Retry the failed ones"): the failed and
 /// retryable, in order. Not-found users and refusals are left out; they would fail again.
@@ -28,22 +29,29 @@ pub fn merge_results(previous: &mut Vec<UserRevokeResult>, retried: Vec<UserRevo
     }
 }
 
-/// Counts and a sentence for `results`.
-pub fn summarize_bulk(results: &[UserRevokeResult]) -> BulkRevokeSummary {
+/// Counts and a sentence for `results`, in `lang`.
+pub fn summarize_bulk(results: &[UserRevokeResult], lang: Lang) -> BulkRevokeSummary {
+    let w = Words::of(lang);
     let total = results.len() as u32;
     let revoked = results.iter().filter(|r| r.is_revoked()).count() as u32;
     let retryable = results.iter().filter(|r| r.is_retryable()).count() as u32;
     let failed = total - revoked;
-    let mut summary = format!(
-        "{revoked} of {total} user{} signed out everywhere.",
-        if total == 1 { "" } else { "s" }
+    let mut summary = w.count(
+        "cloud.bulk.summary",
+        u64::from(total),
+        &[("revoked", &revoked)],
     );
     if failed > 0 {
-        summary.push_str(&format!(" {failed} failed"));
-        if retryable > 0 {
-            summary.push_str(&format!(" ({retryable} can be retried)"));
-        }
-        summary.push('.');
+        summary.push(' ');
+        summary.push_str(&if retryable > 0 {
+            w.count(
+                "cloud.bulk.summary_failed_retry",
+                u64::from(failed),
+                &[("retryable", &retryable)],
+            )
+        } else {
+            w.count("cloud.bulk.summary_failed", u64::from(failed), &[])
+        });
     }
     BulkRevokeSummary {
         total,

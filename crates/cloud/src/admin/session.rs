@@ -3,14 +3,17 @@
 // The parent's imports and the siblings' items: one admin module, split by concern.
 #[allow(unused_imports)]
 use super::*;
+use words::{Lang, Words};
 
 impl CloudSession {
     /// What the signed-in account may do in admin mode: its Entra roles (read from
     /// `/me/transitiveMemberOf`), whether the directory can be searched, and what is
     /// missing. For a non-admin the answer says which role and permissions to ask for.
-    pub async fn admin_access(&self) -> Result<AdminAccess, CloudError> {
+    /// The summary and what the requirements cover are worded in `lang`.
+    pub async fn admin_access(&self, lang: Lang) -> Result<AdminAccess, CloudError> {
+        let w = Words::of(lang);
         let account = self.account().await.ok_or(CloudError::NotSignedIn)?;
-        let requirements = admin_requirements();
+        let requirements = admin_requirements(lang);
         let all_permissions = || vec![PERM_REVOKE.into(), PERM_DIRECTORY.into(), PERM_AUDIT.into()];
         if account.kind == AccountKind::Personal {
             return Ok(AdminAccess {
@@ -22,7 +25,7 @@ impl CloudSession {
                 can_read_sign_ins: false,
                 missing_permissions: all_permissions(),
                 requirements,
-                summary: "Personal Microsoft accounts have no organisation to manage; admin mode needs a work account with an admin role.".into(),
+                summary: w.t("cloud.admin.access.personal", &[]),
             });
         }
         let (roles, probe) = self
@@ -89,31 +92,27 @@ impl CloudSession {
         let can_revoke = account.admin_scopes && holds(&requirements.revoke_roles);
         let can_read_sign_ins = account.admin_scopes && holds(&requirements.sign_in_roles);
         let roles: Vec<String> = held.into_iter().map(|(n, _)| n).collect();
+        let upn: &dyn std::fmt::Display = &account.upn;
         let summary = if can_revoke {
-            format!(
-                "Signed in as {} ({}): you can find users{} and sign them out everywhere.",
-                account.upn,
-                roles.join(", "),
-                if can_read_sign_ins {
-                    ", read their sign-ins"
-                } else {
-                    ""
-                }
-            )
+            let args: [words::Arg<'_>; 2] = [("upn", upn), ("roles", &roles.join(", "))];
+            if can_read_sign_ins {
+                w.t("cloud.admin.access.can_revoke_and_read", &args)
+            } else {
+                w.t("cloud.admin.access.can_revoke", &args)
+            }
         } else if !account.admin_scopes {
-            "This sign-in did not ask for the admin permissions: sign out and sign in again as an admin (the admin sign-in), with an account that has User Administrator or Privileged Authentication Administrator.".into()
+            w.t("cloud.admin.access.no_admin_scopes", &[])
         } else if roles_known {
-            format!(
-                "{} has no Entra role that may sign other users out{}. Ask for User Administrator (or Privileged Authentication Administrator to include admins) and, for sign-ins, Reports Reader.",
-                account.upn,
-                if roles.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (roles: {})", roles.join(", "))
-                }
-            )
+            if roles.is_empty() {
+                w.t("cloud.admin.access.no_role", &[("upn", upn)])
+            } else {
+                w.t(
+                    "cloud.admin.access.no_role_held",
+                    &[("upn", upn), ("roles", &roles.join(", "))],
+                )
+            }
         } else {
-            "Your roles could not be read: the app needs Directory.Read.All with admin consent, and you need User Administrator or Privileged Authentication Administrator.".into()
+            w.t("cloud.admin.access.roles_unknown", &[])
         };
         Ok(AdminAccess {
             upn: account.upn,
@@ -152,15 +151,17 @@ impl CloudSession {
 
     /// One user's profile, devices (registered and owned) and most recent sign-ins. The
     /// user must exist (404 otherwise); a refused profile read is
-    /// [`CloudError::AdminRequired`]; refused devices or sign-ins become notes.
-    pub async fn user_activity(&self, upn: &str) -> Result<UserActivity, CloudError> {
+    /// [`CloudError::AdminRequired`]; refused devices or sign-ins become notes, worded in
+    /// `lang`.
+    pub async fn user_activity(&self, upn: &str, lang: Lang) -> Result<UserActivity, CloudError> {
+        let w = Words::of(lang);
         self.account().await.ok_or(CloudError::NotSignedIn)?;
         let key = upn.trim().to_owned();
         if upn_problem(&key).is_some() && !is_object_id(&key) {
             return Err(CloudError::Graph {
                 status: 400,
                 code: "invalid_user".into(),
-                message: format!("'{key}' is not a user name (user@domain) or object id"),
+                message: w.t("cloud.admin.invalid_user", &[("user", &key)]),
             });
         }
         let user_path = format!("/users/{}", encode(&key));
@@ -199,15 +200,16 @@ impl CloudSession {
             detail: "a user without id or userPrincipalName".into(),
         })?;
         let mut notes = Vec::new();
-        let (registered, owned, _) = device_lists(registered, owned, &mut notes);
+        let (registered, owned, _) = device_lists(registered, owned, &mut notes, lang);
         let (sign_ins, sign_ins_truncated) = match sign_ins {
             Ok((rows, cut)) => (rows.iter().map(sign_in_from).collect(), cut),
             Err(e) => {
-                let mut note = note_for(NoteTopic::SignIns, "the sign-in log", &e, None);
+                let what = w.t("cloud.note.what.sign_ins", &[]);
+                let mut note = note_for(NoteTopic::SignIns, &what, &e, None, lang);
                 if e.is_forbidden() {
-                    note.message.push_str(
-                        " Reading sign-ins needs a role such as Reports Reader, AuditLog.Read.All with admin consent, and Microsoft Entra ID P1 or P2.",
-                    );
+                    note.message.push(' ');
+                    note.message
+                        .push_str(&w.t("cloud.note.sign_ins_need_role", &[]));
                 }
                 notes.push(note);
                 (Vec::new(), false)
@@ -239,11 +241,16 @@ impl CloudSession {
     ///
     /// Errors only when nothing was done: not signed in, a personal account, or Graph
     /// refusing every revoke of the first batch answered ([`CloudError::AdminRequired`]).
+    ///
+    /// Our own failure messages are worded in `lang` (Graph's, in brackets, as Microsoft
+    /// wrote them).
     pub async fn revoke_many(
         &self,
         upns: &[String],
+        lang: Lang,
         mut progress: impl FnMut(BatchProgress),
     ) -> Result<Vec<UserRevokeResult>, CloudError> {
+        let w = Words::of(lang);
         let account = self.account().await.ok_or(CloudError::NotSignedIn)?;
         if account.kind == AccountKind::Personal {
             return Err(admin_required("signing out other users"));
@@ -257,7 +264,10 @@ impl CloudSession {
                 Some(problem) if !is_object_id(u) => {
                     outcomes[i] = Some(failed(
                         "invalid_user",
-                        format!("'{u}' is not a user name (user@domain) or object id: {problem}."),
+                        w.t(
+                            "cloud.bulk.invalid_user",
+                            &[("user", u), ("problem", &problem.words(lang))],
+                        ),
                         false,
                     ));
                 }
@@ -293,7 +303,7 @@ impl CloudSession {
                 for &i in chunk {
                     outcomes[i] = Some(failed(
                         e.code().as_str(),
-                        format!("Not sent: an earlier batch failed ({e})."),
+                        w.t("cloud.bulk.not_sent_after", &[("error", &e.message(lang))]),
                         true,
                     ));
                 }
@@ -328,7 +338,7 @@ impl CloudSession {
                             Err(e) => {
                                 for &i in &pending {
                                     outcomes[i] =
-                                        Some(failed(e.code().as_str(), e.to_string(), true));
+                                        Some(failed(e.code().as_str(), e.message(lang), true));
                                 }
                                 broken = Some(e);
                                 break;
@@ -343,7 +353,8 @@ impl CloudSession {
                         let retryable = path_broken(&e)
                             || matches!(&e, CloudError::Graph { status, .. } if retryable_status(*status));
                         for &i in &pending {
-                            outcomes[i] = Some(failed(e.code().as_str(), e.to_string(), retryable));
+                            outcomes[i] =
+                                Some(failed(e.code().as_str(), e.message(lang), retryable));
                         }
                         if path_broken(&e) {
                             broken = Some(e);
@@ -374,12 +385,12 @@ impl CloudSession {
                     let Some(r) = find(i) else {
                         outcomes[i] = Some(failed(
                             "missing_response",
-                            "The batch answer had no entry for this user.".into(),
+                            w.t("cloud.bulk.missing_response", &[]),
                             true,
                         ));
                         continue;
                     };
-                    outcomes[i] = Some(judge(r));
+                    outcomes[i] = Some(judge(r, lang));
                     if comes_back(r) && round < retry.max_retries {
                         wait = wait.max(sub_retry_after(r).unwrap_or(Duration::ZERO));
                         again.push(i);
@@ -405,7 +416,9 @@ impl CloudSession {
             .zip(outcomes)
             .map(|(upn, o)| UserRevokeResult {
                 upn,
-                outcome: o.unwrap_or_else(|| failed("not_attempted", "Not sent.".into(), true)),
+                outcome: o.unwrap_or_else(|| {
+                    failed("not_attempted", w.t("cloud.bulk.not_sent", &[]), true)
+                }),
             })
             .collect())
     }

@@ -15,6 +15,7 @@ use cloud::{
 use common::{config, count, session, sign_in, start};
 use sandbox::{DEMO_ADMIN_UPN, DEMO_MEMBER_UPN, Fault, RetryAfter, Sandbox, Tenant};
 use serde_json::Value;
+use words::Lang;
 
 const USER_SCOPES: &str = "openid offline_access User.Read";
 
@@ -76,7 +77,7 @@ async fn admin(sb: &Sandbox) -> CloudSession {
 async fn revoke(s: &CloudSession, upns: &[String]) -> (Vec<UserRevokeResult>, Vec<BatchProgress>) {
     let mut seen = Vec::new();
     let results = s
-        .revoke_many(upns, |p| seen.push(p))
+        .revoke_many(upns, Lang::En, |p| seen.push(p))
         .await
         .expect("results");
     (results, seen)
@@ -136,7 +137,7 @@ async fn forty_five_users_in_three_batches_the_middle_one_fails_and_the_retry_fi
     let json = serde_json::to_value(&results[20]).expect("json");
     assert_eq!(json["outcome"]["kind"], "failed");
     assert_eq!(json["outcome"]["retryable"], true);
-    let summary = summarize_bulk(&results);
+    let summary = summarize_bulk(&results, Lang::En);
     assert_eq!(
         summary.summary,
         "25 of 45 users signed out everywhere. 20 failed (20 can be retried)."
@@ -152,7 +153,7 @@ async fn forty_five_users_in_three_batches_the_middle_one_fails_and_the_retry_fi
     let mut all = results;
     merge_results(&mut all, again);
     assert_eq!(all.len(), 45);
-    assert_eq!(summarize_bulk(&all).revoked, 45);
+    assert_eq!(summarize_bulk(&all, Lang::En).revoked, 45);
     assert!(failed_upns(&all).is_empty());
     assert_eq!(sb.faults().remaining(), 0);
 
@@ -296,7 +297,7 @@ async fn a_member_is_told_which_role_and_permissions_admin_mode_needs() {
     sessions_for(&sb, &users);
 
     let err = s
-        .revoke_many(&users, |_| {})
+        .revoke_many(&users, Lang::En, |_| {})
         .await
         .expect_err("a member may not revoke others");
     assert_eq!(err.code(), "admin_required");
@@ -334,7 +335,10 @@ async fn a_member_is_told_which_role_and_permissions_admin_mode_needs() {
     );
     assert!(users.iter().all(|u| sb.live_refresh_tokens(u) == 1));
 
-    let access = s.admin_access().await.expect("an answer, not an error");
+    let access = s
+        .admin_access(Lang::En)
+        .await
+        .expect("an answer, not an error");
     assert!(access.roles_known && access.roles.is_empty());
     assert!(!access.can_revoke && !access.can_read_sign_ins);
     assert!(
@@ -351,7 +355,7 @@ async fn a_member_is_told_which_role_and_permissions_admin_mode_needs() {
     );
     // Reading another user's profile is refused with the same typed error.
     let err = s
-        .user_activity("user001@contoso.example")
+        .user_activity("user001@contoso.example", Lang::En)
         .await
         .expect_err("refused");
     assert_eq!(err.code(), "admin_required");
@@ -372,7 +376,7 @@ async fn without_the_admin_permissions_search_and_roles_say_what_is_missing() {
         matches!(&err, CloudError::AdminRequired { action, .. } if action == "searching the directory"),
         "{err:?}"
     );
-    let access = s.admin_access().await.expect("answer");
+    let access = s.admin_access(Lang::En).await.expect("answer");
     assert!(!access.roles_known && !access.can_search);
     assert_eq!(
         access.missing_permissions,
@@ -389,7 +393,7 @@ async fn without_the_admin_permissions_search_and_roles_say_what_is_missing() {
     let (s, _) = session(cfg);
     sign_in(&s, DEMO_ADMIN_UPN).await;
     let err = s
-        .revoke_many(&[DEMO_MEMBER_UPN.to_owned()], |_| {})
+        .revoke_many(&[DEMO_MEMBER_UPN.to_owned()], Lang::En, |_| {})
         .await
         .expect_err("no User.RevokeSessions.All");
     assert_eq!(err.code(), "admin_required");
@@ -399,7 +403,7 @@ async fn without_the_admin_permissions_search_and_roles_say_what_is_missing() {
 async fn an_admin_sees_its_roles_and_may_do_everything() {
     let sb = start(Tenant::demo());
     let s = admin(&sb).await;
-    let access = s.admin_access().await.expect("access");
+    let access = s.admin_access(Lang::En).await.expect("access");
     assert_eq!(access.roles, ["Global Administrator"]);
     assert!(access.can_search && access.can_revoke && access.can_read_sign_ins);
     assert!(access.missing_permissions.is_empty());
@@ -485,7 +489,7 @@ async fn one_users_activity_shows_devices_and_recent_sign_ins() {
     let sb = start(Tenant::demo().with_bulk_users(3));
     let s = admin(&sb).await;
     let a = s
-        .user_activity("user001@contoso.example")
+        .user_activity("user001@contoso.example", Lang::En)
         .await
         .expect("activity");
     assert_eq!(a.user.display_name.as_deref(), Some("Adele Vance"));
@@ -499,13 +503,16 @@ async fn one_users_activity_shows_devices_and_recent_sign_ins() {
     assert!(a.notes.is_empty(), "{:?}", a.notes);
 
     // By object id too, and for the demo member with more history.
-    let by_id = s.user_activity(&a.user.id).await.expect("by id");
+    let by_id = s.user_activity(&a.user.id, Lang::En).await.expect("by id");
     assert_eq!(by_id.user.upn, "user001@contoso.example");
-    let lee = s.user_activity(DEMO_MEMBER_UPN).await.expect("lee");
+    let lee = s
+        .user_activity(DEMO_MEMBER_UPN, Lang::En)
+        .await
+        .expect("lee");
     assert_eq!((lee.devices.len(), lee.sign_ins.len()), (2, 8));
 
     let ghost = s
-        .user_activity("ghost@contoso.example")
+        .user_activity("ghost@contoso.example", Lang::En)
         .await
         .expect_err("no such user");
     assert!(
@@ -513,7 +520,7 @@ async fn one_users_activity_shows_devices_and_recent_sign_ins() {
         "{ghost:?}"
     );
     let bad = s
-        .user_activity("not an address")
+        .user_activity("not an address", Lang::En)
         .await
         .expect_err("invalid");
     assert!(matches!(&bad, CloudError::Graph { code, .. } if code == "invalid_user"));
@@ -521,7 +528,7 @@ async fn one_users_activity_shows_devices_and_recent_sign_ins() {
     // Sign-ins refused (no reader role or licence): a note, the rest still shown.
     sb.inject(Fault::on("/graph/v1.0/auditLogs").status(403));
     let a = s
-        .user_activity("user002@contoso.example")
+        .user_activity("user002@contoso.example", Lang::En)
         .await
         .expect("partial");
     assert!(a.sign_ins.is_empty());
@@ -600,7 +607,9 @@ async fn not_signed_in_and_personal_accounts_get_typed_errors() {
     let sb = start(Tenant::demo());
     let (s, _) = session(config(&sb));
     assert_eq!(
-        s.revoke_many(&bulk_upns(1), |_| {}).await.expect_err("no"),
+        s.revoke_many(&bulk_upns(1), Lang::En, |_| {})
+            .await
+            .expect_err("no"),
         CloudError::NotSignedIn
     );
     assert_eq!(
@@ -609,13 +618,13 @@ async fn not_signed_in_and_personal_accounts_get_typed_errors() {
     );
     sign_in(&s, sandbox::DEMO_PERSONAL_UPN).await;
     assert_eq!(
-        s.revoke_many(&bulk_upns(1), |_| {})
+        s.revoke_many(&bulk_upns(1), Lang::En, |_| {})
             .await
             .expect_err("no")
             .code(),
         "admin_required"
     );
-    let access = s.admin_access().await.expect("answer");
+    let access = s.admin_access(Lang::En).await.expect("answer");
     assert!(!access.can_revoke && access.summary.contains("Personal"));
     assert_eq!(count(&sb, "/graph/v1.0/"), 0);
 }

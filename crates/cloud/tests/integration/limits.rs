@@ -14,7 +14,7 @@ fn a_csv_past_its_byte_limit_is_refused_before_it_is_read() {
     while text.len() <= CSV_MAX_BYTES {
         text.push_str(row);
     }
-    let err = import_upn_csv(&text).expect_err("too big");
+    let err = import_upn_csv(&text, words::Lang::En).expect_err("too big");
     assert_eq!(err.code(), "input_too_large");
     assert!(
         matches!(&err, CloudError::InputTooLarge { size, max, .. } if *size == text.len() && *max == CSV_MAX_BYTES),
@@ -28,7 +28,13 @@ fn a_csv_past_its_byte_limit_is_refused_before_it_is_read() {
     );
     // Just under the limit it is read as before.
     let small = "UserPrincipalName\nmegan.bowen@contoso.example\n";
-    assert_eq!(import_upn_csv(small).expect("read").upns.len(), 1);
+    assert_eq!(
+        import_upn_csv(small, words::Lang::En)
+            .expect("read")
+            .upns
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]

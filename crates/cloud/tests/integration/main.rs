@@ -13,4 +13,5 @@ mod logs;
 mod revoke;
 mod signin;
 mod snapshot;
+mod spanish;
 mod typescript;
