@@ -176,7 +176,21 @@ export type Acted = {
 };
 
 /**  Kinds of journaled actions. */
-export type ActionKind = "close_client" | "restart_outlook" | "disable_addin" | "enable_addin" | "remove_profile" | "remove_credential" | "limit_imap_connections";
+export type ActionKind = 
+/**  Close one mail app. */
+"close_client" | 
+/**  Close Outlook and start it again. */
+"restart_outlook" | 
+/**  Turn an add-in off. */
+"disable_addin" | 
+/**  Turn an add-in on. */
+"enable_addin" | 
+/**  Delete a classic Outlook profile. */
+"remove_profile" | 
+/**  Delete a saved Office sign-in. */
+"remove_credential" | 
+/**  Lower Thunderbird's connections per IMAP account. */
+"limit_imap_connections";
 
 /**  A repair the UI can ask for. */
 export type ActionRequest = 
@@ -209,8 +223,11 @@ export type ActionRequest =
 
 /**  A COM add-in of Outlook. */
 export type Addin = {
+	/**  The add-in's ProgID (its registry key name). */
 	prog_id: string,
+	/**  Its name in Outlook's list, when set. */
 	friendly_name: string | null,
+	/**  Its description, when set. */
 	description: string | null,
 	/**  Effective LoadBehavior: HKCU wins over HKLM, which wins over WOW6432Node. */
 	load_behavior: number | null,
@@ -239,6 +256,7 @@ export type Addin = {
 	opens_connections: boolean,
 	/**  Why it opens connections, from the data file. */
 	connections_note: string | null,
+	/**  What could not be read about it. */
 	notes: string[],
 };
 
@@ -361,6 +379,7 @@ export type BatchProgress = {
 
 /**  The bisect state machine. */
 export type Bisect = {
+	/**  Where the add-in keys are. */
 	layout: RegistryLayout,
 	/**  Every add-in taking part, in order. */
 	candidates: string[],
@@ -368,9 +387,11 @@ export type Bisect = {
 	skipped: string[],
 	/**  The culprit is one of these. */
 	suspects: string[],
+	/**  The rounds so far. */
 	rounds: Round[],
 	/**  What the bisect has disabled right now. */
 	disabled: DisabledByBisect[],
+	/**  Where the check stands. */
 	phase: BisectPhase,
 };
 
@@ -381,11 +402,15 @@ export type BisectPhase =
 /**  Half is disabled: restart Outlook, then [`Bisect::answer`]. */
 { phase: "awaiting_answer" } | 
 /**  One suspect is left. */
-{ phase: "found"; culprit: string } | 
+{ phase: "found"; 
+/**  The add-in left. */
+culprit: string } | 
 /**  The error came back with every suspect disabled: no add-in causes it. */
 { phase: "no_culprit" } | 
 /**  Add-ins restored; `kept_disabled` is the culprit when the user chose to keep it off. */
-{ phase: "finished"; kept_disabled: string | null };
+{ phase: "finished"; 
+/**  The add-in kept off, if any. */
+kept_disabled: string | null };
 
 /**  What happened to one user of a bulk revoke. */
 export type BulkRevokeOutcome = 
@@ -428,7 +453,31 @@ export type Capabilities = {
 };
 
 /**  What a client process is. The names are the CLI contract's `kind` values. */
-export type ClientKind = "classic_outlook" | "new_outlook" | "windows_mail" | "outlook_mac" | "teams" | "outlook_web_app" | "thunderbird" | "evolution" | "em_client" | "apple_mail" | "prospect_mail" | "mapi_client";
+export type ClientKind = 
+/**  Classic Outlook for Windows (OUTLOOK.EXE). */
+"classic_outlook" | 
+/**  The new Outlook for Windows (olk.exe). */
+"new_outlook" | 
+/**  The Windows Mail and Calendar app. */
+"windows_mail" | 
+/**  Outlook for Mac. */
+"outlook_mac" | 
+/**  Microsoft Teams (it opens its own mailbox connections). */
+"teams" | 
+/**  Outlook on the web, opened as an app or in a browser window. */
+"outlook_web_app" | 
+/**  Mozilla Thunderbird. */
+"thunderbird" | 
+/**  GNOME Evolution. */
+"evolution" | 
+/**  eM Client. */
+"em_client" | 
+/**  Apple Mail. */
+"apple_mail" | 
+/**  Prospect Mail (an Outlook on the web wrapper for Linux). */
+"prospect_mail" | 
+/**  Another program that loaded Outlook's MAPI (a CRM, an archiver, a scanner's mail button). */
+"mapi_client";
 
 /**  One kind of mail client on this computer. */
 export type ClientLine = {
@@ -462,6 +511,7 @@ export type CloudSnapshot = {
 
 /**  Established TCP connections of one process. */
 export type ConnectionCounts = {
+	/**  Established TCP connections held by the process. */
 	established: number,
 	/**  Of those, how many go to port 443 of a published Microsoft 365 address. */
 	microsoft_365: number,
@@ -469,6 +519,7 @@ export type ConnectionCounts = {
 
 /**  A saved credential, by name only. */
 export type Credential = {
+	/**  The credential's target name (never its secret). */
 	name: string,
 	/**  `windows_credential_manager` or `macos_keychain`. */
 	store: string,
@@ -476,6 +527,7 @@ export type Credential = {
 
 /**  An Outlook data file referenced by a profile. */
 export type DataFile = {
+	/**  The file's path as the profile stores it. */
 	path: string,
 	/**  `ost` (cached Exchange copy) or `pst` (personal folders). */
 	kind: string,
@@ -565,7 +617,9 @@ export type DirectoryUser = {
 
 /**  An add-in the bisect disabled, with the journal entry that undoes it. */
 export type DisabledByBisect = {
+	/**  The add-in's ProgID. */
 	prog_id: string,
+	/**  The journal entry that turned it off. */
 	entry_id: string,
 };
 
@@ -573,10 +627,13 @@ export type DisabledByBisect = {
 export type DisabledItem = {
 	/**  Item type from the first DWORD (1 = add-in, per admin scripts; unverified). */
 	item_type: number | null,
+	/**  The disabled add-in's file path, when decoded. */
 	path: string | null,
+	/**  The disabled add-in's name, when decoded. */
 	name: string | null,
 	/**  Registry value name and key it came from. */
 	value_name: string,
+	/**  What could not be decoded. */
 	notes: string[],
 };
 
@@ -597,19 +654,27 @@ export type EntryState =
 
 /**  An entry as the UI lists it. */
 export type EntryView = {
+	/**  The entry's id. */
 	id: string,
+	/**  Which kind of action. */
 	kind: ActionKind,
+	/**  What it acts on. */
 	target: string,
+	/**  What it showed before it ran. */
 	preview: Preview,
+	/**  Where it stands. */
 	state: EntryState,
 	/**  Milliseconds since the Unix epoch (f64: TypeScript has no u64). */
 	created_at_ms: number | null,
+	/**  When it last changed (milliseconds since the Unix epoch). */
 	updated_at_ms: number | null,
 	/**  Undo is possible now. */
 	can_undo: boolean,
 	/**  Interrupted and can be rolled back from its backup. */
 	can_roll_back: boolean,
+	/**  What it did, once applied. */
 	outcome: Outcome | null,
+	/**  Why it failed, when it did. */
 	error: string | null,
 };
 
@@ -707,8 +772,34 @@ export type Finding = {
 	advice: string[],
 };
 
-/**  Stable finding codes (the CLI contract names them). */
-export type FindingCode = "outlook_running_multiple" | "duplicate_profiles" | "addin_opens_connections" | "addin_crashing" | "other_client_same_account" | "web_app_sessions" | "stale_credentials" | "shared_mailboxes_downloaded" | "mapi_clients" | "other_devices" | "mobile_devices_near_limit" | "imap_connections" | "shared_mailboxes" | 
+/**  Stable finding codes (the CLI contract and the report's JSON name them). */
+export type FindingCode = 
+/**  Outlook runs more than once on this computer. */
+"outlook_running_multiple" | 
+/**  Two or more Outlook profiles hold the same mailbox. */
+"duplicate_profiles" | 
+/**  An add-in known to open its own connections is on. */
+"addin_opens_connections" | 
+/**  An add-in keeps crashing (Outlook may reconnect each time). */
+"addin_crashing" | 
+/**  Another mail app on this computer uses the same account. */
+"other_client_same_account" | 
+/**  Outlook on the web is open in several windows or tabs. */
+"web_app_sessions" | 
+/**  Saved Office sign-ins that may keep reconnecting. */
+"stale_credentials" | 
+/**  Shared mailboxes' folders are downloaded in cached mode. */
+"shared_mailboxes_downloaded" | 
+/**  Programs other than Outlook loaded Outlook's MAPI. */
+"mapi_clients" | 
+/**  The account has other devices signed in. */
+"other_devices" | 
+/**  The mailbox is near its limit of mobile device partnerships. */
+"mobile_devices_near_limit" | 
+/**  IMAP clients open many connections to the mailbox. */
+"imap_connections" | 
+/**  Shared mailboxes are opened with the profile. */
+"shared_mailboxes" | 
 /**  A mail app that uses EWS, which Exchange Online is retiring. */
 "ews_client_retiring" | 
 /**
@@ -720,9 +811,9 @@ export type FindingCode = "outlook_running_multiple" | "duplicate_profiles" | "a
 /**  One finding with its evidence and the plan step that fixes it. */
 export type FindingLine = {
 	/**  Stable finding code (`duplicate_profiles`, `mobile_devices_near_limit`, ...). */
-	code: string,
-	/**  `high`, `medium` or `low`. */
-	severity: string,
+	code: FindingCode,
+	/**  How much it matters. */
+	severity: Severity,
 	title: string,
 	/**  Facts, one line each. */
 	evidence: string[],
@@ -837,8 +928,8 @@ export type LimitStatus =
 
 /**  The limit most likely hit, in words. */
 export type LimitView = {
-	/**  The doctor's code (`mapi_sessions_per_user`) or the words given. */
-	code: string,
+	/**  Which limit (`mapi_sessions_per_user` in the JSON). */
+	code: Limit,
 	label: string,
 	/**  Published number, 0 when none is published. */
 	number: number,
@@ -957,7 +1048,9 @@ export type OfferTarget =
 export type OtherAccount = {
 	/**  The app, as a process `kind`. */
 	client: ClientKind,
+	/**  The account's address, when found. */
 	email: string | null,
+	/**  The mail server's host name, when found. */
 	host: string | null,
 	/**  The file it came from. */
 	source: string,
@@ -970,26 +1063,49 @@ export type OtherAccount = {
 	 *  has such a setting and the account is IMAP (Thunderbird's `max_cached_connections`).
 	 */
 	imap_connections: ImapConnectionSetting | null,
+	/**  What could not be read about it. */
 	notes: string[],
 };
 
 /**  What an applied action did, recorded in its journal entry. */
 export type Outcome = 
 /**  A registry key was changed; its previous state is in the backup. */
-{ kind: "registry"; key: string } | 
+{ kind: "registry"; 
+/**  The key changed. */
+key: string } | 
 /**  A program was closed. `running` is what ran (exe and arguments) so it can be started again. */
-{ kind: "closed"; running: RunningProcess | null; forced: boolean; 
+{ kind: "closed"; 
+/**  What ran, to start it again. */
+running: RunningProcess | null; 
+/**  Whether it had to be forced. */
+forced: boolean; 
 /**  It ended on its own before or while being asked to close. */
 exited_by_itself: boolean } | 
 /**  Outlook was closed (if it ran) and started again as a new process. */
-{ kind: "restarted"; previous: RunningProcess | null; new_pid: number; exe: string; args: string[] } | 
+{ kind: "restarted"; 
+/**  The Outlook that was closed, if one ran. */
+previous: RunningProcess | null; 
+/**  The new process's id. */
+new_pid: number; 
+/**  The program started. */
+exe: string; 
+/**  Its arguments. */
+args: string[] } | 
 /**  A saved sign-in was deleted (`existed` false: it was already gone). */
-{ kind: "credential_removed"; target: string; existed: boolean } | 
+{ kind: "credential_removed"; 
+/**  The credential's target name. */
+target: string; 
+/**  Whether it was there to delete. */
+existed: boolean } | 
 /**
  *  A settings file was written (`created`: it did not exist before); the backup holds
  *  its previous bytes.
  */
-{ kind: "file"; path: string; created: boolean };
+{ kind: "file"; 
+/**  The file written. */
+path: string; 
+/**  Whether it was created (it did not exist). */
+created: boolean };
 
 /**  A page the step opens (allowlisted https Microsoft hosts only). */
 export type Page = {
@@ -1011,6 +1127,7 @@ export type Preview = {
 	changes: string[],
 	/**  What undo does, or why there is no undo. */
 	undo: string,
+	/**  Whether undo can put it back. */
 	undoable: boolean,
 	/**  The action runs only with the user's explicit consent flag. */
 	needs_consent: boolean,
@@ -1024,14 +1141,19 @@ export type Preview = {
 
 /**  One running client process. */
 export type ProcessInfo = {
+	/**  Which mail app it is. */
 	kind: ClientKind,
 	/**  Process name as the OS reports it (`OUTLOOK.EXE`, `thunderbird`, ...). */
 	name: string,
+	/**  The process id. */
 	pid: number,
+	/**  The parent's process id, when known. */
 	parent_pid: number | null,
+	/**  The account it runs as, when readable. */
 	user: string | null,
 	/**  Start time, seconds since the Unix epoch. */
 	start_time: number | null,
+	/**  The executable's full path, when readable. */
 	exe: string | null,
 	/**
 	 *  A helper of a client (new Outlook's `olkexthost.exe`, its WebView2 children, Evolution's
@@ -1050,13 +1172,17 @@ export type ProcessInfo = {
 
 /**  A classic Outlook profile. */
 export type Profile = {
+	/**  The profile's name, exactly as the registry spells it (no trimming). */
 	name: string,
 	/**  `16.0`, `15.0` or `windows_messaging_subsystem` (Outlook 2010 and older). */
 	version: string,
+	/**  Whether Outlook opens this profile by default. */
 	is_default: boolean,
+	/**  The mail accounts in the profile. */
 	accounts: ProfileAccount[],
 	/**  Extra and shared mailboxes found in the profile (SMTP addresses not of an account). */
 	mailboxes: string[],
+	/**  The data files (.ost, .pst) it uses. */
 	data_files: DataFile[],
 	/**  Exchange cached mode, when the profile says. */
 	cached_mode: boolean | null,
@@ -1072,10 +1198,13 @@ export type Profile = {
 
 /**  An account inside a classic Outlook profile. */
 export type ProfileAccount = {
+	/**  The account's address, when the profile names one. */
 	email: string | null,
+	/**  The display name, when set. */
 	display_name: string | null,
 	/**  `exchange`, `imap`, `pop3`, `outlook_com` or `other` (from `clsid`). */
 	kind: string,
+	/**  The account's own name in Outlook, when set. */
 	account_name: string | null,
 };
 
@@ -1099,7 +1228,9 @@ export type ProfileLine = {
 
 /**  A progress event. */
 export type Progress = {
+	/**  The source's name. */
 	source: string,
+	/**  Started or finished. */
 	state: ProgressState,
 	/**  Sources finished / all sources, 0.0 ..= 1.0. */
 	fraction: number | null,
@@ -1108,7 +1239,11 @@ export type Progress = {
 };
 
 /**  Start or end of a source, for a progress bar per source. */
-export type ProgressState = "started" | "finished";
+export type ProgressState = 
+/**  The source started. */
+"started" | 
+/**  The source finished. */
+"finished";
 
 /**
  *  Where the actions find Outlook's keys. The default is the real layout; tests move it under
@@ -1225,11 +1360,15 @@ export type ReportView = {
 };
 
 /**  How Outlook starts again. */
-export type RestartMode = { mode: "normal" } | 
+export type RestartMode = 
+/**  As usual. */
+{ mode: "normal" } | 
 /**  `/safe`: without add-ins, to see whether one causes the error. */
 { mode: "safe" } | 
 /**  `/profile "Name"`. */
-{ mode: "profile"; name: string };
+{ mode: "profile"; 
+/**  The profile's name. */
+name: string };
 
 /**  What [`Bisect::restore_all`] did. */
 export type RestoredAll = {
@@ -1255,7 +1394,9 @@ export type RevokeOutcome =
 
 /**  One round: the suspects before it and the half it disabled. */
 export type Round = {
+	/**  The suspects when the round began. */
 	suspects: string[],
+	/**  The half turned off in it. */
 	disabled: string[],
 	/**  `Some(true)`: the error came back. */
 	error_came_back: boolean | null,
@@ -1263,8 +1404,11 @@ export type Round = {
 
 /**  A program as it ran: enough to recognise it and to start it again. */
 export type RunningProcess = {
+	/**  The process id. */
 	pid: number,
+	/**  The executable's file name. */
 	name: string,
+	/**  The executable's full path, when known. */
 	exe: string | null,
 	/**  Arguments after the program itself. */
 	args: string[],
@@ -1304,6 +1448,7 @@ export type ScanReport = {
 	 *  disconnected) with a mail client running in them.
 	 */
 	windows_sessions: WindowsSession[],
+	/**  The date of the Microsoft 365 address ranges the connection counts used. */
 	m365_ranges_date: string,
 };
 
@@ -1312,8 +1457,11 @@ export type Service = "exchange_online" | "exchange_on_premises";
 
 /**  A mail client running in another session. */
 export type SessionClient = {
+	/**  Which mail app it is. */
 	kind: ClientKind,
+	/**  The executable's file name. */
 	name: string,
+	/**  The process id. */
 	pid: number,
 };
 
@@ -1386,7 +1534,14 @@ path: string } |
 /**  Its name. */
 variable: string };
 
-export type Severity = "high" | "medium" | "low";
+/**  How much a finding matters; the order is most severe first. */
+export type Severity = 
+/**  Likely the cause: fix it first. */
+"high" | 
+/**  Adds sessions: worth fixing. */
+"medium" | 
+/**  Worth knowing. */
+"low";
 
 /**  One sign-in from the audit log, newest first. */
 export type SignIn = {
@@ -1458,9 +1613,11 @@ export type SkippedLine = {
 
 /**  One place the scan looked. */
 export type Source = {
+	/**  The source's name (a `SCAN_SOURCES` entry). */
 	name: string,
 	/**  Duration in milliseconds. */
 	ms: number | null,
+	/**  How it went. */
 	status: SourceStatus,
 	/**
 	 *  Why it was skipped or failed, or what was partly unreadable (English, as the JSON
@@ -1470,7 +1627,13 @@ export type Source = {
 };
 
 /**  Outcome of one source. */
-export type SourceStatus = "ok" | "skipped" | "failed";
+export type SourceStatus = 
+/**  Read. */
+"ok" | 
+/**  Not read, and why (not on this OS, not asked for). */
+"skipped" | 
+/**  Could not be read, and why. */
+"failed";
 
 /**  Where a step sits in the flow. */
 export type Stage = 
@@ -1533,21 +1696,27 @@ export type StepKind =
 export type StepLine = {
 	id: string,
 	title: string,
-	/**  `work`, `personal` or `admin`. */
-	track: string,
-	/**  `done`, `skipped` or `pending`. */
-	status: string,
+	/**  Whose plan. */
+	track: Track,
+	/**  Where it stands. */
+	status: StepStatus,
 };
 
 /**  A step of the plan and what the user did with it (the UI keeps this progress). */
 export type StepProgress = {
 	id: string,
-	/**  `done` or `skipped`; steps not listed are pending. */
-	status: string,
+	/**  Done or skipped; steps not listed are pending. */
+	status: StepStatus,
 };
 
-/**  What the user said about a step. */
-export type StepState = "done" | "skipped";
+/**  Where a step of the plan stands for the user. */
+export type StepStatus = 
+/**  Not done yet. */
+"pending" | 
+/**  Done. */
+"done" | 
+/**  Skipped by the user. */
+"skipped";
 
 /**  The report in a few numbers and one sentence. */
 export type Summary = {
@@ -1672,10 +1841,15 @@ export type WaitVerdict =
 
 /**  Another Windows session of this PC with a mail client in it. */
 export type WindowsSession = {
+	/**  The session id. */
 	id: number,
+	/**  The window station's name (`Console`, `RDP-Tcp#3`). */
 	station: string,
+	/**  Its connection state. */
 	state: WindowsSessionState,
+	/**  The signed-in user. */
 	user: string,
+	/**  The user's domain. */
 	domain: string,
 	/**  The mail clients (windows, not their helpers) running in it. */
 	clients: SessionClient[],
@@ -1684,9 +1858,25 @@ export type WindowsSession = {
 /**  A session's connection state, as `WTS_CONNECTSTATE_CLASS` names it. */
 export type WindowsSessionState = 
 /**  Someone is signed in and connected (the console or a remote desktop). */
-"active" | "connected" | "connect_query" | "shadow" | 
+"active" | 
+/**  A client is connected to it. */
+"connected" | 
+/**  Connecting. */
+"connect_query" | 
+/**  Shadowing another session. */
+"shadow" | 
 /**  Signed in, nobody connected: its programs (Outlook included) keep running. */
-"disconnected" | "idle" | "listen" | "reset" | "down" | "init" | 
+"disconnected" | 
+/**  Waiting for a client to connect. */
+"idle" | 
+/**  Listening for connections (the RDP listener). */
+"listen" | 
+/**  Being reset. */
+"reset" | 
+/**  Down because of an error. */
+"down" | 
+/**  Initializing. */
+"init" | 
 /**  A state number this version does not know. */
 "unknown";
 
@@ -1731,7 +1921,7 @@ export type WizardProgress = {
 	/**  Index of the current step inside that stage. */
 	step: number,
 	/**  Step id -> what the user said. */
-	states: { [key in string]: StepState },
+	states: { [key in string]: StepStatus },
 	/**  What the error message said, when the user pasted or picked it. */
 	message: string | null,
 	/**  What the user answered on the steps that ask something. */

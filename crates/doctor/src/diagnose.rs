@@ -13,37 +13,9 @@ use words::{Lang, Words};
 use crate::decoder::Limit;
 use crate::service_limits::{Day, EwsPhase, LimitSource, LimitStatus, Service, ServiceLimits};
 
-/// Stable finding codes (the CLI contract names them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum FindingCode {
-    OutlookRunningMultiple,
-    DuplicateProfiles,
-    AddinOpensConnections,
-    AddinCrashing,
-    OtherClientSameAccount,
-    WebAppSessions,
-    StaleCredentials,
-    SharedMailboxesDownloaded,
-    MapiClients,
-    OtherDevices,
-    MobileDevicesNearLimit,
-    ImapConnections,
-    SharedMailboxes,
-    /// A mail app that uses EWS, which Exchange Online is retiring.
-    EwsClientRetiring,
-    /// Outlook (or another mail app) running in another Windows session of this PC:
-    /// Remote Desktop, Citrix, fast user switching, or a disconnected session.
-    OtherWindowsSessions,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    High,
-    Medium,
-    Low,
-}
+/// The finding codes and severities are the shared vocabulary's (`domain`), so the report
+/// matches the same enums.
+pub use domain::{FindingCode, Severity};
 
 /// One thing that adds sessions, why we think so, and the step that fixes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]

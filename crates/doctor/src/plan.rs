@@ -2,19 +2,10 @@
 //! their order, per track. Each step says where in the seeds it comes from, and a test
 //! checks those quotes against the seed text, so the plan cannot drift from the script.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// Whose account the plan is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum Track {
-    /// Microsoft 365 / Exchange work or school account (first seed).
-    Work,
-    /// Outlook.com, Hotmail, Live, MSN (second seed).
-    Personal,
-    /// An IT administrator acting for another user.
-    Admin,
-}
+/// Whose account the plan is for: the shared vocabulary's (`domain`).
+pub use domain::Track;
 
 /// Whether the app does the step itself or shows exact instructions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]

@@ -19,8 +19,8 @@ use words::{Lang, Words};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct StepProgress {
     pub id: String,
-    /// `done` or `skipped`; steps not listed are pending.
-    pub status: String,
+    /// Done or skipped; steps not listed are pending.
+    pub status: domain::StepStatus,
 }
 
 /// What the report covers, as the user chose it.
@@ -174,7 +174,7 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
                     .iter()
                     .map(|(id, state)| StepProgress {
                         id: id.clone(),
-                        status: enum_name(state),
+                        status: *state,
                     })
                     .collect()
             })
@@ -196,8 +196,8 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
             d.findings
                 .iter()
                 .map(|f| FindingLine {
-                    code: enum_name(&f.code),
-                    severity: enum_name(&f.severity),
+                    code: f.code,
+                    severity: f.severity,
                     title: f.title.clone(),
                     evidence: f.evidence.clone(),
                     step: Some(f.step.clone()),
@@ -211,7 +211,7 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
         })
         .unwrap_or_default();
     let limit = diagnosis.as_ref().map(|d| LimitLine {
-        name: enum_name(&d.estimate.limit),
+        name: d.estimate.limit,
         // 0: no number is documented for the service (the report says "not published").
         number: d.estimate.limit_number.unwrap_or(0),
         counted: d.estimate.counted,
@@ -223,8 +223,8 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
             status: step_states
                 .iter()
                 .find(|p| p.id == s.id)
-                .map_or_else(|| "pending".to_owned(), |p| p.status.clone()),
-            track: enum_name(&s.track),
+                .map_or(domain::StepStatus::Pending, |p| p.status),
+            track: s.track,
             title: words.step(&s.id).map_or(s.title, |t| t.title.clone()),
             id: s.id,
         })
@@ -411,13 +411,6 @@ fn free_name(folder: &Path, generated_at: &str, format: ReportFormat) -> PathBuf
 }
 
 /// The serde name of a unit enum variant (`high`, `duplicate_profiles`).
-fn enum_name<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -486,7 +479,7 @@ mod bounded_tests {
 #[cfg(test)]
 mod session_tests {
     use super::*;
-    use crate::wizard::{StepState, WizardProgress};
+    use crate::wizard::{StepStatus, WizardProgress};
 
     #[tokio::test]
     async fn the_saved_progress_and_pasted_error_reach_the_report_without_the_caller_sending_them()
@@ -499,7 +492,7 @@ mod session_tests {
             ..WizardProgress::default()
         };
         let first = plan(Track::Personal)[0].id.clone();
-        progress.states.insert(first.clone(), StepState::Done);
+        progress.states.insert(first.clone(), StepStatus::Done);
         ctx.save_wizard_progress(progress).expect("saved");
         let input = ctx.report_input(&ReportRequest::default());
         assert_eq!(
@@ -508,8 +501,8 @@ mod session_tests {
         );
         let step = input.steps.iter().find(|s| s.id == first).expect("step");
         assert_eq!(
-            (step.track.as_str(), step.status.as_str()),
-            ("personal", "done")
+            (step.track, step.status),
+            (Track::Personal, domain::StepStatus::Done)
         );
         // What the caller does send still wins.
         let asked = ctx.report_input(&ReportRequest {
@@ -518,6 +511,6 @@ mod session_tests {
             ..ReportRequest::default()
         });
         assert_eq!(asked.error_message.as_deref(), Some("event 9646"));
-        assert!(asked.steps.iter().all(|s| s.track == "work"));
+        assert!(asked.steps.iter().all(|s| s.track == Track::Work));
     }
 }

@@ -41,13 +41,9 @@ pub enum WizardScreen {
     ItRoute,
 }
 
-/// What the user said about a step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum StepState {
-    Done,
-    Skipped,
-}
+/// What the user said about a step (done or skipped; a step not listed is pending): the
+/// shared vocabulary's step state, which the report shows too.
+pub use domain::StepStatus;
 
 /// What the user told the guided fix: facts only a person at the PC can see. They reach
 /// the report named as the user's answers, never as something the app measured.
@@ -76,7 +72,7 @@ pub struct WizardProgress {
     /// Index of the current step inside that stage.
     pub step: u32,
     /// Step id -> what the user said.
-    pub states: BTreeMap<String, StepState>,
+    pub states: BTreeMap<String, StepStatus>,
     /// What the error message said, when the user pasted or picked it.
     pub message: Option<String>,
     /// What the user answered on the steps that ask something.
@@ -537,7 +533,7 @@ mod tests {
             ..Default::default()
         };
         p.states
-            .insert("personal_change_password".to_owned(), StepState::Skipped);
+            .insert("personal_change_password".to_owned(), StepStatus::Skipped);
         save_progress(&path, &p).expect("save");
         assert_eq!(load_progress(&path).expect("load"), p);
         std::fs::write(&path, b"{\"screen\": 7").expect("damage");

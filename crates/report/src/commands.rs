@@ -2,6 +2,7 @@
 //! saying when it applies, the ones that fit the likely limit first. Arguments are quoted
 //! for PowerShell so an address can never become code.
 
+use domain::{FindingCode, Limit};
 use serde::{Deserialize, Serialize};
 
 /// Registry key of the Exchange store's per-user session limits.
@@ -34,9 +35,10 @@ pub struct AdminCommand {
 pub struct CommandContext<'a> {
     /// UPN to fill in (already a pseudonym when the report is redacted).
     pub account: Option<&'a str>,
-    /// The likely limit's code.
-    pub limit: Option<&'a str>,
-    pub finding_codes: Vec<&'a str>,
+    /// The likely limit.
+    pub limit: Option<Limit>,
+    /// The findings' codes.
+    pub finding_codes: Vec<FindingCode>,
     pub on_premises: Option<bool>,
     /// A personal Microsoft account: there is no administrator.
     pub personal: bool,
@@ -79,16 +81,20 @@ pub fn admin_commands(ctx: &CommandContext<'_>) -> (Vec<AdminCommand>, Option<St
         return (Vec::new(), Some(w.t("report.cmd.personal_note", &[])));
     }
     let user = ps_quote(ctx.account.unwrap_or("<user principal name>"));
-    let limit = ctx.limit.unwrap_or_default();
+    let limit = ctx.limit;
     let maybe_on_premises = ctx.on_premises != Some(false);
-    let generic_on_premises = ctx.on_premises == Some(true) && limit == "allowed_sessions";
-    let mobile = limit == "mobile_device_partnerships"
-        || ctx.finding_codes.iter().any(|c| c.contains("mobile"));
-    let rca =
-        maybe_on_premises && (limit == "rpc_client_access_concurrency" || generic_on_premises);
-    let mapi = maybe_on_premises && (limit == "mapi_sessions_per_user" || generic_on_premises);
-    let service = maybe_on_premises && limit == "service_sessions_per_user";
-    let shared = ctx.finding_codes.contains(&"shared_mailboxes");
+    let generic_on_premises =
+        ctx.on_premises == Some(true) && limit == Some(Limit::AllowedSessions);
+    let mobile = limit == Some(Limit::MobileDevicePartnerships)
+        || ctx
+            .finding_codes
+            .contains(&FindingCode::MobileDevicesNearLimit);
+    let rca = maybe_on_premises
+        && (limit == Some(Limit::RpcClientAccessConcurrency) || generic_on_premises);
+    let mapi =
+        maybe_on_premises && (limit == Some(Limit::MapiSessionsPerUser) || generic_on_premises);
+    let service = maybe_on_premises && limit == Some(Limit::ServiceSessionsPerUser);
+    let shared = ctx.finding_codes.contains(&FindingCode::SharedMailboxes);
     // One line per shared mailbox, so each can be pasted as it is.
     let mut shared_names: Vec<String> = ctx
         .shared_mailboxes
@@ -113,7 +119,7 @@ pub fn admin_commands(ctx: &CommandContext<'_>) -> (Vec<AdminCommand>, Option<St
             title: w.t("report.cmd.service_health.title", &[]),
             command: "Get-MgServiceAnnouncementIssue -All | Where-Object { $_.Service -eq 'Exchange Online' -and -not $_.IsResolved } | Format-List Id, Title, Classification, StartDateTime".into(),
             applies_when: w.t("report.cmd.service_health.when", &[]),
-            relevant: ctx.web_works == Some(true) || limit == "authentication_concurrency",
+            relevant: ctx.web_works == Some(true) || limit == Some(Limit::AuthenticationConcurrency),
         },
         AdminCommand {
             id: "revoke_sessions".into(),
@@ -213,7 +219,7 @@ mod tests {
         };
         let on_prem = CommandContext {
             account: Some("megan@contoso.com"),
-            limit: Some("mapi_sessions_per_user"),
+            limit: Some(Limit::MapiSessionsPerUser),
             on_premises: Some(true),
             ..Default::default()
         };
@@ -223,9 +229,9 @@ mod tests {
         assert!(got[2..].iter().all(|(_, relevant)| !relevant));
 
         let online = CommandContext {
-            limit: Some("rpc_client_access_concurrency"),
+            limit: Some(Limit::RpcClientAccessConcurrency),
             on_premises: Some(false),
-            finding_codes: vec!["mobile_devices_near_limit"],
+            finding_codes: vec![FindingCode::MobileDevicesNearLimit],
             ..on_prem.clone()
         };
         let got = ids(&online);
@@ -280,7 +286,7 @@ mod tests {
     fn shared_mailbox_commands_are_filled_in_per_mailbox_and_quoted() {
         let ctx = CommandContext {
             account: Some("megan@contoso.com"),
-            finding_codes: vec!["shared_mailboxes"],
+            finding_codes: vec![FindingCode::SharedMailboxes],
             shared_mailboxes: vec!["sales@contoso.com", "o'neil.team@contoso.com"],
             on_premises: Some(false),
             ..Default::default()

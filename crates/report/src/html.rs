@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use domain::{Severity, StepStatus, Track};
 use words::Words;
 
 use crate::model::{ClientLine, Report};
@@ -131,31 +132,37 @@ fn clients_table(out: &mut String, w: &Words, clients: &[ClientLine]) {
     );
 }
 
-/// A finding's severity code in words (`high` stays the CSS class).
-pub(crate) fn severity_word(w: &Words, severity: &str) -> String {
+/// A finding's severity in words.
+pub(crate) fn severity_word(w: &Words, severity: Severity) -> String {
     match severity {
-        "high" => w.t("report.severity.high", &[]),
-        "medium" => w.t("report.severity.medium", &[]),
-        "low" => w.t("report.severity.low", &[]),
-        other => other.to_owned(),
+        Severity::High => w.t("report.severity.high", &[]),
+        Severity::Medium => w.t("report.severity.medium", &[]),
+        Severity::Low => w.t("report.severity.low", &[]),
     }
 }
 
-fn track_word(w: &Words, track: &str) -> String {
+/// A severity's CSS class (`sev-high`), the JSON's spelling.
+fn severity_class(severity: Severity) -> &'static str {
+    match severity {
+        Severity::High => "high",
+        Severity::Medium => "medium",
+        Severity::Low => "low",
+    }
+}
+
+fn track_word(w: &Words, track: Track) -> String {
     match track {
-        "work" => w.t("report.track.work", &[]),
-        "personal" => w.t("report.track.personal", &[]),
-        "admin" => w.t("report.track.admin", &[]),
-        other => other.to_owned(),
+        Track::Work => w.t("report.track.work", &[]),
+        Track::Personal => w.t("report.track.personal", &[]),
+        Track::Admin => w.t("report.track.admin", &[]),
     }
 }
 
-fn status_word(w: &Words, status: &str) -> String {
+fn status_word(w: &Words, status: StepStatus) -> String {
     match status {
-        "done" => w.t("report.status.done", &[]),
-        "skipped" => w.t("report.status.skipped", &[]),
-        "pending" => w.t("report.status.pending", &[]),
-        other => other.to_owned(),
+        StepStatus::Done => w.t("report.status.done", &[]),
+        StepStatus::Skipped => w.t("report.status.skipped", &[]),
+        StepStatus::Pending => w.t("report.status.pending", &[]),
     }
 }
 
@@ -269,12 +276,11 @@ pub fn to_html(report: &Report) -> String {
         );
     }
     for f in &report.findings {
-        let code = f.severity.to_ascii_lowercase();
         let _ = write!(
             out,
             "<div class=\"card sev-{}\"><h3><span class=\"badge\">{}</span>{}</h3>",
-            escape(&code),
-            escape(&severity_word(w, &code)),
+            severity_class(f.severity),
+            escape(&severity_word(w, f.severity)),
             escape(&f.title)
         );
         if !f.evidence.is_empty() {
@@ -329,8 +335,8 @@ pub fn to_html(report: &Report) -> String {
             report.steps.iter().map(|s| {
                 vec![
                     s.title.clone(),
-                    track_word(w, &s.track),
-                    status_word(w, &s.status),
+                    track_word(w, s.track),
+                    status_word(w, s.status),
                 ]
             }),
         );

@@ -1,6 +1,8 @@
 //! What the report is made from. The doctor converts its diagnosis, plan progress and
-//! repair journal into these plain lines, so this crate needs neither the doctor nor Tauri.
+//! repair journal into these lines, so this crate needs neither the doctor nor Tauri; codes,
+//! severities, limits, tracks and step states stay the shared vocabulary's enums (`domain`).
 
+pub use domain::{FindingCode, Limit, Severity, StepStatus, Track};
 use serde::{Deserialize, Serialize};
 use words::{Lang, Words};
 
@@ -90,12 +92,12 @@ impl UserAnswers {
 }
 
 /// One finding with its evidence and the plan step that fixes it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct FindingLine {
     /// Stable finding code (`duplicate_profiles`, `mobile_devices_near_limit`, ...).
-    pub code: String,
-    /// `high`, `medium` or `low`.
-    pub severity: String,
+    pub code: FindingCode,
+    /// How much it matters.
+    pub severity: Severity,
     pub title: String,
     /// Facts, one line each.
     pub evidence: Vec<String>,
@@ -111,10 +113,10 @@ pub struct FindingLine {
 }
 
 /// The limit most likely hit, with the numbers behind the guess.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct LimitLine {
-    /// The doctor's limit code (`mapi_sessions_per_user`, ...) or plain words.
-    pub name: String,
+    /// Which limit.
+    pub name: Limit,
     /// The published number of the limit (0 when none is published).
     pub number: u32,
     /// Connections from this PC counted against it (a stand-in: the mailbox's sessions
@@ -128,10 +130,10 @@ pub struct LimitLine {
 pub struct StepLine {
     pub id: String,
     pub title: String,
-    /// `work`, `personal` or `admin`.
-    pub track: String,
-    /// `done`, `skipped` or `pending`.
-    pub status: String,
+    /// Whose plan.
+    pub track: Track,
+    /// Where it stands.
+    pub status: StepStatus,
 }
 
 /// One change made through the repair journal.

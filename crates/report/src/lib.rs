@@ -33,7 +33,8 @@ pub use commands::{AdminCommand, CommandContext, STORE_KEY, admin_commands, ps_q
 pub use error::ReportError;
 pub use html::{escape as escape_html, to_html};
 pub use input::{
-    FindingLine, LimitLine, MeasureLine, RepairLine, ReportInput, StepLine, UserAnswers,
+    FindingCode, FindingLine, Limit, LimitLine, MeasureLine, RepairLine, ReportInput, Severity,
+    StepLine, StepStatus, Track, UserAnswers,
 };
 pub use json::{from_json, to_json};
 pub use model::{

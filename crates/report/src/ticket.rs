@@ -72,7 +72,7 @@ pub fn ticket_summary(report: &Report) -> String {
             &[("total", &total), ("high", &report.summary.high_findings)],
         )));
         for f in report.findings.iter().take(TICKET_FINDINGS) {
-            let severity = severity_word(w, &f.severity.to_ascii_lowercase());
+            let severity = severity_word(w, f.severity);
             lines.push(line(&format!("- [{severity}] {}", f.title)));
         }
         let shown = report.findings.len().min(TICKET_FINDINGS);
@@ -85,7 +85,7 @@ pub fn ticket_summary(report: &Report) -> String {
         let done: Vec<&str> = report
             .steps
             .iter()
-            .filter(|s| s.status == "done")
+            .filter(|s| s.status == domain::StepStatus::Done)
             .map(|s| s.title.as_str())
             .collect();
         let mut text = w.t(

@@ -132,7 +132,10 @@ fn windows_messaging_subsystem_and_unknown_versions_are_refused_not_taken_for_16
             .run(remove(v, "Outlook").into(), &mut env)
             .expect_err("refused");
         assert!(
-            matches!(err.code().as_str(), "profile_version_unsupported" | "registry_error"),
+            matches!(
+                err.code().as_str(),
+                "profile_version_unsupported" | "registry_error"
+            ),
             "{v:?}: {err}"
         );
     }

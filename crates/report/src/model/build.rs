@@ -24,8 +24,8 @@ pub fn build_report(input: &ReportInput, include_personal: bool) -> Report {
     let (admin_commands, admin_note) = commands::admin_commands(&CommandContext {
         account: report.account.as_deref(),
         shared_mailboxes: shared,
-        limit: report.limit.as_ref().map(|l| l.code.as_str()),
-        finding_codes: report.findings.iter().map(|f| f.code.as_str()).collect(),
+        limit: report.limit.as_ref().map(|l| l.code),
+        finding_codes: report.findings.iter().map(|f| f.code).collect(),
         on_premises: input.on_premises,
         personal,
         web_works: input.answers.web_works,
@@ -54,7 +54,7 @@ pub(super) fn assemble(input: &ReportInput, include_personal: bool) -> Report {
     let (repairs, repairs_left_out) = keep_last(input.repairs.clone(), MAX_REPAIRS);
     let limit = input.limit.as_ref().map(|l| LimitView {
         code: l.name.clone(),
-        label: limit_label_in(&l.name, input.lang),
+        label: limit_label_in(l.name, input.lang),
         number: l.number,
         counted: l.counted,
         reason: clip(&l.reason),

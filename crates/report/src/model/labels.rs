@@ -4,28 +4,25 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Plain words for the doctor's limit codes; other text is shown as given. In English.
-pub fn limit_label(code: &str) -> String {
-    limit_label_in(code, Lang::En)
+/// Plain words for a limit, in English.
+pub fn limit_label(limit: Limit) -> String {
+    limit_label_in(limit, Lang::En)
 }
 
-/// [`limit_label`] in `lang`.
-pub fn limit_label_in(code: &str, lang: Lang) -> String {
+/// [`limit_label`] in `lang`: one arm per limit, so a new one cannot go unnamed.
+pub fn limit_label_in(limit: Limit, lang: Lang) -> String {
     let w = Words::of(lang);
-    match code {
-        "mapi_sessions_per_user" => w.t("report.limit.mapi_sessions_per_user", &[]),
-        "service_sessions_per_user" => w.t("report.limit.service_sessions_per_user", &[]),
-        "rpc_client_access_concurrency" => w.t("report.limit.rpc_client_access_concurrency", &[]),
-        "ews_concurrency" => w.t("report.limit.ews_concurrency", &[]),
-        "imap_connections" => w.t("report.limit.imap_connections", &[]),
-        "mobile_device_partnerships" => w.t("report.limit.mobile_device_partnerships", &[]),
-        "exchange_power_shell_sessions" | "exchange_powershell_sessions" => {
-            w.t("report.limit.exchange_power_shell_sessions", &[])
-        }
-        "simple_mapi_sessions" => w.t("report.limit.simple_mapi_sessions", &[]),
-        "authentication_concurrency" => w.t("report.limit.authentication_concurrency", &[]),
-        "allowed_sessions" => w.t("report.limit.allowed_sessions", &[]),
-        other => other.replace('_', " "),
+    match limit {
+        Limit::MapiSessionsPerUser => w.t("report.limit.mapi_sessions_per_user", &[]),
+        Limit::ServiceSessionsPerUser => w.t("report.limit.service_sessions_per_user", &[]),
+        Limit::RpcClientAccessConcurrency => w.t("report.limit.rpc_client_access_concurrency", &[]),
+        Limit::EwsConcurrency => w.t("report.limit.ews_concurrency", &[]),
+        Limit::ImapConnections => w.t("report.limit.imap_connections", &[]),
+        Limit::MobileDevicePartnerships => w.t("report.limit.mobile_device_partnerships", &[]),
+        Limit::ExchangePowerShellSessions => w.t("report.limit.exchange_power_shell_sessions", &[]),
+        Limit::SimpleMapiSessions => w.t("report.limit.simple_mapi_sessions", &[]),
+        Limit::AuthenticationConcurrency => w.t("report.limit.authentication_concurrency", &[]),
+        Limit::AllowedSessions => w.t("report.limit.allowed_sessions", &[]),
     }
 }
 
@@ -36,10 +33,16 @@ pub(super) fn summary(input: &ReportInput, limit: &Option<LimitView>) -> Summary
         input
             .findings
             .iter()
-            .filter(|f| f.severity.eq_ignore_ascii_case("high"))
+            .filter(|f| f.severity == Severity::High)
             .count(),
     );
-    let steps_done = count(input.steps.iter().filter(|s| s.status == "done").count());
+    let steps_done = count(
+        input
+            .steps
+            .iter()
+            .filter(|s| s.status == StepStatus::Done)
+            .count(),
+    );
     let repairs_undone = count(input.repairs.iter().filter(|r| r.undone).count());
     let mut parts = Vec::new();
     parts.push(match (findings, high_findings) {

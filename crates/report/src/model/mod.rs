@@ -7,6 +7,7 @@ mod environment;
 mod labels;
 mod types;
 
+use domain::{Limit, Severity, StepStatus};
 use serde::{Deserialize, Serialize};
 use words::{Lang, Words};
 
@@ -79,8 +80,8 @@ mod tests {
                 app_version: "0.1.0".into(),
                 generated_at: "2025-01-01T00:00:00Z".into(),
                 findings: vec![FindingLine {
-                    code: "duplicate_profiles".into(),
-                    severity: "high".into(),
+                    code: domain::FindingCode::DuplicateProfiles,
+                    severity: Severity::High,
                     title: "Two profiles".into(),
                     evidence: vec!["same account twice".into()],
                     step: Some("profiles".into()),

@@ -65,10 +65,10 @@ pub struct Summary {
 }
 
 /// The limit most likely hit, in words.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct LimitView {
-    /// The doctor's code (`mapi_sessions_per_user`) or the words given.
-    pub code: String,
+    /// Which limit (`mapi_sessions_per_user` in the JSON).
+    pub code: Limit,
     pub label: String,
     /// Published number, 0 when none is published.
     pub number: u32,

@@ -305,8 +305,8 @@ fn users_of_other_windows_sessions_are_redacted() {
         });
     }
     i.findings.push(report::FindingLine {
-        code: "other_windows_sessions".into(),
-        severity: "high".into(),
+        code: report::FindingCode::OtherWindowsSessions,
+        severity: report::Severity::High,
         title: "1 mail app window in other Windows sessions of this PC".into(),
         evidence: vec![
             "Session 2 of FABRIKAM\\alexw on RDP-Tcp#3, disconnected (still signed in): OUTLOOK.EXE (process 9344)".into(),

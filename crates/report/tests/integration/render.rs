@@ -156,7 +156,7 @@ fn admin_commands_are_filled_in_and_quoted() {
         account: Some("o'brien@contoso.example".into()),
         on_premises: Some(true),
         limit: Some(report::LimitLine {
-            name: "rpc_client_access_concurrency".into(),
+            name: report::Limit::RpcClientAccessConcurrency,
             number: 40,
             counted: 41,
             reason: String::new(),
@@ -298,10 +298,9 @@ fn cloud_newest(i: &ReportInput) -> Vec<String> {
 #[test]
 fn limit_codes_read_as_words() {
     assert_eq!(
-        limit_label("mobile_device_partnerships"),
+        limit_label(report::Limit::MobileDevicePartnerships),
         "Mobile device partnerships per mailbox"
     );
-    assert_eq!(limit_label("something_new"), "something new");
     let mut i = input();
     i.scan = None;
     i.cloud = None;
@@ -320,8 +319,8 @@ fn limit_codes_read_as_words() {
 fn shared_mailbox_commands_name_the_profiles_mailboxes_and_redact_them() {
     let mut i = input();
     i.findings.push(report::FindingLine {
-        code: "shared_mailboxes".into(),
-        severity: "low".into(),
+        code: report::FindingCode::SharedMailboxes,
+        severity: report::Severity::Low,
         title: "1 additional or shared mailbox open in 1 Outlook profile".into(),
         evidence: vec!["profile \"Megan Bowen\" (16.0): 1 additional or shared mailbox: lee.gu@contoso.example".into()],
         step: Some("duplicate_profiles".into()),

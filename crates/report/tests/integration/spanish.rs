@@ -21,8 +21,8 @@ fn spanish_input() -> ReportInput {
     ));
     i.findings = vec![
         FindingLine {
-            code: "outlook_running_multiple".into(),
-            severity: "high".into(),
+            code: report::FindingCode::OutlookRunningMultiple,
+            severity: report::Severity::High,
             title: "Outlook está abierto 2 veces en MEGAN-DESKTOP".into(),
             evidence: (0..25)
                 .map(|n| format!("OUTLOOK.EXE (proceso {}) como CONTOSO\\megan", 4000 + n))
@@ -32,8 +32,8 @@ fn spanish_input() -> ReportInput {
             advice: vec!["Cierre todas las ventanas de Outlook y ábralo una sola vez.".into()],
         },
         FindingLine {
-            code: "duplicate_profiles".into(),
-            severity: "medium".into(),
+            code: report::FindingCode::DuplicateProfiles,
+            severity: report::Severity::Medium,
             title: "2 perfiles de Outlook tienen MEGAN.BOWEN@CONTOSO.EXAMPLE".into(),
             evidence: vec!["perfil «Megan Bowen»".into(), "perfil «Outlook»".into()],
             step: Some("duplicate_profiles".into()),
@@ -41,8 +41,8 @@ fn spanish_input() -> ReportInput {
             advice: Vec::new(),
         },
         FindingLine {
-            code: "shared_mailboxes".into(),
-            severity: "low".into(),
+            code: report::FindingCode::SharedMailboxes,
+            severity: report::Severity::Low,
             title: "1 buzón adicional o compartido abierto en 1 perfil de Outlook".into(),
             evidence: vec!["lee.gu@contoso.example se descarga".into()],
             step: None,
@@ -51,23 +51,31 @@ fn spanish_input() -> ReportInput {
         },
     ];
     i.limit = Some(LimitLine {
-        name: "mapi_sessions_per_user".into(),
+        name: report::Limit::MapiSessionsPerUser,
         number: 32,
         counted: 35,
         reason: "Outlook clásico abierto 2 veces y 2 perfiles para megan.bowen@contoso.example"
             .into(),
     });
-    i.steps = ["done", "skipped", "pending"]
-        .iter()
-        .zip(["work", "personal", "admin"])
-        .enumerate()
-        .map(|(n, (status, track))| StepLine {
-            id: format!("step-{n}"),
-            title: format!("Paso {n} de la guía"),
-            track: track.into(),
-            status: (*status).into(),
-        })
-        .collect();
+    i.steps = [
+        report::StepStatus::Done,
+        report::StepStatus::Skipped,
+        report::StepStatus::Pending,
+    ]
+    .into_iter()
+    .zip([
+        report::Track::Work,
+        report::Track::Personal,
+        report::Track::Admin,
+    ])
+    .enumerate()
+    .map(|(n, (status, track))| StepLine {
+        id: format!("step-{n}"),
+        title: format!("Paso {n} de la guía"),
+        track,
+        status,
+    })
+    .collect();
     i.repairs = vec![
         RepairLine {
             when: "2025-01-31T08:50:00Z".into(),

@@ -319,8 +319,8 @@ pub fn input() -> ReportInput {
         cloud: Some(cloud_snapshot()),
         findings: vec![
             FindingLine {
-                code: "outlook_running_multiple".into(),
-                severity: "high".into(),
+                code: report::FindingCode::OutlookRunningMultiple,
+                severity: report::Severity::High,
                 title: "Outlook is open twice on MEGAN-DESKTOP".into(),
                 evidence: vec![
                     "OUTLOOK.EXE pid 4242 and 4243, both as CONTOSO\\megan".into(),
@@ -331,8 +331,8 @@ pub fn input() -> ReportInput {
                 advice: Vec::new(),
             },
             FindingLine {
-                code: "duplicate_profiles".into(),
-                severity: "medium".into(),
+                code: report::FindingCode::DuplicateProfiles,
+                severity: report::Severity::Medium,
                 title: "Two profiles hold MEGAN.BOWEN@CONTOSO.EXAMPLE".into(),
                 evidence: vec![
                     "Profiles 'Megan Bowen' and 'Outlook' both hold the account".into(),
@@ -346,8 +346,8 @@ pub fn input() -> ReportInput {
                 advice: Vec::new(),
             },
             FindingLine {
-                code: "other_client_same_account".into(),
-                severity: "low".into(),
+                code: report::FindingCode::OtherClientSameAccount,
+                severity: report::Severity::Low,
                 title: "Other apps use the account".into(),
                 evidence: vec![
                     "Thunderbird at /home/megan/.thunderbird uses sam.taylor@outlook.com".into(),
@@ -361,7 +361,7 @@ pub fn input() -> ReportInput {
             },
         ],
         limit: Some(LimitLine {
-            name: "mapi_sessions_per_user".into(),
+            name: report::Limit::MapiSessionsPerUser,
             number: 32,
             counted: 35,
             reason: "Classic Outlook twice and two profiles for megan.bowen@contoso.example".into(),
@@ -370,20 +370,20 @@ pub fn input() -> ReportInput {
             StepLine {
                 id: "close-elsewhere".into(),
                 title: "Close Outlook on other computers".into(),
-                track: "work".into(),
-                status: "done".into(),
+                track: report::Track::Work,
+                status: report::StepStatus::Done,
             },
             StepLine {
                 id: "sign-out-owa".into(),
                 title: "Sign out of Outlook on the web".into(),
-                track: "work".into(),
-                status: "skipped".into(),
+                track: report::Track::Work,
+                status: report::StepStatus::Skipped,
             },
             StepLine {
                 id: "sign-out-everywhere".into(),
                 title: "Sign out everywhere".into(),
-                track: "work".into(),
-                status: "pending".into(),
+                track: report::Track::Work,
+                status: report::StepStatus::Pending,
             },
         ],
         repairs: vec![RepairLine {
