@@ -957,7 +957,7 @@ fn ews_clients(w: &Words, scan: &ScanReport, today: Day, out: &mut Vec<Finding>)
             None => w.t("diag.ews.an_exchange_account", &[]),
         };
         apps.push((
-            format!("{} ({who})", client_label(a.client)),
+            format!("{} ({who})", client_name(w, a.client)),
             evidence,
             m365_connections(windows_of(scan, a.client)),
         ));
@@ -1031,17 +1031,6 @@ fn ews_clients(w: &Words, scan: &ScanReport, today: Day, out: &mut Vec<Finding>)
         },
         advice: Vec::new(),
     });
-}
-
-fn client_label(kind: ClientKind) -> &'static str {
-    match kind {
-        ClientKind::OutlookMac => "Outlook for Mac",
-        ClientKind::Evolution => "Evolution",
-        ClientKind::Thunderbird => "Thunderbird",
-        ClientKind::AppleMail => "Apple Mail",
-        ClientKind::EmClient => "eM Client",
-        other => other.as_str(),
-    }
 }
 
 /// "1 October 2026", as Microsoft's announcement writes its dates ("1 de octubre de 2026").

@@ -33,7 +33,7 @@ pub struct ScanReport {
 }
 
 /// What a client process is. The names are the CLI contract's `kind` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum ClientKind {
     /// Classic Outlook for Windows (OUTLOOK.EXE).

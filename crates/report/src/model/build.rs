@@ -53,7 +53,7 @@ pub(super) fn assemble(input: &ReportInput, include_personal: bool) -> Report {
     );
     let (repairs, repairs_left_out) = keep_last(input.repairs.clone(), MAX_REPAIRS);
     let limit = input.limit.as_ref().map(|l| LimitView {
-        code: l.name.clone(),
+        code: l.name,
         label: limit_label_in(l.name, input.lang),
         number: l.number,
         counted: l.counted,
@@ -190,8 +190,8 @@ pub(super) fn finding_line(f: &FindingLine, lang: Lang) -> FindingLine {
             .push(Words::of(lang).t("report.more", &[("n", &(f.evidence.len() - MAX_EVIDENCE))]));
     }
     FindingLine {
-        code: f.code.clone(),
-        severity: f.severity.clone(),
+        code: f.code,
+        severity: f.severity,
         title: clip(&f.title),
         evidence,
         step: f.step.clone(),

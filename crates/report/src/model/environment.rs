@@ -10,28 +10,13 @@ pub(super) fn environment(input: &ReportInput) -> Environment {
     let mut other_clients = Vec::new();
     let mut scan_problems = Vec::new();
     if let Some(scan) = &input.scan {
-        let mut kinds: Vec<String> = OUTLOOK_KINDS
-            .iter()
-            .chain(OTHER_KINDS)
-            .map(|k| (*k).to_owned())
-            .collect();
-        // Kinds the scan may learn later are listed too, after the known ones.
-        for k in scan
-            .processes
-            .iter()
-            .map(|p| p.kind.as_str())
-            .chain(scan.accounts.iter().map(|a| a.client.as_str()))
-        {
-            if !kinds.iter().any(|x| x == k) {
-                kinds.push(k.to_owned());
-            }
-        }
-        for kind in kinds {
-            let line = client_line(scan, &kind, input.lang);
+        // Every kind is in one of the two lists (a test checks it), in the report's order.
+        for &kind in OUTLOOK_KINDS.iter().chain(OTHER_KINDS) {
+            let line = client_line(scan, kind, input.lang);
             if line.running == 0 && line.accounts == 0 && line.version.is_none() {
                 continue;
             }
-            if OUTLOOK_KINDS.contains(&kind.as_str()) {
+            if OUTLOOK_KINDS.contains(&kind) {
                 outlook.push(line);
             } else {
                 other_clients.push(line);
@@ -67,39 +52,30 @@ pub(super) fn environment(input: &ReportInput) -> Environment {
     }
 }
 
-pub(super) fn client_line(scan: &scan::ScanReport, kind: &str, lang: Lang) -> ClientLine {
-    let procs: Vec<&scan::ProcessInfo> = scan
-        .processes
-        .iter()
-        .filter(|p| p.kind.as_str() == kind)
-        .collect();
+pub(super) fn client_line(scan: &scan::ScanReport, kind: ClientKind, lang: Lang) -> ClientLine {
+    let procs: Vec<&scan::ProcessInfo> = scan.processes.iter().filter(|p| p.kind == kind).collect();
     let running = count(procs.iter().filter(|p| !p.helper).count());
     let measured: Vec<u32> = procs
         .iter()
         .filter_map(|p| p.connections.map(|c| c.microsoft_365))
         .collect();
     let microsoft_365_connections = (!measured.is_empty()).then(|| measured.iter().sum());
-    let accounts = if kind == "classic_outlook" {
+    let accounts = if kind == ClientKind::ClassicOutlook {
         count(scan.profiles.iter().map(|p| p.accounts.len()).sum())
     } else {
-        count(
-            scan.accounts
-                .iter()
-                .filter(|a| a.client.as_str() == kind)
-                .count(),
-        )
+        count(scan.accounts.iter().filter(|a| a.client == kind).count())
     };
     let mut version = procs
         .iter()
         .filter_map(|p| p.exe.as_deref().and_then(scan::outlook_version::from_exe))
         .map(|v| describe_version(&v, lang))
         .next();
-    if version.is_none() && kind == "classic_outlook" {
+    if version.is_none() && kind == ClientKind::ClassicOutlook {
         version = scan::outlook_version::classic_from_profiles(&scan.profiles)
             .map(|v| describe_version(&v, lang));
     }
     ClientLine {
-        kind: kind.to_owned(),
+        kind,
         label: client_label_in(kind, lang),
         version,
         running,
@@ -162,7 +138,7 @@ pub(super) fn profile_line(p: &scan::Profile, lang: Lang) -> ProfileLine {
 
 pub(super) fn account_line(a: &scan::OtherAccount, lang: Lang) -> AccountLine {
     AccountLine {
-        client: client_label_in(a.client.as_str(), lang),
+        client: client_label_in(a.client, lang),
         email: a.email.clone(),
         host: a.host.clone(),
         account_type: a.account_type.clone(),

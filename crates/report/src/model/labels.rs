@@ -85,46 +85,45 @@ pub(super) fn summary(input: &ReportInput, limit: &Option<LimitView>) -> Summary
 }
 
 /// Outlook variants, in the order the report lists them.
-pub(super) const OUTLOOK_KINDS: &[&str] = &[
-    "classic_outlook",
-    "new_outlook",
-    "outlook_mac",
-    "outlook_web_app",
-    "windows_mail",
+pub(super) const OUTLOOK_KINDS: &[ClientKind] = &[
+    ClientKind::ClassicOutlook,
+    ClientKind::NewOutlook,
+    ClientKind::OutlookMac,
+    ClientKind::OutlookWebApp,
+    ClientKind::WindowsMail,
 ];
 
 /// Other clients, in the order the report lists them.
-pub(super) const OTHER_KINDS: &[&str] = &[
-    "teams",
-    "thunderbird",
-    "evolution",
-    "em_client",
-    "apple_mail",
-    "prospect_mail",
-    "mapi_client",
+pub(super) const OTHER_KINDS: &[ClientKind] = &[
+    ClientKind::Teams,
+    ClientKind::Thunderbird,
+    ClientKind::Evolution,
+    ClientKind::EmClient,
+    ClientKind::AppleMail,
+    ClientKind::ProspectMail,
+    ClientKind::MapiClient,
 ];
 
 /// Plain name of a client kind, in English.
-pub fn client_label(kind: &str) -> String {
+pub fn client_label(kind: ClientKind) -> String {
     client_label_in(kind, Lang::En)
 }
 
 /// [`client_label`] in `lang`.
-pub fn client_label_in(kind: &str, lang: Lang) -> String {
+pub fn client_label_in(kind: ClientKind, lang: Lang) -> String {
     let w = Words::of(lang);
     match kind {
-        "classic_outlook" => w.t("report.client.classic_outlook", &[]),
-        "new_outlook" => w.t("report.client.new_outlook", &[]),
-        "windows_mail" => w.t("report.client.windows_mail", &[]),
-        "outlook_mac" => w.t("report.client.outlook_mac", &[]),
-        "teams" => w.t("report.client.teams", &[]),
-        "outlook_web_app" => w.t("report.client.outlook_web_app", &[]),
-        "thunderbird" => w.t("report.client.thunderbird", &[]),
-        "evolution" => w.t("report.client.evolution", &[]),
-        "em_client" => w.t("report.client.em_client", &[]),
-        "apple_mail" => w.t("report.client.apple_mail", &[]),
-        "prospect_mail" => w.t("report.client.prospect_mail", &[]),
-        "mapi_client" => w.t("report.client.mapi_client", &[]),
-        other => other.replace('_', " "),
+        ClientKind::ClassicOutlook => w.t("report.client.classic_outlook", &[]),
+        ClientKind::NewOutlook => w.t("report.client.new_outlook", &[]),
+        ClientKind::WindowsMail => w.t("report.client.windows_mail", &[]),
+        ClientKind::OutlookMac => w.t("report.client.outlook_mac", &[]),
+        ClientKind::Teams => w.t("report.client.teams", &[]),
+        ClientKind::OutlookWebApp => w.t("report.client.outlook_web_app", &[]),
+        ClientKind::Thunderbird => w.t("report.client.thunderbird", &[]),
+        ClientKind::Evolution => w.t("report.client.evolution", &[]),
+        ClientKind::EmClient => w.t("report.client.em_client", &[]),
+        ClientKind::AppleMail => w.t("report.client.apple_mail", &[]),
+        ClientKind::ProspectMail => w.t("report.client.prospect_mail", &[]),
+        ClientKind::MapiClient => w.t("report.client.mapi_client", &[]),
     }
 }

@@ -8,6 +8,7 @@ mod labels;
 mod types;
 
 use domain::{Limit, Severity, StepStatus};
+use scan::ClientKind;
 use serde::{Deserialize, Serialize};
 use words::{Lang, Words};
 
@@ -95,5 +96,38 @@ mod tests {
         let mut again = Redactor::new().redact_report(report.clone());
         again.redacted = report.redacted;
         assert_eq!(again, report);
+    }
+
+    #[test]
+    fn every_client_kind_is_listed_once_with_its_own_words() {
+        let all = [
+            ClientKind::ClassicOutlook,
+            ClientKind::NewOutlook,
+            ClientKind::WindowsMail,
+            ClientKind::OutlookMac,
+            ClientKind::Teams,
+            ClientKind::OutlookWebApp,
+            ClientKind::Thunderbird,
+            ClientKind::Evolution,
+            ClientKind::EmClient,
+            ClientKind::AppleMail,
+            ClientKind::ProspectMail,
+            ClientKind::MapiClient,
+        ];
+        for kind in all {
+            let listed = OUTLOOK_KINDS
+                .iter()
+                .chain(OTHER_KINDS)
+                .filter(|k| **k == kind);
+            assert_eq!(listed.count(), 1, "{kind:?}");
+            for lang in [Lang::En, Lang::Es] {
+                let label = client_label_in(kind, lang);
+                assert!(
+                    !label.contains('_') && !label.is_empty(),
+                    "{kind:?}: {label}"
+                );
+            }
+        }
+        assert_eq!(OUTLOOK_KINDS.len() + OTHER_KINDS.len(), all.len());
     }
 }

@@ -121,10 +121,10 @@ pub struct Environment {
 }
 
 /// One kind of mail client on this computer.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct ClientLine {
-    /// The scan's kind (`classic_outlook`, `new_outlook`, ...).
-    pub kind: String,
+    /// Which mail app (`classic_outlook`, `new_outlook`, ... in the JSON).
+    pub kind: ClientKind,
     pub label: String,
     /// What the scan could tell about the version, with where it came from; `None` when
     /// the scan does not show it (the report says "unknown" rather than guess).
