@@ -10,6 +10,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
+use words::{Lang, Words};
+
 use crate::error::CloudError;
 use crate::oauth::AadError;
 
@@ -37,6 +39,8 @@ pub(crate) struct Loopback {
     /// never needs it; it is there for a user who retypes the address with `localhost`.
     v6: Option<TcpListener>,
     port: u16,
+    /// The language of the pages the browser shows (English unless told).
+    lang: Lang,
 }
 
 impl Loopback {
@@ -49,7 +53,12 @@ impl Loopback {
             .map_err(|e| CloudError::Loopback(e.to_string()))?
             .port();
         let v6 = bind_v6(port).await;
-        Ok(Self { v4, v6, port })
+        Ok(Self {
+            v4,
+            v6,
+            port,
+            lang: Lang::En,
+        })
     }
 
     /// `http://127.0.0.1:PORT/`, the IP literal (Microsoft: "prefer 127.0.0.1 over
@@ -70,6 +79,12 @@ impl Loopback {
     /// When the time runs out after only answers with the wrong `state`, the error is
     /// [`CloudError::StateMismatch`] (an old sign-in tab, or a forged answer) rather than a
     /// plain timeout.
+    /// The pages shown in the browser are worded in `lang`.
+    pub fn speaking(mut self, lang: Lang) -> Self {
+        self.lang = lang;
+        self
+    }
+
     pub async fn wait(
         self,
         expected_state: &str,
@@ -83,7 +98,8 @@ impl Loopback {
                     accepted = self.accept() => match accepted {
                         Ok(stream) => {
                             let state = expected_state.to_owned();
-                            connections.spawn(async move { serve_one(stream, &state).await });
+                            let lang = self.lang;
+                            connections.spawn(async move { serve_one(stream, &state, lang).await });
                         }
                         // Out of file descriptors and the like: do not spin.
                         Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
@@ -151,7 +167,9 @@ enum Served {
 }
 
 /// Handles one connection.
-async fn serve_one(mut stream: TcpStream, expected_state: &str) -> Served {
+async fn serve_one(mut stream: TcpStream, expected_state: &str, lang: Lang) -> Served {
+    let w = Words::of(lang);
+    let page_lang = lang.code();
     let head = match tokio::time::timeout(READ_TIMEOUT, read_head(&mut stream)).await {
         Ok(Some(h)) => h,
         _ => return Served::Stray,
@@ -170,18 +188,22 @@ async fn serve_one(mut stream: TcpStream, expected_state: &str) -> Served {
         .into_owned()
         .collect();
     if path != "/" || !(params.contains_key("code") || params.contains_key("error")) {
-        let _ = respond(&mut stream, "404 Not Found", "Not found.").await;
+        let page = w.t("cloud.loopback.not_found", &[]);
+        let _ = respond(&mut stream, "404 Not Found", &page, page_lang).await;
         return Served::Stray;
     }
     if params.get("state").map(String::as_str) != Some(expected_state) {
-        let _ = respond(&mut stream, "400 Bad Request", PAGE_STATE).await;
+        let page = w.t("cloud.loopback.wrong_state", &[]);
+        let _ = respond(&mut stream, "400 Bad Request", &page, page_lang).await;
         return Served::WrongState;
     }
     if let Some(code) = params.get("code") {
-        let _ = respond(&mut stream, "200 OK", PAGE_OK).await;
+        let page = w.t("cloud.loopback.signed_in", &[]);
+        let _ = respond(&mut stream, "200 OK", &page, page_lang).await;
         return Served::Answer(Ok(Redirect::Code(code.clone())));
     }
-    let _ = respond(&mut stream, "200 OK", PAGE_FAILED).await;
+    let page = w.t("cloud.loopback.failed", &[]);
+    let _ = respond(&mut stream, "200 OK", &page, page_lang).await;
     let description = params.get("error_description").cloned();
     // Redirect errors carry no `error_codes`; the AADSTS number leads the description.
     let code = description
@@ -217,9 +239,15 @@ async fn read_head(stream: &mut TcpStream) -> Option<String> {
     String::from_utf8(buf).ok()
 }
 
-async fn respond(stream: &mut TcpStream, status: &str, message: &str) -> std::io::Result<()> {
+/// A small page with `message` (catalog text: no markup), in language `lang` (its code).
+async fn respond(
+    stream: &mut TcpStream,
+    status: &str,
+    message: &str,
+    lang: &str,
+) -> std::io::Result<()> {
     let body = format!(
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Session Doctor</title>\
+        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>Session Doctor</title>\
          <style>body{{font-family:system-ui,sans-serif;margin:4em auto;max-width:32em;text-align:center}}</style>\
          </head><body><h1>Session Doctor</h1><p>{message}</p></body></html>"
     );
@@ -232,11 +260,6 @@ async fn respond(stream: &mut TcpStream, status: &str, message: &str) -> std::io
     stream.shutdown().await
 }
 
-const PAGE_OK: &str = "You're signed in. You can close this tab and go back to Session Doctor.";
-const PAGE_FAILED: &str =
-    "Sign-in did not finish. You can close this tab; Session Doctor says what to do next.";
-const PAGE_STATE: &str = "This sign-in answer does not belong to the sign-in Session Doctor started, so it was ignored. Close this tab and start again from the app.";
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,6 +271,31 @@ mod tests {
         let mut out = String::new();
         s.read_to_string(&mut out).await?;
         Ok(out)
+    }
+
+    #[tokio::test]
+    async fn the_pages_speak_the_users_language() {
+        let lb = Loopback::bind().await.expect("bind").speaking(Lang::Es);
+        let port = lb.port;
+        let waiting = tokio::spawn(lb.wait("st4te", Duration::from_secs(10)));
+        let wrong = get(port, "/?code=abc&state=other").await.expect("refused");
+        assert!(wrong.contains("<html lang=\"es\">"), "{wrong}");
+        assert!(
+            wrong.contains("no corresponde al inicio de sesión"),
+            "{wrong}"
+        );
+        let page = get(port, "/?code=abc&state=st4te").await.expect("redirect");
+        assert!(
+            page.contains(
+                "<p>Ha iniciado sesión. Puede cerrar esta pestaña y volver a Session Doctor.</p>"
+            ),
+            "{page}"
+        );
+        assert!(words::english_left_in(&page, Lang::Es).is_empty(), "{page}");
+        assert!(matches!(
+            waiting.await.expect("joined"),
+            Ok(Redirect::Code(_))
+        ));
     }
 
     #[tokio::test]

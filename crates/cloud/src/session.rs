@@ -31,6 +31,8 @@ struct State {
     can_revoke: Option<bool>,
     /// How long this sign-in is kept (what the keyring's save gave, or this run only).
     remembered: Option<Remembered>,
+    /// Why the keyring refused to keep it, typed, to word in the reader's language.
+    not_kept: Option<CloudError>,
     /// A claims challenge Microsoft answered with (MFA, CAE), for the next browser sign-in.
     /// Kept when a saved sign-in is restored: the challenge is about the account and the
     /// policy, not about the tokens in hand.
@@ -85,29 +87,47 @@ impl CloudSession {
 
     /// How long the current sign-in is kept: across restarts, until logout (Linux kernel
     /// keyring), or for this run only (the keyring refused it). `None` when signed out.
+    /// Why the keyring refused is in English: see [`remembered_in`](Self::remembered_in).
     pub async fn remembered(&self) -> Option<Remembered> {
-        self.state.lock().await.remembered.clone()
+        self.remembered_in(Lang::En).await
+    }
+
+    /// [`remembered`](Self::remembered), why the keyring refused worded in `lang` (the
+    /// keyring's own detail stays as the system gave it).
+    pub async fn remembered_in(&self, lang: Lang) -> Option<Remembered> {
+        let state = self.state.lock().await;
+        match (&state.remembered, &state.not_kept) {
+            (Some(Remembered::ThisRunOnly { reason: Some(_) }), Some(e)) => {
+                Some(Remembered::ThisRunOnly {
+                    reason: Some(e.message(lang)),
+                })
+            }
+            (remembered, _) => remembered.clone(),
+        }
     }
 
     /// Saves the session; a keyring that refuses it never fails a sign-in the user already
-    /// completed: the session is then kept in memory for this run, and says so.
-    fn keep(&self, session: &StoredSession) -> Remembered {
+    /// completed: the session is then kept in memory for this run, and says so (with the
+    /// refusal, to word later).
+    fn keep(&self, session: &StoredSession) -> (Remembered, Option<CloudError>) {
         match self.store.save(session) {
-            Ok(()) => self.store.remembers(),
+            Ok(()) => (self.store.remembers(), None),
             Err(e) => {
                 log::warn!(
                     "the sign-in could not be saved in the keyring ({e}); keeping it for this run only"
                 );
-                Remembered::ThisRunOnly {
+                let remembered = Remembered::ThisRunOnly {
                     reason: Some(e.to_string()),
-                }
+                };
+                (remembered, Some(e))
             }
         }
     }
 
     /// Browser sign-in (authorization code + PKCE on a loopback redirect). `open` shows
     /// the URL: the Tauri opener, `xdg-open`, or a test acting as the browser.
-    /// `login_hint` pre-fills the account on Microsoft's page.
+    /// `login_hint` pre-fills the account on Microsoft's page. The page the browser shows
+    /// at the end is in English: see [`sign_in_browser_in`](Self::sign_in_browser_in).
     ///
     /// A claims challenge seen earlier on this session (an MFA demand, a Graph 401 with
     /// `insufficient_claims`, or [`set_claims_challenge`](Self::set_claims_challenge)) is
@@ -117,8 +137,28 @@ impl CloudSession {
         open: impl FnOnce(&str) -> Result<(), String>,
         login_hint: Option<&str>,
     ) -> Result<Account, CloudError> {
+        self.sign_in_browser_in(open, login_hint, Lang::En).await
+    }
+
+    /// [`sign_in_browser`](Self::sign_in_browser), the page the browser shows at the end
+    /// ("You're signed in", or what went wrong) worded in `lang`.
+    pub async fn sign_in_browser_in(
+        &self,
+        open: impl FnOnce(&str) -> Result<(), String>,
+        login_hint: Option<&str>,
+        lang: Lang,
+    ) -> Result<Account, CloudError> {
         let claims = self.state.lock().await.claims.clone();
-        match signin::browser(&self.cfg, &self.http, open, login_hint, claims.as_deref()).await {
+        let signed_in = signin::browser(
+            &self.cfg,
+            &self.http,
+            open,
+            login_hint,
+            claims.as_deref(),
+            lang,
+        )
+        .await;
+        match signed_in {
             Ok(tokens) => self.adopt(tokens).await,
             Err(e) => Err(self.noted(e, login_hint.and_then(upn_domain)).await),
         }
@@ -194,13 +234,13 @@ impl CloudSession {
             admin_scopes: self.cfg.admin,
             ..account
         };
-        let remembered = match &tokens.refresh_token {
+        let (remembered, not_kept) = match &tokens.refresh_token {
             Some(rt) => self.keep(&StoredSession {
                 refresh_token: rt.clone(),
                 account: account.clone(),
             }),
             // No refresh token (no offline_access): nothing to keep beyond the hour.
-            None => Remembered::ThisRunOnly { reason: None },
+            None => (Remembered::ThisRunOnly { reason: None }, None),
         };
         let mut state = self.state.lock().await;
         // A fresh sign-in answered the claims challenge (the browser asked for the MFA).
@@ -210,6 +250,7 @@ impl CloudSession {
             refresh: tokens.refresh_token,
             can_revoke: None,
             remembered: Some(remembered),
+            not_kept,
             claims: None,
         };
         log::info!("signed in as a {:?} account", account.kind);
@@ -246,11 +287,12 @@ impl CloudSession {
                 let rt = tokens.refresh_token.clone().unwrap_or(refresh);
                 if let Some(account) = state.account.clone() {
                     // A rotated token the keyring refuses is still good for this run.
-                    let kept = self.keep(&StoredSession {
+                    let (kept, not_kept) = self.keep(&StoredSession {
                         refresh_token: rt.clone(),
                         account,
                     });
                     state.remembered = Some(kept);
+                    state.not_kept = not_kept;
                 }
                 state.refresh = Some(rt);
                 state.access = Some((tokens.access_token.clone(), tokens.expires_at));

@@ -27,16 +27,18 @@ fn scopes(admin: bool) -> Vec<Scope> {
 /// Browser sign-in. `open` receives the authorize URL and must show it to the user (the
 /// app's opener, `xdg-open`, or a test's HTTP client); it is called once the loopback
 /// listener is ready. `claims` is a claims challenge from an earlier answer (MFA, CAE):
-/// sent as the `claims` parameter so Microsoft asks for exactly what it wants.
+/// sent as the `claims` parameter so Microsoft asks for exactly what it wants. The page
+/// the browser shows at the end is worded in `lang`.
 pub(crate) async fn browser(
     cfg: &CloudConfig,
     http: &Http,
     open: impl FnOnce(&str) -> Result<(), String>,
     login_hint: Option<&str>,
     claims: Option<&str>,
+    lang: words::Lang,
 ) -> Result<TokenSet, CloudError> {
     let client = oauth::client(cfg)?;
-    let loopback = Loopback::bind().await?;
+    let loopback = Loopback::bind().await?.speaking(lang);
     let redirect = RedirectUrl::new(loopback.redirect_uri())
         .map_err(|e| CloudError::Loopback(format!("redirect URI: {e}")))?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();

@@ -205,7 +205,7 @@ impl AccountState {
                 configured: true,
                 demo_users,
                 problem: None,
-                remembered: s.remembered().await,
+                remembered: s.remembered_in(self.lang()).await,
                 revoked_at: self.revoked_at(),
             },
             // Only a missing or broken configuration means "not set up"; a locked keyring
@@ -238,10 +238,14 @@ impl AccountState {
         let claims = self.claims.lock().ok().and_then(|g| g.clone());
         session.set_claims_challenge(claims).await;
         let result = match &self.endpoint {
-            Endpoint::Live => session.sign_in_browser(open, login_hint.as_deref()).await,
+            Endpoint::Live => {
+                session
+                    .sign_in_browser_in(open, login_hint.as_deref(), self.lang())
+                    .await
+            }
             Endpoint::Demo { .. } => {
                 session
-                    .sign_in_browser(simulated_browser, login_hint.as_deref())
+                    .sign_in_browser_in(simulated_browser, login_hint.as_deref(), self.lang())
                     .await
             }
         };

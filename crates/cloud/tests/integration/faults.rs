@@ -569,6 +569,17 @@ async fn a_locked_or_missing_keyring_is_a_clear_error_never_a_panic() {
         }
         other => panic!("expected 'this run only': {other:?}"),
     }
+    // In Spanish, our words around the keyring's own detail.
+    match s.remembered_in(words::Lang::Es).await {
+        Some(Remembered::ThisRunOnly { reason: Some(why) }) => {
+            assert!(
+                why.starts_with("el llavero del sistema no está disponible: "),
+                "{why}"
+            );
+            assert!(why.contains("locked"), "{why}");
+        }
+        other => panic!("expected 'this run only': {other:?}"),
+    }
     assert!(
         s.remembered()
             .await
