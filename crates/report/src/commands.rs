@@ -21,6 +21,7 @@ pub const SUGGESTED_SERVICE_SESSIONS: u32 = 32;
 pub struct AdminCommand {
     /// Stable id (`revoke_sessions`, `remove_mobile_devices`, ...).
     pub id: String,
+    /// What it does, in the report's language.
     pub title: String,
     /// Ready to paste into PowerShell.
     pub command: String,
@@ -39,6 +40,7 @@ pub struct CommandContext<'a> {
     pub limit: Option<Limit>,
     /// The findings' codes.
     pub finding_codes: Vec<FindingCode>,
+    /// Whether the mailbox is on-premises Exchange (`None`: not known).
     pub on_premises: Option<bool>,
     /// A personal Microsoft account: there is no administrator.
     pub personal: bool,

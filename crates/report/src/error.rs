@@ -4,6 +4,7 @@
 /// A failure of the report crate.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
+    /// The JSON could not be read or written.
     #[error("the report could not be read or written as JSON: {0}")]
     Json(#[source] serde_json::Error),
 }

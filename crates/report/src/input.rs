@@ -20,6 +20,7 @@ pub struct ReportInput {
     pub error_message: Option<String>,
     /// Operating system name (`Windows 11 Pro`, `macOS`, `Ubuntu 24.04`), when known.
     pub os: Option<String>,
+    /// The OS version, when known.
     pub os_version: Option<String>,
     /// This computer's name (personal: redacted as `device-N`).
     pub host_name: Option<String>,
@@ -98,6 +99,7 @@ pub struct FindingLine {
     pub code: FindingCode,
     /// How much it matters.
     pub severity: Severity,
+    /// Its title, in the user's language.
     pub title: String,
     /// Facts, one line each.
     pub evidence: Vec<String>,
@@ -122,13 +124,16 @@ pub struct LimitLine {
     /// Connections from this PC counted against it (a stand-in: the mailbox's sessions
     /// cannot be listed for Exchange Online).
     pub counted: u32,
+    /// Why this limit, in the user's language.
     pub reason: String,
 }
 
 /// One step of the plan.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct StepLine {
+    /// The plan step's id.
     pub id: String,
+    /// Its title, in the user's language.
     pub title: String,
     /// Whose plan.
     pub track: Track,
@@ -141,7 +146,9 @@ pub struct StepLine {
 pub struct RepairLine {
     /// When, RFC 3339.
     pub when: String,
+    /// The change, as its preview named it.
     pub what: String,
+    /// How it ended (applied, undone, failed with why), in words.
     pub result: String,
     /// Put back since.
     pub undone: bool,
@@ -150,7 +157,10 @@ pub struct RepairLine {
 /// A "before and now" measure (Outlook windows, connections to Microsoft 365, ...).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct MeasureLine {
+    /// What is counted, in words.
     pub label: String,
+    /// In the first scan.
     pub before: u32,
+    /// In the last scan.
     pub now: u32,
 }

@@ -19,6 +19,7 @@
 //! assert!(!html.contains("megan"));
 //! let _ticket = report::ticket_summary(&r);
 //! ```
+#![deny(missing_docs)]
 
 mod commands;
 mod error;
