@@ -372,7 +372,8 @@ pub fn admin_import_csv(
     text: String,
 ) -> Result<cloud::UpnImport, AppError> {
     // Bounded in bytes before it is parsed (CSV_MAX_BYTES); rows are capped inside.
-    cloud::import_upn_csv(&text, ctx.lang()).map_err(|e| doctor::account::cloud_error(&e, ctx.lang()))
+    cloud::import_upn_csv(&text, ctx.lang())
+        .map_err(|e| doctor::account::cloud_error(&e, ctx.lang()))
 }
 
 /// Admin mode: one user's recent sign-ins and devices.

@@ -133,9 +133,13 @@ export type AccountKind = "work" | "personal";
 
 /**  An account of another mail app. */
 export type AccountLine = {
+	/**  The mail app, in words. */
 	client: string,
+	/**  The account's address, when found. */
 	email: string | null,
+	/**  The mail server's host name, when found. */
 	host: string | null,
+	/**  IMAP, POP, Exchange..., when found. */
 	account_type: string | null,
 };
 
@@ -299,6 +303,7 @@ export type AdminAccess = {
 export type AdminCommand = {
 	/**  Stable id (`revoke_sessions`, `remove_mobile_devices`, ...). */
 	id: string,
+	/**  What it does, in the report's language. */
 	title: string,
 	/**  Ready to paste into PowerShell. */
 	command: string,
@@ -481,8 +486,9 @@ export type ClientKind =
 
 /**  One kind of mail client on this computer. */
 export type ClientLine = {
-	/**  The scan's kind (`classic_outlook`, `new_outlook`, ...). */
-	kind: string,
+	/**  Which mail app (`classic_outlook`, `new_outlook`, ... in the JSON). */
+	kind: ClientKind,
+	/**  Its name in words. */
 	label: string,
 	/**
 	 *  What the scan could tell about the version, with where it came from; `None` when
@@ -594,8 +600,11 @@ export type DeviceLine = {
 	operating_system: string | null,
 	/**  `joined`, `hybrid joined`, `registered`, or as Microsoft says. */
 	trust: string | null,
+	/**  When it last signed in, when known. */
 	last_sign_in: string | null,
+	/**  Whether it is managed (Intune), when known. */
 	managed: boolean | null,
+	/**  Whether it is compliant, when known. */
 	compliant: boolean | null,
 };
 
@@ -682,9 +691,11 @@ export type EntryView = {
 export type Environment = {
 	/**  `unknown` when not given. */
 	os: string,
+	/**  The OS version, when known. */
 	os_version: string | null,
 	/**  This computer's name (a pseudonym when redacted). */
 	computer: string | null,
+	/**  Session Doctor's version. */
 	app_version: string,
 	/**  Outlook variants seen running or set up here. */
 	outlook: ClientLine[],
@@ -814,6 +825,7 @@ export type FindingLine = {
 	code: FindingCode,
 	/**  How much it matters. */
 	severity: Severity,
+	/**  Its title, in the user's language. */
 	title: string,
 	/**  Facts, one line each. */
 	evidence: string[],
@@ -930,10 +942,13 @@ export type LimitStatus =
 export type LimitView = {
 	/**  Which limit (`mapi_sessions_per_user` in the JSON). */
 	code: Limit,
+	/**  Its name in words. */
 	label: string,
 	/**  Published number, 0 when none is published. */
 	number: number,
+	/**  Connections from this PC counted against it. */
 	counted: number,
+	/**  Why this limit, in words. */
 	reason: string,
 };
 
@@ -973,8 +988,11 @@ export type MeasureChange = {
 
 /**  A "before and now" measure (Outlook windows, connections to Microsoft 365, ...). */
 export type MeasureLine = {
+	/**  What is counted, in words. */
 	label: string,
+	/**  In the first scan. */
 	before: number,
+	/**  In the last scan. */
 	now: number,
 };
 
@@ -1210,19 +1228,26 @@ export type ProfileAccount = {
 
 /**  A classic Outlook profile. */
 export type ProfileLine = {
+	/**  The profile's name, exactly. */
 	name: string,
+	/**  Its Office version key (`16.0`). */
 	version: string,
+	/**  Whether Outlook opens it by default. */
 	is_default: boolean,
 	/**  `address (kind)`, one per account. */
 	accounts: string[],
+	/**  How many additional and shared mailboxes it opens. */
 	shared_mailboxes: number,
 	/**
 	 *  The additional and shared mailboxes' addresses (auto-mapped or added), for the
 	 *  admin commands that fill them in.
 	 */
 	mailboxes?: string[],
+	/**  The profiles it duplicates. */
 	duplicate_of: string[],
+	/**  Cached Exchange Mode, when set. */
 	cached_mode: boolean | null,
+	/**  Whether shared folders are downloaded, when set. */
 	download_shared_folders: boolean | null,
 };
 
@@ -1284,7 +1309,9 @@ reason: string | null };
 export type RepairLine = {
 	/**  When, RFC 3339. */
 	when: string,
+	/**  The change, as its preview named it. */
 	what: string,
+	/**  How it ended (applied, undone, failed with why), in words. */
 	result: string,
 	/**  Put back since. */
 	undone: boolean,
@@ -1298,25 +1325,37 @@ export type Report = {
 	generated_at: string,
 	/**  The account the report is about (a pseudonym when redacted). */
 	account: string | null,
+	/**  The report in a few numbers and one sentence. */
 	summary: Summary,
 	/**  Most severe first. */
 	findings: FindingLine[],
+	/**  Findings not listed (past the report's limit). */
 	findings_left_out: number,
+	/**  The limit most likely hit. */
 	limit: LimitView | null,
+	/**  The plan's steps and where each stands. */
 	steps: StepLine[],
 	/**  Oldest first. */
 	repairs: RepairLine[],
+	/**  Repairs not listed. */
 	repairs_left_out: number,
+	/**  The measures in the first and the last scan. */
 	before_after: MeasureLine[],
 	/**  What the user told the guided fix (their answers, not measurements). */
 	answers?: UserAnswers,
+	/**  This computer and its mail apps. */
 	environment: Environment,
+	/**  Classic Outlook's profiles. */
 	profiles: ProfileLine[],
+	/**  Profiles not listed. */
 	profiles_left_out: number,
+	/**  Other mail apps' accounts. */
 	other_accounts: AccountLine[],
+	/**  Accounts not listed. */
 	other_accounts_left_out: number,
 	/**  The account's devices, most recently seen first. */
 	devices: DeviceLine[],
+	/**  Devices not listed. */
 	devices_left_out: number,
 	/**  The newest sign-ins, newest first. */
 	sign_ins: SignInLine[],
@@ -1564,19 +1603,27 @@ export type SignIn = {
 
 /**  One sign-in of the account. */
 export type SignInLine = {
+	/**  When (RFC 3339). */
 	when: string,
+	/**  The app signed in to. */
 	app: string,
+	/**  The client app (`Browser`, `IMAP4`...). */
 	client_app: string,
+	/**  The device's name, when known. */
 	device: string | null,
+	/**  The device's operating system, when known. */
 	operating_system: string | null,
+	/**  The browser, when one. */
 	browser: string | null,
 	/**  City and country; the country only when redacted. */
 	location: string | null,
 	/**  Masked to its first two octets (or groups) when redacted. */
 	ip: string | null,
+	/**  Whether it succeeded. */
 	success: boolean,
 	/**  `code: reason` of a failed sign-in. */
 	error: string | null,
+	/**  Whether the user signed in themselves (not a token refresh). */
 	interactive: boolean,
 };
 
@@ -1694,7 +1741,9 @@ export type StepKind =
 
 /**  One step of the plan. */
 export type StepLine = {
+	/**  The plan step's id. */
 	id: string,
+	/**  Its title, in the user's language. */
 	title: string,
 	/**  Whose plan. */
 	track: Track,
@@ -1722,12 +1771,19 @@ export type StepStatus =
 export type Summary = {
 	/**  The error the user saw. */
 	error: string,
+	/**  One sentence: the findings, the likely limit, the steps and the repairs. */
 	headline: string,
+	/**  Findings in all. */
 	findings: number,
+	/**  Of those, of high severity. */
 	high_findings: number,
+	/**  Steps done. */
 	steps_done: number,
+	/**  Steps in the plan. */
 	steps_total: number,
+	/**  Repairs made. */
 	repairs: number,
+	/**  Of those, undone since. */
 	repairs_undone: number,
 };
 
