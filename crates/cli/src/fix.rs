@@ -127,7 +127,7 @@ impl Backend {
         let scan = &place.scan;
         scan_args::check_inputs(scan)?;
         if scan.demo {
-            let demo = doctor::demo::Demo::start().map_err(|e| one_line(&e))?;
+            let demo = doctor::demo::Demo::start(doctor::Lang::En).map_err(|e| one_line(&e))?;
             let hkcu = demo
                 .hkcu_export()
                 .ok_or("the simulated PC has no HKCU export")?;
@@ -261,7 +261,7 @@ fn check_writable(export: &Path) -> Result<(), String> {
 fn list(place: &Place) -> Result<(), String> {
     scan_args::check_inputs(&place.scan)?;
     let offers = if place.scan.demo {
-        let demo = doctor::demo::Demo::start().map_err(|e| one_line(&e))?;
+        let demo = doctor::demo::Demo::start(doctor::Lang::En).map_err(|e| one_line(&e))?;
         offers::offers(&scan::run(
             &scan_args::options(&place.scan, Some(demo.scan_options())),
             &mut |_| {},

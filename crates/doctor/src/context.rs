@@ -126,7 +126,7 @@ impl AppContext {
     pub fn enter_demo(&self) -> Result<Mode, AppError> {
         let mut guard = self.demo.lock().map_err(|_| poisoned(self.lang()))?;
         if guard.is_none() {
-            let demo = Demo::start()?;
+            let demo = Demo::start(self.lang())?;
             self.set_account(AccountState::new(demo.endpoint()));
             *guard = Some(demo);
             drop(guard);

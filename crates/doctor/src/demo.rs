@@ -26,12 +26,14 @@ pub const DEMO_BULK_USERS: usize = 45;
 pub const ENV_DEMO_FLAKY_BATCH: &str = "SESSION_DOCTOR_DEMO_FLAKY_BATCH";
 
 impl Demo {
-    pub fn start() -> Result<Self, AppError> {
+    /// Starts the simulated tenant and writes the simulated PC; errors are in `lang`.
+    pub fn start(lang: words::Lang) -> Result<Self, AppError> {
+        let w = words::Words::of(lang);
         let failed = |detail: String| {
             AppError::new(
                 ErrorCode::SandboxUnavailable,
-                format!("The demo could not start: {detail}"),
-                "Check that programs may listen on 127.0.0.1 and write to the temp folder, then try again.",
+                w.t("app.error.demo_failed", &[("detail", &detail)]),
+                w.t("app.error.demo_failed.hint", &[]),
             )
         };
         // The demo company has 45 more people, so admin mode has someone to search for and

@@ -56,7 +56,7 @@ pub async fn start_check(mode: &Mode, lang: words::Lang) -> Result<StartReport, 
     let hostname = sysinfo::System::host_name().unwrap_or_else(|| w.t("start.this_computer", &[]));
     let tenant = match mode {
         Mode::Live => None,
-        Mode::Demo { tenant_url } => Some(tenant_health(tenant_url).await?),
+        Mode::Demo { tenant_url } => Some(tenant_health(tenant_url, lang).await?),
     };
     let summary = match &tenant {
         None => w.t("start.ready", &[("host", &hostname), ("os", &os)]),
@@ -75,19 +75,26 @@ pub async fn start_check(mode: &Mode, lang: words::Lang) -> Result<StartReport, 
     })
 }
 
-/// Asks the simulated tenant's `/health` endpoint over real HTTP.
-pub async fn tenant_health(base_url: &str) -> Result<TenantHealth, AppError> {
+/// Asks the simulated tenant's `/health` endpoint over real HTTP; errors are in `lang`.
+pub async fn tenant_health(base_url: &str, lang: words::Lang) -> Result<TenantHealth, AppError> {
+    let w = words::Words::of(lang);
     let unavailable = |detail: String| {
         AppError::new(
             ErrorCode::SandboxUnavailable,
-            format!("The simulated Microsoft tenant did not answer: {detail}"),
-            "Close Session Doctor and start the demo again.",
+            w.t("app.error.tenant_silent", &[("detail", &detail)]),
+            w.t("app.error.tenant_silent.hint", &[]),
         )
     };
     let client = reqwest::Client::builder()
         .timeout(HEALTH_TIMEOUT)
         .build()
-        .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string(), "Report this as a bug."))?;
+        .map_err(|e| {
+            AppError::new(
+                ErrorCode::Internal,
+                e.to_string(),
+                w.t("app.error.bug.hint", &[]),
+            )
+        })?;
     let started = Instant::now();
     let response = client
         .get(format!("{}/health", base_url.trim_end_matches('/')))
@@ -104,8 +111,8 @@ pub async fn tenant_health(base_url: &str) -> Result<TenantHealth, AppError> {
     let health: HealthBody = serde_json::from_str(&body).map_err(|_| {
         AppError::new(
             ErrorCode::UnexpectedResponse,
-            "The simulated tenant answered with something that is not its health report.",
-            "Another program may be using the port; start the demo again.",
+            w.t("app.error.tenant_not_health", &[]),
+            w.t("app.error.tenant_not_health.hint", &[]),
         )
     })?;
     Ok(TenantHealth {
@@ -149,10 +156,24 @@ mod tests {
             let sandbox = sandbox::Sandbox::start().expect("sandbox starts");
             sandbox.base_url().to_owned()
         }; // dropped: stopped
-        let err = tenant_health(&url)
+        let err = tenant_health(&url, words::Lang::En)
             .await
             .expect_err("nothing listens any more");
         assert_eq!(err.code, ErrorCode::SandboxUnavailable);
+        // In the user's language, hint included.
+        let es = tenant_health(&url, words::Lang::Es)
+            .await
+            .expect_err("still nothing");
+        assert!(
+            es.message
+                .starts_with("El inquilino de Microsoft simulado no respondió"),
+            "{}",
+            es.message
+        );
+        assert_eq!(
+            es.hint,
+            "Cierre Session Doctor y vuelva a iniciar la demostración."
+        );
     }
 
     #[tokio::test]
@@ -175,7 +196,7 @@ mod tests {
                 let _ = socket.write_all(reply.as_bytes()).await;
             }
         });
-        let err = tenant_health(&format!("http://{addr}"))
+        let err = tenant_health(&format!("http://{addr}"), words::Lang::En)
             .await
             .expect_err("HTML is not a health report");
         assert_eq!(err.code, ErrorCode::UnexpectedResponse);
