@@ -11,7 +11,9 @@ pub const CONSUMER_TENANT_ID: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum AccountKind {
+    /// A work or school account (Microsoft Entra ID).
     Work,
+    /// A personal Microsoft account (Outlook.com, Hotmail, Live, MSN).
     Personal,
 }
 
@@ -19,11 +21,15 @@ pub enum AccountKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct Account {
+    /// The user principal name (the sign-in address).
     pub upn: String,
+    /// The display name, when Microsoft gave one.
     pub display_name: Option<String>,
     /// The directory object id (`oid`).
     pub id: Option<String>,
+    /// The tenant id, when known.
     pub tenant_id: Option<String>,
+    /// Work or personal.
     pub kind: AccountKind,
     /// Signed in with the admin permissions requested (refreshes keep asking for them).
     #[serde(default)]

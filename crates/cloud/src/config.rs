@@ -9,8 +9,11 @@ use crate::error::CloudError;
 
 /// Environment variables the CLI and the app read (the CLI contract of issue 4).
 pub const ENV_AUTHORITY: &str = "SESSION_DOCTOR_AUTHORITY";
+/// Environment variable for the tenant (id, domain, `organizations`).
 pub const ENV_TENANT: &str = "SESSION_DOCTOR_TENANT";
+/// Environment variable for the app registration's client id.
 pub const ENV_CLIENT_ID: &str = "SESSION_DOCTOR_CLIENT_ID";
+/// Environment variable for the Graph base address.
 pub const ENV_GRAPH: &str = "SESSION_DOCTOR_GRAPH";
 /// `public`, `us_gov` or `china`: the national cloud whose authority and Graph to use.
 pub const ENV_CLOUD: &str = "SESSION_DOCTOR_CLOUD";
@@ -33,12 +36,16 @@ pub const ADMIN_SCOPES: &[&str] = &[
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum NationalCloud {
+    /// The worldwide cloud.
     Public,
+    /// US Government (GCC High).
     UsGov,
+    /// The cloud operated by 21Vianet in China.
     China,
 }
 
 impl NationalCloud {
+    /// The cloud named `public`, `usgov` or `china` (case ignored).
     pub fn parse(name: &str) -> Option<Self> {
         match name.trim().to_ascii_lowercase().as_str() {
             "public" | "global" => Some(Self::Public),
@@ -48,6 +55,7 @@ impl NationalCloud {
         }
     }
 
+    /// Its sign-in authority.
     pub fn authority(self) -> &'static str {
         match self {
             Self::Public => "https://login.microsoftonline.com",
@@ -56,6 +64,7 @@ impl NationalCloud {
         }
     }
 
+    /// Its Graph base address.
     pub fn graph_base(self) -> &'static str {
         match self {
             Self::Public => "https://graph.microsoft.com/v1.0",
@@ -102,7 +111,9 @@ pub struct CloudConfig {
     pub admin: bool,
     /// One HTTP request, connect to last byte.
     pub request_timeout: Duration,
+    /// Connecting, at most.
     pub connect_timeout: Duration,
+    /// How throttled and failing requests are retried.
     pub retry: RetryPolicy,
     /// How long the loopback listener waits for the browser to come back.
     pub loopback_timeout: Duration,

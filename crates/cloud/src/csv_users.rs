@@ -39,6 +39,7 @@ pub struct SkippedLine {
     pub line: u32,
     /// The line as written (cut to 200 characters).
     pub text: String,
+    /// Why it was skipped, as a code.
     pub kind: SkipKind,
     /// In words, for the UI and the CLI.
     pub reason: String,
@@ -50,12 +51,14 @@ pub struct SkippedLine {
 pub struct UpnImport {
     /// Valid, distinct addresses in file order, as written (case kept).
     pub upns: Vec<String>,
+    /// The lines skipped, with why (the first 1,000).
     pub skipped: Vec<SkippedLine>,
     /// Skipped lines beyond the first 1,000, not listed.
     pub more_skipped: u32,
     /// The column read: its header, or "column 1" when the file has none (in the
     /// language the file was read in).
     pub column: String,
+    /// Whether the first line was a header.
     pub had_header: bool,
     /// Rows after the first 10,000 that were not read.
     pub rows_not_read: u32,

@@ -8,39 +8,56 @@ use words::{Lang, Words};
 /// A failure of sign-in, token storage or Graph. Never contains a token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CloudError {
+    /// No client id is configured.
     NotConfigured,
+    /// The configuration is not valid.
     InvalidConfig(String),
+    /// Nobody is signed in.
     NotSignedIn,
+    /// A request could not reach Microsoft.
     Network {
+        /// The host.
         host: String,
+        /// What the network said.
         detail: String,
     },
+    /// A request took too long.
     Timeout {
+        /// The host.
         host: String,
     },
     /// An answer that is not what the documented API returns: an HTML proxy or captive
     /// portal page, cut-off JSON, a wrong content type.
     UnexpectedResponse {
+        /// The host.
         host: String,
+        /// The HTTP status.
         status: u16,
+        /// What was wrong with it.
         detail: String,
     },
+    /// Microsoft throttles the requests (HTTP 429).
     Throttled {
+        /// How long it asked to wait.
         retry_after_secs: u64,
     },
+    /// Microsoft's service is unavailable after several tries.
     ServiceUnavailable {
+        /// The last HTTP status.
         status: u16,
     },
     /// AADSTS65001 (or 90094, "Need admin approval"): the app or one of its permissions
     /// has not been consented in this tenant. Carries what the admin-consent link and the
     /// ticket for IT are built from (see [`CloudError::admin_consent`]).
     ConsentRequired {
+        /// The AADSTS code.
         code: u32,
         /// The sign-in authority, `https://login.microsoftonline.com` or a national cloud's.
         authority: String,
         /// The tenant id or domain the user signed in to (or the configured one);
         /// `organizations` when neither is known.
         tenant: String,
+        /// The app registration's client id.
         client_id: String,
         /// The delegated Microsoft Graph permissions the app asked for.
         permissions: Vec<String>,
@@ -48,29 +65,34 @@ pub enum CloudError {
     /// `interaction_required`: a Conditional Access policy or terms of use want the user
     /// in a browser.
     InteractionRequired {
+        /// Microsoft's words.
         detail: String,
     },
     /// AADSTS50076 / 50079, or a claims challenge (in a token error's `claims`, or a Graph
     /// 401 with `insufficient_claims`): multi-factor authentication is wanted. The next
     /// browser sign-in sends `claims` so Microsoft asks for exactly what is missing.
     MfaRequired {
+        /// Microsoft's words.
         detail: String,
         /// The claims challenge (JSON) to send with the next browser sign-in.
         claims: Option<String>,
     },
     /// AADSTS53003: a Conditional Access policy blocks this sign-in.
     ConditionalAccessBlocked {
+        /// The AADSTS code.
         code: u32,
     },
     /// AADSTS53000 / 53001: Conditional Access wants a compliant or organisation-joined
     /// (managed) device, and this one is not.
     DeviceNotCompliant {
+        /// The AADSTS code.
         code: u32,
     },
     /// AADSTS53003 answered to the device code flow: Conditional Access "authentication
     /// flows" policies block the device code flow (Microsoft recommends blocking it), while
     /// the browser sign-in may still be allowed.
     DeviceCodeBlocked {
+        /// The AADSTS code.
         code: u32,
     },
     /// AADSTS7000218: "Allow public client flows" is off in the app registration.
@@ -79,28 +101,43 @@ pub enum CloudError {
     SessionRevoked,
     /// Any other `invalid_grant`: the stored sign-in expired or was withdrawn.
     SignInExpired {
+        /// The AADSTS code.
         code: u32,
     },
+    /// The user declined or cancelled the sign-in.
     SignInDeclined,
+    /// The device code expired before the sign-in finished.
     DeviceCodeExpired,
+    /// The sign-in answer did not match the request (`state`).
     StateMismatch,
+    /// The browser did not come back in time.
     LoopbackTimeout {
+        /// How long it waited.
         secs: u64,
     },
+    /// The loopback listener could not start.
     Loopback(String),
+    /// No browser could be opened.
     BrowserUnavailable(String),
     /// Another OAuth error, with Microsoft's machine-readable parts.
     OAuth {
+        /// The OAuth error (`invalid_grant`...).
         error: String,
+        /// The AADSTS code.
         code: u32,
+        /// Microsoft's trace id, for IT.
         trace_id: String,
     },
     /// A Graph error that the caller did not turn into a value.
     Graph {
+        /// The HTTP status.
         status: u16,
+        /// Graph's error code.
         code: String,
+        /// Graph's message.
         message: String,
     },
+    /// The system keyring is not available.
     Keyring(String),
     /// Admin mode: Graph refused because the signed-in account lacks an Entra admin role
     /// or the app lacks admin-consented permissions. Carries what is needed (see
@@ -117,7 +154,9 @@ pub enum CloudError {
     InputTooLarge {
         /// What it is, in words ("search text", "CSV file").
         what: String,
+        /// Its size.
         size: usize,
+        /// The most accepted.
         max: usize,
         /// `characters` or `bytes`.
         unit: String,
@@ -542,7 +581,9 @@ fn valid_tenant(t: &str) -> bool {
 pub struct AdminConsent {
     /// `{authority}/{tenant}/adminconsent?client_id={client_id}`.
     pub url: String,
+    /// The tenant to consent in.
     pub tenant: String,
+    /// The app registration's client id.
     pub client_id: String,
     /// Delegated Microsoft Graph permissions to consent to.
     pub permissions: Vec<String>,

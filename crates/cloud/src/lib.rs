@@ -38,6 +38,7 @@
 //! }
 //! # Ok(()) }
 //! ```
+#![deny(missing_docs)]
 
 mod account;
 mod admin;

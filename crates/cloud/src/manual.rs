@@ -10,10 +10,13 @@ use words::{Lang, Words};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct ManualRoute {
+    /// The page to open.
     pub url: String,
+    /// Its title.
     pub title: String,
     /// Why the app cannot do it itself.
     pub reason: String,
+    /// What to do there, one step per line.
     pub steps: Vec<String>,
     /// How long until it takes effect everywhere.
     pub takes_effect: String,

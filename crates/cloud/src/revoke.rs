@@ -20,19 +20,29 @@ pub enum RevokeOutcome {
     /// Microsoft accepted the revoke: every refresh token of the user is dead.
     Revoked,
     /// The API refused or does not exist for this account: open the page and press.
-    Manual { route: ManualRoute },
+    Manual {
+        /// The page and what to press there.
+        route: ManualRoute,
+    },
     /// No such user in the directory.
     NotFound,
     /// Anything else, with Graph's (or our) code and message (ours in the report's
     /// language, Microsoft's as Microsoft wrote it).
-    Failed { code: String, message: String },
+    Failed {
+        /// Graph's error code, or ours.
+        code: String,
+        /// What went wrong, in words.
+        message: String,
+    },
 }
 
 /// The result for one user (`upn`, or the signed-in user).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct UserRevoke {
+    /// The user principal name (the signed-in user's own).
     pub user: String,
+    /// What happened.
     pub outcome: RevokeOutcome,
 }
 
@@ -40,6 +50,7 @@ pub struct UserRevoke {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct SignOutReport {
+    /// One per user.
     pub results: Vec<UserRevoke>,
     /// The app's own sign-in died with the others (AADSTS50173): expected, not an error.
     pub signed_out_here: bool,

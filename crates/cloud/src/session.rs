@@ -49,6 +49,7 @@ pub struct CloudSession {
 }
 
 impl CloudSession {
+    /// A session with `cfg`, keeping its sign-in in `store`.
     pub fn new(cfg: CloudConfig, store: Arc<dyn TokenStore>) -> Result<Self, CloudError> {
         cfg.validate()?;
         let http = Http::new(&cfg)?;
@@ -60,6 +61,7 @@ impl CloudSession {
         })
     }
 
+    /// Its configuration.
     pub fn config(&self) -> &CloudConfig {
         &self.cfg
     }

@@ -87,13 +87,16 @@ pub struct DeviceCodePrompt {
     pub verification_uri: String,
     /// Microsoft's own sentence, localised by the service.
     pub message: Option<String>,
+    /// Seconds until the code expires.
     pub expires_in_secs: u32,
+    /// Seconds between polls.
     pub interval_secs: u32,
 }
 
 /// A started device code sign-in: the prompt to show, and the secret to poll with.
 #[derive(Debug, Clone)]
 pub struct DeviceCodeFlow {
+    /// What to show the user.
     pub prompt: DeviceCodePrompt,
     device_code: Secret,
     expires_at: Instant,

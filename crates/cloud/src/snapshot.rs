@@ -16,17 +16,25 @@ use words::{Lang, Words};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct Device {
+    /// The directory object id.
     pub id: String,
     /// `None` for objects Graph lists but does not let this account read.
     pub display_name: Option<String>,
+    /// Its operating system.
     pub operating_system: Option<String>,
+    /// Its operating system's version.
     pub operating_system_version: Option<String>,
     /// `AzureAd` (joined), `ServerAd` (hybrid joined), `Workplace` (registered).
     pub trust_type: Option<String>,
+    /// When it last signed in, when known.
     pub last_sign_in: Option<String>,
+    /// Whether it is managed (Intune), when known.
     pub is_managed: Option<bool>,
+    /// Whether it is compliant, when known.
     pub is_compliant: Option<bool>,
+    /// Registered by the user.
     pub registered: bool,
+    /// Owned by the user.
     pub owned: bool,
 }
 
@@ -34,20 +42,31 @@ pub struct Device {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct SignIn {
+    /// When (RFC 3339).
     pub created: String,
+    /// The app signed in to.
     pub app: String,
     /// `Browser`, `Mobile Apps and Desktop clients`, `Exchange ActiveSync`...
     pub client_app: String,
+    /// The device's name, when known.
     pub device: Option<String>,
+    /// The device's operating system, when known.
     pub operating_system: Option<String>,
+    /// The browser, when one.
     pub browser: Option<String>,
+    /// The city it came from, when known.
     pub city: Option<String>,
+    /// The country it came from, when known.
     pub country: Option<String>,
+    /// The IP address, when known.
     pub ip_address: Option<String>,
+    /// Whether it succeeded.
     pub success: bool,
     /// AADSTS code; 0 for success. 32 bits: the UI gets a plain number.
     pub error_code: i32,
+    /// Why it failed, when it did.
     pub failure_reason: Option<String>,
+    /// Whether the user signed in themselves (not a token refresh).
     pub interactive: bool,
 }
 
@@ -57,7 +76,9 @@ pub struct SignIn {
 pub struct Capabilities {
     /// Whether "sign out everywhere" can go through the API (otherwise: the manual route).
     pub can_revoke: bool,
+    /// Whether the account's sign-ins can be read.
     pub can_read_sign_ins: bool,
+    /// Whether the account's devices can be read.
     pub can_read_devices: bool,
 }
 
@@ -65,9 +86,13 @@ pub struct Capabilities {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum NoteTopic {
+    /// The devices the user registered.
     Devices,
+    /// The devices the user owns.
     OwnedDevices,
+    /// The sign-in log.
     SignIns,
+    /// Sign out everywhere.
     Revoke,
 }
 
@@ -76,10 +101,13 @@ pub enum NoteTopic {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct Note {
+    /// What it is about.
     pub topic: NoteTopic,
+    /// What happened, in words.
     pub message: String,
     /// Graph's error code or our error code.
     pub reason: String,
+    /// The way round it, when there is one.
     pub manual: Option<ManualRoute>,
 }
 
@@ -91,9 +119,13 @@ pub struct CloudSnapshot {
     pub account: Account,
     /// The user looked at, when an admin looks at someone else (UPN).
     pub target: Option<String>,
+    /// The account's devices.
     pub devices: Vec<Device>,
+    /// Its recent sign-ins, newest first.
     pub sign_ins: Vec<SignIn>,
+    /// What this account may read and do.
     pub capabilities: Capabilities,
+    /// What could not be read or done, and why.
     pub notes: Vec<Note>,
 }
 

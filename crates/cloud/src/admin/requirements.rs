@@ -10,6 +10,7 @@ use words::{Lang, Words};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct AdminRole {
+    /// The role's name, as Entra shows it.
     pub name: String,
     /// The role template id, the same in every tenant.
     pub template_id: String,
@@ -21,9 +22,11 @@ pub struct AdminRole {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct AdminPermission {
+    /// The permission's name (`User.RevokeSessions.All`).
     pub name: String,
     /// Broader permissions that also do.
     pub alternatives: Vec<String>,
+    /// What it is needed for, in words.
     pub needed_for: String,
 }
 
@@ -35,9 +38,11 @@ pub struct AdminRequirements {
     pub revoke_roles: Vec<AdminRole>,
     /// Any one of these lets the signed-in user read others' sign-ins.
     pub sign_in_roles: Vec<AdminRole>,
+    /// The delegated Graph permissions admin mode needs.
     pub permissions: Vec<AdminPermission>,
     /// Licence needed for sign-in logs through Graph.
     pub licence: String,
+    /// One sentence for the screen.
     pub summary: String,
 }
 
@@ -45,6 +50,7 @@ pub struct AdminRequirements {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct AdminAccess {
+    /// The signed-in account.
     pub upn: String,
     /// Entra directory roles the account holds (active assignments), by name.
     pub roles: Vec<String>,
@@ -58,7 +64,9 @@ pub struct AdminAccess {
     pub can_read_sign_ins: bool,
     /// Admin permissions this sign-in did not ask for or was not granted.
     pub missing_permissions: Vec<String>,
+    /// What admin mode needs in all.
     pub requirements: AdminRequirements,
+    /// One sentence for the screen.
     pub summary: String,
 }
 

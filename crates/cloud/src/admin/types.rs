@@ -11,8 +11,11 @@ use super::*;
 pub struct DirectoryUser {
     /// The directory object id.
     pub id: String,
+    /// The display name, when set.
     pub display_name: Option<String>,
+    /// The user principal name.
     pub upn: String,
+    /// The mail address, when set.
     pub mail: Option<String>,
 }
 
@@ -22,6 +25,7 @@ pub struct DirectoryUser {
 pub struct UserSearch {
     /// The text searched for, as used (trimmed, shortened).
     pub query: String,
+    /// The users found, at most the cap.
     pub users: Vec<DirectoryUser>,
     /// More users matched than [`USER_SEARCH_CAP`]: the admin should narrow the search.
     pub truncated: bool,
@@ -31,7 +35,9 @@ pub struct UserSearch {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct UserActivity {
+    /// The user.
     pub user: DirectoryUser,
+    /// The user's devices.
     pub devices: Vec<Device>,
     /// Newest first, at most [`ACTIVITY_SIGN_INS`].
     pub sign_ins: Vec<SignIn>,
@@ -47,11 +53,15 @@ pub struct UserActivity {
 pub struct BatchProgress {
     /// Users with a final result so far.
     pub done: u32,
+    /// Users in all.
     pub total: u32,
     /// Batches finished (0 before the first), of `batches`.
     pub batch: u32,
+    /// Batches in all.
     pub batches: u32,
+    /// Users signed out so far.
     pub revoked: u32,
+    /// Users that failed so far.
     pub failed: u32,
 }
 
@@ -66,8 +76,11 @@ pub enum BulkRevokeOutcome {
     /// `Authorization_RequestDenied`, `TooManyRequests`...) or ours (`invalid_user`,
     /// `unexpected_response`...). `retryable`: trying again later may work.
     Failed {
+        /// Graph's error code, or ours.
         code: String,
+        /// What went wrong, in words.
         message: String,
+        /// Trying again later may work.
         retryable: bool,
     },
 }
@@ -76,15 +89,19 @@ pub enum BulkRevokeOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct UserRevokeResult {
+    /// The user principal name.
     pub upn: String,
+    /// What happened.
     pub outcome: BulkRevokeOutcome,
 }
 
 impl UserRevokeResult {
+    /// Whether the user was signed out.
     pub fn is_revoked(&self) -> bool {
         self.outcome == BulkRevokeOutcome::Revoked
     }
 
+    /// Whether a retry may work.
     pub fn is_retryable(&self) -> bool {
         matches!(
             self.outcome,
@@ -100,10 +117,14 @@ impl UserRevokeResult {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub struct BulkRevokeSummary {
+    /// Users in all.
     pub total: u32,
+    /// Users signed out.
     pub revoked: u32,
+    /// Users that failed.
     pub failed: u32,
     /// Of the failed, those worth retrying ("Retry the failed ones").
     pub retryable: u32,
+    /// One sentence for the screen.
     pub summary: String,
 }

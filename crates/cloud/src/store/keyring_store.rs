@@ -49,6 +49,7 @@ pub struct KeyringStore {
 }
 
 impl KeyringStore {
+    /// A store under the keyring service name `service`.
     pub fn new(service: impl Into<String>) -> Self {
         Self {
             service: service.into(),

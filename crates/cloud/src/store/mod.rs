@@ -20,7 +20,9 @@ pub use keyring_store::{
 /// What is kept between runs: the refresh token and who it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredSession {
+    /// The refresh token.
     pub refresh_token: Secret,
+    /// Who it belongs to.
     pub account: Account,
 }
 
@@ -72,7 +74,9 @@ impl Remembered {
 
 /// Storage for the signed-in session.
 pub trait TokenStore: Send + Sync + std::fmt::Debug {
+    /// The saved session, if any.
     fn load(&self) -> Result<Option<StoredSession>, CloudError>;
+    /// Keeps `session`, replacing any other.
     fn save(&self, session: &StoredSession) -> Result<(), CloudError>;
     /// Forgets the session; not an error when there is none.
     fn clear(&self) -> Result<(), CloudError>;
@@ -87,6 +91,7 @@ pub struct MemoryStore {
 }
 
 impl MemoryStore {
+    /// An empty store.
     pub fn new() -> Self {
         Self::default()
     }
