@@ -118,18 +118,26 @@ export const SCAN_SOURCES = ["processes","mapi_modules","connections","registry"
 /* Types */
 /**  The signed-in account as the UI shows it. */
 export type Account = {
+	/**  The user principal name (the sign-in address). */
 	upn: string,
+	/**  The display name, when Microsoft gave one. */
 	display_name: string | null,
 	/**  The directory object id (`oid`). */
 	id: string | null,
+	/**  The tenant id, when known. */
 	tenant_id: string | null,
+	/**  Work or personal. */
 	kind: AccountKind,
 	/**  Signed in with the admin permissions requested (refreshes keep asking for them). */
 	admin_scopes?: boolean,
 };
 
 /**  Work or school (Entra ID) versus personal (Outlook.com, Hotmail, Live, MSN). */
-export type AccountKind = "work" | "personal";
+export type AccountKind = 
+/**  A work or school account (Microsoft Entra ID). */
+"work" | 
+/**  A personal Microsoft account (Outlook.com, Hotmail, Live, MSN). */
+"personal";
 
 /**  An account of another mail app. */
 export type AccountLine = {
@@ -282,6 +290,7 @@ export type AddinCheckStepped = {
 
 /**  What the signed-in account may do in admin mode, checked when the mode opens. */
 export type AdminAccess = {
+	/**  The signed-in account. */
 	upn: string,
 	/**  Entra directory roles the account holds (active assignments), by name. */
 	roles: string[],
@@ -295,7 +304,9 @@ export type AdminAccess = {
 	can_read_sign_ins: boolean,
 	/**  Admin permissions this sign-in did not ask for or was not granted. */
 	missing_permissions: string[],
+	/**  What admin mode needs in all. */
 	requirements: AdminRequirements,
+	/**  One sentence for the screen. */
 	summary: string,
 };
 
@@ -320,7 +331,9 @@ export type AdminCommand = {
 export type AdminConsent = {
 	/**  `{authority}/{tenant}/adminconsent?client_id={client_id}`. */
 	url: string,
+	/**  The tenant to consent in. */
 	tenant: string,
+	/**  The app registration's client id. */
 	client_id: string,
 	/**  Delegated Microsoft Graph permissions to consent to. */
 	permissions: string[],
@@ -330,9 +343,11 @@ export type AdminConsent = {
 
 /**  A delegated Microsoft Graph permission admin mode needs (with admin consent). */
 export type AdminPermission = {
+	/**  The permission's name (`User.RevokeSessions.All`). */
 	name: string,
 	/**  Broader permissions that also do. */
 	alternatives: string[],
+	/**  What it is needed for, in words. */
 	needed_for: string,
 };
 
@@ -342,14 +357,17 @@ export type AdminRequirements = {
 	revoke_roles: AdminRole[],
 	/**  Any one of these lets the signed-in user read others' sign-ins. */
 	sign_in_roles: AdminRole[],
+	/**  The delegated Graph permissions admin mode needs. */
 	permissions: AdminPermission[],
 	/**  Licence needed for sign-in logs through Graph. */
 	licence: string,
+	/**  One sentence for the screen. */
 	summary: string,
 };
 
 /**  An Entra built-in role and what it covers for admin mode. */
 export type AdminRole = {
+	/**  The role's name, as Entra shows it. */
 	name: string,
 	/**  The role template id, the same in every tenant. */
 	template_id: string,
@@ -374,11 +392,15 @@ export type AppError = {
 export type BatchProgress = {
 	/**  Users with a final result so far. */
 	done: number,
+	/**  Users in all. */
 	total: number,
 	/**  Batches finished (0 before the first), of `batches`. */
 	batch: number,
+	/**  Batches in all. */
 	batches: number,
+	/**  Users signed out so far. */
 	revoked: number,
+	/**  Users that failed so far. */
 	failed: number,
 };
 
@@ -429,15 +451,25 @@ export type BulkRevokeOutcome =
  *  `Authorization_RequestDenied`, `TooManyRequests`...) or ours (`invalid_user`,
  *  `unexpected_response`...). `retryable`: trying again later may work.
  */
-{ kind: "failed"; code: string; message: string; retryable: boolean };
+{ kind: "failed"; 
+/**  Graph's error code, or ours. */
+code: string; 
+/**  What went wrong, in words. */
+message: string; 
+/**  Trying again later may work. */
+retryable: boolean };
 
 /**  Counts and one sentence for a bulk revoke's results. */
 export type BulkRevokeSummary = {
+	/**  Users in all. */
 	total: number,
+	/**  Users signed out. */
 	revoked: number,
+	/**  Users that failed. */
 	failed: number,
 	/**  Of the failed, those worth retrying ("Retry the failed ones"). */
 	retryable: number,
+	/**  One sentence for the screen. */
 	summary: string,
 };
 
@@ -453,7 +485,9 @@ export type BulkRevokeView = {
 export type Capabilities = {
 	/**  Whether "sign out everywhere" can go through the API (otherwise: the manual route). */
 	can_revoke: boolean,
+	/**  Whether the account's sign-ins can be read. */
 	can_read_sign_ins: boolean,
+	/**  Whether the account's devices can be read. */
 	can_read_devices: boolean,
 };
 
@@ -509,9 +543,13 @@ export type CloudSnapshot = {
 	account: Account,
 	/**  The user looked at, when an admin looks at someone else (UPN). */
 	target: string | null,
+	/**  The account's devices. */
 	devices: Device[],
+	/**  Its recent sign-ins, newest first. */
 	sign_ins: SignIn[],
+	/**  What this account may read and do. */
 	capabilities: Capabilities,
+	/**  What could not be read or done, and why. */
 	notes: Note[],
 };
 
@@ -563,17 +601,25 @@ export type DemoUser = {
 
 /**  A device object linked to the user (registered, owned, or both). */
 export type Device = {
+	/**  The directory object id. */
 	id: string,
 	/**  `None` for objects Graph lists but does not let this account read. */
 	display_name: string | null,
+	/**  Its operating system. */
 	operating_system: string | null,
+	/**  Its operating system's version. */
 	operating_system_version: string | null,
 	/**  `AzureAd` (joined), `ServerAd` (hybrid joined), `Workplace` (registered). */
 	trust_type: string | null,
+	/**  When it last signed in, when known. */
 	last_sign_in: string | null,
+	/**  Whether it is managed (Intune), when known. */
 	is_managed: boolean | null,
+	/**  Whether it is compliant, when known. */
 	is_compliant: boolean | null,
+	/**  Registered by the user. */
 	registered: boolean,
+	/**  Owned by the user. */
 	owned: boolean,
 };
 
@@ -588,7 +634,9 @@ export type DeviceCodePrompt = {
 	verification_uri: string,
 	/**  Microsoft's own sentence, localised by the service. */
 	message: string | null,
+	/**  Seconds until the code expires. */
 	expires_in_secs: number,
+	/**  Seconds between polls. */
 	interval_secs: number,
 };
 
@@ -619,8 +667,11 @@ export type Diagnosis = {
 export type DirectoryUser = {
 	/**  The directory object id. */
 	id: string,
+	/**  The display name, when set. */
 	display_name: string | null,
+	/**  The user principal name. */
 	upn: string,
+	/**  The mail address, when set. */
 	mail: string | null,
 };
 
@@ -954,10 +1005,13 @@ export type LimitView = {
 
 /**  A page to open and the steps to take on it. */
 export type ManualRoute = {
+	/**  The page to open. */
 	url: string,
+	/**  Its title. */
 	title: string,
 	/**  Why the app cannot do it itself. */
 	reason: string,
+	/**  What to do there, one step per line. */
 	steps: string[],
 	/**  How long until it takes effect everywhere. */
 	takes_effect: string,
@@ -1016,15 +1070,26 @@ export type Mode =
  *  language the snapshot was read in.
  */
 export type Note = {
+	/**  What it is about. */
 	topic: NoteTopic,
+	/**  What happened, in words. */
 	message: string,
 	/**  Graph's error code or our error code. */
 	reason: string,
+	/**  The way round it, when there is one. */
 	manual: ManualRoute | null,
 };
 
 /**  Which part of the snapshot a note is about. */
-export type NoteTopic = "devices" | "owned_devices" | "sign_ins" | "revoke";
+export type NoteTopic = 
+/**  The devices the user registered. */
+"devices" | 
+/**  The devices the user owns. */
+"owned_devices" | 
+/**  The sign-in log. */
+"sign_ins" | 
+/**  Sign out everywhere. */
+"revoke";
 
 /**  One repair the scan offers. */
 export type Offer = {
@@ -1422,14 +1487,20 @@ export type RevokeOutcome =
 /**  Microsoft accepted the revoke: every refresh token of the user is dead. */
 { kind: "revoked" } | 
 /**  The API refused or does not exist for this account: open the page and press. */
-{ kind: "manual"; route: ManualRoute } | 
+{ kind: "manual"; 
+/**  The page and what to press there. */
+route: ManualRoute } | 
 /**  No such user in the directory. */
 { kind: "not_found" } | 
 /**
  *  Anything else, with Graph's (or our) code and message (ours in the report's
  *  language, Microsoft's as Microsoft wrote it).
  */
-{ kind: "failed"; code: string; message: string };
+{ kind: "failed"; 
+/**  Graph's error code, or ours. */
+code: string; 
+/**  What went wrong, in words. */
+message: string };
 
 /**  One round: the suspects before it and the half it disabled. */
 export type Round = {
@@ -1584,20 +1655,31 @@ export type Severity =
 
 /**  One sign-in from the audit log, newest first. */
 export type SignIn = {
+	/**  When (RFC 3339). */
 	created: string,
+	/**  The app signed in to. */
 	app: string,
 	/**  `Browser`, `Mobile Apps and Desktop clients`, `Exchange ActiveSync`... */
 	client_app: string,
+	/**  The device's name, when known. */
 	device: string | null,
+	/**  The device's operating system, when known. */
 	operating_system: string | null,
+	/**  The browser, when one. */
 	browser: string | null,
+	/**  The city it came from, when known. */
 	city: string | null,
+	/**  The country it came from, when known. */
 	country: string | null,
+	/**  The IP address, when known. */
 	ip_address: string | null,
+	/**  Whether it succeeded. */
 	success: boolean,
 	/**  AADSTS code; 0 for success. 32 bits: the UI gets a plain number. */
 	error_code: number,
+	/**  Why it failed, when it did. */
 	failure_reason: string | null,
+	/**  Whether the user signed in themselves (not a token refresh). */
 	interactive: boolean,
 };
 
@@ -1629,6 +1711,7 @@ export type SignInLine = {
 
 /**  What "sign out everywhere" did. */
 export type SignOutReport = {
+	/**  One per user. */
 	results: UserRevoke[],
 	/**  The app's own sign-in died with the others (AADSTS50173): expected, not an error. */
 	signed_out_here: boolean,
@@ -1653,6 +1736,7 @@ export type SkippedLine = {
 	line: number,
 	/**  The line as written (cut to 200 characters). */
 	text: string,
+	/**  Why it was skipped, as a code. */
 	kind: SkipKind,
 	/**  In words, for the UI and the CLI. */
 	reason: string,
@@ -1808,6 +1892,7 @@ export type Track =
 export type UpnImport = {
 	/**  Valid, distinct addresses in file order, as written (case kept). */
 	upns: string[],
+	/**  The lines skipped, with why (the first 1,000). */
 	skipped: SkippedLine[],
 	/**  Skipped lines beyond the first 1,000, not listed. */
 	more_skipped: number,
@@ -1816,6 +1901,7 @@ export type UpnImport = {
 	 *  language the file was read in).
 	 */
 	column: string,
+	/**  Whether the first line was a header. */
 	had_header: boolean,
 	/**  Rows after the first 10,000 that were not read. */
 	rows_not_read: number,
@@ -1825,7 +1911,9 @@ export type UpnImport = {
 
 /**  One user's recent sign-ins and devices, for an admin. */
 export type UserActivity = {
+	/**  The user. */
 	user: DirectoryUser,
+	/**  The user's devices. */
 	devices: Device[],
 	/**  Newest first, at most [`ACTIVITY_SIGN_INS`]. */
 	sign_ins: SignIn[],
@@ -1851,13 +1939,17 @@ export type UserAnswers = {
 
 /**  The result for one user (`upn`, or the signed-in user). */
 export type UserRevoke = {
+	/**  The user principal name (the signed-in user's own). */
 	user: string,
+	/**  What happened. */
 	outcome: RevokeOutcome,
 };
 
 /**  The result for one user, in the order the users were given. */
 export type UserRevokeResult = {
+	/**  The user principal name. */
 	upn: string,
+	/**  What happened. */
 	outcome: BulkRevokeOutcome,
 };
 
@@ -1865,6 +1957,7 @@ export type UserRevokeResult = {
 export type UserSearch = {
 	/**  The text searched for, as used (trimmed, shortened). */
 	query: string,
+	/**  The users found, at most the cap. */
 	users: DirectoryUser[],
 	/**  More users matched than [`USER_SEARCH_CAP`]: the admin should narrow the search. */
 	truncated: boolean,
