@@ -18,7 +18,9 @@ use words::Lang;
 /// The answer to a bulk sign-out: one result per user, the counts, and who to retry.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct BulkRevokeView {
+    /// Each user's result, in the order given.
     pub results: Vec<cloud::UserRevokeResult>,
+    /// The counts and one sentence.
     pub summary: cloud::BulkRevokeSummary,
     /// The users whose failure may pass on a second try ("Retry the failed ones").
     pub retry: Vec<String>,
@@ -31,8 +33,11 @@ pub enum Endpoint {
     Live,
     /// The simulated tenant at this base URL.
     Demo {
+        /// The sign-in authority.
         authority: String,
+        /// The Graph base address.
         graph_base: String,
+        /// The simulated app registration's client id.
         client_id: String,
     },
 }
@@ -40,6 +45,7 @@ pub enum Endpoint {
 /// What the account screen shows before anything is fetched.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct AccountStatus {
+    /// The signed-in account, if any.
     pub account: Option<Account>,
     /// False when no client id is configured (live mode without setup).
     pub configured: bool,
@@ -59,7 +65,9 @@ pub struct AccountStatus {
 /// A test user of the simulated tenant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct DemoUser {
+    /// The user principal name.
     pub upn: String,
+    /// Who they are in the demo story.
     pub description: String,
 }
 
@@ -86,6 +94,7 @@ pub struct AccountState {
 }
 
 impl AccountState {
+    /// The account side for `endpoint`, nobody signed in.
     pub fn new(endpoint: Endpoint) -> Self {
         let store: Arc<dyn TokenStore> = match endpoint {
             Endpoint::Live => Arc::new(KeyringStore::new(cloud::DEFAULT_KEYRING_SERVICE)),
@@ -191,6 +200,7 @@ impl AccountState {
         Ok(session)
     }
 
+    /// Who is signed in, if anyone (from the keyring or memory).
     pub async fn status(&self) -> AccountStatus {
         let demo_users = match self.endpoint {
             Endpoint::Live => Vec::new(),
@@ -294,6 +304,7 @@ impl AccountState {
             .map_err(|e| self.failed(e))
     }
 
+    /// The account's devices and sign-ins (an admin may name another `user`).
     pub async fn snapshot(&self, user: Option<String>) -> Result<CloudSnapshot, AppError> {
         let session = self.session().await?;
         let snapshot = session
@@ -313,6 +324,7 @@ impl AccountState {
         self.last_snapshot.lock().ok().and_then(|g| g.clone())
     }
 
+    /// Signs `users` (the signed-in user when empty) out everywhere.
     pub async fn sign_out_everywhere(&self, users: Vec<String>) -> Result<SignOutReport, AppError> {
         let session = self.session().await?;
         let me = session.account().await.map(|a| a.upn);
@@ -336,6 +348,7 @@ impl AccountState {
 
     // Admin mode: one call each into the signed-in session (crates/cloud/src/admin.rs).
 
+    /// What the signed-in account may do in admin mode.
     pub async fn admin_access(&self) -> Result<cloud::AdminAccess, AppError> {
         let session = self.session().await?;
         session
@@ -344,6 +357,7 @@ impl AccountState {
             .map_err(|e| cloud_error(&e, self.lang()))
     }
 
+    /// Searches the directory for `query`.
     pub async fn admin_search(&self, query: &str) -> Result<cloud::UserSearch, AppError> {
         let session = self.session().await?;
         session
@@ -352,6 +366,7 @@ impl AccountState {
             .map_err(|e| cloud_error(&e, self.lang()))
     }
 
+    /// One user's recent sign-ins and devices.
     pub async fn admin_user_activity(&self, upn: &str) -> Result<cloud::UserActivity, AppError> {
         let session = self.session().await?;
         session

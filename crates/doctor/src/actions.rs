@@ -25,14 +25,20 @@ use crate::simulated::SimulatedMachine;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ActionRequest {
     /// Turn an add-in off (HKCU LoadBehavior); refused for policy-managed add-ins.
-    DisableAddin { prog_id: String },
+    DisableAddin {
+        /// The add-in's ProgID.
+        prog_id: String,
+    },
     /// Turn an add-in back on.
-    EnableAddin { prog_id: String },
+    EnableAddin {
+        /// The add-in's ProgID.
+        prog_id: String,
+    },
     /// Remove a duplicate Outlook profile, exported first so undo can put it back.
     RemoveProfile {
-        // The exact key name, never trimmed ("Outlook " is not "Outlook").
+        /// The exact key name, never trimmed ("Outlook " is not "Outlook").
         name: String,
-        // The Office version key the profile lives under ("16.0", "15.0"); absent: "16.0".
+        /// The Office version key the profile lives under ("16.0", "15.0"); absent: "16.0".
         #[serde(default)]
         version: Option<String>,
     },
@@ -41,31 +47,46 @@ pub enum ActionRequest {
     /// forced close, which it offers only after a polite close of that same process did not
     /// work; unsaved work may be lost then. `force` without a valid confirmation is refused.
     CloseClient {
+        /// The process id the scan listed.
         pid: u32,
+        /// Its program name as the scan listed it.
         name: String,
+        /// Its start time as the scan listed it.
         start_time: Option<u32>,
+        /// Force it closed (only with `confirmation`).
         force: bool,
-        // The one-time confirmation of a forced close (from its preview).
+        /// The one-time confirmation of a forced close (from its preview).
         #[serde(default)]
         confirmation: Option<String>,
     },
     /// Delete a saved Office sign-in (Windows Credential Manager). `consent` is sent only
     /// after the user read that this cannot be undone.
-    RemoveCredential { target: String, consent: bool },
+    RemoveCredential {
+        /// The credential's target name.
+        target: String,
+        /// The user agreed, having read that it cannot be undone.
+        consent: bool,
+    },
     /// Close Outlook and start it again (normally, in safe mode, or with a profile).
     RestartOutlook {
+        /// The running Outlook's process id.
         pid: u32,
+        /// Its program name as the scan listed it.
         name: String,
+        /// Its start time as the scan listed it.
         start_time: Option<u32>,
+        /// How it starts again.
         mode: RestartMode,
     },
     /// Lower how many IMAP connections Thunderbird opens for one account (its
     /// `max_cached_connections`, written to the profile's user.js); refused while
     /// Thunderbird runs. The profile and account must be ones the last scan listed.
     LimitImapConnections {
+        /// The Thunderbird profile folder.
         profile_dir: String,
+        /// The account's server key (`server2`).
         server_key: String,
-        // The value to write; absent: 2.
+        /// The value to write; absent: 2.
         #[serde(default)]
         max_connections: Option<u32>,
     },
@@ -457,6 +478,7 @@ impl Repairs {
         }
     }
 
+    /// What `request` would change, before it runs.
     pub fn preview(&mut self, request: &ActionRequest) -> Result<Preview, AppError> {
         let spec = self.spec(request, false)?;
         let mut env = env(
@@ -488,6 +510,7 @@ impl Repairs {
         Ok(preview)
     }
 
+    /// Runs `request` through the journal.
     pub fn run(&mut self, request: &ActionRequest) -> Result<EntryView, AppError> {
         let spec = self.spec(request, true)?;
         let polite_close = match (&spec, request) {

@@ -45,7 +45,12 @@ pub enum Change<'a> {
     /// Runs a repair through the journal.
     Run(&'a ActionRequest),
     /// Puts a journaled change back (`force`: over a later edit, after the user agreed).
-    Undo { id: &'a str, force: bool },
+    Undo {
+        /// The journal entry.
+        id: &'a str,
+        /// Undo over a later edit of the same key (the user agreed).
+        force: bool,
+    },
     /// Completes a change the app was killed in the middle of.
     Finish(&'a str),
     /// Rolls such a change back.
@@ -100,6 +105,7 @@ impl AppContext {
         self.account().set_lang(lang);
     }
 
+    /// Live or demo.
     pub fn mode(&self) -> Mode {
         match self.demo.lock() {
             Ok(guard) => match guard.as_ref() {
@@ -380,10 +386,12 @@ impl AppContext {
         guard.as_ref().map(|d| d.pc_dir().to_path_buf())
     }
 
+    /// The last scan of this mode.
     pub fn last_scan(&self) -> Option<ScanReport> {
         self.last_scan.lock().ok().and_then(|g| g.clone())
     }
 
+    /// The first scan of this mode (the "before").
     pub fn first_scan(&self) -> Option<ScanReport> {
         self.first_scan.lock().ok().and_then(|g| g.clone())
     }

@@ -18,6 +18,7 @@ pub use domain::Limit;
 /// What the decoder concluded from a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct DecodedError {
+    /// The limit behind the message.
     pub limit: Limit,
     /// The number for the limit at the service the message comes from (documented, or
     /// reported where Microsoft documents none: `data/limits.json` says which), when known.
@@ -167,12 +168,20 @@ const RULES: &[Rule] = &[
 /// Why a message could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
+    /// Nothing was pasted.
     #[error("the message is empty")]
     Empty,
+    /// No rule matched the text.
     #[error("the message does not look like a session-limit error")]
     NotRecognised,
+    /// The text is past the size limit.
     #[error("the message is {bytes} bytes; at most {max} are read")]
-    TooLong { bytes: usize, max: usize },
+    TooLong {
+        /// Its size.
+        bytes: usize,
+        /// The most read.
+        max: usize,
+    },
 }
 
 /// Decodes a pasted error message; refused past [`MAX_ERROR_TEXT_BYTES`]. The explanation

@@ -73,6 +73,7 @@ impl Demo {
         }
     }
 
+    /// The simulated tenant's address.
     pub fn tenant_url(&self) -> &str {
         self.sandbox.base_url()
     }

@@ -20,8 +20,11 @@ pub use domain::{FindingCode, Severity};
 /// One thing that adds sessions, why we think so, and the step that fixes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct Finding {
+    /// What it is.
     pub code: FindingCode,
+    /// How much it matters.
     pub severity: Severity,
+    /// One line, in the user's language.
     pub title: String,
     /// Facts from the scan or the cloud, one line each.
     pub evidence: Vec<String>,
@@ -38,6 +41,7 @@ pub struct Finding {
 /// The limit most likely hit, with the numbers behind the guess.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct LimitEstimate {
+    /// The limit most likely hit.
     pub limit: Limit,
     /// The service the counted connections go to.
     pub service: Service,
@@ -52,16 +56,20 @@ pub struct LimitEstimate {
     /// One sentence with the numbers, honest about what they are: "N connections from this
     /// PC; ..." and "N of LIMIT" only where the limit is documented.
     pub summary: String,
+    /// Why this limit, in the user's language.
     pub reason: String,
     /// Where the limit's number (or the statement that none is published) comes from.
     pub source: LimitSource,
 }
 
+/// Findings from the scan (and the account), the likely limit, and whether to wait.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct Diagnosis {
     /// Most severe first.
     pub findings: Vec<Finding>,
+    /// The limit most likely hit, with the numbers behind it.
     pub estimate: LimitEstimate,
+    /// Whether waiting can help.
     pub wait: WaitOrAct,
 }
 
@@ -79,6 +87,7 @@ pub enum WaitVerdict {
 /// The "wait or act" answer (field guide, section 1: stale sessions time out by themselves).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct WaitOrAct {
+    /// Wait, or act now.
     pub verdict: WaitVerdict,
     /// How long an orphaned session may linger before the server drops it, in minutes.
     pub stale_after_minutes: u32,

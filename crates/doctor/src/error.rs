@@ -14,11 +14,17 @@ pub enum ErrorCode {
     /// A network request failed or timed out.
     Network,
     // Microsoft sign-in and Graph (crates/cloud); the names are `CloudError::code()`'s.
+    /// No client id is configured for Microsoft sign-in.
     CloudNotConfigured,
+    /// The cloud configuration is not valid.
     CloudConfigInvalid,
+    /// Nobody is signed in.
     NotSignedIn,
+    /// Microsoft did not answer in time.
     Timeout,
+    /// Microsoft throttles the requests.
     Throttled,
+    /// Microsoft's service is unavailable.
     ServiceUnavailable,
     /// AADSTS65001 / 90094: an admin must consent for the organisation (the error's
     /// `action` carries the admin-consent link and the ticket text).
@@ -27,6 +33,7 @@ pub enum ErrorCode {
     /// sign-in) came without it. Not [`ErrorCode::ConsentRequired`], which is the
     /// organisation's admin consent and has its own words and button.
     ConfirmationRequired,
+    /// Microsoft wants the user in a browser (terms, Conditional Access).
     InteractionRequired,
     /// MFA wanted (AADSTS50076/50079 or a claims challenge): the browser sign-in asks for it.
     MfaRequired,
@@ -36,46 +43,80 @@ pub enum ErrorCode {
     DeviceNotCompliant,
     /// The organisation blocks the device code flow: use the browser sign-in.
     DeviceCodeBlocked,
+    /// The app registration does not allow public client flows.
     PublicClientFlowsDisabled,
     /// Expected after "sign out everywhere": the app's own sign-in ended too.
     SignedOutEverywhere,
+    /// The saved sign-in is no longer valid.
     SignInExpired,
+    /// The user declined or cancelled the sign-in.
     SignInDeclined,
+    /// The device code expired.
     DeviceCodeExpired,
+    /// The sign-in answer did not match the request.
     SignInStateMismatch,
+    /// The browser did not come back in time.
     SignInTimedOut,
+    /// The loopback listener could not start.
     LoopbackUnavailable,
+    /// No browser could be opened.
     BrowserUnavailable,
+    /// Another sign-in failure.
     SignInFailed,
+    /// Graph refused.
     GraphError,
+    /// The system keyring is not available.
     KeyringUnavailable,
     /// Admin mode needs an Entra admin role and admin-consented permissions (named in the hint).
     AdminRequired,
     // Repairs (crates/repair); the names are `RepairError::code()`'s.
+    /// The disk is full: nothing was changed.
     DiskFull,
+    /// The backup could not be written: nothing was changed.
     BackupFailed,
+    /// A file of the app could not be read or written.
     IoError,
+    /// A journal entry is damaged.
     JournalCorrupt,
+    /// No journal entry has that id.
     JournalEntryNotFound,
+    /// The entry is not in a state that allows it.
     JournalWrongState,
+    /// The change cannot be undone.
     NotUndoable,
+    /// An organisation's policy manages the add-in.
     AddinPolicyManaged,
+    /// The key is outside the current user's hive.
     RegistryNotCurrentUser,
+    /// The registry key does not exist.
     RegistryKeyMissing,
+    /// Reading or writing the registry failed.
     RegistryError,
+    /// A file is not a registry export.
     RegistryExportInvalid,
+    /// The process is not the one the scan saw.
     ProcessChanged,
+    /// The program did not close in time.
     ProcessStillRunning,
+    /// A program could not be started.
     StartFailed,
+    /// A system tool failed.
     ToolFailed,
+    /// No profile of that name.
     ProfileMissing,
+    /// The profile is Outlook's default.
     ProfileIsDefault,
+    /// The profile is of an Office version the repair does not change.
     ProfileVersionUnsupported,
+    /// Not a saved Office sign-in.
     CredentialNotOffice,
+    /// The page may not be opened.
     UrlRejected,
     /// Undo would overwrite a later edit of the same key; the user may confirm and undo anyway.
     UndoConflict,
+    /// The add-in check cannot take that step now.
     BisectWrongStep,
+    /// Not available on this operating system.
     UnsupportedOnThisOs,
     /// The mail app whose settings a repair changes is running; close it first.
     ClientRunning,
@@ -170,7 +211,10 @@ impl From<cloud::ErrorCode> for ErrorCode {
 pub enum ErrorAction {
     /// An admin consents once for the whole organisation: the tenant's admin-consent link
     /// and the ticket text to send to IT.
-    AdminConsent { consent: cloud::AdminConsent },
+    AdminConsent {
+        /// The link and what the ticket names.
+        consent: cloud::AdminConsent,
+    },
     /// The browser sign-in is the way on (MFA wanted, Conditional Access, the device code
     /// flow blocked); a claims challenge, if any, is kept by the backend for it.
     BrowserSignIn,
@@ -180,8 +224,11 @@ pub enum ErrorAction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type, thiserror::Error)]
 #[error("{message}")]
 pub struct AppError {
+    /// What to branch on.
     pub code: ErrorCode,
+    /// What went wrong, in the user's language.
     pub message: String,
+    /// What to do next, in the user's language.
     pub hint: String,
     /// The next step as a button, where there is one. Absent from the JSON otherwise, so
     /// every other error keeps its `{code, message, hint}` shape. Boxed: every `Result`
@@ -191,6 +238,7 @@ pub struct AppError {
 }
 
 impl AppError {
+    /// An error with these words.
     pub fn new(code: ErrorCode, message: impl Into<String>, hint: impl Into<String>) -> Self {
         Self {
             code,
@@ -200,6 +248,7 @@ impl AppError {
         }
     }
 
+    /// With a button for the next step.
     pub fn with_action(mut self, action: ErrorAction) -> Self {
         self.action = Some(Box::new(action));
         self

@@ -1,6 +1,7 @@
 //! Session Doctor's backend: what the app knows and does, without any UI toolkit.
 //!
 //! The Tauri shell and the CLI both call into this crate; neither holds logic of its own.
+#![deny(missing_docs)]
 
 pub mod account;
 pub mod actions;

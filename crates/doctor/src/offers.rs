@@ -48,6 +48,7 @@ use crate::actions::ActionRequest;
 pub struct Offer {
     /// Stable, shell-safe id derived from the target (see the module docs).
     pub id: String,
+    /// Which repair.
     pub kind: ActionKind,
     /// Exactly what the action acts on.
     pub target: OfferTarget,
@@ -62,28 +63,51 @@ pub struct Offer {
 pub enum OfferTarget {
     /// A classic Outlook profile: its exact key name (never trimmed) and the Office version
     /// key it lives under ("16.0", "15.0").
-    Profile { profile: String, version: String },
+    Profile {
+        /// The profile's exact key name.
+        profile: String,
+        /// Its Office version key.
+        version: String,
+    },
     /// A COM add-in: its ProgID and the hive its effective LoadBehavior came from (`HKCU`,
     /// `HKLM`, ...). The change is always written for the current user (HKCU).
-    Addin { prog_id: String, hive: String },
+    Addin {
+        /// The add-in's ProgID.
+        prog_id: String,
+        /// Where its effective LoadBehavior came from.
+        hive: String,
+    },
     /// A running program. `mode` is set for a restart: `normal` or `safe`.
     Process {
+        /// The process id.
         pid: u32,
+        /// Its start time, as the scan saw it.
         start_time: Option<u32>,
+        /// Its program file, when known.
         exe: Option<String>,
+        /// Its program name.
         name: String,
+        /// `normal` or `safe`, for a restart.
         #[serde(skip_serializing_if = "Option::is_none")]
         mode: Option<String>,
     },
     /// A saved sign-in (Windows Credential Manager target).
-    Credential { target: String },
+    Credential {
+        /// The credential's target name.
+        target: String,
+    },
     /// An IMAP account of a mail app: the profile folder and server key the setting lives
     /// under, the account as the scan read it, and the connections it may open now.
     ImapAccount {
+        /// The profile folder.
         profile_dir: String,
+        /// The account's server key.
         server_key: String,
+        /// The account's address, when read.
         email: Option<String>,
+        /// Its server, when read.
         host: Option<String>,
+        /// The connections it may open now.
         max_connections: u32,
     },
 }

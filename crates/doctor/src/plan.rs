@@ -44,20 +44,28 @@ pub enum StepInput {
 /// A page the step opens (allowlisted https Microsoft hosts only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct Page {
+    /// The button's words.
     pub label: String,
+    /// The page.
     pub url: String,
 }
 
 /// One step of the plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct Step {
+    /// The step's id.
     pub id: String,
+    /// Whose plan it is in.
     pub track: Track,
+    /// Its stage of the guided fix.
     pub stage: Stage,
+    /// Done by the app, or by the user.
     pub kind: StepKind,
+    /// Its title (English; the catalog has the Spanish).
     pub title: String,
     /// What the user does (guide) or what the app will do (action), one line each.
     pub instructions: Vec<String>,
+    /// Pages to open for it.
     pub pages: Vec<Page>,
     /// Words from the seed article this step comes from (checked against the seed text);
     /// empty for a step from later research, which names its source in `reference`.
@@ -516,12 +524,15 @@ pub fn step_exists(id: &str) -> bool {
 /// The first seed's "Session Management Methods Compared" table, with the app's pick.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct MethodComparison {
+    /// The table's column headings.
     pub columns: Vec<String>,
     /// Rows: item name, then one cell per column.
     pub rows: Vec<Vec<String>>,
+    /// The app's pick, in words.
     pub recommendation: String,
 }
 
+/// The first seed's comparison table.
 pub fn methods_compared() -> MethodComparison {
     let row = |cells: &[&str]| cells.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
     MethodComparison {
@@ -543,10 +554,13 @@ pub fn methods_compared() -> MethodComparison {
 /// What the plan screen shows around the steps: the seed's comparison table and its tips.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct PlanExtras {
+    /// The seed's comparison table.
     pub methods: MethodComparison,
+    /// The seed's tips.
     pub tips: Vec<String>,
 }
 
+/// The table and tips the plan screen shows.
 pub fn extras() -> PlanExtras {
     PlanExtras {
         methods: methods_compared(),

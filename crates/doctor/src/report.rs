@@ -18,6 +18,7 @@ use words::{Lang, Words};
 /// A step of the plan and what the user did with it (the UI keeps this progress).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct StepProgress {
+    /// The step's id.
     pub id: String,
     /// Done or skipped; steps not listed are pending.
     pub status: domain::StepStatus,
@@ -28,7 +29,9 @@ pub struct StepProgress {
 pub struct ReportRequest {
     /// Names, addresses, device names and IPs as they are; pseudonyms otherwise.
     pub include_personal_data: bool,
+    /// Whose plan (the saved progress's when absent).
     pub track: Option<Track>,
+    /// What the user did with each step (the saved progress's when empty).
     pub steps: Vec<StepProgress>,
     /// The error text the user saw, if they pasted it into the decoder.
     pub error_message: Option<String>,
@@ -37,8 +40,11 @@ pub struct ReportRequest {
 /// The report with its two renderings, for the preview and "copy for a ticket".
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct ReportView {
+    /// The report itself.
     pub report: Report,
+    /// Its HTML.
     pub html: String,
+    /// Its ticket text.
     pub ticket: String,
     /// Why the report is not what was asked for (IT keeps personal data out of reports),
     /// to show next to the preview; `None` when it is.
@@ -70,11 +76,16 @@ pub fn personal_data_choice_in(
     (request.include_personal_data, None)
 }
 
+/// A report written to disk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct SavedReport {
+    /// Where.
     pub path: String,
+    /// HTML or JSON.
     pub format: ReportFormat,
+    /// Its size in bytes.
     pub bytes: u32,
+    /// Whether personal data was replaced by pseudonyms.
     pub redacted: bool,
 }
 
@@ -134,8 +145,11 @@ fn repair_line(e: &repair::EntryView, lang: Lang) -> RepairLine {
 pub struct SessionFacts {
     /// The first scan (the "before") and the last one (the "now").
     pub first_scan: Option<ScanReport>,
+    /// The last scan.
     pub last_scan: Option<ScanReport>,
+    /// The account's snapshot, when signed in.
     pub cloud: Option<cloud::CloudSnapshot>,
+    /// The journal's entries.
     pub journal: Vec<repair::EntryView>,
     /// The machine the session looked at: this computer, or the demo's simulated PC.
     pub host: crate::host::HostFacts,

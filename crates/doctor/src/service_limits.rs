@@ -24,7 +24,9 @@ const DATA: &str = include_str!("../data/limits.json");
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum Service {
+    /// Exchange Online (Microsoft 365).
     ExchangeOnline,
+    /// Exchange Server in the organisation's own data centre.
     ExchangeOnPremises,
 }
 
@@ -44,7 +46,9 @@ pub enum LimitStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(deny_unknown_fields)]
 pub struct LimitSource {
+    /// The source's title.
     pub title: String,
+    /// Its address.
     pub url: String,
 }
 
@@ -52,12 +56,17 @@ pub struct LimitSource {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(deny_unknown_fields)]
 pub struct LimitEntry {
+    /// The limit.
     pub limit: Limit,
+    /// At which service.
     pub service: Service,
     /// The number; `None` when not published.
     pub number: Option<u32>,
+    /// Documented, reported, or not published.
     pub status: LimitStatus,
+    /// What the number means, in words.
     pub note: String,
+    /// Where it comes from.
     pub source: LimitSource,
 }
 
@@ -130,11 +139,16 @@ pub enum EwsPhase {
     Off,
 }
 
+/// Microsoft's dates for retiring EWS in Exchange Online.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EwsRetirement {
+    /// From this day EWS is blocked unless the tenant allows it.
     pub blocked_by_default_from: Day,
+    /// From this day EWS is off for everyone.
     pub off_for_everyone_from: Day,
+    /// What it means, in words.
     pub note: String,
+    /// Where it comes from.
     pub source: LimitSource,
 }
 
@@ -164,17 +178,22 @@ struct Data {
 /// The parsed data file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceLimits {
+    /// Every limit with its source.
     pub limits: Vec<LimitEntry>,
+    /// EWS's retirement dates.
     pub ews: EwsRetirement,
 }
 
 /// Why the data file could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DataError {
+    /// The file is not JSON of the expected shape.
     #[error("limits data is not valid JSON of the expected shape: {0}")]
     Shape(String),
+    /// A date is not `YYYY-MM-DD`.
     #[error("limits data has a bad date {0:?} (expected YYYY-MM-DD)")]
     Date(String),
+    /// The EWS dates are out of order.
     #[error("limits data: the EWS dates are out of order")]
     DatesOutOfOrder,
 }

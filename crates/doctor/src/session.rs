@@ -85,8 +85,11 @@ impl Measure {
 /// One measure in the first scan of this mode and in the last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 pub struct MeasureChange {
+    /// Which count.
     pub measure: Measure,
+    /// In the first scan.
     pub before: u32,
+    /// In the last scan.
     pub now: u32,
 }
 

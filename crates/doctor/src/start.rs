@@ -14,13 +14,18 @@ pub enum Mode {
     /// This computer and the real Microsoft cloud.
     Live,
     /// The simulated PC and tenant of `crates/sandbox`, served on 127.0.0.1.
-    Demo { tenant_url: String },
+    Demo {
+        /// The simulated tenant's address.
+        tenant_url: String,
+    },
 }
 
 /// What the simulated tenant said about itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct TenantHealth {
+    /// `ok` when it is healthy.
     pub status: String,
+    /// The simulated organisation's name.
     pub tenant_name: String,
     /// Round trip of the health request, in milliseconds.
     pub latency_ms: u32,
@@ -37,10 +42,15 @@ struct HealthBody {
 /// The answer to "Start".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct StartReport {
+    /// Session Doctor's version.
     pub app_version: String,
+    /// The operating system.
     pub os: String,
+    /// The computer's name.
     pub hostname: String,
+    /// Live or demo.
     pub mode: Mode,
+    /// The simulated tenant's health, in the demo.
     pub tenant: Option<TenantHealth>,
     /// One sentence for the welcome screen.
     pub summary: String,

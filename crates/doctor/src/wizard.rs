@@ -64,6 +64,7 @@ pub const MAX_COUNTED_CONNECTIONS: u32 = 999;
 /// The user's way through the guided fix (saved after every move).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, specta::Type)]
 pub struct WizardProgress {
+    /// The screen the user is on.
     pub screen: WizardScreen,
     /// The track the user chose; `None` until asked.
     pub track: Option<Track>,
@@ -83,6 +84,7 @@ pub struct WizardProgress {
 /// One step as the guided fix shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct WizardStep {
+    /// The plan step.
     pub step: Step,
     /// Findings of the last scan this step addresses; not empty means "found on this PC".
     pub found: Vec<FindingCode>,
@@ -96,16 +98,20 @@ pub struct WizardStep {
 /// One stage of the track, its steps with a finding first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct WizardStage {
+    /// Which stage.
     pub stage: Stage,
+    /// Its steps, found first.
     pub steps: Vec<WizardStep>,
 }
 
 /// The guided fix for one track.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct WizardPlan {
+    /// Whose plan.
     pub track: Track,
     /// The track guessed from the signed-in account or the profiles' addresses.
     pub guessed: Track,
+    /// Its stages, in order.
     pub stages: Vec<WizardStage>,
     /// How many different things on this PC hold sessions (findings of the scan, not of the
     /// account's devices): the number in the summary sentence.
@@ -350,10 +356,13 @@ pub fn progress_path(data_dir: &Path) -> PathBuf {
 /// Why saved progress was not used (the wizard then starts over; nothing else reads it).
 #[derive(Debug, thiserror::Error)]
 pub enum ProgressError {
+    /// The file could not be read.
     #[error("could not read the saved progress: {0}")]
     Read(#[source] std::io::Error),
+    /// The file is not valid progress.
     #[error("the saved progress is damaged: {0}")]
     Damaged(#[source] serde_json::Error),
+    /// The file could not be written.
     #[error("could not save the progress: {0}")]
     Write(#[source] std::io::Error),
 }
