@@ -153,6 +153,7 @@ export type AccountLine = {
 
 /**  What the account screen shows before anything is fetched. */
 export type AccountStatus = {
+	/**  The signed-in account, if any. */
 	account: Account | null,
 	/**  False when no client id is configured (live mode without setup). */
 	configured: boolean,
@@ -207,31 +208,67 @@ export type ActionKind =
 /**  A repair the UI can ask for. */
 export type ActionRequest = 
 /**  Turn an add-in off (HKCU LoadBehavior); refused for policy-managed add-ins. */
-{ kind: "disable_addin"; prog_id: string } | 
+{ kind: "disable_addin"; 
+/**  The add-in's ProgID. */
+prog_id: string } | 
 /**  Turn an add-in back on. */
-{ kind: "enable_addin"; prog_id: string } | 
+{ kind: "enable_addin"; 
+/**  The add-in's ProgID. */
+prog_id: string } | 
 /**  Remove a duplicate Outlook profile, exported first so undo can put it back. */
-{ kind: "remove_profile"; name: string; version?: string | null } | 
+{ kind: "remove_profile"; 
+/**  The exact key name, never trimmed ("Outlook " is not "Outlook"). */
+name: string; 
+/**  The Office version key the profile lives under ("16.0", "15.0"); absent: "16.0". */
+version?: string | null } | 
 /**
  *  Close a mail app the last scan listed (pid, start time and program file must still
  *  match). `force` only with the `confirmation` the backend issued in the preview of a
  *  forced close, which it offers only after a polite close of that same process did not
  *  work; unsaved work may be lost then. `force` without a valid confirmation is refused.
  */
-{ kind: "close_client"; pid: number; name: string; start_time: number | null; force: boolean; confirmation?: string | null } | 
+{ kind: "close_client"; 
+/**  The process id the scan listed. */
+pid: number; 
+/**  Its program name as the scan listed it. */
+name: string; 
+/**  Its start time as the scan listed it. */
+start_time: number | null; 
+/**  Force it closed (only with `confirmation`). */
+force: boolean; 
+/**  The one-time confirmation of a forced close (from its preview). */
+confirmation?: string | null } | 
 /**
  *  Delete a saved Office sign-in (Windows Credential Manager). `consent` is sent only
  *  after the user read that this cannot be undone.
  */
-{ kind: "remove_credential"; target: string; consent: boolean } | 
+{ kind: "remove_credential"; 
+/**  The credential's target name. */
+target: string; 
+/**  The user agreed, having read that it cannot be undone. */
+consent: boolean } | 
 /**  Close Outlook and start it again (normally, in safe mode, or with a profile). */
-{ kind: "restart_outlook"; pid: number; name: string; start_time: number | null; mode: RestartMode } | 
+{ kind: "restart_outlook"; 
+/**  The running Outlook's process id. */
+pid: number; 
+/**  Its program name as the scan listed it. */
+name: string; 
+/**  Its start time as the scan listed it. */
+start_time: number | null; 
+/**  How it starts again. */
+mode: RestartMode } | 
 /**
  *  Lower how many IMAP connections Thunderbird opens for one account (its
  *  `max_cached_connections`, written to the profile's user.js); refused while
  *  Thunderbird runs. The profile and account must be ones the last scan listed.
  */
-{ kind: "limit_imap_connections"; profile_dir: string; server_key: string; max_connections?: number | null };
+{ kind: "limit_imap_connections"; 
+/**  The Thunderbird profile folder. */
+profile_dir: string; 
+/**  The account's server key (`server2`). */
+server_key: string; 
+/**  The value to write; absent: 2. */
+max_connections?: number | null };
 
 /**  A COM add-in of Outlook. */
 export type Addin = {
@@ -377,8 +414,11 @@ export type AdminRole = {
 
 /**  An error as the user sees it. */
 export type AppError = {
+	/**  What to branch on. */
 	code: ErrorCode,
+	/**  What went wrong, in the user's language. */
 	message: string,
+	/**  What to do next, in the user's language. */
 	hint: string,
 	/**
 	 *  The next step as a button, where there is one. Absent from the JSON otherwise, so
@@ -475,7 +515,9 @@ export type BulkRevokeSummary = {
 
 /**  The answer to a bulk sign-out: one result per user, the counts, and who to retry. */
 export type BulkRevokeView = {
+	/**  Each user's result, in the order given. */
 	results: UserRevokeResult[],
+	/**  The counts and one sentence. */
 	summary: BulkRevokeSummary,
 	/**  The users whose failure may pass on a second try ("Retry the failed ones"). */
 	retry: string[],
@@ -579,6 +621,7 @@ export type DataFile = {
 
 /**  What the decoder concluded from a message. */
 export type DecodedError = {
+	/**  The limit behind the message. */
 	limit: Limit,
 	/**
 	 *  The number for the limit at the service the message comes from (documented, or
@@ -595,7 +638,9 @@ export type DecodedError = {
 
 /**  A test user of the simulated tenant. */
 export type DemoUser = {
+	/**  The user principal name. */
 	upn: string,
+	/**  Who they are in the demo story. */
 	description: string,
 };
 
@@ -656,10 +701,13 @@ export type DeviceLine = {
 	compliant: boolean | null,
 };
 
+/**  Findings from the scan (and the account), the likely limit, and whether to wait. */
 export type Diagnosis = {
 	/**  Most severe first. */
 	findings: Finding[],
+	/**  The limit most likely hit, with the numbers behind it. */
 	estimate: LimitEstimate,
+	/**  Whether waiting can help. */
 	wait: WaitOrAct,
 };
 
@@ -764,7 +812,9 @@ export type ErrorAction =
  *  An admin consents once for the whole organisation: the tenant's admin-consent link
  *  and the ticket text to send to IT.
  */
-{ kind: "admin_consent"; consent: AdminConsent } | 
+{ kind: "admin_consent"; 
+/**  The link and what the ticket names. */
+consent: AdminConsent } | 
 /**
  *  The browser sign-in is the way on (MFA wanted, Conditional Access, the device code
  *  flow blocked); a claims challenge, if any, is kept by the backend for it.
@@ -778,7 +828,19 @@ export type ErrorCode =
 /**  An HTTP answer was not what the documented API returns (HTML from a proxy, bad JSON). */
 "unexpected_response" | 
 /**  A network request failed or timed out. */
-"network" | "cloud_not_configured" | "cloud_config_invalid" | "not_signed_in" | "timeout" | "throttled" | "service_unavailable" | 
+"network" | 
+/**  No client id is configured for Microsoft sign-in. */
+"cloud_not_configured" | 
+/**  The cloud configuration is not valid. */
+"cloud_config_invalid" | 
+/**  Nobody is signed in. */
+"not_signed_in" | 
+/**  Microsoft did not answer in time. */
+"timeout" | 
+/**  Microsoft throttles the requests. */
+"throttled" | 
+/**  Microsoft's service is unavailable. */
+"service_unavailable" | 
 /**
  *  AADSTS65001 / 90094: an admin must consent for the organisation (the error's
  *  `action` carries the admin-consent link and the ticket text).
@@ -789,7 +851,9 @@ export type ErrorCode =
  *  sign-in) came without it. Not [`ErrorCode::ConsentRequired`], which is the
  *  organisation's admin consent and has its own words and button.
  */
-"confirmation_required" | "interaction_required" | 
+"confirmation_required" | 
+/**  Microsoft wants the user in a browser (terms, Conditional Access). */
+"interaction_required" | 
 /**  MFA wanted (AADSTS50076/50079 or a claims challenge): the browser sign-in asks for it. */
 "mfa_required" | 
 /**  AADSTS53003: a Conditional Access policy blocked the sign-in. */
@@ -797,13 +861,81 @@ export type ErrorCode =
 /**  AADSTS53000 / 53001: only managed or compliant devices may sign in. */
 "device_not_compliant" | 
 /**  The organisation blocks the device code flow: use the browser sign-in. */
-"device_code_blocked" | "public_client_flows_disabled" | 
+"device_code_blocked" | 
+/**  The app registration does not allow public client flows. */
+"public_client_flows_disabled" | 
 /**  Expected after "sign out everywhere": the app's own sign-in ended too. */
-"signed_out_everywhere" | "sign_in_expired" | "sign_in_declined" | "device_code_expired" | "sign_in_state_mismatch" | "sign_in_timed_out" | "loopback_unavailable" | "browser_unavailable" | "sign_in_failed" | "graph_error" | "keyring_unavailable" | 
+"signed_out_everywhere" | 
+/**  The saved sign-in is no longer valid. */
+"sign_in_expired" | 
+/**  The user declined or cancelled the sign-in. */
+"sign_in_declined" | 
+/**  The device code expired. */
+"device_code_expired" | 
+/**  The sign-in answer did not match the request. */
+"sign_in_state_mismatch" | 
+/**  The browser did not come back in time. */
+"sign_in_timed_out" | 
+/**  The loopback listener could not start. */
+"loopback_unavailable" | 
+/**  No browser could be opened. */
+"browser_unavailable" | 
+/**  Another sign-in failure. */
+"sign_in_failed" | 
+/**  Graph refused. */
+"graph_error" | 
+/**  The system keyring is not available. */
+"keyring_unavailable" | 
 /**  Admin mode needs an Entra admin role and admin-consented permissions (named in the hint). */
-"admin_required" | "disk_full" | "backup_failed" | "io_error" | "journal_corrupt" | "journal_entry_not_found" | "journal_wrong_state" | "not_undoable" | "addin_policy_managed" | "registry_not_current_user" | "registry_key_missing" | "registry_error" | "registry_export_invalid" | "process_changed" | "process_still_running" | "start_failed" | "tool_failed" | "profile_missing" | "profile_is_default" | "profile_version_unsupported" | "credential_not_office" | "url_rejected" | 
+"admin_required" | 
+/**  The disk is full: nothing was changed. */
+"disk_full" | 
+/**  The backup could not be written: nothing was changed. */
+"backup_failed" | 
+/**  A file of the app could not be read or written. */
+"io_error" | 
+/**  A journal entry is damaged. */
+"journal_corrupt" | 
+/**  No journal entry has that id. */
+"journal_entry_not_found" | 
+/**  The entry is not in a state that allows it. */
+"journal_wrong_state" | 
+/**  The change cannot be undone. */
+"not_undoable" | 
+/**  An organisation's policy manages the add-in. */
+"addin_policy_managed" | 
+/**  The key is outside the current user's hive. */
+"registry_not_current_user" | 
+/**  The registry key does not exist. */
+"registry_key_missing" | 
+/**  Reading or writing the registry failed. */
+"registry_error" | 
+/**  A file is not a registry export. */
+"registry_export_invalid" | 
+/**  The process is not the one the scan saw. */
+"process_changed" | 
+/**  The program did not close in time. */
+"process_still_running" | 
+/**  A program could not be started. */
+"start_failed" | 
+/**  A system tool failed. */
+"tool_failed" | 
+/**  No profile of that name. */
+"profile_missing" | 
+/**  The profile is Outlook's default. */
+"profile_is_default" | 
+/**  The profile is of an Office version the repair does not change. */
+"profile_version_unsupported" | 
+/**  Not a saved Office sign-in. */
+"credential_not_office" | 
+/**  The page may not be opened. */
+"url_rejected" | 
 /**  Undo would overwrite a later edit of the same key; the user may confirm and undo anyway. */
-"undo_conflict" | "bisect_wrong_step" | "unsupported_on_this_os" | 
+"undo_conflict" | 
+/**  The add-in check cannot take that step now. */
+"bisect_wrong_step" | 
+/**  Not available on this operating system. */
+"unsupported_on_this_os" | 
 /**  The mail app whose settings a repair changes is running; close it first. */
 "client_running" | 
 /**  The Thunderbird profile or account a repair names is not (or no longer) there. */
@@ -817,8 +949,11 @@ export type ErrorCode =
 
 /**  One thing that adds sessions, why we think so, and the step that fixes it. */
 export type Finding = {
+	/**  What it is. */
 	code: FindingCode,
+	/**  How much it matters. */
 	severity: Severity,
+	/**  One line, in the user's language. */
 	title: string,
 	/**  Facts from the scan or the cloud, one line each. */
 	evidence: string[],
@@ -949,6 +1084,7 @@ export type Limit =
 
 /**  The limit most likely hit, with the numbers behind the guess. */
 export type LimitEstimate = {
+	/**  The limit most likely hit. */
 	limit: Limit,
 	/**  The service the counted connections go to. */
 	service: Service,
@@ -969,6 +1105,7 @@ export type LimitEstimate = {
 	 *  PC; ..." and "N of LIMIT" only where the limit is documented.
 	 */
 	summary: string,
+	/**  Why this limit, in the user's language. */
 	reason: string,
 	/**  Where the limit's number (or the statement that none is published) comes from. */
 	source: LimitSource,
@@ -976,7 +1113,9 @@ export type LimitEstimate = {
 
 /**  A document a fact comes from. */
 export type LimitSource = {
+	/**  The source's title. */
 	title: string,
+	/**  Its address. */
 	url: string,
 };
 
@@ -1035,8 +1174,11 @@ export type Measure =
 
 /**  One measure in the first scan of this mode and in the last. */
 export type MeasureChange = {
+	/**  Which count. */
 	measure: Measure,
+	/**  In the first scan. */
 	before: number,
+	/**  In the last scan. */
 	now: number,
 };
 
@@ -1052,9 +1194,11 @@ export type MeasureLine = {
 
 /**  The first seed's "Session Management Methods Compared" table, with the app's pick. */
 export type MethodComparison = {
+	/**  The table's column headings. */
 	columns: string[],
 	/**  Rows: item name, then one cell per column. */
 	rows: string[][],
+	/**  The app's pick, in words. */
 	recommendation: string,
 };
 
@@ -1063,7 +1207,9 @@ export type Mode =
 /**  This computer and the real Microsoft cloud. */
 { kind: "live" } | 
 /**  The simulated PC and tenant of `crates/sandbox`, served on 127.0.0.1. */
-{ kind: "demo"; tenant_url: string };
+{ kind: "demo"; 
+/**  The simulated tenant's address. */
+tenant_url: string };
 
 /**
  *  Something that could not be read or done, why, and the way round it, worded in the
@@ -1095,6 +1241,7 @@ export type NoteTopic =
 export type Offer = {
 	/**  Stable, shell-safe id derived from the target (see the module docs). */
 	id: string,
+	/**  Which repair. */
 	kind: ActionKind,
 	/**  Exactly what the action acts on. */
 	target: OfferTarget,
@@ -1111,21 +1258,51 @@ export type OfferTarget =
  *  A classic Outlook profile: its exact key name (never trimmed) and the Office version
  *  key it lives under ("16.0", "15.0").
  */
-({ profile: string; version: string }) & { email?: never; exe?: never; hive?: never; host?: never; max_connections?: never; mode?: never; name?: never; pid?: never; profile_dir?: never; prog_id?: never; server_key?: never; start_time?: never; target?: never } | 
+({ 
+/**  The profile's exact key name. */
+profile: string; 
+/**  Its Office version key. */
+version: string }) & { email?: never; exe?: never; hive?: never; host?: never; max_connections?: never; mode?: never; name?: never; pid?: never; profile_dir?: never; prog_id?: never; server_key?: never; start_time?: never; target?: never } | 
 /**
  *  A COM add-in: its ProgID and the hive its effective LoadBehavior came from (`HKCU`,
  *  `HKLM`, ...). The change is always written for the current user (HKCU).
  */
-({ prog_id: string; hive: string }) & { email?: never; exe?: never; host?: never; max_connections?: never; mode?: never; name?: never; pid?: never; profile?: never; profile_dir?: never; server_key?: never; start_time?: never; target?: never; version?: never } | 
+({ 
+/**  The add-in's ProgID. */
+prog_id: string; 
+/**  Where its effective LoadBehavior came from. */
+hive: string }) & { email?: never; exe?: never; host?: never; max_connections?: never; mode?: never; name?: never; pid?: never; profile?: never; profile_dir?: never; server_key?: never; start_time?: never; target?: never; version?: never } | 
 /**  A running program. `mode` is set for a restart: `normal` or `safe`. */
-({ pid: number; start_time: number | null; exe: string | null; name: string; mode?: string | null }) & { email?: never; hive?: never; host?: never; max_connections?: never; profile?: never; profile_dir?: never; prog_id?: never; server_key?: never; target?: never; version?: never } | 
+({ 
+/**  The process id. */
+pid: number; 
+/**  Its start time, as the scan saw it. */
+start_time: number | null; 
+/**  Its program file, when known. */
+exe: string | null; 
+/**  Its program name. */
+name: string; 
+/**  `normal` or `safe`, for a restart. */
+mode?: string | null }) & { email?: never; hive?: never; host?: never; max_connections?: never; profile?: never; profile_dir?: never; prog_id?: never; server_key?: never; target?: never; version?: never } | 
 /**  A saved sign-in (Windows Credential Manager target). */
-({ target: string }) & { email?: never; exe?: never; hive?: never; host?: never; max_connections?: never; mode?: never; name?: never; pid?: never; profile?: never; profile_dir?: never; prog_id?: never; server_key?: never; start_time?: never; version?: never } | 
+({ 
+/**  The credential's target name. */
+target: string }) & { email?: never; exe?: never; hive?: never; host?: never; max_connections?: never; mode?: never; name?: never; pid?: never; profile?: never; profile_dir?: never; prog_id?: never; server_key?: never; start_time?: never; version?: never } | 
 /**
  *  An IMAP account of a mail app: the profile folder and server key the setting lives
  *  under, the account as the scan read it, and the connections it may open now.
  */
-({ profile_dir: string; server_key: string; email: string | null; host: string | null; max_connections: number }) & { exe?: never; hive?: never; mode?: never; name?: never; pid?: never; profile?: never; prog_id?: never; start_time?: never; target?: never; version?: never };
+({ 
+/**  The profile folder. */
+profile_dir: string; 
+/**  The account's server key. */
+server_key: string; 
+/**  The account's address, when read. */
+email: string | null; 
+/**  Its server, when read. */
+host: string | null; 
+/**  The connections it may open now. */
+max_connections: number }) & { exe?: never; hive?: never; mode?: never; name?: never; pid?: never; profile?: never; prog_id?: never; start_time?: never; target?: never; version?: never };
 
 /**  An account of another mail app on this computer. */
 export type OtherAccount = {
@@ -1192,13 +1369,17 @@ created: boolean };
 
 /**  A page the step opens (allowlisted https Microsoft hosts only). */
 export type Page = {
+	/**  The button's words. */
 	label: string,
+	/**  The page. */
 	url: string,
 };
 
 /**  What the plan screen shows around the steps: the seed's comparison table and its tips. */
 export type PlanExtras = {
+	/**  The seed's comparison table. */
 	methods: MethodComparison,
+	/**  The seed's tips. */
 	tips: string[],
 };
 
@@ -1445,7 +1626,9 @@ export type ReportFormat =
 export type ReportRequest = {
 	/**  Names, addresses, device names and IPs as they are; pseudonyms otherwise. */
 	include_personal_data: boolean,
+	/**  Whose plan (the saved progress's when absent). */
 	track: Track | null,
+	/**  What the user did with each step (the saved progress's when empty). */
 	steps: StepProgress[],
 	/**  The error text the user saw, if they pasted it into the decoder. */
 	error_message: string | null,
@@ -1453,8 +1636,11 @@ export type ReportRequest = {
 
 /**  The report with its two renderings, for the preview and "copy for a ticket". */
 export type ReportView = {
+	/**  The report itself. */
 	report: Report,
+	/**  Its HTML. */
 	html: string,
+	/**  Its ticket text. */
 	ticket: string,
 	/**
 	 *  Why the report is not what was asked for (IT keeps personal data out of reports),
@@ -1526,10 +1712,15 @@ export type RunningProcess = {
 	start_time: number,
 };
 
+/**  A report written to disk. */
 export type SavedReport = {
+	/**  Where. */
 	path: string,
+	/**  HTML or JSON. */
 	format: ReportFormat,
+	/**  Its size in bytes. */
 	bytes: number,
+	/**  Whether personal data was replaced by pseudonyms. */
 	redacted: boolean,
 };
 
@@ -1563,7 +1754,11 @@ export type ScanReport = {
 };
 
 /**  Where a limit applies. */
-export type Service = "exchange_online" | "exchange_on_premises";
+export type Service = 
+/**  Exchange Online (Microsoft 365). */
+"exchange_online" | 
+/**  Exchange Server in the organisation's own data centre. */
+"exchange_on_premises";
 
 /**  A mail client running in another session. */
 export type SessionClient = {
@@ -1779,10 +1974,15 @@ export type Stage =
 
 /**  The answer to "Start". */
 export type StartReport = {
+	/**  Session Doctor's version. */
 	app_version: string,
+	/**  The operating system. */
 	os: string,
+	/**  The computer's name. */
 	hostname: string,
+	/**  Live or demo. */
 	mode: Mode,
+	/**  The simulated tenant's health, in the demo. */
 	tenant: TenantHealth | null,
 	/**  One sentence for the welcome screen. */
 	summary: string,
@@ -1790,13 +1990,19 @@ export type StartReport = {
 
 /**  One step of the plan. */
 export type Step = {
+	/**  The step's id. */
 	id: string,
+	/**  Whose plan it is in. */
 	track: Track,
+	/**  Its stage of the guided fix. */
 	stage: Stage,
+	/**  Done by the app, or by the user. */
 	kind: StepKind,
+	/**  Its title (English; the catalog has the Spanish). */
 	title: string,
 	/**  What the user does (guide) or what the app will do (action), one line each. */
 	instructions: string[],
+	/**  Pages to open for it. */
 	pages: Page[],
 	/**
 	 *  Words from the seed article this step comes from (checked against the seed text);
@@ -1837,6 +2043,7 @@ export type StepLine = {
 
 /**  A step of the plan and what the user did with it (the UI keeps this progress). */
 export type StepProgress = {
+	/**  The step's id. */
 	id: string,
 	/**  Done or skipped; steps not listed are pending. */
 	status: StepStatus,
@@ -1873,7 +2080,9 @@ export type Summary = {
 
 /**  What the simulated tenant said about itself. */
 export type TenantHealth = {
+	/**  `ok` when it is healthy. */
 	status: string,
+	/**  The simulated organisation's name. */
 	tenant_name: string,
 	/**  Round trip of the health request, in milliseconds. */
 	latency_ms: number,
@@ -1965,6 +2174,7 @@ export type UserSearch = {
 
 /**  The "wait or act" answer (field guide, section 1: stale sessions time out by themselves). */
 export type WaitOrAct = {
+	/**  Wait, or act now. */
 	verdict: WaitVerdict,
 	/**  How long an orphaned session may linger before the server drops it, in minutes. */
 	stale_after_minutes: number,
@@ -2049,9 +2259,11 @@ export type WizardAnswers = {
 
 /**  The guided fix for one track. */
 export type WizardPlan = {
+	/**  Whose plan. */
 	track: Track,
 	/**  The track guessed from the signed-in account or the profiles' addresses. */
 	guessed: Track,
+	/**  Its stages, in order. */
 	stages: WizardStage[],
 	/**
 	 *  How many different things on this PC hold sessions (findings of the scan, not of the
@@ -2062,6 +2274,7 @@ export type WizardPlan = {
 
 /**  The user's way through the guided fix (saved after every move). */
 export type WizardProgress = {
+	/**  The screen the user is on. */
 	screen: WizardScreen,
 	/**  The track the user chose; `None` until asked. */
 	track: Track | null,
@@ -2096,12 +2309,15 @@ export type WizardScreen =
 
 /**  One stage of the track, its steps with a finding first. */
 export type WizardStage = {
+	/**  Which stage. */
 	stage: Stage,
+	/**  Its steps, found first. */
 	steps: WizardStep[],
 };
 
 /**  One step as the guided fix shows it. */
 export type WizardStep = {
+	/**  The plan step. */
 	step: Step,
 	/**  Findings of the last scan this step addresses; not empty means "found on this PC". */
 	found: FindingCode[],
