@@ -631,7 +631,7 @@ export type DecodedError = {
 	/**  Plain words: which limit, and what usually causes it. */
 	explanation: string,
 	/**  Step ids of the repair plan to start with, in order (see `plan`). */
-	first_steps: string[],
+	first_steps: StepId[],
 	/**  The part of the message that decided it, to show the user why. */
 	matched: string,
 };
@@ -957,8 +957,8 @@ export type Finding = {
 	title: string,
 	/**  Facts from the scan or the cloud, one line each. */
 	evidence: string[],
-	/**  Plan step id (see `plan`). */
-	step: string,
+	/**  The plan step that fixes it. */
+	step: StepId,
 	/**
 	 *  What this finding accounts for, when countable: connections from this PC to
 	 *  Microsoft 365 (or, for the account's devices, devices). Never the mailbox's server
@@ -1016,7 +1016,7 @@ export type FindingLine = {
 	/**  Facts, one line each. */
 	evidence: string[],
 	/**  Plan step id that fixes it. */
-	step: string | null,
+	step: StepId | null,
 	/**
 	 *  That step's title, as people read it ("Restart Outlook on this computer"). Older
 	 *  saved reports have none.
@@ -1991,7 +1991,7 @@ export type StartReport = {
 /**  One step of the plan. */
 export type Step = {
 	/**  The step's id. */
-	id: string,
+	id: StepId,
 	/**  Whose plan it is in. */
 	track: Track,
 	/**  Its stage of the guided fix. */
@@ -2015,6 +2015,58 @@ export type Step = {
 	input: StepInput | null,
 };
 
+/**
+ *  A step of the plan, by its stable id (the CLI contract, the saved progress and the
+ *  catalogs' `steps.es.json` name steps by these spellings).
+ */
+export type StepId = 
+/**  `owa_triage` */
+"owa_triage" | 
+/**  `close_other_devices` */
+"close_other_devices" | 
+/**  `sign_out_web` */
+"sign_out_web" | 
+/**  `sign_out_everywhere` */
+"sign_out_everywhere" | 
+/**  `review_sessions` */
+"review_sessions" | 
+/**  `restart_outlook_here` */
+"restart_outlook_here" | 
+/**  `connection_status` */
+"connection_status" | 
+/**  `phone_app_background` */
+"phone_app_background" | 
+/**  `duplicate_profiles` */
+"duplicate_profiles" | 
+/**  `addins_safe_mode` */
+"addins_safe_mode" | 
+/**  `other_mail_apps` */
+"other_mail_apps" | 
+/**  `it_help_desk` */
+"it_help_desk" | 
+/**  `personal_sign_out_everywhere` */
+"personal_sign_out_everywhere" | 
+/**  `personal_remove_devices` */
+"personal_remove_devices" | 
+/**  `personal_change_password` */
+"personal_change_password" | 
+/**  `personal_sign_out_browser` */
+"personal_sign_out_browser" | 
+/**  `personal_remove_windows_mail` */
+"personal_remove_windows_mail" | 
+/**  `personal_remove_phone_app` */
+"personal_remove_phone_app" | 
+/**  `restart_outlook_here_personal` */
+"restart_outlook_here_personal" | 
+/**  `personal_clear_browsing_data` */
+"personal_clear_browsing_data" | 
+/**  `personal_clear_app_data` */
+"personal_clear_app_data" | 
+/**  `admin_revoke_user` */
+"admin_revoke_user" | 
+/**  `admin_review_user` */
+"admin_review_user";
+
 /**  What a step asks the user to tell the guided fix: facts only a person at the PC can see. */
 export type StepInput = 
 /**  "Does Outlook on the web work?" (yes / no): where the limit is. */
@@ -2032,7 +2084,7 @@ export type StepKind =
 /**  One step of the plan. */
 export type StepLine = {
 	/**  The plan step's id. */
-	id: string,
+	id: StepId,
 	/**  Its title, in the user's language. */
 	title: string,
 	/**  Whose plan. */
@@ -2044,7 +2096,7 @@ export type StepLine = {
 /**  A step of the plan and what the user did with it (the UI keeps this progress). */
 export type StepProgress = {
 	/**  The step's id. */
-	id: string,
+	id: StepId,
 	/**  Done or skipped; steps not listed are pending. */
 	status: StepStatus,
 };
@@ -2283,7 +2335,7 @@ export type WizardProgress = {
 	/**  Index of the current step inside that stage. */
 	step: number,
 	/**  Step id -> what the user said. */
-	states: { [key in string]: StepStatus },
+	states: Partial<{ [key in StepId]: StepStatus }>,
 	/**  What the error message said, when the user pasted or picked it. */
 	message: string | null,
 	/**  What the user answered on the steps that ask something. */

@@ -215,7 +215,7 @@ pub fn main(args: &CheckArgs, language: Language) -> ExitCode {
                     f.title,
                     w.t(
                         "cli.diagnose.step",
-                        &[("title", &crate::diagnose::step_title(w, &plan, &f.step))]
+                        &[("title", &crate::diagnose::step_title(w, &plan, f.step))]
                     )
                 );
             }

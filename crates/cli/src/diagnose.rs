@@ -5,7 +5,7 @@
 
 use clap::Args;
 use doctor::diagnose::{Diagnosis, Severity, diagnose_in};
-use doctor::plan::{Step, StepKind, Track, plan};
+use doctor::plan::{Step, StepId, StepKind, Track, plan};
 use serde::Serialize;
 use words::Words;
 
@@ -88,7 +88,7 @@ pub fn run(args: &DiagnoseArgs, language: Language) -> Result<(), String> {
             f.title,
             w.t(
                 "cli.diagnose.step",
-                &[("title", &step_title(w, &out.plan, &f.step))]
+                &[("title", &step_title(w, &out.plan, f.step))]
             )
         );
         for line in &f.evidence {
@@ -97,7 +97,9 @@ pub fn run(args: &DiagnoseArgs, language: Language) -> Result<(), String> {
     }
     println!("{}", w.t("cli.diagnose.plan", &[]));
     for (i, s) in out.plan.iter().enumerate() {
-        let title = w.step(&s.id).map_or(s.title.as_str(), |t| t.title.as_str());
+        let title = w
+            .step(s.id.as_str())
+            .map_or(s.title.as_str(), |t| t.title.as_str());
         let kind = match s.kind {
             StepKind::Guide => w.t("cli.diagnose.kind_guide", &[]),
             StepKind::Action => w.t("cli.diagnose.kind_action", &[]),
@@ -118,11 +120,11 @@ pub(crate) fn severity_word(w: &Words, severity: Severity) -> String {
 
 /// The title of the plan step `id` in the reader's language, never the bare id when the
 /// plan has it.
-pub(crate) fn step_title(w: &Words, plan: &[Step], id: &str) -> String {
-    if let Some(t) = w.step(id) {
+pub(crate) fn step_title(w: &Words, plan: &[Step], id: StepId) -> String {
+    if let Some(t) = w.step(id.as_str()) {
         return t.title.clone();
     }
     plan.iter()
         .find(|s| s.id == id)
-        .map_or_else(|| id.to_owned(), |s| s.title.clone())
+        .map_or_else(|| id.to_string(), |s| s.title.clone())
 }

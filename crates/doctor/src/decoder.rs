@@ -10,6 +10,7 @@ use words::{Lang, Words};
 
 use crate::error::{AppError, ErrorCode};
 pub use crate::limits::MAX_ERROR_TEXT_BYTES;
+use crate::plan::StepId;
 use crate::service_limits::{Service, ServiceLimits};
 
 /// The limits are the shared vocabulary's (`domain`), so the report matches the same enum.
@@ -26,7 +27,7 @@ pub struct DecodedError {
     /// Plain words: which limit, and what usually causes it.
     pub explanation: String,
     /// Step ids of the repair plan to start with, in order (see `plan`).
-    pub first_steps: Vec<String>,
+    pub first_steps: Vec<StepId>,
     /// The part of the message that decided it, to show the user why.
     pub matched: String,
 }
@@ -40,7 +41,7 @@ struct Rule {
     needles: &'static [&'static str],
     /// The catalog key of the explanation.
     explanation: &'static str,
-    first_steps: &'static [&'static str],
+    first_steps: &'static [StepId],
 }
 
 /// Most specific first: an event text that names "16 objects" must not fall through to the
@@ -56,9 +57,9 @@ const RULES: &[Rule] = &[
         ],
         explanation: "decoder.explain.service_sessions_per_user",
         first_steps: &[
-            "sign_out_web",
-            "close_other_devices",
-            "phone_app_background",
+            StepId::SignOutWeb,
+            StepId::CloseOtherDevices,
+            StepId::PhoneAppBackground,
         ],
     },
     Rule {
@@ -72,9 +73,9 @@ const RULES: &[Rule] = &[
         ],
         explanation: "decoder.explain.mapi_sessions_per_user",
         first_steps: &[
-            "close_other_devices",
-            "restart_outlook_here",
-            "duplicate_profiles",
+            StepId::CloseOtherDevices,
+            StepId::RestartOutlookHere,
+            StepId::DuplicateProfiles,
         ],
     },
     Rule {
@@ -82,14 +83,14 @@ const RULES: &[Rule] = &[
         service: Some(Service::ExchangeOnline),
         needles: &["errorexceededconnectioncount", "exceeded connection count"],
         explanation: "decoder.explain.ews_concurrency",
-        first_steps: &["addins_safe_mode", "close_other_devices"],
+        first_steps: &[StepId::AddinsSafeMode, StepId::CloseOtherDevices],
     },
     Rule {
         limit: Limit::SimpleMapiSessions,
         service: None,
         needles: &["mapi_e_too_many_sessions"],
         explanation: "decoder.explain.simple_mapi_sessions",
-        first_steps: &["restart_outlook_here", "addins_safe_mode"],
+        first_steps: &[StepId::RestartOutlookHere, StepId::AddinsSafeMode],
     },
     Rule {
         limit: Limit::AuthenticationConcurrency,
@@ -101,10 +102,10 @@ const RULES: &[Rule] = &[
         ],
         explanation: "decoder.explain.authentication_concurrency",
         first_steps: &[
-            "owa_triage",
-            "close_other_devices",
-            "sign_out_everywhere",
-            "restart_outlook_here",
+            StepId::OwaTriage,
+            StepId::CloseOtherDevices,
+            StepId::SignOutEverywhere,
+            StepId::RestartOutlookHere,
         ],
     },
     Rule {
@@ -112,7 +113,7 @@ const RULES: &[Rule] = &[
         service: Some(Service::ExchangeOnPremises),
         needles: &["rcamaxconcurrency"],
         explanation: "decoder.explain.rpc_client_access_concurrency",
-        first_steps: &["close_other_devices", "it_help_desk"],
+        first_steps: &[StepId::CloseOtherDevices, StepId::ItHelpDesk],
     },
     Rule {
         limit: Limit::ImapConnections,
@@ -123,7 +124,7 @@ const RULES: &[Rule] = &[
             "too many connections",
         ],
         explanation: "decoder.explain.imap_connections",
-        first_steps: &["other_mail_apps", "phone_app_background"],
+        first_steps: &[StepId::OtherMailApps, StepId::PhoneAppBackground],
     },
     Rule {
         limit: Limit::MobileDevicePartnerships,
@@ -135,14 +136,14 @@ const RULES: &[Rule] = &[
             "numero maximo de dispositivos",
         ],
         explanation: "decoder.explain.mobile_device_partnerships",
-        first_steps: &["review_sessions", "phone_app_background"],
+        first_steps: &[StepId::ReviewSessions, StepId::PhoneAppBackground],
     },
     Rule {
         limit: Limit::ExchangePowerShellSessions,
         service: Some(Service::ExchangeOnline),
         needles: &["powershell", "runspace"],
         explanation: "decoder.explain.exchange_power_shell_sessions",
-        first_steps: &["it_help_desk"],
+        first_steps: &[StepId::ItHelpDesk],
     },
     Rule {
         limit: Limit::AllowedSessions,
@@ -156,11 +157,11 @@ const RULES: &[Rule] = &[
         ],
         explanation: "decoder.explain.allowed_sessions",
         first_steps: &[
-            "close_other_devices",
-            "sign_out_web",
-            "sign_out_everywhere",
-            "review_sessions",
-            "restart_outlook_here",
+            StepId::CloseOtherDevices,
+            StepId::SignOutWeb,
+            StepId::SignOutEverywhere,
+            StepId::ReviewSessions,
+            StepId::RestartOutlookHere,
         ],
     },
 ];
@@ -210,7 +211,7 @@ pub fn decode_in(message: &str, lang: Lang) -> Result<DecodedError, DecodeError>
                     .service
                     .and_then(|s| ServiceLimits::shipped().known_number(rule.limit, s)),
                 explanation: Words::of(lang).t(rule.explanation, &[]),
-                first_steps: rule.first_steps.iter().map(|s| (*s).to_owned()).collect(),
+                first_steps: rule.first_steps.to_vec(),
                 matched: (*needle).to_owned(),
             });
         }
@@ -338,7 +339,7 @@ mod tests {
             assert!(!rule.first_steps.is_empty());
             for step in rule.first_steps {
                 assert!(
-                    crate::plan::step_exists(step),
+                    crate::plan::step_exists(*step),
                     "{:?} names unknown step {step}",
                     rule.limit
                 );

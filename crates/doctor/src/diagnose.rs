@@ -13,6 +13,7 @@ use words::{Lang, Words};
 use crate::decoder::Limit;
 use crate::service_limits::{Day, EwsPhase, LimitSource, LimitStatus, Service, ServiceLimits};
 
+use domain::StepId;
 /// The finding codes and severities are the shared vocabulary's (`domain`), so the report
 /// matches the same enums.
 pub use domain::{FindingCode, Severity};
@@ -28,8 +29,8 @@ pub struct Finding {
     pub title: String,
     /// Facts from the scan or the cloud, one line each.
     pub evidence: Vec<String>,
-    /// Plan step id (see `plan`).
-    pub step: String,
+    /// The plan step that fixes it.
+    pub step: StepId,
     /// What this finding accounts for, when countable: connections from this PC to
     /// Microsoft 365 (or, for the account's devices, devices). Never the mailbox's server
     /// sessions, which nobody can list for Exchange Online.
@@ -220,7 +221,7 @@ fn outlook_running_multiple(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>
                     .iter()
                     .map(|p| process_line(w, &p.name, p.pid))
                     .collect(),
-                step: "restart_outlook_here".to_owned(),
+                step: StepId::RestartOutlookHere,
                 sessions: m365_connections(windows.iter().copied()),
                 advice: Vec::new(),
             });
@@ -280,7 +281,7 @@ fn other_windows_sessions(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) 
             &[],
         ),
         evidence,
-        step: "close_other_devices".to_owned(),
+        step: StepId::CloseOtherDevices,
         sessions: u32::try_from(windows).unwrap_or(u32::MAX),
         advice,
     });
@@ -329,7 +330,7 @@ fn duplicate_profiles(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
                 .iter()
                 .map(|n| w.t("diag.profile_name", &[("name", n)]))
                 .collect(),
-            step: "duplicate_profiles".to_owned(),
+            step: StepId::DuplicateProfiles,
             sessions: 0,
             advice: Vec::new(),
         });
@@ -365,7 +366,7 @@ fn addins(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
                     }
                 })
                 .collect(),
-            step: "addins_safe_mode".to_owned(),
+            step: StepId::AddinsSafeMode,
             sessions: 0,
             advice: Vec::new(),
         });
@@ -384,7 +385,7 @@ fn addins(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
                 .iter()
                 .map(|a| a.friendly_name.clone().unwrap_or_else(|| a.prog_id.clone()))
                 .collect(),
-            step: "addins_safe_mode".to_owned(),
+            step: StepId::AddinsSafeMode,
             sessions: 0,
             advice: Vec::new(),
         });
@@ -441,7 +442,7 @@ fn other_clients(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
                 )
             })
             .collect(),
-        step: "other_mail_apps".to_owned(),
+        step: StepId::OtherMailApps,
         sessions: running,
         advice: Vec::new(),
     });
@@ -552,7 +553,7 @@ fn imap_connections(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
                 &[("total", &total), ("mailbox", &mailbox)],
             ),
             evidence,
-            step: "other_mail_apps".to_owned(),
+            step: StepId::OtherMailApps,
             sessions: total,
             advice: Vec::new(),
         });
@@ -583,7 +584,7 @@ fn web_apps(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
         },
         title: w.t("diag.web.title", &[]),
         evidence,
-        step: "sign_out_web".to_owned(),
+        step: StepId::SignOutWeb,
         sessions: m365_connections(web.into_iter().chain(teams)),
         advice: Vec::new(),
     });
@@ -598,7 +599,7 @@ fn shared_mailboxes(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
                 severity: Severity::Low,
                 title: w.t("diag.shared_downloaded.title", &[("name", &p.name)]),
                 evidence: p.mailboxes.clone(),
-                step: "duplicate_profiles".to_owned(),
+                step: StepId::DuplicateProfiles,
                 sessions: u32::try_from(p.mailboxes.len()).unwrap_or(u32::MAX),
                 advice: Vec::new(),
             });
@@ -673,7 +674,7 @@ fn shared_mailboxes_per_profile(w: &Words, scan: &ScanReport, out: &mut Vec<Find
             ],
         ),
         evidence,
-        step: "duplicate_profiles".to_owned(),
+        step: StepId::DuplicateProfiles,
         sessions: u32::try_from(total).unwrap_or(u32::MAX),
         advice: shared_mailbox_advice(w.lang()),
     });
@@ -690,7 +691,7 @@ fn mapi_clients(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
                 .iter()
                 .map(|p| process_line(w, &p.name, p.pid))
                 .collect(),
-            step: "restart_outlook_here".to_owned(),
+            step: StepId::RestartOutlookHere,
             sessions: 0,
             advice: Vec::new(),
         });
@@ -704,7 +705,7 @@ fn stale_credentials(w: &Words, scan: &ScanReport, out: &mut Vec<Finding>) {
             severity: Severity::Low,
             title: w.t("diag.credentials.title", &[]),
             evidence: scan.credentials.iter().map(|c| c.name.clone()).collect(),
-            step: "sign_out_everywhere".to_owned(),
+            step: StepId::SignOutEverywhere,
             sessions: 0,
             advice: Vec::new(),
         });
@@ -723,7 +724,7 @@ fn other_devices(w: &Words, cloud: &CloudSnapshot, out: &mut Vec<Finding>) {
             severity: Severity::High,
             title: w.t("diag.devices.title", &[("n", &named.len())]),
             evidence: named.iter().map(|n| (*n).to_owned()).collect(),
-            step: "close_other_devices".to_owned(),
+            step: StepId::CloseOtherDevices,
             sessions: u32::try_from(named.len()).unwrap_or(u32::MAX),
             advice: Vec::new(),
         });
@@ -751,7 +752,7 @@ fn other_devices(w: &Words, cloud: &CloudSnapshot, out: &mut Vec<Finding>) {
                 &[("phones", &phones), ("limit", &limit)],
             ),
             evidence: mobiles.into_keys().take(10).collect(),
-            step: "review_sessions".to_owned(),
+            step: StepId::ReviewSessions,
             sessions: phones,
             advice: Vec::new(),
         });
@@ -1031,7 +1032,7 @@ fn ews_clients(w: &Words, scan: &ScanReport, today: Day, out: &mut Vec<Finding>)
         severity,
         title,
         evidence,
-        step: "other_mail_apps".to_owned(),
+        step: StepId::OtherMailApps,
         // Once EWS is off these apps hold no sessions at all.
         sessions: if phase == EwsPhase::Off {
             0
@@ -1122,7 +1123,7 @@ mod tests {
         assert_eq!(d.estimate.limit, Limit::MapiSessionsPerUser);
         for f in &d.findings {
             assert!(
-                crate::plan::step_exists(&f.step),
+                crate::plan::step_exists(f.step),
                 "{:?} -> {}",
                 f.code,
                 f.step

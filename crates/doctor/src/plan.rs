@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-/// Whose account the plan is for: the shared vocabulary's (`domain`).
-pub use domain::Track;
+/// Whose account the plan is for, and the steps' ids: the shared vocabulary's (`domain`).
+pub use domain::{StepId, Track};
 
 /// Whether the app does the step itself or shows exact instructions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
@@ -54,7 +54,7 @@ pub struct Page {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct Step {
     /// The step's id.
-    pub id: String,
+    pub id: StepId,
     /// Whose plan it is in.
     pub track: Track,
     /// Its stage of the guided fix.
@@ -83,7 +83,7 @@ enum Source {
 }
 
 struct StepDef {
-    id: &'static str,
+    id: StepId,
     track: Track,
     stage: Stage,
     kind: StepKind,
@@ -130,7 +130,7 @@ const OUTLOOK_COM: (&str, &str) = ("Outlook.com", "https://outlook.live.com/");
 const WORK: &[StepDef] = &[
     // Research, not the seed: asked first because the answer says where the limit is.
     StepDef {
-        id: "owa_triage",
+        id: StepId::OwaTriage,
         track: Track::Work,
         stage: Stage::Main,
         kind: StepKind::Guide,
@@ -147,7 +147,7 @@ const WORK: &[StepDef] = &[
         input: Some(StepInput::WebWorks),
     },
     StepDef {
-        id: "close_other_devices",
+        id: StepId::CloseOtherDevices,
         track: Track::Work,
         stage: Stage::Main,
         kind: StepKind::Guide,
@@ -162,7 +162,7 @@ const WORK: &[StepDef] = &[
         input: None,
     },
     StepDef {
-        id: "sign_out_web",
+        id: StepId::SignOutWeb,
         track: Track::Work,
         stage: Stage::Main,
         kind: StepKind::Guide,
@@ -177,7 +177,7 @@ const WORK: &[StepDef] = &[
         input: None,
     },
     StepDef {
-        id: "sign_out_everywhere",
+        id: StepId::SignOutEverywhere,
         track: Track::Work,
         stage: Stage::Main,
         kind: StepKind::Action,
@@ -192,7 +192,7 @@ const WORK: &[StepDef] = &[
         input: None,
     },
     StepDef {
-        id: "review_sessions",
+        id: StepId::ReviewSessions,
         track: Track::Work,
         stage: Stage::Main,
         kind: StepKind::Guide,
@@ -206,7 +206,7 @@ const WORK: &[StepDef] = &[
         input: None,
     },
     StepDef {
-        id: "restart_outlook_here",
+        id: StepId::RestartOutlookHere,
         track: Track::Work,
         stage: Stage::Main,
         kind: StepKind::Action,
@@ -220,7 +220,7 @@ const WORK: &[StepDef] = &[
         input: None,
     },
     StepDef {
-        id: "connection_status",
+        id: StepId::ConnectionStatus,
         track: Track::Work,
         stage: Stage::KeepsReturning,
         kind: StepKind::Guide,
@@ -237,7 +237,7 @@ const WORK: &[StepDef] = &[
         input: Some(StepInput::ConnectionCount),
     },
     StepDef {
-        id: "phone_app_background",
+        id: StepId::PhoneAppBackground,
         track: Track::Work,
         stage: Stage::KeepsReturning,
         kind: StepKind::Guide,
@@ -251,7 +251,7 @@ const WORK: &[StepDef] = &[
         input: None,
     },
     StepDef {
-        id: "duplicate_profiles",
+        id: StepId::DuplicateProfiles,
         track: Track::Work,
         stage: Stage::KeepsReturning,
         kind: StepKind::Action,
@@ -265,7 +265,7 @@ const WORK: &[StepDef] = &[
         input: None,
     },
     StepDef {
-        id: "addins_safe_mode",
+        id: StepId::AddinsSafeMode,
         track: Track::Work,
         stage: Stage::KeepsReturning,
         kind: StepKind::Action,
@@ -279,7 +279,7 @@ const WORK: &[StepDef] = &[
         input: None,
     },
     StepDef {
-        id: "other_mail_apps",
+        id: StepId::OtherMailApps,
         track: Track::Work,
         stage: Stage::KeepsReturning,
         kind: StepKind::Action,
@@ -295,7 +295,7 @@ const WORK: &[StepDef] = &[
         input: None,
     },
     StepDef {
-        id: "it_help_desk",
+        id: StepId::ItHelpDesk,
         track: Track::Work,
         stage: Stage::ItRoute,
         kind: StepKind::Action,
@@ -313,7 +313,7 @@ const WORK: &[StepDef] = &[
 /// The second seed, personal Outlook.com / Hotmail accounts, in its order.
 const PERSONAL: &[StepDef] = &[
     StepDef {
-        id: "personal_sign_out_everywhere",
+        id: StepId::PersonalSignOutEverywhere,
         track: Track::Personal,
         stage: Stage::Main,
         kind: StepKind::Guide,
@@ -328,7 +328,7 @@ const PERSONAL: &[StepDef] = &[
         input: None,
     },
     StepDef {
-        id: "personal_remove_devices",
+        id: StepId::PersonalRemoveDevices,
         track: Track::Personal,
         stage: Stage::Main,
         kind: StepKind::Guide,
@@ -342,7 +342,7 @@ const PERSONAL: &[StepDef] = &[
         input: None,
     },
     StepDef {
-        id: "personal_change_password",
+        id: StepId::PersonalChangePassword,
         track: Track::Personal,
         stage: Stage::Main,
         kind: StepKind::Guide,
@@ -356,7 +356,7 @@ const PERSONAL: &[StepDef] = &[
         input: None,
     },
     StepDef {
-        id: "personal_sign_out_browser",
+        id: StepId::PersonalSignOutBrowser,
         track: Track::Personal,
         stage: Stage::Main,
         kind: StepKind::Guide,
@@ -370,7 +370,7 @@ const PERSONAL: &[StepDef] = &[
         input: None,
     },
     StepDef {
-        id: "personal_remove_windows_mail",
+        id: StepId::PersonalRemoveWindowsMail,
         track: Track::Personal,
         stage: Stage::Main,
         kind: StepKind::Guide,
@@ -384,7 +384,7 @@ const PERSONAL: &[StepDef] = &[
         input: None,
     },
     StepDef {
-        id: "personal_remove_phone_app",
+        id: StepId::PersonalRemovePhoneApp,
         track: Track::Personal,
         stage: Stage::Main,
         kind: StepKind::Guide,
@@ -398,7 +398,7 @@ const PERSONAL: &[StepDef] = &[
         input: None,
     },
     StepDef {
-        id: "restart_outlook_here_personal",
+        id: StepId::RestartOutlookHerePersonal,
         track: Track::Personal,
         stage: Stage::Main,
         kind: StepKind::Action,
@@ -411,7 +411,7 @@ const PERSONAL: &[StepDef] = &[
         input: None,
     },
     StepDef {
-        id: "personal_clear_browsing_data",
+        id: StepId::PersonalClearBrowsingData,
         track: Track::Personal,
         stage: Stage::CommonProblems,
         kind: StepKind::Guide,
@@ -424,7 +424,7 @@ const PERSONAL: &[StepDef] = &[
         input: None,
     },
     StepDef {
-        id: "personal_clear_app_data",
+        id: StepId::PersonalClearAppData,
         track: Track::Personal,
         stage: Stage::CommonProblems,
         kind: StepKind::Guide,
@@ -441,7 +441,7 @@ const PERSONAL: &[StepDef] = &[
 /// Acting for another user (help desk). The seeds' "IT Administrator Reset" column.
 const ADMIN: &[StepDef] = &[
     StepDef {
-        id: "admin_revoke_user",
+        id: StepId::AdminRevokeUser,
         track: Track::Admin,
         stage: Stage::Main,
         kind: StepKind::Action,
@@ -454,7 +454,7 @@ const ADMIN: &[StepDef] = &[
         input: None,
     },
     StepDef {
-        id: "admin_review_user",
+        id: StepId::AdminReviewUser,
         track: Track::Admin,
         stage: Stage::Main,
         kind: StepKind::Guide,
@@ -512,12 +512,12 @@ pub fn plan(track: Track) -> Vec<Step> {
 }
 
 /// The title of the step `id` names (any track), for places that show a step by name.
-pub fn step_title(id: &str) -> Option<&'static str> {
+pub fn step_title(id: StepId) -> Option<&'static str> {
     all_defs().find(|d| d.id == id).map(|d| d.title)
 }
 
 /// True when `id` names a step of any track.
-pub fn step_exists(id: &str) -> bool {
+pub fn step_exists(id: StepId) -> bool {
     all_defs().any(|d| d.id == id)
 }
 
@@ -655,7 +655,7 @@ mod tests {
             (Track::Work, &work_seed[..]),
             (Track::Personal, &personal_seed[..]),
         ] {
-            let ids: Vec<String> = plan(track).into_iter().map(|s| s.id).collect();
+            let ids: Vec<StepId> = plan(track).into_iter().map(|s| s.id).collect();
             let mut last_pos = 0;
             let mut last_seed_pos = 0;
             for (quote, id) in expected {
@@ -728,7 +728,7 @@ mod tests {
         let text = std::fs::read_to_string(&path).expect("Spanish step texts");
         let es: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
         for d in all_defs() {
-            let entry = &es[d.id];
+            let entry = &es[d.id.as_str()];
             assert!(entry["title"].is_string(), "no Spanish title for {}", d.id);
             assert_eq!(
                 entry["instructions"].as_array().map(Vec::len),

@@ -19,7 +19,7 @@ use words::{Lang, Words};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct StepProgress {
     /// The step's id.
-    pub id: String,
+    pub id: crate::plan::StepId,
     /// Done or skipped; steps not listed are pending.
     pub status: domain::StepStatus,
 }
@@ -187,7 +187,7 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
                 p.states
                     .iter()
                     .map(|(id, state)| StepProgress {
-                        id: id.clone(),
+                        id: *id,
                         status: *state,
                     })
                     .collect()
@@ -214,11 +214,11 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
                     severity: f.severity,
                     title: f.title.clone(),
                     evidence: f.evidence.clone(),
-                    step: Some(f.step.clone()),
+                    step: Some(f.step),
                     step_title: words
-                        .step(&f.step)
+                        .step(f.step.as_str())
                         .map(|t| t.title.clone())
-                        .or_else(|| crate::plan::step_title(&f.step).map(str::to_owned)),
+                        .or_else(|| crate::plan::step_title(f.step).map(str::to_owned)),
                     advice: f.advice.clone(),
                 })
                 .collect()
@@ -239,7 +239,9 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
                 .find(|p| p.id == s.id)
                 .map_or(domain::StepStatus::Pending, |p| p.status),
             track: s.track,
-            title: words.step(&s.id).map_or(s.title, |t| t.title.clone()),
+            title: words
+                .step(s.id.as_str())
+                .map_or(s.title, |t| t.title.clone()),
             id: s.id,
         })
         .collect();
@@ -505,8 +507,8 @@ mod session_tests {
             message: Some("Exceeded the maximum number of allowed sessions".to_owned()),
             ..WizardProgress::default()
         };
-        let first = plan(Track::Personal)[0].id.clone();
-        progress.states.insert(first.clone(), StepStatus::Done);
+        let first = plan(Track::Personal)[0].id;
+        progress.states.insert(first, StepStatus::Done);
         ctx.save_wizard_progress(progress).expect("saved");
         let input = ctx.report_input(&ReportRequest::default());
         assert_eq!(

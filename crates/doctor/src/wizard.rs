@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::actions::ActionRequest;
 use crate::diagnose::{Diagnosis, FindingCode};
 use crate::offers::{Offer, OfferTarget};
-use crate::plan::{self, Stage, Step, Track};
+use crate::plan::{self, Stage, Step, StepId, Track};
 use repair::ActionKind;
 
 /// Where the user is in the guided fix.
@@ -73,7 +73,7 @@ pub struct WizardProgress {
     /// Index of the current step inside that stage.
     pub step: u32,
     /// Step id -> what the user said.
-    pub states: BTreeMap<String, StepStatus>,
+    pub states: BTreeMap<StepId, StepStatus>,
     /// What the error message said, when the user pasted or picked it.
     pub message: Option<String>,
     /// What the user answered on the steps that ask something.
@@ -177,7 +177,7 @@ fn stages_of(track: Track) -> &'static [Stage] {
 /// The one repair that fits a step, from the scan's offers. Only steps whose advice the app
 /// can carry out itself get one; the others open a page or are done by hand.
 fn offer_for(
-    step_id: &str,
+    step_id: StepId,
     found: &[FindingCode],
     offers: &[Offer],
     scan: &ScanReport,
@@ -198,7 +198,7 @@ fn offer_for(
     let found_any = !found.is_empty();
     let offer = match step_id {
         // Outlook open twice here: close the newest window, the one started last.
-        "close_other_devices" if found.contains(&FindingCode::OutlookRunningMultiple) => {
+        StepId::CloseOtherDevices if found.contains(&FindingCode::OutlookRunningMultiple) => {
             let newest = scan
                 .processes
                 .iter()
@@ -207,15 +207,15 @@ fn offer_for(
                 .map(|p| p.pid);
             process_offer(ActionKind::CloseClient, None, &|pid| Some(pid) == newest)
         }
-        "restart_outlook_here" | "restart_outlook_here_personal" => {
+        StepId::RestartOutlookHere | StepId::RestartOutlookHerePersonal => {
             process_offer(ActionKind::RestartOutlook, Some("normal"), &|pid| {
                 outlook_pids.first() == Some(&pid)
             })
         }
-        "duplicate_profiles" if found_any => {
+        StepId::DuplicateProfiles if found_any => {
             offers.iter().find(|o| o.kind == ActionKind::RemoveProfile)
         }
-        "addins_safe_mode" if found_any => {
+        StepId::AddinsSafeMode if found_any => {
             // The add-in the diagnosis blames, turned off; else Outlook in safe mode.
             let blamed: Vec<&str> = scan
                 .addins
@@ -237,7 +237,7 @@ fn offer_for(
         }
         // Thunderbird's IMAP connections lowered (undoable, Thunderbird closed) before
         // closing a client, which only helps until it is opened again.
-        "other_mail_apps" if found_any => offers
+        StepId::OtherMailApps if found_any => offers
             .iter()
             .find(|o| o.kind == ActionKind::LimitImapConnections)
             .or_else(|| close_other_client(scan, offers)),
@@ -304,7 +304,7 @@ pub fn wizard_plan_in(
                         .map(|f| f.code)
                         .collect();
                     found.dedup();
-                    let offer = scan.and_then(|r| offer_for(&s.id, &found, &offers, r));
+                    let offer = scan.and_then(|r| offer_for(s.id, &found, &offers, r));
                     WizardStep {
                         step: s.clone(),
                         found,
@@ -435,18 +435,18 @@ mod tests {
             sorted.sort_by_key(|f| !f);
             assert_eq!(flags, sorted, "found steps first in {:?}", stage.stage);
             // Inside each group, the seed's order.
-            let seed: Vec<String> = plan::plan(Track::Work)
+            let seed: Vec<StepId> = plan::plan(Track::Work)
                 .into_iter()
                 .filter(|s| s.stage == stage.stage)
                 .map(|s| s.id)
                 .collect();
             for group in [true, false] {
-                let ids: Vec<String> = steps
+                let ids: Vec<StepId> = steps
                     .iter()
                     .filter(|s| s.found.is_empty() != group)
-                    .map(|s| s.step.id.clone())
+                    .map(|s| s.step.id)
                     .collect();
-                let in_seed: Vec<String> =
+                let in_seed: Vec<StepId> =
                     seed.iter().filter(|id| ids.contains(id)).cloned().collect();
                 assert_eq!(ids, in_seed);
             }
@@ -487,12 +487,12 @@ mod tests {
             None,
             None,
         );
-        let ids: Vec<String> = plan
+        let ids: Vec<StepId> = plan
             .stages
             .iter()
-            .flat_map(|s| s.steps.iter().map(|w| w.step.id.clone()))
+            .flat_map(|s| s.steps.iter().map(|w| w.step.id))
             .collect();
-        let seed: Vec<String> = plan::plan(Track::Personal)
+        let seed: Vec<StepId> = plan::plan(Track::Personal)
             .into_iter()
             .map(|s| s.id)
             .collect();
@@ -542,7 +542,7 @@ mod tests {
             ..Default::default()
         };
         p.states
-            .insert("personal_change_password".to_owned(), StepStatus::Skipped);
+            .insert(StepId::PersonalChangePassword, StepStatus::Skipped);
         save_progress(&path, &p).expect("save");
         assert_eq!(load_progress(&path).expect("load"), p);
         std::fs::write(&path, b"{\"screen\": 7").expect("damage");
@@ -564,7 +564,7 @@ mod tests {
     fn the_web_works_answer_brings_the_steps_on_this_pc_forward() {
         let scan = demo_scan();
         let diagnosis = crate::diagnose::diagnose(&scan, None);
-        let main_ids = |answers: WizardAnswers| -> Vec<String> {
+        let main_ids = |answers: WizardAnswers| -> Vec<StepId> {
             wizard_plan(
                 Some(Track::Work),
                 answers,
@@ -575,7 +575,7 @@ mod tests {
             .stages[0]
                 .steps
                 .iter()
-                .map(|s| s.step.id.clone())
+                .map(|s| s.step.id)
                 .collect()
         };
         let unanswered = main_ids(WizardAnswers::default());

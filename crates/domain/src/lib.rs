@@ -12,4 +12,4 @@ mod plan;
 
 pub use finding::{FindingCode, Severity};
 pub use limit::Limit;
-pub use plan::{StepStatus, Track};
+pub use plan::{StepId, StepStatus, Track};

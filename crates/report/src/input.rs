@@ -2,7 +2,7 @@
 //! repair journal into these lines, so this crate needs neither the doctor nor Tauri; codes,
 //! severities, limits, tracks and step states stay the shared vocabulary's enums (`domain`).
 
-pub use domain::{FindingCode, Limit, Severity, StepStatus, Track};
+pub use domain::{FindingCode, Limit, Severity, StepId, StepStatus, Track};
 use serde::{Deserialize, Serialize};
 use words::{Lang, Words};
 
@@ -104,7 +104,7 @@ pub struct FindingLine {
     /// Facts, one line each.
     pub evidence: Vec<String>,
     /// Plan step id that fixes it.
-    pub step: Option<String>,
+    pub step: Option<domain::StepId>,
     /// That step's title, as people read it ("Restart Outlook on this computer"). Older
     /// saved reports have none.
     #[serde(default)]
@@ -129,10 +129,10 @@ pub struct LimitLine {
 }
 
 /// One step of the plan.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct StepLine {
     /// The plan step's id.
-    pub id: String,
+    pub id: domain::StepId,
     /// Its title, in the user's language.
     pub title: String,
     /// Whose plan.

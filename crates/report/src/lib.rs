@@ -35,7 +35,7 @@ pub use error::ReportError;
 pub use html::{escape as escape_html, to_html};
 pub use input::{
     FindingCode, FindingLine, Limit, LimitLine, MeasureLine, RepairLine, ReportInput, Severity,
-    StepLine, StepStatus, Track, UserAnswers,
+    StepId, StepLine, StepStatus, Track, UserAnswers,
 };
 pub use json::{from_json, to_json};
 pub use model::{

@@ -47,7 +47,7 @@ fn request(include_personal_data: bool) -> ReportRequest {
         include_personal_data,
         track: None,
         steps: vec![StepProgress {
-            id: "close_other_devices".to_owned(),
+            id: doctor::plan::StepId::CloseOtherDevices,
             status: domain::StepStatus::Done,
         }],
         error_message: Some(

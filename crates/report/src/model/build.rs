@@ -194,7 +194,7 @@ pub(super) fn finding_line(f: &FindingLine, lang: Lang) -> FindingLine {
         severity: f.severity,
         title: clip(&f.title),
         evidence,
-        step: f.step.clone(),
+        step: f.step,
         step_title: f.step_title.as_deref().map(clip),
         advice: f
             .advice

@@ -85,7 +85,7 @@ mod tests {
                     severity: Severity::High,
                     title: "Two profiles".into(),
                     evidence: vec!["same account twice".into()],
-                    step: Some("profiles".into()),
+                    step: Some(domain::StepId::DuplicateProfiles),
                     step_title: Some("Remove the duplicate profile".into()),
                     advice: vec!["remove one".into()],
                 }],

@@ -311,7 +311,7 @@ fn users_of_other_windows_sessions_are_redacted() {
         evidence: vec![
             "Session 2 of FABRIKAM\\alexw on RDP-Tcp#3, disconnected (still signed in): OUTLOOK.EXE (process 9344)".into(),
         ],
-        step: Some("close_other_devices".into()),
+        step: Some(report::StepId::CloseOtherDevices),
         step_title: None,
         advice: Vec::new(),
     });

@@ -323,7 +323,7 @@ fn shared_mailbox_commands_name_the_profiles_mailboxes_and_redact_them() {
         severity: report::Severity::Low,
         title: "1 additional or shared mailbox open in 1 Outlook profile".into(),
         evidence: vec!["profile \"Megan Bowen\" (16.0): 1 additional or shared mailbox: lee.gu@contoso.example".into()],
-        step: Some("duplicate_profiles".into()),
+        step: Some(report::StepId::DuplicateProfiles),
         step_title: None,
         advice: vec!["File > Account Settings > Change > More Settings > Advanced".into()],
     });
@@ -436,7 +436,7 @@ fn a_finding_names_its_step_by_title_never_by_id() {
         html.contains("Fixed by step: Restart Outlook on this computer"),
         "{html}"
     );
-    assert!(!html.contains("Fixed by step: restart-outlook"));
+    assert!(!html.contains("Fixed by step: restart_outlook_here"));
     // A finding whose step has no title (an older saved report) shows no raw id either.
     let mut i = input();
     for f in &mut i.findings {

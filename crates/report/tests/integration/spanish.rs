@@ -27,7 +27,7 @@ fn spanish_input() -> ReportInput {
             evidence: (0..25)
                 .map(|n| format!("OUTLOOK.EXE (proceso {}) como CONTOSO\\megan", 4000 + n))
                 .collect(),
-            step: Some("restart_outlook_here".into()),
+            step: Some(report::StepId::RestartOutlookHere),
             step_title: Some("Reiniciar Outlook en este equipo".into()),
             advice: vec!["Cierre todas las ventanas de Outlook y ábralo una sola vez.".into()],
         },
@@ -36,7 +36,7 @@ fn spanish_input() -> ReportInput {
             severity: report::Severity::Medium,
             title: "2 perfiles de Outlook tienen MEGAN.BOWEN@CONTOSO.EXAMPLE".into(),
             evidence: vec!["perfil «Megan Bowen»".into(), "perfil «Outlook»".into()],
-            step: Some("duplicate_profiles".into()),
+            step: Some(report::StepId::DuplicateProfiles),
             step_title: Some("Quitar el perfil duplicado".into()),
             advice: Vec::new(),
         },
@@ -70,7 +70,11 @@ fn spanish_input() -> ReportInput {
     ])
     .enumerate()
     .map(|(n, (status, track))| StepLine {
-        id: format!("step-{n}"),
+        id: [
+            report::StepId::OwaTriage,
+            report::StepId::CloseOtherDevices,
+            report::StepId::SignOutWeb,
+        ][n],
         title: format!("Paso {n} de la guía"),
         track,
         status,
