@@ -70,21 +70,7 @@ fn personal_track_follows_the_second_article() {
 }
 
 fn diagnose_with_env(vars: &[(&str, &str)], args: &[&str]) -> String {
-    let mut cmd = Command::cargo_bin("session-doctor-cli").expect("binary");
-    for name in ["LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"] {
-        cmd.env_remove(name);
-    }
-    for (k, v) in vars {
-        cmd.env(k, v);
-    }
-    let out = cmd
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    String::from_utf8(out).expect("utf-8")
+    crate::common::cli_with_env(vars, args)
 }
 
 #[test]

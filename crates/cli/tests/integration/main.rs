@@ -5,6 +5,7 @@ mod admin;
 mod check;
 mod cli;
 mod cloud;
+mod common;
 mod diagnose;
 mod fix;
 mod imap;

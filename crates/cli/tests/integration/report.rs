@@ -11,24 +11,7 @@ fn run(args: &[&str]) -> String {
 
 /// [`run`] with the locale variables `vars` (none of the machine's own).
 fn run_with_env(vars: &[(&str, &str)], args: &[&str]) -> String {
-    let mut cmd = Command::cargo_bin("session-doctor-cli").expect("binary");
-    for name in ["LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"] {
-        cmd.env_remove(name);
-    }
-    for (k, v) in vars {
-        cmd.env(k, v);
-    }
-    let out = cmd
-        .args(args)
-        // No IT preset from the machine running the tests.
-        .env("SESSION_DOCTOR_CONFIG", "/nonexistent/session-doctor.toml")
-        .env_remove("SESSION_DOCTOR_REPORT_PERSONAL_DATA")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    String::from_utf8(out).expect("utf-8")
+    crate::common::cli_with_env(vars, args)
 }
 
 #[test]
