@@ -325,7 +325,7 @@ fn is_blank(r: &Record) -> bool {
 /// the module docs. [`parse_upn_csv_in`] for text handed in over IPC or read from a file:
 /// refused past [`CSV_MAX_BYTES`] with `input_too_large` before any of it is parsed.
 pub fn import_upn_csv(text: &str, lang: Lang) -> Result<UpnImport, crate::CloudError> {
-    crate::limits::check_bytes("CSV file", text, CSV_MAX_BYTES)?;
+    crate::limits::check(crate::error::Oversized::CsvFile, text, CSV_MAX_BYTES)?;
     Ok(parse_upn_csv_in(text, lang))
 }
 

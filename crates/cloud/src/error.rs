@@ -143,8 +143,8 @@ pub enum CloudError {
     /// or the app lacks admin-consented permissions. Carries what is needed (see
     /// `cloud::admin_requirements()` for the details the UI shows).
     AdminRequired {
-        /// What was refused, in words ("signing out other users").
-        action: String,
+        /// What was refused.
+        action: AdminAction,
         /// Entra roles, any one of which is enough.
         roles: Vec<String>,
         /// Delegated Microsoft Graph permissions the app needs, with admin consent.
@@ -152,15 +152,66 @@ pub enum CloudError {
     },
     /// Something handed in (a search, a CSV file) is past its limit in [`crate::limits`].
     InputTooLarge {
-        /// What it is, in words ("search text", "CSV file").
-        what: String,
-        /// Its size.
+        /// What it is (it decides the unit).
+        what: Oversized,
+        /// Its size, in its unit.
         size: usize,
         /// The most accepted.
         max: usize,
-        /// `characters` or `bytes`.
-        unit: String,
     },
+}
+
+/// What admin mode was refused (the message names it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminAction {
+    /// Signing other users out everywhere.
+    SignOutOthers,
+    /// Searching the directory.
+    SearchDirectory,
+    /// Reading other users' sign-ins and devices.
+    ReadOtherUsers,
+}
+
+impl AdminAction {
+    fn words(self, w: &Words) -> String {
+        match self {
+            Self::SignOutOthers => w.t("cloud.action.signing_out_other_users", &[]),
+            Self::SearchDirectory => w.t("cloud.action.searching_the_directory", &[]),
+            Self::ReadOtherUsers => w.t("cloud.action.reading_other_users", &[]),
+        }
+    }
+}
+
+/// Something handed in that has a size limit ([`crate::limits`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Oversized {
+    /// The admin search text, measured in characters.
+    SearchText,
+    /// A CSV file of users, measured in bytes.
+    CsvFile,
+}
+
+impl Oversized {
+    /// The size of `text` in this input's unit.
+    pub fn size_of(self, text: &str) -> usize {
+        match self {
+            Self::SearchText => text.chars().count(),
+            Self::CsvFile => text.len(),
+        }
+    }
+
+    fn words(self, w: &Words) -> (String, String) {
+        match self {
+            Self::SearchText => (
+                w.t("cloud.what.search_text", &[]),
+                w.t("cloud.unit.characters", &[]),
+            ),
+            Self::CsvFile => (
+                w.t("cloud.what.csv_file", &[]),
+                w.t("cloud.unit.bytes", &[]),
+            ),
+        }
+    }
 }
 
 /// Plain words for the logs and for callers without a language: the English catalog's.
@@ -171,21 +222,6 @@ impl std::fmt::Display for CloudError {
 }
 
 impl std::error::Error for CloudError {}
-
-/// The words of a detail this crate names in English at its call sites (what was too
-/// large, its unit, what needed an admin): the catalog has each; anything else as given.
-fn fragment(w: &Words, english: &str) -> String {
-    match english {
-        "search text" => w.t("cloud.what.search_text", &[]),
-        "CSV file" => w.t("cloud.what.csv_file", &[]),
-        "characters" => w.t("cloud.unit.characters", &[]),
-        "bytes" => w.t("cloud.unit.bytes", &[]),
-        "signing out other users" => w.t("cloud.action.signing_out_other_users", &[]),
-        "searching the directory" => w.t("cloud.action.searching_the_directory", &[]),
-        "reading other users" => w.t("cloud.action.reading_other_users", &[]),
-        other => other.to_owned(),
-    }
-}
 
 /// What went wrong talking to Microsoft, as a code: the app composes it into its own
 /// error code (an exhaustive match, so a new variant here cannot be forgotten there) and
@@ -416,22 +452,20 @@ impl CloudError {
             Self::Keyring(detail) => w.t("cloud.error.keyring_unavailable", &[("detail", detail)]),
             Self::AdminRequired { action, .. } => w.t(
                 "cloud.error.admin_required",
-                &[("action", &fragment(w, action))],
+                &[("action", &action.words(w))],
             ),
-            Self::InputTooLarge {
-                what,
-                size,
-                max,
-                unit,
-            } => w.t(
-                "cloud.error.input_too_large",
-                &[
-                    ("what", &fragment(w, what)),
-                    ("size", size),
-                    ("max", max),
-                    ("unit", &fragment(w, unit)),
-                ],
-            ),
+            Self::InputTooLarge { what, size, max } => {
+                let (what, unit) = what.words(w);
+                w.t(
+                    "cloud.error.input_too_large",
+                    &[
+                        ("what", &what),
+                        ("size", size),
+                        ("max", max),
+                        ("unit", &unit),
+                    ],
+                )
+            }
         }
     }
 
@@ -462,9 +496,10 @@ impl CloudError {
                     ("permissions", &permissions.join(", ")),
                 ],
             ),
-            Self::InputTooLarge { what, .. } if what.contains("CSV") => {
-                w.t("cloud.error.input_too_large.hint.csv", &[])
-            }
+            Self::InputTooLarge {
+                what: Oversized::CsvFile,
+                ..
+            } => w.t("cloud.error.input_too_large.hint.csv", &[]),
             Self::NotConfigured => w.t("cloud.error.cloud_not_configured.hint", &[]),
             Self::InvalidConfig(_) => w.t("cloud.error.cloud_config_invalid.hint", &[]),
             Self::NotSignedIn => w.t("cloud.error.not_signed_in.hint", &[]),
@@ -688,10 +723,9 @@ mod tests {
             }
         }
         let big = CloudError::InputTooLarge {
-            what: "search text".into(),
+            what: Oversized::SearchText,
             size: 130,
             max: 120,
-            unit: "characters".into(),
         };
         assert_eq!(
             big.to_string(),

@@ -75,7 +75,7 @@ pub use csv_users::{
     CSV_MAX_BYTES, CSV_MAX_ROWS, CSV_MAX_SKIPPED, SkipKind, SkippedLine, UpnImport, UpnProblem,
     import_upn_csv, is_object_id, parse_upn_csv, parse_upn_csv_in, upn_problem,
 };
-pub use error::{AdminConsent, CloudError, ErrorCode};
+pub use error::{AdminAction, AdminConsent, CloudError, ErrorCode, Oversized};
 pub use graph::BATCH_LIMIT;
 pub use limits::SEARCH_MAX_CHARS;
 pub use loopback::REDIRECT_URI_TO_REGISTER;

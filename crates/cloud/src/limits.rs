@@ -2,7 +2,7 @@
 //! refused with [`CloudError::InputTooLarge`] (code `input_too_large`), never cut silently
 //! where that would change what an action acts on.
 
-use crate::error::CloudError;
+use crate::error::{CloudError, Oversized};
 
 /// A CSV of users larger than this is refused before it is read: 10,000 rows of the
 /// longest user names (113 characters) with a few columns stay well under it.
@@ -14,29 +14,12 @@ pub const CSV_MAX_SKIPPED: usize = 1_000;
 /// Longest admin search text, in characters (a name or an address starts far shorter).
 pub const SEARCH_MAX_CHARS: usize = 120;
 
-/// `Err` when `text` is longer than `max` characters.
-pub(crate) fn check_chars(what: &str, text: &str, max: usize) -> Result<(), CloudError> {
-    let size = text.chars().count();
+/// `Err` when `text` is past `max` in the unit of `what` (characters for a search, bytes
+/// for a file).
+pub(crate) fn check(what: Oversized, text: &str, max: usize) -> Result<(), CloudError> {
+    let size = what.size_of(text);
     if size > max {
-        return Err(CloudError::InputTooLarge {
-            what: what.to_owned(),
-            size,
-            max,
-            unit: "characters".to_owned(),
-        });
-    }
-    Ok(())
-}
-
-/// `Err` when `text` is larger than `max` bytes.
-pub(crate) fn check_bytes(what: &str, text: &str, max: usize) -> Result<(), CloudError> {
-    if text.len() > max {
-        return Err(CloudError::InputTooLarge {
-            what: what.to_owned(),
-            size: text.len(),
-            max,
-            unit: "bytes".to_owned(),
-        });
+        return Err(CloudError::InputTooLarge { what, size, max });
     }
     Ok(())
 }

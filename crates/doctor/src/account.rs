@@ -601,13 +601,12 @@ mod tests {
             CloudError::StateMismatch,
             CloudError::PublicClientFlowsDisabled,
             CloudError::InputTooLarge {
-                what: "search text".into(),
+                what: cloud::Oversized::SearchText,
                 size: 500,
                 max: 120,
-                unit: "characters".into(),
             },
             CloudError::AdminRequired {
-                action: "signing out other users".into(),
+                action: cloud::AdminAction::SignOutOthers,
                 roles: vec!["Helpdesk Administrator".into()],
                 permissions: vec!["User.RevokeSessions.All".into()],
             },

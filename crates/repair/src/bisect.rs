@@ -213,8 +213,9 @@ impl Bisect {
             pending: pending.map(str::to_owned),
         };
         let path = Bisect::state_path(journal);
-        let bytes = serde_json::to_vec_pretty(&saved)
-            .map_err(|e| RepairError::io("write", &path, std::io::Error::other(e)))?;
+        let bytes = serde_json::to_vec_pretty(&saved).map_err(|e| {
+            RepairError::io(crate::error::IoOp::Write, &path, std::io::Error::other(e))
+        })?;
         fsio::write_atomic(&path, &bytes)
     }
 
@@ -231,7 +232,7 @@ impl Bisect {
         match std::fs::remove_file(&path) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(RepairError::io("remove", &path, e)),
+            Err(e) => Err(RepairError::io(crate::error::IoOp::Remove, &path, e)),
         }
     }
 
@@ -325,7 +326,8 @@ impl Bisect {
         }
         if raw_text.is_some() {
             let aside = path.with_file_name(format!("{STATE_FILE}.damaged"));
-            std::fs::rename(&path, &aside).map_err(|e| RepairError::io("set aside", &path, e))?;
+            std::fs::rename(&path, &aside)
+                .map_err(|e| RepairError::io(crate::error::IoOp::SetAside, &path, e))?;
         } else {
             Bisect::clear(journal)?;
         }
@@ -469,7 +471,7 @@ fn load_saved(journal: &Journal) -> Result<Option<SavedBisect>, RepairError> {
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(RepairError::io("read", &path, e)),
+        Err(e) => return Err(RepairError::io(crate::error::IoOp::Read, &path, e)),
     };
     let saved: SavedBisect =
         serde_json::from_slice(&bytes).map_err(|e| RepairError::JournalCorrupt {

@@ -103,7 +103,8 @@ fn decode_name(name: &str) -> Option<String> {
 
 impl CredentialStore for FileCredentialStore {
     fn list(&self) -> Result<Vec<String>, RepairError> {
-        let rd = std::fs::read_dir(&self.dir).map_err(|e| RepairError::io("read", &self.dir, e))?;
+        let rd = std::fs::read_dir(&self.dir)
+            .map_err(|e| RepairError::io(crate::error::IoOp::Read, &self.dir, e))?;
         let mut out: Vec<String> = rd
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -120,7 +121,7 @@ impl CredentialStore for FileCredentialStore {
         match std::fs::remove_file(&f) {
             Ok(()) => Ok(true),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-            Err(e) => Err(RepairError::io("delete", &f, e)),
+            Err(e) => Err(RepairError::io(crate::error::IoOp::Delete, &f, e)),
         }
     }
 }

@@ -23,7 +23,7 @@ pub enum RepairError {
     /// A file of the app (journal, store) could not be read or written.
     Io {
         /// What was being done (`read`, `write`...).
-        op: &'static str,
+        op: IoOp,
         /// The file.
         path: String,
         /// The system's error.
@@ -335,18 +335,36 @@ fn state_words(w: &Words, state: crate::journal::EntryState) -> String {
     }
 }
 
-/// The operation of an I/O error in words (the call sites name it in English; the
-/// catalog has each one).
-fn io_op(w: &Words, op: &str) -> String {
-    match op {
-        "read" => w.t("repair.op.read", &[]),
-        "write" => w.t("repair.op.write", &[]),
-        "delete" => w.t("repair.op.delete", &[]),
-        "remove" => w.t("repair.op.remove", &[]),
-        "create the folder" => w.t("repair.op.create_the_folder", &[]),
-        "set aside" => w.t("repair.op.set_aside", &[]),
-        "set the permissions of" => w.t("repair.op.set_the_permissions_of", &[]),
-        other => other.to_owned(),
+/// What a file operation that failed was doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IoOp {
+    /// Reading a file or a folder.
+    Read,
+    /// Writing a file.
+    Write,
+    /// Deleting a file.
+    Delete,
+    /// Removing a saved state.
+    Remove,
+    /// Creating a folder.
+    CreateFolder,
+    /// Moving a damaged file aside.
+    SetAside,
+    /// Setting a file's permissions.
+    SetPermissions,
+}
+
+impl IoOp {
+    fn words(self, w: &Words) -> String {
+        match self {
+            Self::Read => w.t("repair.op.read", &[]),
+            Self::Write => w.t("repair.op.write", &[]),
+            Self::Delete => w.t("repair.op.delete", &[]),
+            Self::Remove => w.t("repair.op.remove", &[]),
+            Self::CreateFolder => w.t("repair.op.create_the_folder", &[]),
+            Self::SetAside => w.t("repair.op.set_aside", &[]),
+            Self::SetPermissions => w.t("repair.op.set_the_permissions_of", &[]),
+        }
     }
 }
 
@@ -525,7 +543,7 @@ impl RepairError {
             ),
             Self::Io { op, path, source } => w.t(
                 "repair.error.io_error",
-                &[("op", &io_op(w, op)), ("path", path), ("source", source)],
+                &[("op", &op.words(w)), ("path", path), ("source", source)],
             ),
             Self::JournalCorrupt { path, reason } => w.t(
                 "repair.error.journal_corrupt",
@@ -678,7 +696,7 @@ impl RepairError {
     }
 
     /// An I/O error, recognising a full disk.
-    pub(crate) fn io(op: &'static str, path: &std::path::Path, source: std::io::Error) -> Self {
+    pub(crate) fn io(op: IoOp, path: &std::path::Path, source: std::io::Error) -> Self {
         Self::Io {
             op,
             path: path.display().to_string(),
@@ -772,15 +790,15 @@ mod tests {
                 assert!(!state_words(w, state).contains('_'), "{state:?}: a raw id");
             }
             for op in [
-                "read",
-                "write",
-                "delete",
-                "remove",
-                "create the folder",
-                "set aside",
-                "set the permissions of",
+                IoOp::Read,
+                IoOp::Write,
+                IoOp::Delete,
+                IoOp::Remove,
+                IoOp::CreateFolder,
+                IoOp::SetAside,
+                IoOp::SetPermissions,
             ] {
-                assert!(!io_op(w, op).contains("repair.op"), "{op}");
+                assert!(!op.words(w).contains("repair.op"), "{op:?}");
             }
         }
     }

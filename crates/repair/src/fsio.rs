@@ -34,7 +34,7 @@ pub(crate) fn create_private_dir(path: &Path) -> Result<(), RepairError> {
         b.mode(0o700);
     }
     b.create(path)
-        .map_err(|e| RepairError::io("create the folder", path, e))
+        .map_err(|e| RepairError::io(crate::error::IoOp::CreateFolder, path, e))
 }
 
 /// A temp name in the same directory (rename is only atomic within one file system).
@@ -87,7 +87,7 @@ pub(crate) fn typed(target: &Path, e: std::io::Error) -> RepairError {
             path: target.display().to_string(),
         }
     } else {
-        RepairError::io("write", target, e)
+        RepairError::io(crate::error::IoOp::Write, target, e)
     }
 }
 

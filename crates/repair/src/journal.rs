@@ -290,7 +290,7 @@ impl Journal {
         let mut entries = Vec::new();
         let mut problems = Vec::new();
         let rd = std::fs::read_dir(&entries_dir)
-            .map_err(|e| RepairError::io("read", &entries_dir, e))?;
+            .map_err(|e| RepairError::io(crate::error::IoOp::Read, &entries_dir, e))?;
         for item in rd.flatten() {
             let path = item.path();
             if path.extension().and_then(|e| e.to_str()) != Some("json") {
@@ -572,7 +572,7 @@ impl Journal {
                 reason: "the entry names no backup".to_owned(),
             })?;
         let path = self.backup_dir().join(name);
-        std::fs::read(&path).map_err(|e| RepairError::io("read", &path, e))
+        std::fs::read(&path).map_err(|e| RepairError::io(crate::error::IoOp::Read, &path, e))
     }
 
     /// Step 2 and 3 of `run`. A failed backup leaves the machine unchanged.

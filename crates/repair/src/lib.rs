@@ -44,7 +44,7 @@ pub use actions::{
 };
 pub use bisect::{Bisect, BisectPhase, RestoredAll};
 pub use error::{
-    BisectRefusal, ErrorCode, ErrorInfo, NamedChange, RepairError, Unavailable, Wanted,
+    BisectRefusal, ErrorCode, ErrorInfo, IoOp, NamedChange, RepairError, Unavailable, Wanted,
 };
 pub use journal::{AfterState, Entry, EntryState, EntryView, Journal};
 

@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 use crate::account::AccountKind;
 use crate::config::RetryPolicy;
 use crate::csv_users::{is_object_id, upn_problem};
-use crate::error::CloudError;
+use crate::error::{AdminAction, CloudError, Oversized};
 use crate::graph::{BATCH_LIMIT, Graph, SubResponse, encode};
 use crate::session::CloudSession;
 use crate::snapshot::{
@@ -210,7 +210,7 @@ mod tests {
 
     #[test]
     fn the_refusal_names_roles_and_permissions() {
-        let e = admin_required("signing out other users");
+        let e = admin_required(crate::error::AdminAction::SignOutOthers);
         assert_eq!(e.code(), "admin_required");
         let CloudError::AdminRequired {
             roles, permissions, ..

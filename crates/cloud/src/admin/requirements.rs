@@ -177,18 +177,18 @@ pub fn admin_requirements(lang: Lang) -> AdminRequirements {
 }
 
 /// The typed refusal for `action`, with what is needed.
-pub(super) fn admin_required(action: &str) -> CloudError {
+pub(super) fn admin_required(action: AdminAction) -> CloudError {
     // Only the names, which are the same in every language.
     let req = admin_requirements(Lang::En);
     CloudError::AdminRequired {
-        action: action.to_owned(),
+        action,
         roles: req.revoke_roles.into_iter().map(|r| r.name).collect(),
         permissions: req.permissions.into_iter().map(|p| p.name).collect(),
     }
 }
 
 /// Graph's 403 for `action` as [`CloudError::AdminRequired`]; anything else unchanged.
-pub(super) fn refine(action: &str, e: CloudError) -> CloudError {
+pub(super) fn refine(action: AdminAction, e: CloudError) -> CloudError {
     if e.is_forbidden() {
         admin_required(action)
     } else {

@@ -132,7 +132,7 @@ impl CloudSession {
     /// search is refused). An empty query lists the directory. Pages are followed up to
     /// [`USER_SEARCH_CAP`] users.
     pub async fn search_users(&self, query: &str) -> Result<UserSearch, CloudError> {
-        crate::limits::check_chars("search text", query.trim(), QUERY_MAX)?;
+        crate::limits::check(Oversized::SearchText, query.trim(), QUERY_MAX)?;
         self.account().await.ok_or(CloudError::NotSignedIn)?;
         let q = clean_query(query);
         let (items, truncated) = self
@@ -141,7 +141,7 @@ impl CloudSession {
                 async move { search(&self.graph(&token), &q).await }
             })
             .await
-            .map_err(|e| refine("searching the directory", e))?;
+            .map_err(|e| refine(AdminAction::SearchDirectory, e))?;
         Ok(UserSearch {
             query: q,
             users: items.iter().filter_map(user_from).collect(),
@@ -193,7 +193,7 @@ impl CloudSession {
                 }
             })
             .await
-            .map_err(|e| refine("reading other users", e))?;
+            .map_err(|e| refine(AdminAction::ReadOtherUsers, e))?;
         let user = user_from(&user).ok_or_else(|| CloudError::UnexpectedResponse {
             host: String::new(),
             status: 200,
@@ -253,7 +253,7 @@ impl CloudSession {
         let w = Words::of(lang);
         let account = self.account().await.ok_or(CloudError::NotSignedIn)?;
         if account.kind == AccountKind::Personal {
-            return Err(admin_required("signing out other users"));
+            return Err(admin_required(AdminAction::SignOutOthers));
         }
         let retry: RetryPolicy = self.config().retry;
         let users = normalise(upns);
@@ -346,7 +346,7 @@ impl CloudSession {
                         }
                     }
                     Err(e) if e.is_forbidden() && !answered_any => {
-                        return Err(admin_required("signing out other users"));
+                        return Err(admin_required(AdminAction::SignOutOthers));
                     }
                     Err(e) => {
                         log::warn!("a $batch of {} revokes failed: {}", pending.len(), e.code());
@@ -375,7 +375,7 @@ impl CloudSession {
                         .any(|o| matches!(o, Some(BulkRevokeOutcome::Revoked)));
                     if all_denied && !revoked_any {
                         log::info!("every revoke of the first batch was refused: not an admin");
-                        return Err(admin_required("signing out other users"));
+                        return Err(admin_required(AdminAction::SignOutOthers));
                     }
                     answered_any = true;
                 }

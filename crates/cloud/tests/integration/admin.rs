@@ -309,7 +309,7 @@ async fn a_member_is_told_which_role_and_permissions_admin_mode_needs() {
     else {
         panic!("typed: {err:?}");
     };
-    assert_eq!(action, "signing out other users");
+    assert_eq!(*action, cloud::AdminAction::SignOutOthers);
     assert!(roles.iter().any(|r| r == "User Administrator"));
     assert!(
         roles
@@ -373,7 +373,7 @@ async fn without_the_admin_permissions_search_and_roles_say_what_is_missing() {
         .await
         .expect_err("no Directory.Read.All");
     assert!(
-        matches!(&err, CloudError::AdminRequired { action, .. } if action == "searching the directory"),
+        matches!(&err, CloudError::AdminRequired { action, .. } if *action == cloud::AdminAction::SearchDirectory),
         "{err:?}"
     );
     let access = s.admin_access(Lang::En).await.expect("answer");

@@ -127,7 +127,7 @@ fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, RepairError> {
     match std::fs::read(path) {
         Ok(b) => Ok(Some(b)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(RepairError::io("read", path, e)),
+        Err(e) => Err(RepairError::io(crate::error::IoOp::Read, path, e)),
     }
 }
 
@@ -150,7 +150,7 @@ fn write_keeping_mode(path: &Path, bytes: &[u8]) -> Result<(), RepairError> {
     fsio::write_atomic(&target, bytes)?;
     if let Some(p) = before {
         std::fs::set_permissions(&target, p)
-            .map_err(|e| RepairError::io("set the permissions of", &target, e))?;
+            .map_err(|e| RepairError::io(crate::error::IoOp::SetPermissions, &target, e))?;
     }
     Ok(())
 }
@@ -369,7 +369,7 @@ impl Action for LimitImapConnections {
                 if e.kind() == std::io::ErrorKind::NotFound {
                     Ok(())
                 } else {
-                    Err(RepairError::io("delete", &path, e))
+                    Err(RepairError::io(crate::error::IoOp::Delete, &path, e))
                 }
             }),
         }

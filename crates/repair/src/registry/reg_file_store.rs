@@ -45,8 +45,8 @@ impl RegFileStore {
 
     /// The whole tree as it is on disk now.
     pub fn load(&self) -> Result<RegTree, RepairError> {
-        let bytes =
-            std::fs::read(&self.path).map_err(|e| RepairError::io("read", &self.path, e))?;
+        let bytes = std::fs::read(&self.path)
+            .map_err(|e| RepairError::io(crate::error::IoOp::Read, &self.path, e))?;
         Ok(RegTree::parse_strict(
             &bytes,
             &self.path.display().to_string(),

@@ -104,12 +104,7 @@ pub(super) const OTHER_KINDS: &[ClientKind] = &[
     ClientKind::MapiClient,
 ];
 
-/// Plain name of a client kind, in English.
-pub fn client_label(kind: ClientKind) -> String {
-    client_label_in(kind, Lang::En)
-}
-
-/// [`client_label`] in `lang`.
+/// Plain name of a client kind, in `lang`.
 pub fn client_label_in(kind: ClientKind, lang: Lang) -> String {
     let w = Words::of(lang);
     match kind {

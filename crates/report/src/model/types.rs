@@ -99,14 +99,10 @@ pub struct LimitView {
 }
 
 impl LimitView {
-    /// The numbers in honest words: what was counted is connections from this PC (nobody
-    /// can list a mailbox's Exchange Online sessions), and "N of LIMIT" only where a number
-    /// is documented (`number` is 0 where none is published, as for Exchange Online MAPI).
-    pub fn counts(&self) -> String {
-        self.counts_in(Lang::En)
-    }
-
-    /// [`LimitView::counts`] in `lang`.
+    /// The numbers in honest words, in `lang`: what was counted is connections from this PC
+    /// (nobody can list a mailbox's Exchange Online sessions), and "N of LIMIT" only where
+    /// a number is documented (`number` is 0 where none is published, as for Exchange Online
+    /// MAPI).
     pub fn counts_in(&self, lang: Lang) -> String {
         let w = Words::of(lang);
         if self.number > 0 {
