@@ -287,7 +287,10 @@ export type Addin = {
 	 *  the UI. Rust code asks [`Addin::is_off`], which follows a changed `load_behavior`.
 	 */
 	off: boolean,
-	/**  Hive the effective LoadBehavior came from: `HKCU`, `HKLM`, `HKLM_WOW6432Node`, `HKLM_ClickToRun`. */
+	/**
+	 *  Hive the effective LoadBehavior came from: `HKCU`, `HKLM`, `HKLM_WOW6432Node`,
+	 *  `HKLM_ClickToRun`.
+	 */
 	hive: string,
 	/**  Every hive that registers this add-in. */
 	hives: string[],
@@ -301,7 +304,10 @@ export type Addin = {
 	crashing: boolean,
 	/**  Listed in Resiliency `DoNotDisableAddinList` (the user told Outlook to keep it). */
 	do_not_disable: boolean,
-	/**  Known to open its own connections to the mailbox or Microsoft 365 (from `data/connection_addins.txt`). */
+	/**
+	 *  Known to open its own connections to the mailbox or Microsoft 365 (from
+	 *  `data/connection_addins.txt`).
+	 */
 	opens_connections: boolean,
 	/**  Why it opens connections, from the data file. */
 	connections_note: string | null,
@@ -1052,6 +1058,20 @@ export type ImapConnectionSetting = {
 	pref: string | null,
 };
 
+/**
+ *  A keyring that keeps a sign-in across restarts, named in the user's words by
+ *  [`Remembered::sentence`].
+ */
+export type KeyStore = 
+/**  Windows Credential Manager. */
+"windows_credential_manager" | 
+/**  The macOS Keychain. */
+"macos_keychain" | 
+/**  The desktop keyring through the Secret Service API (GNOME Keyring, KWallet). */
+"secret_service" | 
+/**  Another platform's native keyring. */
+"system";
+
 /**  A language with a complete catalog. */
 export type Lang = 
 /**  English, the fallback for every other locale. */
@@ -1539,8 +1559,8 @@ export type Remembered =
  *  restart of the app and of the computer.
  */
 { kind: "across_restarts"; 
-/**  The store, in plain words ("Windows Credential Manager"). */
-store: string } | 
+/**  Which keyring. */
+store: KeyStore } | 
 /**
  *  In the Linux kernel keyring (no Secret Service is running): kept until the user
  *  logs out or the computer restarts.
@@ -1947,7 +1967,7 @@ export type Source = {
 	status: SourceStatus,
 	/**
 	 *  Why it was skipped or failed, or what was partly unreadable (English, as the JSON
-	 *  output and the logs keep it; [`Source::reason_in`] words it for a person).
+	 *  output and the logs keep it; [`Source::reason_worded`] words it for a person).
 	 */
 	reason: string | null,
 };

@@ -21,7 +21,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use doctor::Lang;
-use doctor::diagnose::{Finding, diagnose_in};
+use doctor::diagnose::{Finding, diagnose};
 use doctor::{Mode, StartReport, start_check};
 use scan::{ScanReport, SourceStatus};
 use serde::Serialize;
@@ -111,7 +111,7 @@ fn failed_sources(scan: &ScanReport, lang: Lang) -> Vec<FailedSource> {
         })
         .map(|s| FailedSource {
             name: s.name.clone(),
-            reason: s.reason_in(lang),
+            reason: s.reason_worded(lang),
         })
         .collect()
 }
@@ -164,7 +164,7 @@ fn check(args: &CheckArgs, lang: Lang) -> Result<CheckOutput, String> {
         .block_on(start_check(&mode, lang))
         .map_err(|e| format!("{} ({})", e.message, e.hint))?;
     let scan = scan_report(&args.scan)?;
-    let findings = diagnose_in(&scan, None, lang).findings;
+    let findings = diagnose(&scan, None, lang).findings;
     let failed = failed_sources(&scan, lang);
     let result = classify(&findings, &failed);
     Ok(CheckOutput {
@@ -256,7 +256,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         let pc = sandbox::pc::write_simulated_pc(dir.path()).expect("pc");
         let scan = scan::run(&doctor::demo::demo_scan_options(&pc), &mut |_| {});
-        diagnose_in(&scan, None, Lang::En).findings.remove(0)
+        diagnose(&scan, None, Lang::En).findings.remove(0)
     }
 
     fn failed(name: &str) -> FailedSource {

@@ -11,6 +11,9 @@ use ::cloud::{
     TokenStore,
 };
 use clap::Args;
+use words::{Lang, Words};
+
+use crate::Language;
 
 /// Overrides the keyring service name (separate profiles, and tests in a private keyring).
 const ENV_KEYRING_SERVICE: &str = "SESSION_DOCTOR_KEYRING_SERVICE";
@@ -51,9 +54,10 @@ pub struct SignoutEverywhereArgs {
     json: bool,
 }
 
-fn session(admin: bool) -> Result<CloudSession, String> {
+fn session(admin: bool, lang: Lang) -> Result<CloudSession, String> {
     // What IT preset (config file, environment variables) over the defaults, as in the app.
     let preset = settings::load();
+    let describe = |e| describe(e, lang);
     let mut cfg = CloudConfig::from_lookup(|k| preset.cloud_value(k)).map_err(describe)?;
     cfg.admin = admin;
     let service = std::env::var(ENV_KEYRING_SERVICE)
@@ -64,20 +68,23 @@ fn session(admin: bool) -> Result<CloudSession, String> {
     CloudSession::new(cfg, store).map_err(describe)
 }
 
-fn describe(e: CloudError) -> String {
-    format!("{e} [{}]. {}", e.code(), e.hint(doctor::Lang::En))
+/// A cloud error as one line: what happened, its code (for scripts and tickets) and what
+/// to do, in `lang`.
+fn describe(e: CloudError, lang: Lang) -> String {
+    format!("{} [{}]. {}", e.message(lang), e.code(), e.hint(lang))
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
+fn runtime(lang: Lang) -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start: {e}"))
+        .map_err(|e| Words::of(lang).t("cli.cloud.cannot_start", &[("error", &e)]))
 }
 
 /// Opens `url` in the default browser without waiting for it.
-fn open_browser(url: &str) -> Result<(), String> {
-    eprintln!("Opening your browser to sign in. If it does not open, visit:\n{url}");
+fn open_browser(url: &str, lang: Lang) -> Result<(), String> {
+    let w = Words::of(lang);
+    eprintln!("{}", w.t("cli.cloud.opening_browser", &[("url", &url)]));
     #[cfg(target_os = "windows")]
     let mut cmd = {
         let mut c = std::process::Command::new("rundll32");
@@ -102,214 +109,317 @@ fn open_browser(url: &str) -> Result<(), String> {
         .stderr(std::process::Stdio::null())
         .spawn()
     {
-        eprintln!("(could not start the browser: {e})");
+        eprintln!("{}", w.t("cli.cloud.no_browser", &[("error", &e)]));
     }
     Ok(())
 }
 
-pub fn signin(args: &SigninArgs) -> Result<(), String> {
-    let s = session(args.admin)?;
-    let rt = runtime()?;
+pub fn signin(args: &SigninArgs, language: Language) -> Result<(), String> {
+    let lang = language.lang;
+    let w = Words::of(lang);
+    let s = session(args.admin, lang)?;
+    let rt = runtime(lang)?;
+    let open = |url: &str| open_browser(url, lang);
     let account = rt.block_on(async {
         let first = if args.device_code {
             let started = s.start_device_code().await;
             match started {
                 Ok(flow) => {
+                    // Our sentence, not Microsoft's `message`: it is in the user's language
+                    // and says the same (the page and the code).
                     let p = &flow.prompt;
                     eprintln!(
                         "{}",
-                        p.message.clone().unwrap_or_else(|| format!(
-                            "To sign in, open {} and enter the code {}.",
-                            p.verification_uri, p.user_code
-                        ))
+                        w.t(
+                            "cli.cloud.device_code",
+                            &[("url", &p.verification_uri), ("code", &p.user_code)]
+                        )
                     );
                     s.finish_device_code(&flow).await
                 }
                 Err(e) => Err(e),
             }
         } else {
-            s.sign_in_browser(open_browser, args.login_hint.as_deref())
+            s.sign_in_browser(open, args.login_hint.as_deref(), lang)
                 .await
         };
         match first {
             // MFA wanted: the browser sign-in asks for it, carrying Microsoft's claims
             // challenge (the session keeps it). Once only: a second demand is the answer.
             Err(e @ CloudError::MfaRequired { .. }) => {
-                eprintln!("{e}. Opening the browser sign-in so Microsoft can ask for it.");
-                s.sign_in_browser(open_browser, args.login_hint.as_deref())
+                eprintln!(
+                    "{}",
+                    w.t("cli.cloud.mfa_browser", &[("error", &e.message(lang))])
+                );
+                s.sign_in_browser(open, args.login_hint.as_deref(), lang)
                     .await
             }
             other => other,
         }
     });
     let account = account.map_err(|e| {
-        explain_sign_in_error(&e, args.device_code);
-        describe(e)
+        explain_sign_in_error(&e, args.device_code, lang);
+        describe(e, lang)
     })?;
-    let kind = match account.kind {
-        ::cloud::AccountKind::Work => "work or school",
-        ::cloud::AccountKind::Personal => "personal",
+    let key = match account.kind {
+        ::cloud::AccountKind::Work => "cli.cloud.signed_in.work",
+        ::cloud::AccountKind::Personal => "cli.cloud.signed_in.personal",
     };
-    println!("Signed in as {} ({kind} account).", account.upn);
+    println!("{}", w.t(key, &[("upn", &account.upn)]));
     // Say how long it is kept, as it is: a kernel keyring or a refused save is not "remembered".
-    if let Some(remembered) = rt.block_on(s.remembered()) {
-        println!("{}", remembered.sentence());
+    if let Some(remembered) = rt.block_on(s.remembered(lang)) {
+        println!("{}", remembered.sentence(lang));
     }
     Ok(())
 }
 
 /// What to do about a refused sign-in, in more words than one error line: the
 /// admin-consent link and the ticket for IT, or the browser sign-in to use instead.
-fn explain_sign_in_error(e: &CloudError, device_code: bool) {
+fn explain_sign_in_error(e: &CloudError, device_code: bool, lang: Lang) {
+    let w = Words::of(lang);
     if let Some(consent) = e.admin_consent() {
+        // The same ticket as the app's error card, in the user's language.
+        let ticket = w.t(
+            "error.consent_required.ticket",
+            &[
+                ("client_id", &consent.client_id),
+                ("tenant", &consent.tenant),
+                ("url", &consent.url),
+                ("permissions", &consent.permissions.join(", ")),
+            ],
+        );
         eprintln!(
-            "Your organisation has not given Session Doctor permission yet. An admin grants it once, for everyone, here:\n\n  {}\n\nText for a ticket to IT:\n\n{}\n",
-            consent.url, consent.ticket
+            "{}",
+            w.t(
+                "cli.cloud.consent",
+                &[("url", &consent.url), ("ticket", &ticket)]
+            )
         );
         return;
     }
-    let browser = "session-doctor-cli signin";
+    let browser: &dyn std::fmt::Display = &"session-doctor-cli signin";
     match e {
         CloudError::DeviceCodeBlocked { .. } => eprintln!(
-            "Your organisation blocks the sign-in with a code (a Conditional Access rule against device code phishing). Sign in with the browser instead: {browser}"
+            "{}",
+            w.t("cli.cloud.device_code_blocked", &[("command", browser)])
         ),
         CloudError::ConditionalAccessBlocked { .. } | CloudError::DeviceNotCompliant { .. }
             if device_code =>
         {
             eprintln!(
-                "Your organisation's sign-in rules refused this sign-in. The browser sign-in on this computer may be allowed: {browser}"
+                "{}",
+                w.t("cli.cloud.rule_refused_code", &[("command", browser)])
             )
         }
         CloudError::ConditionalAccessBlocked { .. } | CloudError::DeviceNotCompliant { .. } => {
-            eprintln!(
-                "This is a rule your organisation set (Conditional Access), not a fault of Session Doctor or of your account."
-            )
+            eprintln!("{}", w.t("cli.cloud.rule_refused", &[]))
         }
         _ => {}
     }
 }
 
-pub fn sessions(args: &SessionsArgs) -> Result<(), String> {
-    let s = session(false)?;
-    let rt = runtime()?;
+pub fn sessions(args: &SessionsArgs, language: Language) -> Result<(), String> {
+    let lang = language.lang;
+    let w = Words::of(lang);
+    let s = session(false, lang)?;
+    let rt = runtime(lang)?;
+    // The notes follow the output: JSON stays English for scripts unless --lang asked.
+    let notes_lang = if args.json { language.for_json() } else { lang };
     let snap = rt.block_on(async {
-        restored_async(&s).await?;
-        s.snapshot(args.user.as_deref()).await.map_err(describe)
+        restored_async(&s, lang).await?;
+        s.snapshot(args.user.as_deref(), notes_lang)
+            .await
+            .map_err(|e| describe(e, lang))
     })?;
     if args.json {
         return crate::output::print_json(&snap);
     }
     let who = snap.target.as_deref().unwrap_or(&snap.account.upn);
+    let unknown = w.t("cli.cloud.unknown", &[]);
     println!(
-        "{who}: {} devices, {} recent sign-ins",
-        snap.devices.len(),
-        snap.sign_ins.len()
+        "{}",
+        w.t(
+            "cli.cloud.summary",
+            &[
+                ("who", &who),
+                (
+                    "devices",
+                    &w.count("cli.cloud.devices", snap.devices.len() as u64, &[])
+                ),
+                (
+                    "sign_ins",
+                    &w.count("cli.cloud.sign_ins", snap.sign_ins.len() as u64, &[])
+                ),
+            ]
+        )
     );
     for d in &snap.devices {
         println!(
-            "  device  {} ({} {}), last sign-in {}",
-            d.display_name.as_deref().unwrap_or("(hidden)"),
-            d.operating_system.as_deref().unwrap_or("?"),
-            d.operating_system_version.as_deref().unwrap_or(""),
-            d.last_sign_in.as_deref().unwrap_or("unknown")
+            "{}",
+            w.t(
+                "cli.cloud.device",
+                &[
+                    (
+                        "name",
+                        &d.display_name
+                            .clone()
+                            .unwrap_or_else(|| w.t("cli.cloud.hidden", &[]))
+                    ),
+                    ("os", &d.operating_system.as_deref().unwrap_or("?")),
+                    (
+                        "version",
+                        &d.operating_system_version.as_deref().unwrap_or("")
+                    ),
+                    ("last", &d.last_sign_in.as_deref().unwrap_or(&unknown)),
+                ]
+            )
         );
     }
     for si in snap.sign_ins.iter().take(20) {
+        let key = if si.success {
+            "cli.cloud.sign_in"
+        } else {
+            "cli.cloud.sign_in_failed"
+        };
         println!(
-            "  sign-in {}  {} via {} on {}, {}{}",
-            si.created,
-            si.app,
-            si.client_app,
-            si.device
-                .as_deref()
-                .or(si.operating_system.as_deref())
-                .unwrap_or("?"),
-            si.city.as_deref().unwrap_or("?"),
-            if si.success { "" } else { "  (failed)" }
+            "{}",
+            w.t(
+                key,
+                &[
+                    ("when", &si.created),
+                    ("app", &si.app),
+                    ("client", &si.client_app),
+                    (
+                        "device",
+                        &si.device
+                            .as_deref()
+                            .or(si.operating_system.as_deref())
+                            .unwrap_or("?")
+                    ),
+                    ("city", &si.city.as_deref().unwrap_or("?")),
+                ]
+            )
         );
     }
     for n in &snap.notes {
         match &n.manual {
-            Some(m) => println!("  note    {} -> {}", n.message, m.url),
-            None => println!("  note    {}", n.message),
+            Some(m) => println!(
+                "{}",
+                w.t(
+                    "cli.cloud.note_link",
+                    &[("message", &n.message), ("url", &m.url)]
+                )
+            ),
+            None => println!("{}", w.t("cli.cloud.note", &[("message", &n.message)])),
         }
     }
     Ok(())
 }
 
-async fn restored_async(s: &CloudSession) -> Result<(), String> {
-    match s.restore().await.map_err(describe)? {
+async fn restored_async(s: &CloudSession, lang: Lang) -> Result<(), String> {
+    match s.restore().await.map_err(|e| describe(e, lang))? {
         Some(_) => Ok(()),
-        None => Err(describe(CloudError::NotSignedIn)),
+        None => Err(describe(CloudError::NotSignedIn, lang)),
     }
 }
 
 /// What "sign out everywhere" really does, said before the user agrees (the app's
 /// confirmation says the same, in account.confirm_work).
-pub fn signout_everywhere_text(who: &str) -> String {
-    format!(
-        "This signs out {who} everywhere. What happens:\n\
-         - Within minutes Microsoft cancels every refresh token and browser session: phones, \
-         other computers, browsers and this app.\n\
-         - Apps that already hold an access token keep working for up to about an hour \
-         (less where Continuous Access Evaluation applies, as in Outlook and Teams).\n\
-         - It does not close connections that are open right now.\n\
-         - Teams, OneDrive and the phone apps will ask to sign in again.\n\
-         Best order: close Outlook and the other mail apps you do not need first, sign out \
-         everywhere only if the error stays, then wait (up to about an hour) before opening \
-         Outlook again. Personal accounts: up to 24 hours.\n"
-    )
+pub fn signout_everywhere_text(who: &str, lang: Lang) -> String {
+    Words::of(lang).t("cli.cloud.sign_out_everywhere", &[("who", &who)])
 }
 
-fn confirm(users: &[String]) -> Result<bool, String> {
+/// Whether the line typed at "Continue? [y/N]" is a yes, in English or the user's language.
+fn is_yes(line: &str, lang: Lang) -> bool {
+    let answer = line.trim().to_lowercase();
+    answer == "y"
+        || answer == "yes"
+        || Words::of(lang)
+            .t("cli.cloud.yes_answers", &[])
+            .split(',')
+            .any(|y| y.trim() == answer)
+}
+
+fn confirm(users: &[String], lang: Lang) -> Result<bool, String> {
+    let w = Words::of(lang);
     let who = if users.is_empty() {
-        "your account".to_owned()
+        w.t("cli.cloud.your_account", &[])
     } else {
         users.join(", ")
     };
     if !std::io::stdin().is_terminal() {
         // Nobody to ask: say what it would do, so the one who adds --yes knows.
-        eprint!("{}", signout_everywhere_text(&who));
-        return Err("refusing to sign out everywhere without confirmation: pass --yes".into());
+        eprint!("{}", signout_everywhere_text(&who, lang));
+        return Err(w.t("cli.cloud.unconfirmed", &[]));
     }
-    eprint!("{}Continue? [y/N] ", signout_everywhere_text(&who));
+    eprint!(
+        "{}{}",
+        signout_everywhere_text(&who, lang),
+        w.t("cli.cloud.continue", &[])
+    );
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     std::io::stdin()
         .lock()
         .read_line(&mut line)
         .map_err(|e| e.to_string())?;
-    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "Yes"))
+    Ok(is_yes(&line, lang))
 }
 
-pub fn signout_everywhere(args: &SignoutEverywhereArgs) -> Result<(), String> {
-    if !args.yes && !confirm(&args.users)? {
-        println!("Nothing was changed.");
+pub fn signout_everywhere(args: &SignoutEverywhereArgs, language: Language) -> Result<(), String> {
+    let lang = language.lang;
+    let w = Words::of(lang);
+    if !args.yes && !confirm(&args.users, lang)? {
+        println!("{}", w.t("cli.cloud.nothing_changed", &[]));
         return Ok(());
     }
-    let s = session(false)?;
-    let report = runtime()?.block_on(async {
-        restored_async(&s).await?;
-        s.sign_out_everywhere(&args.users).await.map_err(describe)
+    let s = session(false, lang)?;
+    let report_lang = if args.json { language.for_json() } else { lang };
+    let report = runtime(lang)?.block_on(async {
+        restored_async(&s, lang).await?;
+        s.sign_out_everywhere(&args.users, report_lang)
+            .await
+            .map_err(|e| describe(e, lang))
     })?;
     if args.json {
         crate::output::print_json(&report)?;
     } else {
         println!("{}", report.summary);
         for r in &report.results {
+            let user: &dyn std::fmt::Display = &r.user;
             match &r.outcome {
-                RevokeOutcome::Revoked => println!("  {}: signed out everywhere", r.user),
-                RevokeOutcome::NotFound => println!("  {}: no such user", r.user),
-                RevokeOutcome::Failed { code, message } => {
-                    println!("  {}: failed ({code}) {message}", r.user)
+                RevokeOutcome::Revoked => {
+                    println!("{}", w.t("cli.cloud.result.revoked", &[("user", user)]))
                 }
+                RevokeOutcome::NotFound => {
+                    println!("{}", w.t("cli.cloud.result.not_found", &[("user", user)]))
+                }
+                RevokeOutcome::Failed { code, message } => println!(
+                    "{}",
+                    w.t(
+                        "cli.cloud.result.failed",
+                        &[("user", user), ("code", code), ("message", message)]
+                    )
+                ),
                 RevokeOutcome::Manual { route } => {
-                    println!("  {}: {}", r.user, route.reason);
-                    println!("    open {}", route.url);
+                    println!(
+                        "{}",
+                        w.t(
+                            "cli.cloud.result.manual",
+                            &[("user", user), ("reason", &route.reason)]
+                        )
+                    );
+                    println!("{}", w.t("cli.cloud.result.open", &[("url", &route.url)]));
                     for step in &route.steps {
                         println!("    - {step}");
                     }
-                    println!("    takes effect: {}", route.takes_effect);
+                    println!(
+                        "{}",
+                        w.t(
+                            "cli.cloud.result.takes_effect",
+                            &[("when", &route.takes_effect)]
+                        )
+                    );
                 }
             }
         }
@@ -319,21 +429,21 @@ pub fn signout_everywhere(args: &SignoutEverywhereArgs) -> Result<(), String> {
         .iter()
         .any(|r| r.outcome == RevokeOutcome::Revoked);
     if revoked && !args.json {
-        println!(
-            "From now: apps already signed in may keep working for up to about an hour, open connections stay open until they close; \
-             Teams, OneDrive and phones will ask to sign in again. Wait about an hour from now before judging the result."
-        );
+        println!("{}", w.t("cli.cloud.from_now", &[]));
     }
     if report.did_what_it_could() {
         Ok(())
     } else {
-        Err("some users could not be signed out (see above)".into())
+        Err(w.t("cli.cloud.some_failed", &[]))
     }
 }
 
-pub fn signout() -> Result<(), String> {
-    let s = session(false)?;
-    runtime()?.block_on(s.sign_out()).map_err(describe)?;
-    println!("Forgot the saved sign-in on this computer.");
+pub fn signout(language: Language) -> Result<(), String> {
+    let lang = language.lang;
+    let s = session(false, lang)?;
+    runtime(lang)?
+        .block_on(s.sign_out())
+        .map_err(|e| describe(e, lang))?;
+    println!("{}", Words::of(lang).t("cli.cloud.forgot", &[]));
     Ok(())
 }

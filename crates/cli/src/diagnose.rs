@@ -4,7 +4,7 @@
 //! `evidence`, `step`) and `plan` (ordered steps: `id`, `title`, `kind`, `track`).
 
 use clap::Args;
-use doctor::diagnose::{Diagnosis, Severity, diagnose_in};
+use doctor::diagnose::{Diagnosis, Severity, diagnose};
 use doctor::plan::{Step, StepId, StepKind, Track, plan};
 use serde::Serialize;
 use words::Words;
@@ -47,7 +47,7 @@ pub fn run(args: &DiagnoseArgs, language: Language) -> Result<(), String> {
         language.lang
     };
     let out = Output {
-        diagnosis: diagnose_in(&scan, None, lang),
+        diagnosis: diagnose(&scan, None, lang),
         plan: plan(track),
     };
     if json {

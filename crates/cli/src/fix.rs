@@ -33,7 +33,9 @@ use doctor::offers::{self, Offer};
 use doctor::{AppError, data_dir};
 use repair::{EntryView, Preview};
 use serde_json::json;
+use words::{Lang, Words};
 
+use crate::Language;
 use crate::output::print_json;
 use crate::scan::{self as scan_args, ScanArgs};
 
@@ -103,13 +105,22 @@ struct UndoArgs {
     place: Place,
 }
 
-pub fn run(args: &FixArgs) -> Result<(), String> {
+pub fn run(args: &FixArgs, language: Language) -> Result<(), String> {
+    // One language per command: the user's, or English for JSON unless --lang asked (the
+    // previews and titles are in the JSON too).
+    let lang = |place: &Place| {
+        if place.scan.json {
+            language.for_json()
+        } else {
+            language.lang
+        }
+    };
     match &args.command {
-        FixCommand::List(place) => list(place),
-        FixCommand::Preview(a) => preview(a),
-        FixCommand::Run(a) => run_offer(a),
-        FixCommand::Journal(place) => journal(place),
-        FixCommand::Undo(a) => undo(a),
+        FixCommand::List(place) => list(place, lang(place)),
+        FixCommand::Preview(a) => preview(a, lang(&a.place)),
+        FixCommand::Run(a) => run_offer(a, lang(&a.offer.place)),
+        FixCommand::Journal(place) => journal(place, lang(place)),
+        FixCommand::Undo(a) => undo(a, lang(&a.place)),
     }
 }
 
@@ -120,46 +131,52 @@ struct Backend {
     demo: Option<doctor::demo::Demo>,
     /// The export changed by the repairs, with `--registry-file`.
     export: Option<PathBuf>,
+    /// The command's language.
+    lang: Lang,
 }
 
 impl Backend {
-    fn open(place: &Place) -> Result<Self, String> {
+    fn open(place: &Place, lang: Lang) -> Result<Self, String> {
+        let w = Words::of(lang);
         let scan = &place.scan;
         scan_args::check_inputs(scan)?;
         if scan.demo {
-            let demo = doctor::demo::Demo::start(doctor::Lang::En).map_err(|e| one_line(&e))?;
+            let demo = doctor::demo::Demo::start(lang).map_err(|e| one_line(&e))?;
             let hkcu = demo
                 .hkcu_export()
-                .ok_or("the simulated PC has no HKCU export")?;
-            let repairs =
-                Repairs::demo(demo.pc_dir(), &hkcu, demo.machine()).map_err(|e| one_line(&e))?;
+                .ok_or_else(|| w.t("app.error.demo_no_registry", &[]))?;
+            let repairs = Repairs::demo(demo.pc_dir(), &hkcu, demo.machine(), lang)
+                .map_err(|e| one_line(&e))?;
             return Ok(Self {
                 repairs,
                 demo: Some(demo),
                 export: None,
+                lang,
             });
         }
-        let data = data_folder(place)?;
+        let data = data_folder(place, lang)?;
         if scan.registry_files.is_empty() {
-            let repairs = Repairs::live(&data).map_err(|e| one_line(&e))?;
+            let repairs = Repairs::live(&data, lang).map_err(|e| one_line(&e))?;
             return Ok(Self {
                 repairs,
                 demo: None,
                 export: None,
+                lang,
             });
         }
-        let export = writable_export(&scan.registry_files)?;
+        let export = writable_export(&scan.registry_files, lang)?;
         let journal = data_dir::export_journal_dir(&data, &export).map_err(|e| {
-            format!(
-                "cannot find --registry-file {}: {e}; nothing was changed",
-                export.display()
+            w.t(
+                "cli.fix.export_missing",
+                &[("file", &export.display()), ("error", &e)],
             )
         })?;
-        let repairs = Repairs::on_export(&journal, &export).map_err(|e| one_line(&e))?;
+        let repairs = Repairs::on_export(&journal, &export, lang).map_err(|e| one_line(&e))?;
         Ok(Self {
             repairs,
             demo: None,
             export: Some(export),
+            lang,
         })
     }
 
@@ -178,17 +195,14 @@ impl Backend {
 
     /// Said after a change in the demo: nothing real changed.
     fn demo_note(&self) -> Option<String> {
-        self.demo.as_ref().map(|d| {
-            format!(
-                "demo: this changed a throw-away copy of the simulated PC in {}, deleted when this command ends; nothing on this computer changed",
-                d.pc_dir().display()
-            )
-        })
+        self.demo
+            .as_ref()
+            .map(|d| Words::of(self.lang).t("cli.fix.demo_note", &[("dir", &d.pc_dir().display())]))
     }
 }
 
 /// The data folder: `--data-dir`, else the environment, else the app's.
-fn data_folder(place: &Place) -> Result<PathBuf, String> {
+fn data_folder(place: &Place, lang: Lang) -> Result<PathBuf, String> {
     if let Some(d) = &place.data_dir {
         return Ok(d.clone());
     }
@@ -196,30 +210,21 @@ fn data_folder(place: &Place) -> Result<PathBuf, String> {
         return Ok(PathBuf::from(d));
     }
     data_dir::platform_data_dir().ok_or_else(|| {
-        format!(
-            "no data folder for the journal: pass --data-dir DIR or set {}",
-            data_dir::ENV_DATA_DIR
-        )
+        Words::of(lang).t("cli.fix.no_data_dir", &[("var", &data_dir::ENV_DATA_DIR)])
     })
 }
 
 /// The export the repairs change: the only `--registry-file`, or the only one holding
 /// HKEY_CURRENT_USER keys (the repairs change the current user's settings only).
-fn writable_export(files: &[PathBuf]) -> Result<PathBuf, String> {
+fn writable_export(files: &[PathBuf], lang: Lang) -> Result<PathBuf, String> {
     if let [only] = files {
         return Ok(only.clone());
     }
     let hkcu: Vec<&PathBuf> = files.iter().filter(|f| holds_hkcu(f)).collect();
     match hkcu.as_slice() {
         [one] => Ok((*one).clone()),
-        [] => Err(
-            "none of the --registry-file exports holds HKEY_CURRENT_USER keys, which the repairs change; nothing was changed"
-                .to_owned(),
-        ),
-        many => Err(format!(
-            "{} of the --registry-file exports hold HKEY_CURRENT_USER keys; fix changes one: name only that one; nothing was changed",
-            many.len()
-        )),
+        [] => Err(Words::of(lang).t("cli.fix.no_hkcu_export", &[])),
+        many => Err(Words::of(lang).t("cli.fix.many_hkcu_exports", &[("n", &many.len())])),
     }
 }
 
@@ -234,16 +239,17 @@ fn holds_hkcu(file: &Path) -> bool {
 }
 
 /// Refuses, before anything is journaled, an export the change could not be written to.
-fn check_writable(export: &Path) -> Result<(), String> {
+fn check_writable(export: &Path, lang: Lang) -> Result<(), String> {
+    let w = Words::of(lang);
     let refuse = |why: String| {
-        format!(
-            "cannot change --registry-file {}: {why}; nothing was changed",
-            export.display()
+        w.t(
+            "cli.fix.export_unwritable",
+            &[("file", &export.display()), ("why", &why)],
         )
     };
     let meta = std::fs::metadata(export).map_err(|e| refuse(e.to_string()))?;
     if meta.permissions().readonly() {
-        return Err(refuse("the file is read-only".to_owned()));
+        return Err(refuse(w.t("cli.fix.read_only", &[])));
     }
     // The file is replaced atomically by a temp file beside it: the folder must be writable.
     let dir = export
@@ -251,29 +257,32 @@ fn check_writable(export: &Path) -> Result<(), String> {
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     tempfile::NamedTempFile::new_in(dir).map(drop).map_err(|e| {
-        refuse(format!(
-            "its folder {} is not writable ({e})",
-            dir.display()
+        refuse(w.t(
+            "cli.fix.folder_unwritable",
+            &[("dir", &dir.display()), ("error", &e)],
         ))
     })
 }
 
-fn list(place: &Place) -> Result<(), String> {
+fn list(place: &Place, lang: Lang) -> Result<(), String> {
     scan_args::check_inputs(&place.scan)?;
     let offers = if place.scan.demo {
-        let demo = doctor::demo::Demo::start(doctor::Lang::En).map_err(|e| one_line(&e))?;
-        offers::offers(&scan::run(
-            &scan_args::options(&place.scan, Some(demo.scan_options())),
-            &mut |_| {},
-        ))
+        let demo = doctor::demo::Demo::start(lang).map_err(|e| one_line(&e))?;
+        offers::offers(
+            &scan::run(
+                &scan_args::options(&place.scan, Some(demo.scan_options())),
+                &mut |_| {},
+            ),
+            lang,
+        )
     } else {
-        offers::offers(&scan_args::report(&place.scan)?)
+        offers::offers(&scan_args::report(&place.scan)?, lang)
     };
     if place.scan.json {
         return print_json(&json!({ "offers": offers }));
     }
     if offers.is_empty() {
-        println!("The scan offers no repair.");
+        println!("{}", Words::of(lang).t("cli.fix.no_offers", &[]));
     }
     for o in &offers {
         println!("{}\n    {}", o.id, o.title);
@@ -286,24 +295,26 @@ fn list(place: &Place) -> Result<(), String> {
 fn offered(backend: &mut Backend, args: &IdArgs) -> Result<Offer, String> {
     let report = backend.scan(&args.place.scan);
     backend.repairs.saw(&report);
-    let offers = offers::offers(&report);
-    match offers::find(&offers, &args.id).map_err(|e| format!("{e}; nothing was changed"))? {
+    let lang = backend.lang;
+    let w = Words::of(lang);
+    let offers = offers::offers(&report, lang);
+    let found = offers::find(&offers, &args.id)
+        .map_err(|e| w.t("cli.fix.unchanged", &[("error", &e.message(lang))]))?;
+    match found {
         Some(o) => Ok(o.clone()),
-        None => Err(format!(
-            "{} is not offered by the current scan (done already, or the computer changed); nothing was changed. `fix list` shows what is offered now",
-            args.id
-        )),
+        None => Err(w.t("cli.fix.not_offered", &[("id", &args.id)])),
     }
 }
 
-fn preview(args: &IdArgs) -> Result<(), String> {
-    let mut backend = Backend::open(&args.place)?;
+fn preview(args: &IdArgs, lang: Lang) -> Result<(), String> {
+    let w = Words::of(lang);
+    let mut backend = Backend::open(&args.place, lang)?;
     let offer = offered(&mut backend, args)?;
     // Previewing changes nothing, so a sign-in's removal is previewed as confirmed: its
     // check (consent given) is the one `run --yes` will pass.
     let preview = backend
         .preview(&offer.confirmed_request())
-        .map_err(|e| format!("{}; nothing was changed", one_line(&e)))?;
+        .map_err(|e| w.t("cli.fix.unchanged", &[("error", &one_line(&e))]))?;
     if args.place.scan.json {
         return print_json(&json!({ "offer": offer, "preview": preview, "changed": false }));
     }
@@ -312,27 +323,25 @@ fn preview(args: &IdArgs) -> Result<(), String> {
     Ok(())
 }
 
-fn run_offer(run: &RunArgs) -> Result<(), String> {
+fn run_offer(run: &RunArgs, lang: Lang) -> Result<(), String> {
+    let w = Words::of(lang);
     let args = &run.offer;
-    let mut backend = Backend::open(&args.place)?;
+    let mut backend = Backend::open(&args.place, lang)?;
     let offer = offered(&mut backend, args)?;
     let request = offer.confirmed_request();
     let preview = backend
         .preview(&request)
-        .map_err(|e| format!("{}; nothing was changed", one_line(&e)))?;
+        .map_err(|e| w.t("cli.fix.unchanged", &[("error", &one_line(&e))]))?;
     if !run.yes {
         if args.place.scan.json {
             return print_json(&json!({ "offer": offer, "preview": preview, "changed": false }));
         }
         println!("{}\n", preview.text());
-        println!(
-            "Nothing was changed. To do it: session-doctor-cli fix run {} --yes (with the same options)",
-            offer.id
-        );
+        println!("{}", w.t("cli.fix.dry_run", &[("id", &offer.id)]));
         return Ok(());
     }
     if let Some(export) = &backend.export {
-        check_writable(export)?;
+        check_writable(export, lang)?;
     }
     let entry = backend.run(&request).map_err(|e| one_line(&e))?;
     if let Some(note) = backend.demo_note() {
@@ -341,75 +350,104 @@ fn run_offer(run: &RunArgs) -> Result<(), String> {
     if args.place.scan.json {
         return print_json(&entry);
     }
-    println!("Done: {}", entry.preview.title);
+    println!(
+        "{}",
+        w.t("cli.fix.done", &[("title", &entry.preview.title)])
+    );
+    let id: &dyn std::fmt::Display = &entry.id;
     if backend.demo.is_some() {
-        println!(
-            "Demo entry {}: the simulated PC and its journal are gone when this command ends",
-            entry.id
-        );
+        println!("{}", w.t("cli.fix.demo_entry", &[("id", id)]));
     } else if entry.can_undo {
-        println!(
-            "Journal entry {}: undo with `session-doctor-cli fix undo {} --yes` (same options)",
-            entry.id, entry.id
-        );
+        println!("{}", w.t("cli.fix.entry_undo", &[("id", id)]));
     } else {
-        println!("Journal entry {}: {}", entry.id, entry.preview.undo);
+        println!(
+            "{}",
+            w.t(
+                "cli.fix.entry_no_undo",
+                &[("id", id), ("undo", &entry.preview.undo)]
+            )
+        );
     }
     Ok(())
 }
 
-fn journal(place: &Place) -> Result<(), String> {
-    let backend = Backend::open(place)?;
+fn journal(place: &Place, lang: Lang) -> Result<(), String> {
+    let w = Words::of(lang);
+    let backend = Backend::open(place, lang)?;
     let entries = backend.repairs.entries();
     if place.scan.json {
         return print_json(&json!({ "entries": entries }));
     }
-    println!("Journal: {}", backend.repairs.journal_dir().display());
+    println!(
+        "{}",
+        w.t(
+            "cli.fix.journal",
+            &[("dir", &backend.repairs.journal_dir().display())]
+        )
+    );
     if entries.is_empty() {
-        println!("No changes yet.");
+        println!("{}", w.t("cli.fix.journal_empty", &[]));
     }
     for e in &entries {
         let undo = if e.can_undo {
-            "can be undone"
+            w.t("cli.fix.can_undo", &[])
         } else if e.can_roll_back {
-            "interrupted: can be rolled back"
+            w.t("cli.fix.can_roll_back", &[])
         } else {
-            "no undo"
+            w.t("cli.fix.no_undo", &[])
         };
         println!(
-            "{}  {}  {}  {:?}  ({undo})\n    {}",
+            "{}  {}  ({undo})\n    {}",
             e.id,
-            serde_name(&e.state),
-            serde_name(&e.kind),
-            e.target,
+            state_words(&e.state, lang),
             e.preview.title
         );
     }
     Ok(())
 }
 
-fn undo(args: &UndoArgs) -> Result<(), String> {
-    let mut backend = Backend::open(&args.place)?;
+/// A journal entry's state in words (the report says the same).
+fn state_words(state: &repair::journal::EntryState, lang: Lang) -> String {
+    use repair::journal::EntryState;
+    let key = match state {
+        EntryState::Planned => "report.repair.planned",
+        EntryState::BackedUp => "report.repair.backed_up",
+        EntryState::Applied => "report.repair.applied",
+        EntryState::Undone => "report.repair.undone",
+        EntryState::Failed => "report.repair.failed",
+        EntryState::RolledBack => "report.repair.rolled_back",
+    };
+    Words::of(lang).t(key, &[])
+}
+
+fn undo(args: &UndoArgs, lang: Lang) -> Result<(), String> {
+    let w = Words::of(lang);
+    let mut backend = Backend::open(&args.place, lang)?;
     let entries = backend.repairs.entries();
     let mut chosen: Vec<&EntryView> = Vec::new();
     for id in &args.entries {
         let Some(entry) = entries.iter().find(|e| &e.id == id) else {
-            let demo = if backend.demo.is_some() {
-                " (the demo's journal lasts one command)"
+            let key = if backend.demo.is_some() {
+                "cli.fix.no_entry_demo"
             } else {
-                ""
+                "cli.fix.no_entry"
             };
-            return Err(format!(
-                "no journal entry {id} in {}{demo}; nothing was changed. `fix journal` lists the entries",
-                backend.repairs.journal_dir().display()
+            return Err(w.t(
+                key,
+                &[
+                    ("id", id),
+                    ("dir", &backend.repairs.journal_dir().display()),
+                ],
             ));
         };
         if !entry.can_undo {
-            return Err(format!(
-                "journal entry {} cannot be undone (it is {}: {}); nothing was changed",
-                entry.id,
-                serde_name(&entry.state),
-                entry.preview.undo
+            return Err(w.t(
+                "cli.fix.cannot_undo",
+                &[
+                    ("id", &entry.id),
+                    ("state", &state_words(&entry.state, lang)),
+                    ("undo", &entry.preview.undo),
+                ],
             ));
         }
         if !chosen.iter().any(|c| c.id == entry.id) {
@@ -427,24 +465,31 @@ fn undo(args: &UndoArgs) -> Result<(), String> {
             return print_json(&json!({ "entries": chosen, "changed": false }));
         }
         for entry in &chosen {
-            println!("Would undo {}: {}", entry.id, entry.preview.title);
+            println!(
+                "{}",
+                w.t(
+                    "cli.fix.would_undo",
+                    &[("id", &entry.id), ("title", &entry.preview.title)]
+                )
+            );
             println!("{}", entry.preview.undo);
         }
         println!(
-            "Nothing was changed. To do it: session-doctor-cli fix undo {} --yes (with the same options)",
-            args.entries.join(" ")
+            "{}",
+            w.t("cli.fix.dry_undo", &[("ids", &args.entries.join(" "))])
         );
         return Ok(());
     }
     if let Some(export) = &backend.export {
-        check_writable(export)?;
+        check_writable(export, lang)?;
     }
     let ids: Vec<&str> = chosen.iter().map(|e| e.id.as_str()).collect();
     let done = backend.repairs.undo_many(&ids, args.force).map_err(|e| {
         if e.code == doctor::ErrorCode::UndoConflict {
-            format!(
-                "undo_conflict: {}; to undo it anyway (overwriting that later edit), add --force",
-                e.message.replace(['\r', '\n'], " ")
+            // The code leads, untranslated: scripts look for it.
+            w.t(
+                "cli.fix.undo_conflict",
+                &[("error", &e.message.replace(['\r', '\n'], " "))],
             )
         } else {
             one_line(&e)
@@ -455,17 +500,15 @@ fn undo(args: &UndoArgs) -> Result<(), String> {
         return print_json(&json!({ "entries": done, "changed": true }));
     }
     for d in &done {
-        println!("Undone: {} (journal entry {})", d.preview.title, d.id);
+        println!(
+            "{}",
+            w.t(
+                "cli.fix.undone",
+                &[("title", &d.preview.title), ("id", &d.id)]
+            )
+        );
     }
     Ok(())
-}
-
-/// The snake_case name serde gives a unit enum value.
-fn serde_name<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 /// An error in one line: what happened, then what to do.

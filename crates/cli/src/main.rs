@@ -81,7 +81,8 @@ enum Command {
     /// The help-desk report of a scan (--json or --html; without either, the short summary
     /// for a ticket), personal data replaced by pseudonyms unless --include-personal-data.
     Report(report::ReportArgs),
-    /// Sign in to Microsoft (browser with PKCE, or --device-code); the token goes to the OS keyring.
+    /// Sign in to Microsoft (browser with PKCE, or --device-code); the token goes to the OS
+    /// keyring.
     Signin(cloud::SigninArgs),
     /// List the account's devices and recent sign-ins, what it may do, and what could not be read.
     Sessions(cloud::SessionsArgs),
@@ -115,12 +116,12 @@ fn main() -> ExitCode {
         Command::Check(args) => return check::main(&args, language),
         Command::Scan(args) => scan::run(&args, language),
         Command::Diagnose(args) => diagnose::run(&args, language),
-        Command::Fix(args) => fix::run(&args),
+        Command::Fix(args) => fix::run(&args, language),
         Command::Report(args) => report::run(&args, language),
-        Command::Signin(args) => cloud::signin(&args),
-        Command::Sessions(args) => cloud::sessions(&args),
-        Command::SignoutEverywhere(args) => cloud::signout_everywhere(&args),
-        Command::Signout => cloud::signout(),
+        Command::Signin(args) => cloud::signin(&args, language),
+        Command::Sessions(args) => cloud::sessions(&args, language),
+        Command::SignoutEverywhere(args) => cloud::signout_everywhere(&args, language),
+        Command::Signout => cloud::signout(language),
         Command::Admin(args) => admin::run(&args),
     };
     match result {

@@ -151,7 +151,7 @@ pub fn run(args: &ScanArgs, language: crate::Language) -> Result<(), String> {
                 scan::SourceStatus::Failed => w.t("cli.scan.failed", &[]),
             };
             let reason = s
-                .reason_in(language.lang)
+                .reason_worded(language.lang)
                 .as_deref()
                 .map(|r| format!(": {r}"))
                 .unwrap_or_default();

@@ -322,21 +322,16 @@ fn is_blank(r: &Record) -> bool {
 }
 
 /// Reads the users of a CSV (or plain list, one per line), its sentences in `lang`. See
-/// the module docs. [`parse_upn_csv_in`] for text handed in over IPC or read from a file:
+/// the module docs. [`parse_upn_csv`] for text handed in over IPC or read from a file:
 /// refused past [`CSV_MAX_BYTES`] with `input_too_large` before any of it is parsed.
 pub fn import_upn_csv(text: &str, lang: Lang) -> Result<UpnImport, crate::CloudError> {
     crate::limits::check(crate::error::Oversized::CsvFile, text, CSV_MAX_BYTES)?;
-    Ok(parse_upn_csv_in(text, lang))
+    Ok(parse_upn_csv(text, lang))
 }
 
-/// [`parse_upn_csv_in`] with the summary and the reasons in English.
-pub fn parse_upn_csv(text: &str) -> UpnImport {
-    parse_upn_csv_in(text, Lang::En)
-}
-
-/// Reads the users of a CSV (or plain list, one per line); the summary, the skipped lines'
-/// reasons and a column without a header ("column 1") are worded in `lang`.
-pub fn parse_upn_csv_in(text: &str, lang: Lang) -> UpnImport {
+/// Reads the users of a CSV (or plain list, one per line); the summary, the skipped lines' reasons
+/// and a column without a header ("column 1") are worded in `lang`.
+pub fn parse_upn_csv(text: &str, lang: Lang) -> UpnImport {
     let w = Words::of(lang);
     let nth_column = |i: usize| w.t("cloud.csv.column", &[("n", &(i + 1))]);
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -555,7 +550,7 @@ mod tests {
             let problem = upn_problem(bad).expect("a problem");
             let es = problem.words(Lang::Es);
             assert!(
-                words::english_left_in(&es, Lang::Es).is_empty() && es != problem.to_string(),
+                words::english_left(&es, Lang::Es).is_empty() && es != problem.to_string(),
                 "{bad}: {es}"
             );
         }
@@ -571,7 +566,7 @@ mod tests {
 
     #[test]
     fn a_plain_list_without_header() {
-        let r = parse_upn_csv("lee.gu@contoso.com\nadele@contoso.com\n");
+        let r = parse_upn_csv("lee.gu@contoso.com\nadele@contoso.com\n", Lang::En);
         assert_eq!(r.upns, ["lee.gu@contoso.com", "adele@contoso.com"]);
         assert!(!r.had_header);
         assert_eq!(r.column, "column 1");
@@ -585,7 +580,7 @@ mod tests {
                     \"Gu, Lee\",lee@mail.example,lee.gu@contoso.com\r\n\
                     \r\n\
                     \"Vance, \"\"Adele\"\"\",,ADELE@contoso.com\r\n";
-        let r = parse_upn_csv(text);
+        let r = parse_upn_csv(text, Lang::En);
         assert!(r.had_header);
         assert_eq!(r.column, "UserPrincipalName");
         assert_eq!(r.upns, ["lee.gu@contoso.com", "ADELE@contoso.com"]);
@@ -596,6 +591,7 @@ mod tests {
     fn an_email_header_and_semicolons() {
         let r = parse_upn_csv(
             "Name;E-mail\nLee;lee@contoso.com\nAdele;Adele Vance <adele@contoso.com>\n",
+            Lang::En,
         );
         assert_eq!(r.column, "E-mail");
         assert_eq!(r.upns, ["lee@contoso.com", "adele@contoso.com"]);
@@ -603,7 +599,7 @@ mod tests {
 
     #[test]
     fn a_one_word_header_on_a_single_column() {
-        let r = parse_upn_csv("Users\nlee@contoso.com\n");
+        let r = parse_upn_csv("Users\nlee@contoso.com\n", Lang::En);
         assert!(r.had_header);
         assert_eq!(r.column, "Users");
         assert_eq!(r.upns, ["lee@contoso.com"]);
@@ -612,7 +608,10 @@ mod tests {
 
     #[test]
     fn an_unknown_header_takes_the_first_column_with_addresses() {
-        let r = parse_upn_csv("Who\tLogin\nLee\tlee@contoso.com\nAdele\tadele@contoso.com\n");
+        let r = parse_upn_csv(
+            "Who\tLogin\nLee\tlee@contoso.com\nAdele\tadele@contoso.com\n",
+            Lang::En,
+        );
         assert!(r.had_header);
         assert_eq!(r.column, "Login");
         assert_eq!(r.upns.len(), 2);
@@ -627,7 +626,7 @@ mod tests {
                     ,empty\n\
                     \n\
                     adele@contoso.com\n";
-        let r = parse_upn_csv(text);
+        let r = parse_upn_csv(text, Lang::En);
         assert_eq!(r.upns, ["lee@contoso.com", "adele@contoso.com"]);
         let kinds: Vec<(u32, SkipKind)> = r.skipped.iter().map(|s| (s.line, s.kind)).collect();
         assert_eq!(
@@ -648,7 +647,7 @@ mod tests {
     fn quoted_newlines_keep_line_numbers_and_an_unclosed_quote_is_reported() {
         let text =
             "upn,comment\n\"lee@contoso.com\",\"two\nlines\"\nbad@contoso.com,\"never closed\n";
-        let r = parse_upn_csv(text);
+        let r = parse_upn_csv(text, Lang::En);
         assert_eq!(r.upns, ["lee@contoso.com"]);
         assert_eq!(r.skipped.len(), 1);
         assert_eq!(r.skipped[0].line, 4, "the row after a two-line row");
@@ -658,7 +657,7 @@ mod tests {
     #[test]
     fn empty_and_blank_inputs_give_nothing_without_error() {
         for text in ["", "\u{feff}", "\n\n\r\n", " , \n"] {
-            let r = parse_upn_csv(text);
+            let r = parse_upn_csv(text, Lang::En);
             assert!(r.upns.is_empty() && r.skipped.is_empty(), "{text:?}: {r:?}");
         }
     }
@@ -670,16 +669,16 @@ mod tests {
             text.push_str(&format!("user{i}@contoso.com\n"));
         }
         // Invalid rows in bulk: listed up to the cap, counted beyond.
-        let r = parse_upn_csv(&text);
+        let r = parse_upn_csv(&text, Lang::En);
         assert_eq!(r.upns.len(), CSV_MAX_ROWS);
         assert_eq!(r.rows_not_read, 2_500);
         assert!(r.summary.contains("2500 more were not"), "{}", r.summary);
         let bad: String = (0..3_000).map(|i| format!("bad{i}\n")).collect();
-        let r = parse_upn_csv(&format!("upn\n{bad}"));
+        let r = parse_upn_csv(&format!("upn\n{bad}"), Lang::En);
         assert_eq!(r.skipped.len(), CSV_MAX_SKIPPED);
         assert_eq!(r.more_skipped, 2_000);
         let long = format!("upn\n{}\n", "x".repeat(5_000));
-        let r = parse_upn_csv(&long);
+        let r = parse_upn_csv(&long, Lang::En);
         assert!(r.skipped[0].text.chars().count() <= TEXT_MAX + 1);
     }
 }

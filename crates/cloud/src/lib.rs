@@ -8,9 +8,9 @@
 //!
 //! Every sentence meant for a person (a report's summary, a note, a manual route, a
 //! skipped line's reason) is worded from the catalogs (`cloud.*` keys of `i18n/`) in the
-//! language passed in: [`CloudSession::snapshot_in`], [`CloudSession::sign_out_everywhere_in`],
-//! [`CloudSession::admin_access`], [`parse_upn_csv_in`] and the others take a
-//! [`words::Lang`]; `snapshot` and `sign_out_everywhere` word them in English.
+//! language passed in: [`CloudSession::snapshot`], [`CloudSession::sign_out_everywhere`],
+//! [`CloudSession::admin_access`], [`parse_upn_csv`] and the others take a
+//! [`words::Lang`].
 //!
 //! Admin mode (an admin signed in with `CloudConfig::admin`): [`CloudSession::admin_access`]
 //! says what the account may do (and, for a non-admin, which role and permissions to ask
@@ -22,6 +22,7 @@
 //! ```no_run
 //! use std::sync::Arc;
 //! use cloud::{CloudConfig, CloudSession, KeyringStore, DEFAULT_KEYRING_SERVICE};
+//! use words::Lang;
 //!
 //! # async fn demo() -> Result<(), cloud::CloudError> {
 //! let cfg = CloudConfig::from_env()?; // or CloudConfig::sandbox(..) in demo mode
@@ -29,11 +30,11 @@
 //! let session = CloudSession::new(cfg, store)?;
 //! if session.restore().await?.is_none() {
 //!     // The app passes its opener; the listener is ready before it is called.
-//!     session.sign_in_browser(|url| { println!("open {url}"); Ok(()) }, None).await?;
+//!     session.sign_in_browser(|url| { println!("open {url}"); Ok(()) }, None, Lang::En).await?;
 //! }
-//! let snapshot = session.snapshot(None).await?; // devices, sign-ins, capabilities, notes
+//! let snapshot = session.snapshot(None, Lang::En).await?; // devices, sign-ins, capabilities, notes
 //! if snapshot.capabilities.can_revoke {
-//!     let report = session.sign_out_everywhere(&[]).await?;
+//!     let report = session.sign_out_everywhere(&[], Lang::En).await?;
 //!     println!("{}", report.summary);
 //! }
 //! # Ok(()) }
@@ -73,7 +74,7 @@ pub use config::{
 };
 pub use csv_users::{
     CSV_MAX_BYTES, CSV_MAX_ROWS, CSV_MAX_SKIPPED, SkipKind, SkippedLine, UpnImport, UpnProblem,
-    import_upn_csv, is_object_id, parse_upn_csv, parse_upn_csv_in, upn_problem,
+    import_upn_csv, is_object_id, parse_upn_csv, upn_problem,
 };
 pub use error::{AdminAction, AdminConsent, CloudError, ErrorCode, Oversized};
 pub use graph::BATCH_LIMIT;
@@ -87,6 +88,6 @@ pub use session::CloudSession;
 pub use signin::{DeviceCodeFlow, DeviceCodePrompt};
 pub use snapshot::{Capabilities, CloudSnapshot, Device, Note, NoteTopic, SignIn};
 pub use store::{
-    DEFAULT_KEYRING_SERVICE, ENV_KEYRING_BACKEND, KeyringBackend, KeyringStore, MemoryStore,
-    Remembered, StoredSession, TokenStore,
+    DEFAULT_KEYRING_SERVICE, ENV_KEYRING_BACKEND, KeyStore, KeyringBackend, KeyringStore,
+    MemoryStore, Remembered, StoredSession, TokenStore,
 };

@@ -291,7 +291,7 @@ mod tests {
             ),
             "{page}"
         );
-        assert!(words::english_left_in(&page, Lang::Es).is_empty(), "{page}");
+        assert!(words::english_left(&page, Lang::Es).is_empty(), "{page}");
         assert!(matches!(
             waiting.await.expect("joined"),
             Ok(Redirect::Code(_))

@@ -89,14 +89,9 @@ impl CloudSession {
 
     /// How long the current sign-in is kept: across restarts, until logout (Linux kernel
     /// keyring), or for this run only (the keyring refused it). `None` when signed out.
-    /// Why the keyring refused is in English: see [`remembered_in`](Self::remembered_in).
-    pub async fn remembered(&self) -> Option<Remembered> {
-        self.remembered_in(Lang::En).await
-    }
-
-    /// [`remembered`](Self::remembered), why the keyring refused worded in `lang` (the
-    /// keyring's own detail stays as the system gave it).
-    pub async fn remembered_in(&self, lang: Lang) -> Option<Remembered> {
+    /// Why the keyring refused is worded in `lang` (the keyring's own detail stays as the
+    /// system gave it).
+    pub async fn remembered(&self, lang: Lang) -> Option<Remembered> {
         let state = self.state.lock().await;
         match (&state.remembered, &state.not_kept) {
             (Some(Remembered::ThisRunOnly { reason: Some(_) }), Some(e)) => {
@@ -129,22 +124,12 @@ impl CloudSession {
     /// Browser sign-in (authorization code + PKCE on a loopback redirect). `open` shows
     /// the URL: the Tauri opener, `xdg-open`, or a test acting as the browser.
     /// `login_hint` pre-fills the account on Microsoft's page. The page the browser shows
-    /// at the end is in English: see [`sign_in_browser_in`](Self::sign_in_browser_in).
+    /// at the end ("You're signed in", or what went wrong) is worded in `lang`.
     ///
     /// A claims challenge seen earlier on this session (an MFA demand, a Graph 401 with
     /// `insufficient_claims`, or [`set_claims_challenge`](Self::set_claims_challenge)) is
     /// sent as the authorize request's `claims` parameter.
     pub async fn sign_in_browser(
-        &self,
-        open: impl FnOnce(&str) -> Result<(), String>,
-        login_hint: Option<&str>,
-    ) -> Result<Account, CloudError> {
-        self.sign_in_browser_in(open, login_hint, Lang::En).await
-    }
-
-    /// [`sign_in_browser`](Self::sign_in_browser), the page the browser shows at the end
-    /// ("You're signed in", or what went wrong) worded in `lang`.
-    pub async fn sign_in_browser_in(
         &self,
         open: impl FnOnce(&str) -> Result<(), String>,
         login_hint: Option<&str>,
@@ -392,15 +377,9 @@ impl CloudSession {
         }
     }
 
-    /// [`snapshot_in`](Self::snapshot_in) with the notes in English (the CLI's).
-    pub async fn snapshot(&self, user: Option<&str>) -> Result<CloudSnapshot, CloudError> {
-        self.snapshot_in(user, Lang::En).await
-    }
-
-    /// Devices, sign-ins, capabilities and notes of the signed-in user, or of `user`
-    /// (a UPN) when an admin looks at someone else; the notes and their manual routes
-    /// worded in `lang`.
-    pub async fn snapshot_in(
+    /// Devices, sign-ins, capabilities and notes of the signed-in user, or of `user` (a UPN) when
+    /// an admin looks at someone else; the notes and their manual routes worded in `lang`.
+    pub async fn snapshot(
         &self,
         user: Option<&str>,
         lang: Lang,
@@ -423,18 +402,12 @@ impl CloudSession {
         .await
     }
 
-    /// [`sign_out_everywhere_in`](Self::sign_out_everywhere_in) with the report in
-    /// English (the CLI's).
-    pub async fn sign_out_everywhere(&self, users: &[String]) -> Result<SignOutReport, CloudError> {
-        self.sign_out_everywhere_in(users, Lang::En).await
-    }
-
-    /// Signs out every session of the signed-in user (`users` empty) or of the given
-    /// users (admins). Where the API refuses, the outcome is the manual route. When the
-    /// app's own sign-in dies too, the report says so and the stored token is removed.
-    /// The summary, the manual routes and our own failure messages are worded in `lang`
-    /// (Microsoft's error messages stay as Microsoft wrote them).
-    pub async fn sign_out_everywhere_in(
+    /// Signs out every session of the signed-in user (`users` empty) or of the given users
+    /// (admins). Where the API refuses, the outcome is the manual route. When the app's own sign-in
+    /// dies too, the report says so and the stored token is removed. The summary, the manual routes
+    /// and our own failure messages are worded in `lang` (Microsoft's error messages stay as
+    /// Microsoft wrote them).
+    pub async fn sign_out_everywhere(
         &self,
         users: &[String],
         lang: Lang,
@@ -600,7 +573,7 @@ mod tests {
             "1 de 3 usuarios con la sesión cerrada en todas partes. 1 necesita el centro de \
              administración. 1 falló. También se cerró la sesión de esta aplicación."
         );
-        assert!(words::english_left_in(&es, Lang::Es).is_empty());
+        assert!(words::english_left(&es, Lang::Es).is_empty());
         let one = |outcome| {
             let r = [UserRevoke {
                 user: "a@x.com".into(),
@@ -614,6 +587,6 @@ mod tests {
             revoked.starts_with("Sesión cerrada en todas partes: "),
             "{revoked}"
         );
-        assert!(words::english_left_in(&revoked, Lang::Es).is_empty());
+        assert!(words::english_left(&revoked, Lang::Es).is_empty());
     }
 }

@@ -215,7 +215,7 @@ impl AccountState {
                 configured: true,
                 demo_users,
                 problem: None,
-                remembered: s.remembered_in(self.lang()).await,
+                remembered: s.remembered(self.lang()).await,
                 revoked_at: self.revoked_at(),
             },
             // Only a missing or broken configuration means "not set up"; a locked keyring
@@ -250,12 +250,12 @@ impl AccountState {
         let result = match &self.endpoint {
             Endpoint::Live => {
                 session
-                    .sign_in_browser_in(open, login_hint.as_deref(), self.lang())
+                    .sign_in_browser(open, login_hint.as_deref(), self.lang())
                     .await
             }
             Endpoint::Demo { .. } => {
                 session
-                    .sign_in_browser_in(simulated_browser, login_hint.as_deref(), self.lang())
+                    .sign_in_browser(simulated_browser, login_hint.as_deref(), self.lang())
                     .await
             }
         };
@@ -308,7 +308,7 @@ impl AccountState {
     pub async fn snapshot(&self, user: Option<String>) -> Result<CloudSnapshot, AppError> {
         let session = self.session().await?;
         let snapshot = session
-            .snapshot_in(user.as_deref(), self.lang())
+            .snapshot(user.as_deref(), self.lang())
             .await
             .map_err(|e| self.failed(e))?;
         if user.is_none()
@@ -329,7 +329,7 @@ impl AccountState {
         let session = self.session().await?;
         let me = session.account().await.map(|a| a.upn);
         let report = session
-            .sign_out_everywhere_in(&users, self.lang())
+            .sign_out_everywhere(&users, self.lang())
             .await
             .map_err(|e| self.failed(e))?;
         // Only the own account's revoke restarts the wait: signing others out (admin mode)
@@ -497,12 +497,12 @@ mod tests {
         for note in &snapshot.notes {
             // Microsoft's own message, in brackets, stays as Microsoft wrote it.
             let ours = note.message.split(" (").next().unwrap_or_default();
-            let left = words::english_left_in(ours, Lang::Es);
+            let left = words::english_left(ours, Lang::Es);
             assert!(left.is_empty(), "{}: {left:?}", note.message);
         }
         let report = state.sign_out_everywhere(Vec::new()).await.expect("report");
         let json = serde_json::to_string(&report).expect("json");
-        assert!(words::english_left_in(&json, Lang::Es).is_empty(), "{json}");
+        assert!(words::english_left(&json, Lang::Es).is_empty(), "{json}");
         state.set_lang(Lang::En);
         let access = state.admin_access().await.expect("access");
         assert!(

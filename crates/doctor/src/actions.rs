@@ -204,14 +204,15 @@ impl Repairs {
         pc_dir: &Path,
         hkcu_export: &Path,
         machine: SimulatedMachine,
+        lang: Lang,
     ) -> Result<Self, AppError> {
-        let journal =
-            Journal::open(&pc_dir.join("journal")).map_err(|e| repair_error(&e, Lang::En))?;
-        let store = RegFileStore::open(hkcu_export).map_err(|e| repair_error(&e, Lang::En))?;
+        let journal = Journal::open(&pc_dir.join("journal")).map_err(|e| repair_error(&e, lang))?;
+        let store = RegFileStore::open(hkcu_export).map_err(|e| repair_error(&e, lang))?;
         let mut repairs = Self::with(
             journal,
             Some(Box::new(store)),
             Some(Box::new(machine.clone())),
+            lang,
         );
         repairs.control = Some(Box::new(machine));
         // The demo's programs are simulated: whether "Thunderbird runs" is what its last
@@ -224,13 +225,14 @@ impl Repairs {
     /// A `.reg` export as the registry: changes are made to the file itself (read and
     /// written back whole at each change), journaled in `journal_dir`. Saved sign-ins are
     /// this computer's, as a scan of the export reads them.
-    pub fn on_export(journal_dir: &Path, export: &Path) -> Result<Self, AppError> {
-        let store = RegFileStore::open(export).map_err(|e| repair_error(&e, Lang::En))?;
-        let journal = Journal::open(journal_dir).map_err(|e| repair_error(&e, Lang::En))?;
+    pub fn on_export(journal_dir: &Path, export: &Path, lang: Lang) -> Result<Self, AppError> {
+        let store = RegFileStore::open(export).map_err(|e| repair_error(&e, lang))?;
+        let journal = Journal::open(journal_dir).map_err(|e| repair_error(&e, lang))?;
         Ok(Self::with(
             journal,
             Some(Box::new(store)),
             live_credentials(),
+            lang,
         ))
     }
 
@@ -240,10 +242,15 @@ impl Repairs {
     }
 
     /// Live: the journal in the app's data folder; the real registry on Windows only.
-    pub fn live(data_dir: &Path) -> Result<Self, AppError> {
+    pub fn live(data_dir: &Path, lang: Lang) -> Result<Self, AppError> {
         let journal =
-            Journal::open(&data_dir.join("journal")).map_err(|e| repair_error(&e, Lang::En))?;
-        Ok(Self::with(journal, live_registry(), live_credentials()))
+            Journal::open(&data_dir.join("journal")).map_err(|e| repair_error(&e, lang))?;
+        Ok(Self::with(
+            journal,
+            live_registry(),
+            live_credentials(),
+            lang,
+        ))
     }
 
     /// One mode's repairs: its journal and what its actions may change; nothing seen yet.
@@ -251,6 +258,7 @@ impl Repairs {
         journal: Journal,
         registry: Option<Box<dyn RegistryWriter + Send>>,
         credentials: Option<Box<dyn CredentialStore + Send>>,
+        lang: Lang,
     ) -> Self {
         Self {
             journal,
@@ -266,7 +274,7 @@ impl Repairs {
             registry,
             credentials,
             control: None,
-            lang: Lang::En,
+            lang,
         }
     }
 
@@ -857,8 +865,13 @@ mod tests {
             v
         };
         let before = profiles(&rescan(&pc));
-        let mut repairs =
-            Repairs::demo(dir.path(), &hkcu, SimulatedMachine::new(pc.clone())).expect("repairs");
+        let mut repairs = Repairs::demo(
+            dir.path(),
+            &hkcu,
+            SimulatedMachine::new(pc.clone()),
+            Lang::En,
+        )
+        .expect("repairs");
         let duplicate = rescan(&pc)
             .profiles
             .into_iter()
@@ -891,8 +904,13 @@ mod tests {
     fn the_addin_check_survives_a_restart_and_restore_all_puts_every_addin_back() {
         let (dir, pc) = demo();
         let hkcu = demo_hkcu(&pc.registry_files).expect("hkcu").clone();
-        let mut repairs =
-            Repairs::demo(dir.path(), &hkcu, SimulatedMachine::new(pc.clone())).expect("repairs");
+        let mut repairs = Repairs::demo(
+            dir.path(),
+            &hkcu,
+            SimulatedMachine::new(pc.clone()),
+            Lang::En,
+        )
+        .expect("repairs");
         // The store rewrites the export in its own layout: compare with that layout.
         let report = rescan(&pc);
         let started = repairs.bisect_start(&report.addins).expect("start");
@@ -914,16 +932,26 @@ mod tests {
 
         // The app restarts: a new Repairs on the same folder finds the check and goes on.
         drop(repairs);
-        let mut repairs =
-            Repairs::demo(dir.path(), &hkcu, SimulatedMachine::new(pc.clone())).expect("reopen");
+        let mut repairs = Repairs::demo(
+            dir.path(),
+            &hkcu,
+            SimulatedMachine::new(pc.clone()),
+            Lang::En,
+        )
+        .expect("reopen");
         assert_eq!(repairs.bisect_state().expect("state"), Some(started));
         let next = repairs.bisect_answer(false).expect("answer after restart");
         assert_eq!(next.rounds[0].error_came_back, Some(false));
 
         // Another restart; the user puts every add-in back.
         drop(repairs);
-        let mut repairs =
-            Repairs::demo(dir.path(), &hkcu, SimulatedMachine::new(pc.clone())).expect("reopen");
+        let mut repairs = Repairs::demo(
+            dir.path(),
+            &hkcu,
+            SimulatedMachine::new(pc.clone()),
+            Lang::En,
+        )
+        .expect("reopen");
         let done = repairs.bisect_restore_all().expect("restore all");
         assert!(!done.restored.is_empty());
         assert!(std::fs::read(&hkcu).expect("read") == original);
@@ -937,8 +965,13 @@ mod tests {
         repairs.bisect_start(&report.addins).expect("start");
         let path = dir.path().join("journal").join(repair::bisect::STATE_FILE);
         std::fs::write(&path, b"{ not json").expect("damage");
-        let mut repairs =
-            Repairs::demo(dir.path(), &hkcu, SimulatedMachine::new(pc.clone())).expect("reopen");
+        let mut repairs = Repairs::demo(
+            dir.path(),
+            &hkcu,
+            SimulatedMachine::new(pc.clone()),
+            Lang::En,
+        )
+        .expect("reopen");
         assert_eq!(
             repairs.bisect_state().expect_err("damaged").code,
             ErrorCode::JournalCorrupt
@@ -951,8 +984,13 @@ mod tests {
     fn bisect_over_the_demo_addins_finds_the_culprit_and_restores_the_rest() {
         let (dir, pc) = demo();
         let hkcu = demo_hkcu(&pc.registry_files).expect("hkcu").clone();
-        let mut repairs =
-            Repairs::demo(dir.path(), &hkcu, SimulatedMachine::new(pc.clone())).expect("repairs");
+        let mut repairs = Repairs::demo(
+            dir.path(),
+            &hkcu,
+            SimulatedMachine::new(pc.clone()),
+            Lang::En,
+        )
+        .expect("repairs");
         let report = rescan(&pc);
         let started = repairs.bisect_start(&report.addins).expect("start");
         assert_eq!(started.phase, BisectPhase::AwaitingAnswer);
@@ -1003,7 +1041,7 @@ mod tests {
     #[test]
     fn close_and_restart_specs_carry_what_the_scan_saw() {
         let dir = tempfile::tempdir().expect("tmp");
-        let mut repairs = Repairs::live(dir.path()).expect("repairs");
+        let mut repairs = Repairs::live(dir.path(), Lang::En).expect("repairs");
         let close = ActionRequest::CloseClient {
             pid: 42,
             name: "OUTLOOK.EXE".into(),
@@ -1181,7 +1219,7 @@ mod tests {
     fn a_forced_close_needs_the_one_time_confirmation_issued_after_a_polite_close_failed() {
         let dir = tempfile::tempdir().expect("tmp");
         let stubborn = FakeOutlook::start(dir.path(), "trap '' TERM; exec \"$0\" 30");
-        let mut repairs = Repairs::live(&dir.path().join("data")).expect("repairs");
+        let mut repairs = Repairs::live(&dir.path().join("data"), Lang::En).expect("repairs");
         repairs.close_timeout_ms = 600;
         let p = stubborn.info();
         repairs.saw(&scan::ScanReport {
@@ -1274,7 +1312,7 @@ mod tests {
     fn a_pid_now_running_another_program_or_start_is_refused_and_left_running() {
         let dir = tempfile::tempdir().expect("tmp");
         let running = FakeOutlook::start(dir.path(), "exec \"$0\" 30");
-        let mut repairs = Repairs::live(&dir.path().join("data")).expect("repairs");
+        let mut repairs = Repairs::live(&dir.path().join("data"), Lang::En).expect("repairs");
         let real = running.info();
         let mut other_exe = real.clone();
         other_exe.exe = Some("/opt/elsewhere/outlook".to_owned());
@@ -1314,8 +1352,13 @@ mod tests {
     fn a_profile_without_a_version_is_the_one_the_scan_saw_never_a_guessed_16() {
         let (dir, pc) = demo();
         let hkcu = demo_hkcu(&pc.registry_files).expect("hkcu").clone();
-        let mut repairs =
-            Repairs::demo(dir.path(), &hkcu, SimulatedMachine::new(pc.clone())).expect("repairs");
+        let mut repairs = Repairs::demo(
+            dir.path(),
+            &hkcu,
+            SimulatedMachine::new(pc.clone()),
+            Lang::En,
+        )
+        .expect("repairs");
         let mut report = rescan(&pc);
         let copy = report
             .profiles
@@ -1381,8 +1424,13 @@ mod tests {
     fn disabling_an_addin_and_refusing_a_policy_one() {
         let (dir, pc) = demo();
         let hkcu = demo_hkcu(&pc.registry_files).expect("hkcu").clone();
-        let mut repairs =
-            Repairs::demo(dir.path(), &hkcu, SimulatedMachine::new(pc.clone())).expect("repairs");
+        let mut repairs = Repairs::demo(
+            dir.path(),
+            &hkcu,
+            SimulatedMachine::new(pc.clone()),
+            Lang::En,
+        )
+        .expect("repairs");
         let report = rescan(&pc);
         let teams = report
             .addins
@@ -1415,8 +1463,13 @@ mod tests {
     fn limiting_thunderbird_waits_until_it_is_closed_then_undo_deletes_user_js() {
         let (dir, pc) = demo();
         let hkcu = demo_hkcu(&pc.registry_files).expect("hkcu").clone();
-        let mut repairs =
-            Repairs::demo(dir.path(), &hkcu, SimulatedMachine::new(pc.clone())).expect("repairs");
+        let mut repairs = Repairs::demo(
+            dir.path(),
+            &hkcu,
+            SimulatedMachine::new(pc.clone()),
+            Lang::En,
+        )
+        .expect("repairs");
         let mut report = rescan(&pc);
         let account = report
             .accounts

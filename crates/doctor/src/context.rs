@@ -443,7 +443,9 @@ impl AppContext {
         let mut guard = self.repairs.lock().map_err(|_| poisoned(self.lang()))?;
         if guard.is_none() {
             let opened = match demo_paths {
-                Some((pc_dir, Some(hkcu), machine)) => Repairs::demo(&pc_dir, &hkcu, machine)?,
+                Some((pc_dir, Some(hkcu), machine)) => {
+                    Repairs::demo(&pc_dir, &hkcu, machine, self.lang())?
+                }
                 Some((_, None, _)) => {
                     let w = Words::of(self.lang());
                     return Err(AppError::new(
@@ -466,7 +468,7 @@ impl AppContext {
                             w.t("app.error.restart", &[]),
                         )
                     })?;
-                    Repairs::live(&dir)?
+                    Repairs::live(&dir, self.lang())?
                 }
             };
             *guard = Some(opened);
@@ -582,14 +584,14 @@ impl AppContext {
         let cloud = self.account().last_snapshot();
         let diagnosis = scan
             .as_ref()
-            .map(|s| crate::diagnose::diagnose_in(s, cloud.as_ref(), self.lang()));
+            .map(|s| crate::diagnose::diagnose(s, cloud.as_ref(), self.lang()));
         // The user's answers (the triage question) change the order: kept in the saved
         // progress, which the backend owns.
         let answers = self
             .wizard_progress()
             .map(|p| p.answers)
             .unwrap_or_default();
-        Ok(crate::wizard::wizard_plan_in(
+        Ok(crate::wizard::wizard_plan(
             track,
             answers,
             cloud.as_ref().map(|c| c.account.kind),
@@ -678,7 +680,7 @@ impl AppContext {
             })?;
         let account = self.account();
         let cloud = account.last_snapshot();
-        let mut diagnosis = crate::diagnose::diagnose_in(&scan, cloud.as_ref(), self.lang());
+        let mut diagnosis = crate::diagnose::diagnose(&scan, cloud.as_ref(), self.lang());
         diagnosis.wait.revoked_at = account.revoked_at();
         Ok(diagnosis)
     }

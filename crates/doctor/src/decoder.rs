@@ -186,13 +186,8 @@ pub enum DecodeError {
 }
 
 /// Decodes a pasted error message; refused past [`MAX_ERROR_TEXT_BYTES`]. The explanation
-/// is in English; [`decode_in`] words it in another language.
-pub fn decode(message: &str) -> Result<DecodedError, DecodeError> {
-    decode_in(message, Lang::En)
-}
-
-/// [`decode`] with the explanation in `lang`.
-pub fn decode_in(message: &str, lang: Lang) -> Result<DecodedError, DecodeError> {
+/// is in `lang`.
+pub fn decode(message: &str, lang: Lang) -> Result<DecodedError, DecodeError> {
     if message.len() > MAX_ERROR_TEXT_BYTES {
         return Err(DecodeError::TooLong {
             bytes: message.len(),
@@ -219,15 +214,10 @@ pub fn decode_in(message: &str, lang: Lang) -> Result<DecodedError, DecodeError>
     Err(DecodeError::NotRecognised)
 }
 
-/// [`decode`] with its errors in the user's words (English).
-pub fn decode_for_user(message: &str) -> Result<DecodedError, AppError> {
-    decode_for_user_in(message, Lang::En)
-}
-
-/// [`decode_for_user`] in `lang`: the explanation and the errors.
-pub fn decode_for_user_in(message: &str, lang: Lang) -> Result<DecodedError, AppError> {
+/// [`decode`] with its errors in the user's words: the explanation and the errors in `lang`.
+pub fn decode_for_user(message: &str, lang: Lang) -> Result<DecodedError, AppError> {
     let w = Words::of(lang);
-    decode_in(message, lang).map_err(|e| match e {
+    decode(message, lang).map_err(|e| match e {
         DecodeError::Empty => AppError::new(
             ErrorCode::InvalidInput,
             w.t("decoder.error.empty", &[]),
@@ -283,7 +273,9 @@ mod tests {
     use super::*;
 
     fn limit(msg: &str) -> Limit {
-        decode(msg).unwrap_or_else(|e| panic!("{msg:?}: {e}")).limit
+        decode(msg, Lang::En)
+            .unwrap_or_else(|e| panic!("{msg:?}: {e}"))
+            .limit
     }
 
     #[test]
@@ -310,7 +302,7 @@ mod tests {
     #[test]
     fn event_9646_with_32_and_16_objects() {
         let mapi = "Event ID 9646: Mapi session /o=Contoso/cn=jane exceeded the maximum of 32 objects of type \"session\".";
-        let d = decode(mapi).expect("decoded");
+        let d = decode(mapi, Lang::En).expect("decoded");
         assert_eq!(d.limit, Limit::MapiSessionsPerUser);
         assert_eq!(d.limit_number, Some(32));
         let service = "Event 9646: exceeded the maximum of 16 objects of type \"session\"";
@@ -349,45 +341,45 @@ mod tests {
 
     #[test]
     fn empty_unknown_and_huge_input() {
-        assert_eq!(decode("  \n "), Err(DecodeError::Empty));
+        assert_eq!(decode("  \n ", Lang::En), Err(DecodeError::Empty));
         assert_eq!(
-            decode("Your password expires soon"),
+            decode("Your password expires soon", Lang::En),
             Err(DecodeError::NotRecognised)
         );
         let huge = "é".repeat(100_000) + " maximum number of allowed sessions";
         // Past the limit: refused as a whole (not cut and read in part), with a code.
         assert_eq!(
-            decode(&huge),
+            decode(&huge, Lang::En),
             Err(DecodeError::TooLong {
                 bytes: huge.len(),
                 max: MAX_ERROR_TEXT_BYTES
             })
         );
-        let e = decode_for_user(&huge).expect_err("too long");
+        let e = decode_for_user(&huge, Lang::En).expect_err("too long");
         assert_eq!(e.code, ErrorCode::InputTooLarge);
         assert!(e.message.contains("64 KB"), "{}", e.message);
         assert!(e.hint.contains("not a whole log"), "{}", e.hint);
         // At the limit it is still read.
         let mut at_limit = "maximum number of allowed sessions".to_owned();
         at_limit.push_str(&" ".repeat(MAX_ERROR_TEXT_BYTES - at_limit.len()));
-        assert!(decode(&at_limit).is_ok());
+        assert!(decode(&at_limit, Lang::En).is_ok());
     }
 
     #[test]
     fn explanations_and_errors_follow_the_language() {
-        let es = decode_in("evento 9646: maximo de 32 objetos", Lang::Es).expect("decoded");
+        let es = decode("evento 9646: maximo de 32 objetos", Lang::Es).expect("decoded");
         assert!(
             es.explanation.contains("32 sesiones MAPI por usuario"),
             "{}",
             es.explanation
         );
-        let en = decode_in("evento 9646: maximo de 32 objetos", Lang::En).expect("decoded");
+        let en = decode("evento 9646: maximo de 32 objetos", Lang::En).expect("decoded");
         assert!(
             en.explanation.contains("32 MAPI sessions per user"),
             "{}",
             en.explanation
         );
-        let err = decode_for_user_in("  ", Lang::Es).expect_err("empty");
+        let err = decode_for_user("  ", Lang::Es).expect_err("empty");
         assert_eq!(err.message, "Pegue primero el mensaje que mostró Outlook.");
     }
 }

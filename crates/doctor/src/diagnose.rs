@@ -115,24 +115,14 @@ fn mobile_limit() -> Option<u32> {
 /// Shared mailboxes downloaded into one cached profile start to weigh from about here.
 const MANY_SHARED_MAILBOXES: usize = 3;
 
-/// The diagnosis in English (scripts' and tests' language); [`diagnose_in`] speaks another.
-pub fn diagnose(scan: &ScanReport, cloud: Option<&CloudSnapshot>) -> Diagnosis {
-    diagnose_in(scan, cloud, Lang::En)
-}
-
-/// [`diagnose`] with every sentence (titles, evidence, advice, the estimate) in `lang`.
-pub fn diagnose_in(scan: &ScanReport, cloud: Option<&CloudSnapshot>, lang: Lang) -> Diagnosis {
-    diagnose_at_in(scan, cloud, Day::today(), lang)
+/// The diagnosis, every sentence (titles, evidence, advice, the estimate) in `lang`.
+pub fn diagnose(scan: &ScanReport, cloud: Option<&CloudSnapshot>, lang: Lang) -> Diagnosis {
+    diagnose_at(scan, cloud, Day::today(), lang)
 }
 
 /// [`diagnose`] as of `today`: the EWS rule depends on the day (Microsoft's retirement
 /// dates), and taking it as a parameter lets each phase be tested.
-pub fn diagnose_at(scan: &ScanReport, cloud: Option<&CloudSnapshot>, today: Day) -> Diagnosis {
-    diagnose_at_in(scan, cloud, today, Lang::En)
-}
-
-/// [`diagnose_at`] in `lang`.
-pub fn diagnose_at_in(
+pub fn diagnose_at(
     scan: &ScanReport,
     cloud: Option<&CloudSnapshot>,
     today: Day,
@@ -1098,7 +1088,7 @@ mod tests {
 
     #[test]
     fn the_messy_demo_pc_shows_every_local_cause() {
-        let d = diagnose(&demo_scan(), None);
+        let d = diagnose(&demo_scan(), None, Lang::En);
         let c = codes(&d);
         for expected in [
             FindingCode::OutlookRunningMultiple,
@@ -1137,7 +1127,7 @@ mod tests {
     /// sign-out advice and, because it is disconnected, the policy for IT.
     #[test]
     fn outlook_in_a_disconnected_windows_session_is_found_with_the_advice() {
-        let d = diagnose(&demo_scan(), None);
+        let d = diagnose(&demo_scan(), None, Lang::En);
         let f = d
             .findings
             .iter()
@@ -1164,7 +1154,7 @@ mod tests {
             s.state = scan::WindowsSessionState::Active;
             s.station = "Console".to_owned();
         }
-        let d = diagnose(&scan, None);
+        let d = diagnose(&scan, None, Lang::En);
         let f = d
             .findings
             .iter()
@@ -1178,12 +1168,14 @@ mod tests {
         );
         // None: no finding.
         scan.windows_sessions.clear();
-        assert!(!codes(&diagnose(&scan, None)).contains(&FindingCode::OtherWindowsSessions));
+        assert!(
+            !codes(&diagnose(&scan, None, Lang::En)).contains(&FindingCode::OtherWindowsSessions)
+        );
     }
 
     #[test]
     fn a_clean_computer_has_no_findings() {
-        let d = diagnose(&ScanReport::default(), None);
+        let d = diagnose(&ScanReport::default(), None, Lang::En);
         assert!(d.findings.is_empty());
         assert_eq!(d.estimate.counted, 0);
         // Nothing holds sessions here: the leftovers of a dropped connection time out.
@@ -1194,7 +1186,7 @@ mod tests {
 
     #[test]
     fn live_causes_mean_act_not_wait() {
-        let d = diagnose(&demo_scan(), None);
+        let d = diagnose(&demo_scan(), None, Lang::En);
         assert_eq!(d.wait.verdict, WaitVerdict::Act);
         assert!(
             d.wait
@@ -1217,13 +1209,13 @@ mod tests {
             .position(|p| p.kind == ClientKind::ClassicOutlook && !p.helper)
             .expect("outlook");
         scan.processes.remove(first);
-        let d = diagnose(&scan, None);
+        let d = diagnose(&scan, None, Lang::En);
         assert!(!codes(&d).contains(&FindingCode::OutlookRunningMultiple));
     }
 
     #[test]
     fn exchange_online_mapi_has_no_published_number() {
-        let d = diagnose(&demo_scan(), None);
+        let d = diagnose(&demo_scan(), None, Lang::En);
         let e = &d.estimate;
         assert_eq!(e.limit, Limit::MapiSessionsPerUser);
         assert_eq!(e.service, Service::ExchangeOnline);
@@ -1256,7 +1248,7 @@ mod tests {
 
     #[test]
     fn counted_connections_are_named_as_connections_from_this_pc() {
-        let d = diagnose(&demo_scan(), None);
+        let d = diagnose(&demo_scan(), None, Lang::En);
         let running = d
             .findings
             .iter()
@@ -1330,7 +1322,7 @@ mod tests {
 
     fn ews_finding(scan: &ScanReport, today: &str) -> Option<Finding> {
         let today = Day::parse(today).expect("day");
-        diagnose_at(scan, None, today)
+        diagnose_at(scan, None, today, Lang::En)
             .findings
             .into_iter()
             .find(|f| f.code == FindingCode::EwsClientRetiring)
@@ -1457,7 +1449,7 @@ mod tests {
             a.crashing = false;
             a.disabled_by_outlook = false;
         }
-        let c = codes(&diagnose(&scan, None));
+        let c = codes(&diagnose(&scan, None, Lang::En));
         assert!(!c.contains(&FindingCode::AddinOpensConnections));
         assert!(!c.contains(&FindingCode::AddinCrashing));
     }
@@ -1484,7 +1476,7 @@ mod tests {
 
     #[test]
     fn imap_accounts_on_one_mailbox_add_up_against_the_imap_limit() {
-        let d = diagnose(&demo_scan(), None);
+        let d = diagnose(&demo_scan(), None, Lang::En);
         let f = d
             .findings
             .iter()
@@ -1514,7 +1506,7 @@ mod tests {
             accounts: vec![imap_account("a.default", "server1", 5, "default")],
             ..Default::default()
         };
-        assert!(!codes(&diagnose(&one, None)).contains(&FindingCode::ImapConnections));
+        assert!(!codes(&diagnose(&one, None, Lang::En)).contains(&FindingCode::ImapConnections));
         // Two profiles on one mailbox (address case ignored) add up; user.js values count.
         let mut other = imap_account("b.work", "server2", 12, "user.js");
         other.email = Some("ann@contoso.com".into());
@@ -1522,7 +1514,7 @@ mod tests {
             accounts: vec![imap_account("a.default", "server1", 8, "prefs.js"), other],
             ..Default::default()
         };
-        let d = diagnose(&two, None);
+        let d = diagnose(&two, None, Lang::En);
         let f = d
             .findings
             .iter()
@@ -1543,12 +1535,12 @@ mod tests {
             accounts: vec![gmail.clone(), gmail],
             ..Default::default()
         };
-        assert!(!codes(&diagnose(&g, None)).contains(&FindingCode::ImapConnections));
+        assert!(!codes(&diagnose(&g, None, Lang::En)).contains(&FindingCode::ImapConnections));
     }
 
     #[test]
     fn mailboxes_added_to_profiles_are_counted_per_profile_with_the_user_steps() {
-        let d = diagnose(&demo_scan(), None);
+        let d = diagnose(&demo_scan(), None, Lang::En);
         let f = d
             .findings
             .iter()
@@ -1589,7 +1581,7 @@ mod tests {
             "c@contoso.com".into(),
         ];
         scan.profiles[1].mailboxes = vec!["a@contoso.com".into()];
-        let d = diagnose(&scan, None);
+        let d = diagnose(&scan, None, Lang::En);
         let f = d
             .findings
             .iter()
@@ -1611,11 +1603,11 @@ mod tests {
         for p in &mut scan.profiles {
             p.mailboxes.clear();
         }
-        assert!(!codes(&diagnose(&scan, None)).contains(&FindingCode::SharedMailboxes));
+        assert!(!codes(&diagnose(&scan, None, Lang::En)).contains(&FindingCode::SharedMailboxes));
         // Only this finding and the other-Windows-sessions one (whose step is about other
         // devices) carry advice of their own; the others point at their step.
         assert!(
-            diagnose(&demo_scan(), None)
+            diagnose(&demo_scan(), None, Lang::En)
                 .findings
                 .iter()
                 .filter(|f| !matches!(

@@ -206,12 +206,8 @@ const REMOVABLE_PROFILE_VERSIONS: &[&str] = &["16.0", "15.0"];
 
 /// Every repair the scan offers, in the order of the scan screen: programs, profiles,
 /// add-ins, saved sign-ins, other mail apps' connection settings.
-pub fn offers(report: &ScanReport) -> Vec<Offer> {
-    offers_in(report, Lang::En)
-}
-
-/// [`offers`] with their titles in `lang` (the ids do not change with the language).
-pub fn offers_in(report: &ScanReport, lang: Lang) -> Vec<Offer> {
+/// Their titles are in `lang` (the ids do not change with the language).
+pub fn offers(report: &ScanReport, lang: Lang) -> Vec<Offer> {
     let w = Words::of(lang);
     let mut out = Vec::new();
     for p in report.processes.iter().filter(|p| !p.helper) {
@@ -387,9 +383,44 @@ const KINDS: &[&str] = &[
 ];
 
 /// Why an id given by a user is not one.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct BadId(String);
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadId {
+    /// It does not start with a known kind of repair.
+    UnknownKind {
+        /// The id as given.
+        id: String,
+    },
+    /// A `%` is not followed by two hex digits (or decodes to something not UTF-8).
+    BrokenEscape {
+        /// The id as given.
+        id: String,
+        /// The part with the broken escape.
+        part: String,
+    },
+    /// It names a kind but no target.
+    NoTarget {
+        /// The id as given.
+        id: String,
+    },
+}
+
+impl BadId {
+    /// Why, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let w = Words::of(lang);
+        match self {
+            Self::UnknownKind { id } => w.t(
+                "cli.fix.bad_id.kind",
+                &[("id", &format!("{id:?}")), ("kinds", &KINDS.join(", "))],
+            ),
+            Self::BrokenEscape { id, part } => w.t(
+                "cli.fix.bad_id.escape",
+                &[("id", &format!("{id:?}")), ("part", &format!("{part:?}"))],
+            ),
+            Self::NoTarget { id } => w.t("cli.fix.bad_id.no_target", &[("id", &format!("{id:?}"))]),
+        }
+    }
+}
 
 /// The id in its canonical spelling: a script may percent-encode more than needed or use
 /// lower-case hex (`16%2e0` is `16.0`); what decodes to the same text is the same id.
@@ -398,24 +429,18 @@ pub fn canonical_id(id: &str) -> Result<String, BadId> {
     let mut parts = id.split(':');
     let kind = parts.next().unwrap_or_default();
     if !KINDS.contains(&kind) {
-        return Err(BadId(format!(
-            "{id:?} is not an action id: ids start with one of {}, as `fix list` prints them",
-            KINDS.join(", ")
-        )));
+        return Err(BadId::UnknownKind { id: id.to_owned() });
     }
     let decoded = parts
         .map(|p| {
-            decode_part(p).ok_or_else(|| {
-                BadId(format!(
-                    "{id:?} is not an action id: {p:?} has a broken %-escape"
-                ))
+            decode_part(p).ok_or_else(|| BadId::BrokenEscape {
+                id: id.to_owned(),
+                part: p.to_owned(),
             })
         })
         .collect::<Result<Vec<String>, BadId>>()?;
     if decoded.is_empty() {
-        return Err(BadId(format!(
-            "{id:?} is not an action id: it names no target (see `fix list`)"
-        )));
+        return Err(BadId::NoTarget { id: id.to_owned() });
     }
     let refs: Vec<&str> = decoded.iter().map(String::as_str).collect();
     Ok(make_id(kind, &refs))
@@ -498,7 +523,7 @@ mod tests {
     #[test]
     fn the_demo_pc_offers_what_its_scan_screen_shows() {
         let (dir, report) = demo_report();
-        let offers = offers(&report);
+        let offers = offers(&report, Lang::En);
         let ids: Vec<&str> = offers.iter().map(|o| o.id.as_str()).collect();
         assert!(
             ids.contains(&"remove_profile:16.0:Outlook%20-%20Copy"),
@@ -565,10 +590,13 @@ mod tests {
         // targets name the demo's temp folder, which differs).
         let (again_dir, again) = demo_report();
         assert_eq!(
-            without_dir(&super::offers(&again), again_dir.path()),
+            without_dir(&super::offers(&again, Lang::En), again_dir.path()),
             without_dir(&offers, dir.path())
         );
-        let again_ids: Vec<String> = super::offers(&again).into_iter().map(|o| o.id).collect();
+        let again_ids: Vec<String> = super::offers(&again, Lang::En)
+            .into_iter()
+            .map(|o| o.id)
+            .collect();
         assert_eq!(again_ids, ids);
         // Every id is one shell word and finds its offer again.
         for o in &offers {
@@ -585,7 +613,7 @@ mod tests {
     #[test]
     fn requests_carry_the_exact_target() {
         let (_dir, report) = demo_report();
-        let offers = offers(&report);
+        let offers = offers(&report, Lang::En);
         let profile = offers
             .iter()
             .find(|o| o.kind == ActionKind::RemoveProfile)

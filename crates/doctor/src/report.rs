@@ -54,15 +54,8 @@ pub struct ReportView {
 /// What the report includes once IT's settings have had their say: personal data only
 /// when asked for and not forbidden by the config file (`report.include_personal_data =
 /// false` without `allow_user_overrides`). The sentence says why a request was refused.
+/// The sentence is in `lang`.
 pub fn personal_data_choice(
-    request: &ReportRequest,
-    preset: &settings::Settings,
-) -> (bool, Option<String>) {
-    personal_data_choice_in(request, preset, Lang::En)
-}
-
-/// [`personal_data_choice`], its sentence in `lang`.
-pub fn personal_data_choice_in(
     request: &ReportRequest,
     preset: &settings::Settings,
     lang: Lang,
@@ -203,7 +196,7 @@ pub fn report_input(facts: SessionFacts, request: &ReportRequest) -> ReportInput
         .or_else(|| progress.as_ref().and_then(|p| p.message.clone()));
     let diagnosis = scan
         .as_ref()
-        .map(|s| crate::diagnose::diagnose_in(s, cloud.as_ref(), lang));
+        .map(|s| crate::diagnose::diagnose(s, cloud.as_ref(), lang));
     let findings = diagnosis
         .as_ref()
         .map(|d| {
@@ -306,7 +299,7 @@ impl AppContext {
     /// written either.
     pub fn build_report(&self, request: &ReportRequest) -> ReportView {
         let (include_personal_data, notice) =
-            personal_data_choice_in(request, &self.settings(), self.lang());
+            personal_data_choice(request, &self.settings(), self.lang());
         let report = report::build_report(&self.report_input(request), include_personal_data);
         ReportView {
             html: report::to_html(&report),

@@ -121,7 +121,7 @@ pub fn changes(first: Option<&ScanReport>, last: Option<&ScanReport>) -> Vec<Mea
 /// in English for its JSON and the logs; a language switch re-words them here).
 pub fn worded(mut scan: ScanReport, lang: words::Lang) -> ScanReport {
     for source in &mut scan.sources {
-        source.reason = source.reason_in(lang);
+        source.reason = source.reason_worded(lang);
     }
     scan
 }

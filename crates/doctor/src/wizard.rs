@@ -264,19 +264,8 @@ fn close_other_client<'a>(scan: &ScanReport, offers: &'a [Offer]) -> Option<&'a 
 
 /// The guided fix of `track` for the last scan and its diagnosis (both `None` before the
 /// first scan: the steps in the seeds' order, nothing found).
+/// The repairs' words are in `lang` (pass the diagnosis of the same language).
 pub fn wizard_plan(
-    track: Option<Track>,
-    answers: WizardAnswers,
-    signed_in: Option<AccountKind>,
-    scan: Option<&ScanReport>,
-    diagnosis: Option<&Diagnosis>,
-) -> WizardPlan {
-    wizard_plan_in(track, answers, signed_in, scan, diagnosis, Lang::En)
-}
-
-/// [`wizard_plan`] with the repairs' words in `lang` (pass the diagnosis of the same
-/// language).
-pub fn wizard_plan_in(
     track: Option<Track>,
     answers: WizardAnswers,
     signed_in: Option<AccountKind>,
@@ -288,7 +277,7 @@ pub fn wizard_plan_in(
     let track = track.unwrap_or(guessed);
     let findings = diagnosis.map(|d| d.findings.as_slice()).unwrap_or_default();
     let offers = scan
-        .map(|s| crate::offers::offers_in(s, lang))
+        .map(|s| crate::offers::offers(s, lang))
         .unwrap_or_default();
     let steps = plan::plan(track);
     let stages = stages_of(track)
@@ -411,13 +400,14 @@ mod tests {
     #[test]
     fn the_work_track_keeps_the_seed_order_with_found_steps_first_in_each_stage() {
         let scan = demo_scan();
-        let diagnosis = crate::diagnose::diagnose(&scan, None);
+        let diagnosis = crate::diagnose::diagnose(&scan, None, Lang::En);
         let plan = wizard_plan(
             None,
             WizardAnswers::default(),
             None,
             Some(&scan),
             Some(&diagnosis),
+            Lang::En,
         );
         assert_eq!(plan.track, Track::Work);
         let stages: Vec<Stage> = plan.stages.iter().map(|s| s.stage).collect();
@@ -486,6 +476,7 @@ mod tests {
             None,
             None,
             None,
+            Lang::En,
         );
         let ids: Vec<StepId> = plan
             .stages
@@ -563,7 +554,7 @@ mod tests {
     #[test]
     fn the_web_works_answer_brings_the_steps_on_this_pc_forward() {
         let scan = demo_scan();
-        let diagnosis = crate::diagnose::diagnose(&scan, None);
+        let diagnosis = crate::diagnose::diagnose(&scan, None, Lang::En);
         let main_ids = |answers: WizardAnswers| -> Vec<StepId> {
             wizard_plan(
                 Some(Track::Work),
@@ -571,6 +562,7 @@ mod tests {
                 None,
                 Some(&scan),
                 Some(&diagnosis),
+                Lang::En,
             )
             .stages[0]
                 .steps

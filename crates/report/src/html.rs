@@ -236,7 +236,7 @@ pub fn to_html(report: &Report) -> String {
         escape(&report.summary.error)
     );
     // What the user told the guided fix, marked as theirs (the app did not measure it).
-    for (label, said) in report.answers.lines_in(report.lang) {
+    for (label, said) in report.answers.lines(report.lang) {
         let _ = write!(
             out,
             "<dt>{}</dt><dd>{} <span class=\"muted\">{}</span></dd>",
@@ -252,7 +252,7 @@ pub fn to_html(report: &Report) -> String {
             escape(&w.t("report.field.likely_limit", &[])),
             escape(&l.label)
         );
-        let _ = write!(out, " \u{2014} {}", escape(&l.counts_in(report.lang)));
+        let _ = write!(out, " \u{2014} {}", escape(&l.counts(report.lang)));
         let _ = write!(
             out,
             "</dd><dt>{}</dt><dd>{}</dd>",

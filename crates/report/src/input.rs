@@ -63,13 +63,8 @@ pub struct UserAnswers {
 
 impl UserAnswers {
     /// The answers as report lines (label, what the user said), in the order asked, in
-    /// English.
-    pub fn lines(&self) -> Vec<(String, String)> {
-        self.lines_in(Lang::En)
-    }
-
-    /// [`UserAnswers::lines`] in `lang`.
-    pub fn lines_in(&self, lang: Lang) -> Vec<(String, String)> {
+    /// `lang`.
+    pub fn lines(&self, lang: Lang) -> Vec<(String, String)> {
         let w = Words::of(lang);
         let mut out = Vec::new();
         if let Some(works) = self.web_works {

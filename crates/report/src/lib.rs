@@ -40,8 +40,7 @@ pub use input::{
 pub use json::{from_json, to_json};
 pub use model::{
     AccountLine, ClientLine, DEFAULT_ERROR, DeviceLine, Environment, LimitView, MAX_SIGN_INS,
-    ProfileLine, Report, SignInLine, Summary, build_report, client_label_in, limit_label,
-    limit_label_in,
+    ProfileLine, Report, SignInLine, Summary, build_report, client_label, limit_label,
 };
 pub use redact::{Redactor, is_public_domain};
 pub use ticket::ticket_summary;

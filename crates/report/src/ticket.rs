@@ -48,7 +48,7 @@ pub fn ticket_summary(report: &Report) -> String {
     lines.push(line(
         &w.t("report.ticket.error", &[("error", &report.summary.error)]),
     ));
-    for (label, said) in report.answers.lines_in(report.lang) {
+    for (label, said) in report.answers.lines(report.lang) {
         lines.push(line(&w.t(
             "report.ticket.answer",
             &[("label", &label), ("said", &said)],
@@ -57,7 +57,7 @@ pub fn ticket_summary(report: &Report) -> String {
     if let Some(l) = &report.limit {
         lines.push(line(&w.t(
             "report.ticket.limit",
-            &[("label", &l.label), ("counts", &l.counts_in(report.lang))],
+            &[("label", &l.label), ("counts", &l.counts(report.lang))],
         )));
         if !l.reason.is_empty() {
             lines.push(line(&w.t("report.ticket.why", &[("reason", &l.reason)])));

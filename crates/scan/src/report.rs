@@ -186,7 +186,8 @@ pub struct Addin {
     /// The effective LoadBehavior keeps it from loading (0 or 2), as the scan found it: for
     /// the UI. Rust code asks [`Addin::is_off`], which follows a changed `load_behavior`.
     pub off: bool,
-    /// Hive the effective LoadBehavior came from: `HKCU`, `HKLM`, `HKLM_WOW6432Node`, `HKLM_ClickToRun`.
+    /// Hive the effective LoadBehavior came from: `HKCU`, `HKLM`, `HKLM_WOW6432Node`,
+    /// `HKLM_ClickToRun`.
     pub hive: String,
     /// Every hive that registers this add-in.
     pub hives: Vec<String>,
@@ -200,7 +201,8 @@ pub struct Addin {
     pub crashing: bool,
     /// Listed in Resiliency `DoNotDisableAddinList` (the user told Outlook to keep it).
     pub do_not_disable: bool,
-    /// Known to open its own connections to the mailbox or Microsoft 365 (from `data/connection_addins.txt`).
+    /// Known to open its own connections to the mailbox or Microsoft 365 (from
+    /// `data/connection_addins.txt`).
     pub opens_connections: bool,
     /// Why it opens connections, from the data file.
     pub connections_note: Option<String>,
@@ -305,7 +307,7 @@ pub struct Source {
     /// How it went.
     pub status: SourceStatus,
     /// Why it was skipped or failed, or what was partly unreadable (English, as the JSON
-    /// output and the logs keep it; [`Source::reason_in`] words it for a person).
+    /// output and the logs keep it; [`Source::reason_worded`] words it for a person).
     pub reason: Option<String>,
     /// The same reason as catalog words, when the scan's own rule gave it (the system's
     /// error texts have none). Not in the JSON.
@@ -315,7 +317,7 @@ pub struct Source {
 
 impl Source {
     /// The reason in `lang`: the catalog's words when there are some, else as recorded.
-    pub fn reason_in(&self, lang: words::Lang) -> Option<String> {
+    pub fn reason_worded(&self, lang: words::Lang) -> Option<String> {
         match &self.why {
             Some(note) => Some(note.words(lang)),
             None => self.reason.clone(),

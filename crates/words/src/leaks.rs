@@ -31,7 +31,7 @@ pub fn english_phrases_absent_from(lang: Lang) -> Vec<(&'static str, &'static st
 
 /// The English phrases found in `text`, which is meant for `lang`, as `key: phrase` (empty
 /// when there is none, and always empty for English).
-pub fn english_left_in(text: &str, lang: Lang) -> Vec<String> {
+pub fn english_left(text: &str, lang: Lang) -> Vec<String> {
     if lang == Lang::En {
         return Vec::new();
     }
@@ -50,15 +50,15 @@ mod tests {
     fn english_sentences_are_found_and_spanish_ones_are_not() {
         let en = Words::of(Lang::En).t("diag.connections_line", &[("n", &3)]);
         let es = Words::of(Lang::Es).t("diag.connections_line", &[("n", &3)]);
-        let found = english_left_in(&en, Lang::Es);
+        let found = english_left(&en, Lang::Es);
         assert!(
             found.contains(
                 &"diag.connections_line: connections from this PC to Microsoft 365".to_owned()
             ),
             "{found:?}"
         );
-        assert!(english_left_in(&es, Lang::Es).is_empty(), "{es}");
-        assert!(english_left_in(&en, Lang::En).is_empty());
+        assert!(english_left(&es, Lang::Es).is_empty(), "{es}");
+        assert!(english_left(&en, Lang::En).is_empty());
         assert!(english_phrases_absent_from(Lang::Es).len() > 100);
     }
 }

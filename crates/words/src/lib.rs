@@ -17,4 +17,4 @@ mod leaks;
 
 pub use catalog::{Arg, StepText, Words};
 pub use lang::Lang;
-pub use leaks::{english_left_in, english_phrases_absent_from};
+pub use leaks::{english_left, english_phrases_absent_from};

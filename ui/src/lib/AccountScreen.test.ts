@@ -66,7 +66,7 @@ describe("AccountScreen", () => {
   it("shows no note for a sign-in kept across restarts", async () => {
     commands.accountStatus
       .mockResolvedValueOnce({ status: "ok", data: { account: null, configured: true, demo_users: [] } })
-      .mockResolvedValue({ status: "ok", data: { account: work, configured: true, demo_users: [], remembered: { kind: "across_restarts", store: "Windows Credential Manager" } } });
+      .mockResolvedValue({ status: "ok", data: { account: work, configured: true, demo_users: [], remembered: { kind: "across_restarts", store: "windows_credential_manager" } } });
     await signedIn();
     await waitFor(() => expect(commands.accountStatus).toHaveBeenCalledTimes(2));
     expect(screen.queryByTestId("remembered")).toBeNull();

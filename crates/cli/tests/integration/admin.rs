@@ -2,12 +2,14 @@
 //! byte, and the script registers everything the code asks for (scopes from the code's
 //! own constants, the loopback redirect the app sends), so neither can drift.
 
+use crate::common::NoLocale;
 use std::process::Command;
 
 const CLI: &str = env!("CARGO_BIN_EXE_session-doctor-cli");
 
 fn script_output() -> String {
     let out = Command::new(CLI)
+        .no_locale()
         .args(["admin", "register-app-script"])
         .output()
         .expect("runs");

@@ -7,7 +7,7 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 fn cli() -> Command {
-    Command::cargo_bin("session-doctor-cli").expect("binary is built")
+    crate::common::cli()
 }
 
 /// `check` on an empty computer: an empty home (also as HOME, so nothing of this machine's

@@ -3,7 +3,7 @@
 use assert_cmd::Command;
 
 fn cli() -> Command {
-    Command::cargo_bin("session-doctor-cli").expect("binary is built")
+    crate::common::cli()
 }
 
 #[test]

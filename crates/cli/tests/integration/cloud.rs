@@ -6,6 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
+use crate::common::NoLocale;
 use sandbox::{
     DEMO_ADMIN_UPN, DEMO_MEMBER_UPN, DeviceFlowPlan, DeviceOutcome, Fault, Sandbox, Tenant,
 };
@@ -31,6 +32,7 @@ fn run(sb: &Sandbox, script: &str, out: &Path) -> Option<std::process::Output> {
         .unwrap_or_default();
     let service = format!("session-doctor-cli-test-{}-{unique}", std::process::id());
     let result = Command::new("keyctl")
+        .no_locale()
         .args(["session", "-", "sh", "-c", script])
         .env("CLI", CLI)
         .env("OUT", out)
@@ -194,6 +196,7 @@ fn a_member_is_given_the_page_to_open_and_exit_zero() {
 #[test]
 fn signout_everywhere_without_yes_refuses_when_not_interactive() {
     let out = Command::new(CLI)
+        .no_locale()
         .args(["signout-everywhere"])
         .stdin(std::process::Stdio::null())
         .output()
@@ -217,7 +220,19 @@ fn signout_everywhere_without_yes_refuses_when_not_interactive() {
 /// Runs the CLI once against `sb` with the cloud variables set; no keyring is touched
 /// (sign-ins refused before any token is issued).
 fn run_plain(sb: &Sandbox, tenant: &str, args: &[&str]) -> std::process::Output {
+    run_plain_with(sb, tenant, args, &[])
+}
+
+/// [`run_plain`] with more variables (a locale).
+fn run_plain_with(
+    sb: &Sandbox,
+    tenant: &str,
+    args: &[&str],
+    vars: &[(&str, &str)],
+) -> std::process::Output {
     Command::new(CLI)
+        .no_locale()
+        .envs(vars.iter().copied())
         .args(args)
         .env("SESSION_DOCTOR_AUTHORITY", sb.authority())
         .env("SESSION_DOCTOR_TENANT", tenant)
@@ -259,6 +274,47 @@ fn signin_prints_the_admin_consent_link_when_the_token_endpoint_answers_65001() 
 }
 
 #[test]
+fn signout_everywhere_and_a_refused_sign_in_speak_spanish() {
+    let out = Command::new(CLI)
+        .no_locale()
+        .env("LANG", "es_ES.UTF-8")
+        .args(["signout-everywhere"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let refused = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(refused.contains("--yes"), "{refused}");
+    assert!(refused.contains("en todas partes"), "{refused}");
+
+    let sb = Sandbox::start().expect("sandbox");
+    let tenant = sb.tenant().id.clone();
+    sb.set_device_flow(plan(DEMO_MEMBER_UPN));
+    sb.inject(Fault::consent_required(format!(
+        "/{tenant}/oauth2/v2.0/token"
+    )));
+    let out = run_plain_with(
+        &sb,
+        &tenant,
+        &["signin", "--device-code"],
+        &[("LANG", "es_ES.UTF-8")],
+    );
+    assert!(!out.status.success());
+    let consent = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        consent.contains("Texto para una incidencia a TI"),
+        "{consent}"
+    );
+    assert!(consent.contains("adminconsent?client_id="), "{consent}");
+    // The code stays as it is, for scripts and tickets.
+    assert!(consent.contains("[consent_required]"), "{consent}");
+    for text in [&refused, &consent] {
+        let leaked = words::english_left(text, words::Lang::Es);
+        assert!(leaked.is_empty(), "English left: {leaked:#?}\n{text}");
+    }
+}
+
+#[test]
 fn signin_with_a_code_where_the_tenant_blocks_it_points_to_the_browser_sign_in() {
     let sb = Sandbox::start().expect("sandbox");
     sb.set_device_flow(plan(DEMO_MEMBER_UPN));
@@ -278,6 +334,7 @@ fn signin_with_a_code_where_the_tenant_blocks_it_points_to_the_browser_sign_in()
 #[test]
 fn a_bad_graph_address_is_a_configuration_error() {
     let out = Command::new(CLI)
+        .no_locale()
         .args(["sessions", "--json"])
         .env("SESSION_DOCTOR_GRAPH", "http://graph.example.com/v1.0")
         .env("SESSION_DOCTOR_CLIENT_ID", "x")
@@ -312,7 +369,8 @@ fn browser_sign_in_through_the_loopback() {
         PATH="{}:$PATH"
         "$CLI" signin --login-hint {DEMO_MEMBER_UPN} >"$OUT/signin.out" 2>"$OUT/signin.err" || exit 11
         "$CLI" sessions >"$OUT/sessions.txt" || exit 12
-        "$CLI" signout >/dev/null || exit 13
+        LANG=es_ES.UTF-8 "$CLI" sessions >"$OUT/sessions.es.txt" || exit 14
+        LANG=es_ES.UTF-8 "$CLI" signout >"$OUT/signout.es.txt" || exit 13
         "#,
         bin.display()
     );
@@ -339,6 +397,16 @@ fn browser_sign_in_through_the_loopback() {
     let text = read(out, "sessions.txt");
     assert!(text.contains("2 devices"), "{text}");
     assert!(text.contains("https://mysignins.microsoft.com"), "{text}");
+    // The same account in Spanish: the listing, its notes and the sign-out.
+    let es = read(out, "sessions.es.txt");
+    assert!(es.contains("2 dispositivos"), "{es}");
+    assert!(es.contains("https://mysignins.microsoft.com"), "{es}");
+    let signout = read(out, "signout.es.txt");
+    assert!(signout.contains("Se ha olvidado"), "{signout}");
+    for text in [&es, &signout] {
+        let leaked = words::english_left(text, words::Lang::Es);
+        assert!(leaked.is_empty(), "English left: {leaked:#?}\n{text}");
+    }
 }
 
 /// Runs `script` under its own D-Bus session with an unlocked gnome-keyring-daemon whose
@@ -364,6 +432,7 @@ fn run_with_secret_service(
         "echo '' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || exit 97\n{script}"
     );
     let result = Command::new("dbus-run-session")
+        .no_locale()
         .args(["--", "sh", "-c", &full])
         .env("CLI", CLI)
         .env("OUT", out)

@@ -1,11 +1,8 @@
 //! `diagnose` as a help desk runs it: the real binary on the simulated PC.
 
-use assert_cmd::Command;
-
 #[test]
 fn diagnose_json_lists_findings_with_evidence_and_the_ordered_plan() {
-    let out = Command::cargo_bin("session-doctor-cli")
-        .expect("binary")
+    let out = crate::common::cli()
         .args(["diagnose", "--json", "--demo"])
         .assert()
         .success()
@@ -57,8 +54,7 @@ fn diagnose_json_lists_findings_with_evidence_and_the_ordered_plan() {
 
 #[test]
 fn personal_track_follows_the_second_article() {
-    let out = Command::cargo_bin("session-doctor-cli")
-        .expect("binary")
+    let out = crate::common::cli()
         .args(["diagnose", "--json", "--no-live", "--track", "personal"])
         .assert()
         .success()
@@ -76,7 +72,7 @@ fn diagnose_with_env(vars: &[(&str, &str)], args: &[&str]) -> String {
 #[test]
 fn spanish_locale_diagnosis_has_no_english_sentence() {
     let text = diagnose_with_env(&[("LANG", "es_ES.UTF-8")], &["diagnose", "--demo"]);
-    let mut leaked = words::english_left_in(&text, words::Lang::Es);
+    let mut leaked = words::english_left(&text, words::Lang::Es);
     // The plan's English titles (the catalog holds their Spanish).
     for track in [doctor::plan::Track::Work, doctor::plan::Track::Personal] {
         for step in doctor::plan::plan(track) {
@@ -135,7 +131,7 @@ fn spanish_locale_check_and_scan_have_no_english_sentence() {
     let scan = diagnose_with_env(&[("LANG", "es_ES.UTF-8")], &["scan", "--demo"]);
     for text in [&check, &scan] {
         assert_eq!(
-            words::english_left_in(text, words::Lang::Es),
+            words::english_left(text, words::Lang::Es),
             Vec::<String>::new(),
             "{text}"
         );

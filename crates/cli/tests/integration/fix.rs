@@ -74,7 +74,7 @@ fn setup() -> Setup {
 impl Setup {
     /// The CLI with the scan and journal options of this setup after `args`.
     fn cli(&self, args: &[&str]) -> Command {
-        let mut c = Command::cargo_bin("session-doctor-cli").expect("binary is built");
+        let mut c = crate::common::cli();
         c.args(args)
             .arg("--registry-file")
             .arg(&self.export)
@@ -125,7 +125,7 @@ impl Setup {
     }
 
     fn profiles(&self) -> Vec<String> {
-        let mut c = Command::cargo_bin("session-doctor-cli").expect("binary is built");
+        let mut c = crate::common::cli();
         let out = c
             .args(["scan", "--json", "--no-live", "--registry-file"])
             .arg(&self.export)
@@ -340,8 +340,7 @@ fn the_journal_dir_comes_from_the_environment_and_is_per_export() {
     let s = setup();
     let env_data = s.data.with_file_name("env data");
     let run = |export: &Path| {
-        Command::cargo_bin("session-doctor-cli")
-            .expect("binary is built")
+        crate::common::cli()
             .args([
                 "fix",
                 "run",
@@ -376,8 +375,7 @@ fn the_journal_dir_comes_from_the_environment_and_is_per_export() {
 
 #[test]
 fn the_demo_lists_and_previews_the_simulated_pc() {
-    let out = Command::cargo_bin("session-doctor-cli")
-        .expect("binary is built")
+    let out = crate::common::cli()
         .args(["fix", "list", "--json", "--demo"])
         .assert()
         .success()
@@ -395,8 +393,7 @@ fn the_demo_lists_and_previews_the_simulated_pc() {
         ids.contains(&"remove_profile:16.0:Outlook%20-%20Copy"),
         "{ids:?}"
     );
-    let out = Command::cargo_bin("session-doctor-cli")
-        .expect("binary is built")
+    let out = crate::common::cli()
         .args([
             "fix",
             "preview",
@@ -528,4 +525,61 @@ fn several_entries_are_undone_newest_first() {
         s.bytes() == s.original,
         "both undone: the file is as before"
     );
+}
+
+#[test]
+fn the_fix_commands_speak_spanish() {
+    let s = setup();
+    let dup = "remove_profile:16.0:Outlook%20";
+    let es = |args: &[&str], ok: bool| {
+        let mut c = s.cli(args);
+        c.env("LANG", "es_ES.UTF-8");
+        let out = if ok {
+            c.assert().success()
+        } else {
+            c.assert().failure()
+        };
+        let out = out.get_output();
+        String::from_utf8_lossy(if ok { &out.stdout } else { &out.stderr }).into_owned()
+    };
+    let list = es(&["fix", "list"], true);
+    assert!(list.contains(dup), "ids stay as they are: {list}");
+    let dry = es(&["fix", "run", dup], true);
+    assert!(dry.contains("No se ha cambiado nada"), "{dry}");
+    let done = es(&["fix", "run", dup, "--yes"], true);
+    assert!(done.contains("Hecho:"), "{done}");
+    let journal = es(&["fix", "journal"], true);
+    assert!(journal.contains("se puede deshacer"), "{journal}");
+    let entry = s.json(&["fix", "journal", "--json"])["entries"][0]["id"]
+        .as_str()
+        .expect("entry id")
+        .to_owned();
+    let dry_undo = es(&["fix", "undo", &entry], true);
+    assert!(dry_undo.contains("No se ha cambiado nada"), "{dry_undo}");
+    let undone = es(&["fix", "undo", &entry, "--yes"], true);
+    assert!(undone.contains("Deshecho:"), "{undone}");
+    let not_offered = es(
+        &["fix", "run", "disable_addin:Nobody.Addin", "--yes"],
+        false,
+    );
+    assert!(
+        not_offered.contains("no se ha cambiado nada"),
+        "{not_offered}"
+    );
+    let bad_id = es(&["fix", "run", "format_disk:C", "--yes"], false);
+    assert!(bad_id.contains("no es un identificador"), "{bad_id}");
+    for text in [
+        &list,
+        &dry,
+        &done,
+        &journal,
+        &dry_undo,
+        &undone,
+        &not_offered,
+        &bad_id,
+    ] {
+        let leaked = words::english_left(text, words::Lang::Es);
+        assert!(leaked.is_empty(), "English left: {leaked:#?}\n{text}");
+    }
+    assert!(s.bytes() == s.original, "undo restored the export");
 }

@@ -77,7 +77,7 @@ impl Pc {
     /// journal folder. `--no-live`: the scan lists no programs, while the repair itself
     /// still checks this computer's processes for a running Thunderbird.
     fn cli(&self, args: &[&str]) -> Command {
-        let mut c = Command::cargo_bin("session-doctor-cli").expect("binary is built");
+        let mut c = crate::common::cli();
         c.args(args)
             .arg("--no-live")
             .env("HOME", &self.home)

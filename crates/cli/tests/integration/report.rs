@@ -1,7 +1,5 @@
 //! `report` as a help desk runs it: the real binary on the simulated PC, printing to stdout.
 
-use assert_cmd::Command;
-
 /// Known personal data of the simulated PC (its user, mailbox, computer name).
 const PERSONAL: &[&str] = &["megan.bowen@contoso.example", "Megan Bowen", "MEGAN-LAPTOP"];
 
@@ -61,8 +59,7 @@ fn html_and_the_ticket_summary() {
 
 #[test]
 fn json_and_html_together_is_a_usage_error() {
-    Command::cargo_bin("session-doctor-cli")
-        .expect("binary")
+    crate::common::cli()
         .args(["report", "--json", "--html", "--demo"])
         .assert()
         .failure();
@@ -73,8 +70,7 @@ fn include_personal_data_is_refused_where_it_forbids_it() {
     let dir = tempfile::tempdir().expect("tmp");
     let config = dir.path().join("config.toml");
     std::fs::write(&config, "[report]\ninclude_personal_data = false\n").expect("write");
-    let out = Command::cargo_bin("session-doctor-cli")
-        .expect("binary")
+    let out = crate::common::cli()
         .args([
             "report",
             "--json",
@@ -100,8 +96,7 @@ fn include_personal_data_is_refused_where_it_forbids_it() {
         assert!(!stdout.contains(name), "{name} printed anyway");
     }
     // Without the flag the report is made, redacted.
-    let ok = Command::cargo_bin("session-doctor-cli")
-        .expect("binary")
+    let ok = crate::common::cli()
         .args(["report", "--json", "--demo", "--no-live"])
         .env("SESSION_DOCTOR_CONFIG", &config)
         .assert()
@@ -122,7 +117,7 @@ fn a_spanish_locale_gets_a_spanish_report() {
     let html = run_with_env(&es, &["report", "--html", "--demo", "--no-live"]);
     for text in [&ticket, &html] {
         assert_eq!(
-            words::english_left_in(text, words::Lang::Es),
+            words::english_left(text, words::Lang::Es),
             Vec::<String>::new(),
             "{text}"
         );

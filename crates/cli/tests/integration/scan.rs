@@ -4,7 +4,7 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 fn cli() -> Command {
-    Command::cargo_bin("session-doctor-cli").expect("binary is built")
+    crate::common::cli()
 }
 
 fn json_of(args: &[&str]) -> Value {

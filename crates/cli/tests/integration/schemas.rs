@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 
+use crate::common::NoLocale;
 use assert_cmd::Command;
 use serde_json::{Value, json};
 
@@ -75,7 +76,7 @@ impl Empty {
     }
 
     fn cli(&self, args: &[&str]) -> Command {
-        let mut c = Command::cargo_bin("session-doctor-cli").expect("binary is built");
+        let mut c = crate::common::cli();
         c.env("HOME", self.home.path())
             .env_remove("SESSION_DOCTOR_DATA_DIR")
             .args(args)
@@ -86,7 +87,7 @@ impl Empty {
 }
 
 fn demo(args: &[&str]) -> Command {
-    let mut c = Command::cargo_bin("session-doctor-cli").expect("binary is built");
+    let mut c = crate::common::cli();
     c.args(args).arg("--demo");
     c
 }
@@ -209,7 +210,7 @@ impl Export {
     }
 
     fn json(&self, args: &[&str]) -> Value {
-        let mut c = Command::cargo_bin("session-doctor-cli").expect("binary is built");
+        let mut c = crate::common::cli();
         c.args(args)
             .arg("--json")
             .arg("--registry-file")
@@ -293,6 +294,8 @@ fn cloud_outputs_match_the_schemas() {
         exit 0
     "#;
     let result = StdCommand::new("keyctl")
+        .no_locale()
+        .no_locale()
         .args(["session", "-", "sh", "-c", script])
         .env("CLI", env!("CARGO_BIN_EXE_session-doctor-cli"))
         .env("OUT", dir.path())

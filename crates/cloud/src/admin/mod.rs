@@ -91,7 +91,7 @@ mod tests {
 
     #[test]
     fn the_bulk_summary_and_the_failures_are_worded_in_spanish() {
-        use words::{Lang, english_left_in};
+        use words::{Lang, english_left};
         let results = vec![
             result("a@x.com", BulkRevokeOutcome::Revoked),
             result(
@@ -109,7 +109,7 @@ mod tests {
             s.summary,
             "1 de 4 usuarios con la sesión cerrada en todas partes. 3 fallaron (reintentables: 2)."
         );
-        assert!(english_left_in(&s.summary, Lang::Es).is_empty());
+        assert!(english_left(&s.summary, Lang::Es).is_empty());
         let one = [result("b@x.com", failed("x", "down".into(), true))];
         assert_eq!(
             summarize_bulk(&one, Lang::Es).summary,
@@ -143,7 +143,7 @@ mod tests {
             (503, json!({})),
         ] {
             let es = message(judge(&sub(status, headers), Lang::Es));
-            assert!(english_left_in(&es, Lang::Es).is_empty(), "{status}: {es}");
+            assert!(english_left(&es, Lang::Es).is_empty(), "{status}: {es}");
         }
     }
 

@@ -7,7 +7,7 @@
 use std::sync::OnceLock;
 
 use super::chunks::{self, MAX_PARTS, Stored};
-use super::{Remembered, StoredSession, TokenStore};
+use super::{KeyStore, Remembered, StoredSession, TokenStore};
 use crate::account::Account;
 use crate::error::CloudError;
 use crate::secret::Secret;
@@ -214,16 +214,16 @@ impl TokenStore for KeyringStore {
     fn remembers(&self) -> Remembered {
         match self.backend() {
             KeyringBackend::Native if cfg!(windows) => Remembered::AcrossRestarts {
-                store: "Windows Credential Manager".to_owned(),
+                store: KeyStore::WindowsCredentialManager,
             },
             KeyringBackend::Native if cfg!(target_os = "macos") => Remembered::AcrossRestarts {
-                store: "the macOS Keychain".to_owned(),
+                store: KeyStore::MacosKeychain,
             },
             KeyringBackend::Native => Remembered::AcrossRestarts {
-                store: "the system keyring".to_owned(),
+                store: KeyStore::System,
             },
             KeyringBackend::SecretService => Remembered::AcrossRestarts {
-                store: "the desktop keyring (Secret Service)".to_owned(),
+                store: KeyStore::SecretService,
             },
             KeyringBackend::Kernel => Remembered::UntilLogout,
         }

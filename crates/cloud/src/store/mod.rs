@@ -8,6 +8,7 @@ mod keyring_store;
 use std::sync::Mutex;
 
 use serde::Serialize;
+use words::{Lang, Words};
 
 use crate::account::Account;
 use crate::error::CloudError;
@@ -34,8 +35,8 @@ pub enum Remembered {
     /// In the OS keyring (Keychain, Credential Manager, a Secret Service): survives a
     /// restart of the app and of the computer.
     AcrossRestarts {
-        /// The store, in plain words ("Windows Credential Manager").
-        store: String,
+        /// Which keyring.
+        store: KeyStore,
     },
     /// In the Linux kernel keyring (no Secret Service is running): kept until the user
     /// logs out or the computer restarts.
@@ -47,22 +48,44 @@ pub enum Remembered {
     },
 }
 
+/// A keyring that keeps a sign-in across restarts, named in the user's words by
+/// [`Remembered::sentence`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyStore {
+    /// Windows Credential Manager.
+    WindowsCredentialManager,
+    /// The macOS Keychain.
+    MacosKeychain,
+    /// The desktop keyring through the Secret Service API (GNOME Keyring, KWallet).
+    SecretService,
+    /// Another platform's native keyring.
+    System,
+}
+
 impl Remembered {
-    /// The sentence for the CLI and the logs.
-    pub fn sentence(&self) -> String {
+    /// The sentence for the CLI and the logs, in `lang`: the same words as the app's
+    /// account screen.
+    pub fn sentence(&self, lang: Lang) -> String {
+        let w = Words::of(lang);
         match self {
-            Self::AcrossRestarts { store } => format!("Remembered in {store}."),
-            Self::UntilLogout => "Signed in; not remembered after a restart (no Secret Service \
-                                  such as GNOME Keyring or KWallet is running, so the sign-in \
-                                  is kept in the kernel keyring until you log out)."
-                .to_owned(),
-            Self::ThisRunOnly { reason: Some(r) } => format!(
-                "Signed in for this run only; not remembered after a restart (the keyring \
-                 could not keep it: {r})."
-            ),
-            Self::ThisRunOnly { reason: None } => {
-                "Signed in for this run only; not remembered after a restart.".to_owned()
+            Self::AcrossRestarts { store } => {
+                let key = match store {
+                    KeyStore::WindowsCredentialManager => "cloud.key_store.windows",
+                    KeyStore::MacosKeychain => "cloud.key_store.macos",
+                    KeyStore::SecretService => "cloud.key_store.secret_service",
+                    KeyStore::System => "cloud.key_store.system",
+                };
+                w.t(
+                    "cloud.remembered.across_restarts",
+                    &[("store", &w.t(key, &[]))],
+                )
             }
+            Self::UntilLogout => w.t("account.remembered.until_logout", &[]),
+            Self::ThisRunOnly { reason: Some(r) } => {
+                w.t("account.remembered.this_run_reason", &[("reason", r)])
+            }
+            Self::ThisRunOnly { reason: None } => w.t("account.remembered.this_run", &[]),
         }
     }
 

@@ -550,7 +550,7 @@ async fn a_csv_of_users_feeds_a_revoke_and_unknown_users_are_not_retried() {
                Ghost,ghost@contoso.example\r\n\
                \r\n\
                Diego,\"user003@contoso.example\"\r\n";
-    let import = parse_upn_csv(csv);
+    let import = parse_upn_csv(csv, Lang::En);
     assert_eq!(import.upns.len(), 4);
     assert_eq!(import.skipped.len(), 2);
     let (results, _) = revoke(&s, &import.upns).await;

@@ -51,7 +51,7 @@ async fn consent_missing_at_sign_in_gives_the_admin_consent_link_of_the_users_te
     let (s, store) = session(config(&sb));
     let (open, _) = browser(|l| l);
     let err = s
-        .sign_in_browser(open, Some(DEMO_MEMBER_UPN))
+        .sign_in_browser(open, Some(DEMO_MEMBER_UPN), words::Lang::En)
         .await
         .expect_err("no consent");
     assert_eq!(err.code(), "consent_required");
@@ -97,7 +97,10 @@ async fn consent_withdrawn_at_a_refresh_links_to_the_signed_in_tenant_and_a_pinn
     let later = CloudSession::new(config(&sb), dynstore).expect("session");
     later.restore().await.expect("restore");
     sb.inject(Fault::consent_required(TOKEN));
-    let err = later.snapshot(None).await.expect_err("refresh refused");
+    let err = later
+        .snapshot(None, words::Lang::En)
+        .await
+        .expect_err("refresh refused");
     let consent = err.admin_consent().expect("link");
     // The account's tenant id, from the sign-in.
     assert_eq!(consent.tenant, sb.tenant().id);
@@ -134,7 +137,7 @@ async fn conditional_access_blocks_are_explained_and_offer_the_browser_sign_in()
     let (s, _) = session(config(&sb));
     let (open, _) = browser(|l| l);
     let err = s
-        .sign_in_browser(open, Some(DEMO_ADMIN_UPN))
+        .sign_in_browser(open, Some(DEMO_ADMIN_UPN), words::Lang::En)
         .await
         .expect_err("blocked");
     assert_eq!(err, CloudError::ConditionalAccessBlocked { code: 53003 });
@@ -209,7 +212,7 @@ async fn mfa_demanded_at_the_device_code_reruns_the_browser_sign_in_with_the_cla
 
     let (open, log) = browser(|l| l);
     let account = s
-        .sign_in_browser(open, Some(DEMO_ADMIN_UPN))
+        .sign_in_browser(open, Some(DEMO_ADMIN_UPN), words::Lang::En)
         .await
         .expect("the browser sign-in with the claims");
     assert_eq!(account.upn, DEMO_ADMIN_UPN);
@@ -227,7 +230,7 @@ async fn mfa_demanded_at_the_device_code_reruns_the_browser_sign_in_with_the_cla
     // Answered: the next sign-in carries no stale challenge.
     assert_eq!(s.claims_challenge().await, None);
     let (open, log) = browser(|l| l);
-    s.sign_in_browser(open, Some(DEMO_ADMIN_UPN))
+    s.sign_in_browser(open, Some(DEMO_ADMIN_UPN), words::Lang::En)
         .await
         .expect("signs in");
     let again = log
@@ -278,7 +281,10 @@ async fn a_graph_claims_challenge_refreshes_with_the_claims_then_asks_for_the_br
             .always(),
     );
     sb.inject(Fault::mfa_required(TOKEN, 50076, None));
-    let err = s.snapshot(None).await.expect_err("MFA wanted");
+    let err = s
+        .snapshot(None, words::Lang::En)
+        .await
+        .expect_err("MFA wanted");
     assert_eq!(err.code(), "mfa_required");
     assert_eq!(err.claims(), Some(CLAIMS), "the Graph challenge is kept");
     assert_eq!(
@@ -289,7 +295,7 @@ async fn a_graph_claims_challenge_refreshes_with_the_claims_then_asks_for_the_br
     sb.faults().clear();
 
     let (open, log) = browser(|l| l);
-    s.sign_in_browser(open, Some(DEMO_ADMIN_UPN))
+    s.sign_in_browser(open, Some(DEMO_ADMIN_UPN), words::Lang::En)
         .await
         .expect("signs in");
     let authorize = log
@@ -302,7 +308,10 @@ async fn a_graph_claims_challenge_refreshes_with_the_claims_then_asks_for_the_br
         query(&authorize).get("claims").map(String::as_str),
         Some(CLAIMS)
     );
-    let snap = s.snapshot(None).await.expect("after the new sign-in");
+    let snap = s
+        .snapshot(None, words::Lang::En)
+        .await
+        .expect("after the new sign-in");
     assert_eq!(snap.devices.len(), 6);
 }
 
@@ -312,7 +321,10 @@ async fn a_graph_claims_challenge_a_refresh_satisfies_needs_no_new_sign_in() {
     let (s, _) = session(config(&sb));
     sign_in(&s, DEMO_ADMIN_UPN).await;
     sb.inject(Fault::claims_challenge("/graph/v1.0/me", CLAIMS).exact());
-    let snap = s.snapshot(None).await.expect("refreshed with the claims");
+    let snap = s
+        .snapshot(None, words::Lang::En)
+        .await
+        .expect("refreshed with the claims");
     assert_eq!(snap.sign_ins.len(), 40);
     assert_eq!(s.claims_challenge().await, None);
 }

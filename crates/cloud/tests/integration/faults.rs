@@ -283,7 +283,10 @@ async fn a_hung_connection_gives_up_after_the_request_timeout() {
     let hung = RawServer::start(|_| Answer::Hang).await;
     let s = signed_in_with_graph(&sb, &hung.url()).await;
     let started = Instant::now();
-    let err = s.snapshot(None).await.expect_err("nobody answers");
+    let err = s
+        .snapshot(None, words::Lang::En)
+        .await
+        .expect_err("nobody answers");
     let took = started.elapsed();
     assert_eq!(
         err,
@@ -301,7 +304,10 @@ async fn a_hung_connection_gives_up_after_the_request_timeout() {
     // The token endpoint hanging during a refresh is the same typed timeout.
     let s = restored_at(&hung.url(), &hung.url(), "rt-1").await;
     let started = Instant::now();
-    let err = s.snapshot(None).await.expect_err("token endpoint hangs");
+    let err = s
+        .snapshot(None, words::Lang::En)
+        .await
+        .expect_err("token endpoint hangs");
     assert_eq!(err.code(), "timeout", "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(4));
 }
@@ -318,7 +324,10 @@ async fn headers_then_a_stalled_body_is_a_timeout_too() {
     .await;
     let s = signed_in_with_graph(&sb, &stall.url()).await;
     let started = Instant::now();
-    let err = s.snapshot(None).await.expect_err("body never ends");
+    let err = s
+        .snapshot(None, words::Lang::En)
+        .await
+        .expect_err("body never ends");
     assert_eq!(err.code(), "timeout", "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(4));
     assert_eq!(stall.requests_to("/graph/v1.0/me"), 3);
@@ -345,7 +354,10 @@ async fn a_429_storm_stops_after_the_retry_budget_with_a_throttled_error() {
             .always(),
     );
     let started = Instant::now();
-    let err = s.snapshot(None).await.expect_err("throttled");
+    let err = s
+        .snapshot(None, words::Lang::En)
+        .await
+        .expect_err("throttled");
     let took = started.elapsed();
     assert_eq!(
         err,
@@ -388,7 +400,10 @@ async fn a_retry_after_of_an_hour_is_capped_by_max_delay() {
             .always(),
     );
     let started = Instant::now();
-    let err = s.snapshot(None).await.expect_err("throttled");
+    let err = s
+        .snapshot(None, words::Lang::En)
+        .await
+        .expect_err("throttled");
     // The UI learns what Microsoft asked; the client never waited longer than max_delay.
     assert_eq!(
         err,
@@ -431,9 +446,15 @@ async fn a_token_revoked_between_the_concurrent_reads_is_sign_in_again_not_half_
     // after it did not.
     let (other, _) = session(config(&sb));
     sign_in(&other, DEMO_ADMIN_UPN).await;
-    other.sign_out_everywhere(&[]).await.expect("revoked");
+    other
+        .sign_out_everywhere(&[], words::Lang::En)
+        .await
+        .expect("revoked");
     sb.inject(Fault::on("/graph/v1.0/me/ownedDevices").status(401));
-    let err = s.snapshot(None).await.expect_err("no half snapshot");
+    let err = s
+        .snapshot(None, words::Lang::En)
+        .await
+        .expect_err("no half snapshot");
     assert_eq!(err, CloudError::SessionRevoked);
     assert_eq!(err.code(), "signed_out_everywhere");
     assert!(
@@ -447,7 +468,9 @@ async fn a_token_revoked_between_the_concurrent_reads_is_sign_in_again_not_half_
     );
     assert_eq!(s.account().await, None);
     assert_eq!(
-        s.snapshot(None).await.expect_err("signed out"),
+        s.snapshot(None, words::Lang::En)
+            .await
+            .expect_err("signed out"),
         CloudError::NotSignedIn
     );
 }
@@ -459,7 +482,10 @@ async fn a_token_refused_on_one_read_is_refreshed_and_the_whole_snapshot_read_ag
     sign_in(&s, DEMO_ADMIN_UPN).await;
     // An access token refused on one read only (clock skew at one Graph front end).
     sb.inject(Fault::on("/graph/v1.0/auditLogs").status(401));
-    let snap = s.snapshot(None).await.expect("snapshot after a refresh");
+    let snap = s
+        .snapshot(None, words::Lang::En)
+        .await
+        .expect("snapshot after a refresh");
     assert!(snap.notes.is_empty(), "{:#?}", snap.notes);
     assert_eq!(snap.sign_ins.len(), 40);
     assert_eq!(snap.devices.len(), 6);
@@ -478,7 +504,7 @@ async fn consent_missing_at_the_token_endpoint_is_consent_required() {
     let (s, store) = session(config(&sb));
     let (open, _) = browser(|l| l);
     let err = s
-        .sign_in_browser(open, Some(DEMO_ADMIN_UPN))
+        .sign_in_browser(open, Some(DEMO_ADMIN_UPN), words::Lang::En)
         .await
         .expect_err("no consent");
     assert!(
@@ -504,14 +530,17 @@ async fn consent_missing_at_the_token_endpoint_is_consent_required() {
     );
     assert_eq!(
         later
-            .snapshot(None)
+            .snapshot(None, words::Lang::En)
             .await
             .expect_err("refresh refused")
             .code(),
         "consent_required"
     );
     assert!(store.load().expect("load").is_some(), "kept for later");
-    let snap = later.snapshot(None).await.expect("consent granted again");
+    let snap = later
+        .snapshot(None, words::Lang::En)
+        .await
+        .expect("consent granted again");
     assert_eq!(snap.sign_ins.len(), 40);
 }
 
@@ -536,7 +565,7 @@ impl TokenStore for LockedKeyring {
     }
     fn remembers(&self) -> Remembered {
         Remembered::AcrossRestarts {
-            store: "a locked keyring".into(),
+            store: cloud::KeyStore::SecretService,
         }
     }
 }
@@ -559,18 +588,18 @@ async fn a_locked_or_missing_keyring_is_a_clear_error_never_a_panic() {
     // the token is kept nowhere else (no file).
     let (open, _) = browser(|l| l);
     let account = s
-        .sign_in_browser(open, Some(DEMO_ADMIN_UPN))
+        .sign_in_browser(open, Some(DEMO_ADMIN_UPN), words::Lang::En)
         .await
         .expect("signed in for this run");
     assert_eq!(account.upn, DEMO_ADMIN_UPN);
-    match s.remembered().await {
+    match s.remembered(words::Lang::En).await {
         Some(Remembered::ThisRunOnly { reason: Some(why) }) => {
             assert!(why.contains("locked"), "{why}")
         }
         other => panic!("expected 'this run only': {other:?}"),
     }
     // In Spanish, our words around the keyring's own detail.
-    match s.remembered_in(words::Lang::Es).await {
+    match s.remembered(words::Lang::Es).await {
         Some(Remembered::ThisRunOnly { reason: Some(why) }) => {
             assert!(
                 why.starts_with("el llavero del sistema no está disponible: "),
@@ -580,13 +609,19 @@ async fn a_locked_or_missing_keyring_is_a_clear_error_never_a_panic() {
         }
         other => panic!("expected 'this run only': {other:?}"),
     }
-    assert!(
-        s.remembered()
-            .await
-            .is_some_and(|r| r.sentence().contains("not remembered after a restart"))
-    );
+    assert!(s.remembered(words::Lang::En).await.is_some_and(|r| {
+        r.sentence(words::Lang::En)
+            .contains("not remembered after a restart")
+    }));
     // It works for this run: the snapshot reads with the in-memory tokens.
-    assert_eq!(s.snapshot(None).await.expect("snapshot").devices.len(), 6);
+    assert_eq!(
+        s.snapshot(None, words::Lang::En)
+            .await
+            .expect("snapshot")
+            .devices
+            .len(),
+        6
+    );
     // Signing out here with a keyring that cannot forget: an error, but signed out in memory.
     assert_eq!(
         s.sign_out().await.expect_err("cannot clear").code(),
@@ -620,7 +655,10 @@ async fn a_revoked_session_is_reported_as_such_even_when_the_keyring_cannot_forg
     let s =
         CloudSession::new(config(&sb), Arc::new(UndeletableKeyring::default())).expect("session");
     sign_in(&s, DEMO_ADMIN_UPN).await;
-    let report = s.sign_out_everywhere(&[]).await.expect("revoked");
+    let report = s
+        .sign_out_everywhere(&[], words::Lang::En)
+        .await
+        .expect("revoked");
     assert!(
         report.signed_out_here,
         "the keyring's failure must not hide that this app was signed out: {report:?}"
@@ -644,7 +682,7 @@ async fn graph_200_with_an_empty_body_or_the_wrong_shape_is_an_unexpected_respon
             .status(200)
             .body("application/json", ""),
     );
-    let err = s.snapshot(None).await.expect_err("empty");
+    let err = s.snapshot(None, words::Lang::En).await.expect_err("empty");
     assert!(
         matches!(err, CloudError::UnexpectedResponse { status: 200, .. }),
         "{err:?}"
@@ -661,7 +699,10 @@ async fn graph_200_with_an_empty_body_or_the_wrong_shape_is_an_unexpected_respon
                 "<html><body>Sign in to the Wi-Fi</body></html>",
             ),
     );
-    let err = s.snapshot(None).await.expect_err("html as json");
+    let err = s
+        .snapshot(None, words::Lang::En)
+        .await
+        .expect_err("html as json");
     assert!(err.to_string().contains("HTML"), "{err}");
 
     // A collection without "value" is not read as "no devices".
@@ -670,7 +711,7 @@ async fn graph_200_with_an_empty_body_or_the_wrong_shape_is_an_unexpected_respon
             .status(200)
             .body("application/json", r#"{"items":[]}"#),
     );
-    let snap = s.snapshot(None).await.expect("partial");
+    let snap = s.snapshot(None, words::Lang::En).await.expect("partial");
     let note = snap
         .notes
         .iter()
@@ -688,7 +729,7 @@ async fn graph_200_with_an_empty_body_or_the_wrong_shape_is_an_unexpected_respon
                 r#"{"id":"a1f3b0c2-6d7e-4f80-9a1b-2c3d4e5f6071","userPrincipalName":"megan.bowen@contoso.example"}"#,
             ),
     );
-    let snap = s.snapshot(None).await.expect("read");
+    let snap = s.snapshot(None, words::Lang::En).await.expect("read");
     assert_eq!(snap.devices.len(), 6);
     assert_eq!(sb.faults().remaining(), 0);
 }
@@ -710,7 +751,10 @@ async fn a_redirect_to_another_host_is_not_followed_and_no_token_leaves() {
 
     // Graph behind a proxy that redirects: the bearer token must not follow.
     let s = signed_in_with_graph(&sb, &proxy.url()).await;
-    let err = s.snapshot(None).await.expect_err("not followed");
+    let err = s
+        .snapshot(None, words::Lang::En)
+        .await
+        .expect_err("not followed");
     assert!(
         matches!(err, CloudError::UnexpectedResponse { status: 301, .. }),
         "{err:?}"
@@ -729,7 +773,10 @@ async fn a_redirect_to_another_host_is_not_followed_and_no_token_leaves() {
     })
     .await;
     let s = restored_at(&token_proxy.url(), &proxy.url(), "rt-must-stay-home").await;
-    let err = s.snapshot(None).await.expect_err("not followed");
+    let err = s
+        .snapshot(None, words::Lang::En)
+        .await
+        .expect_err("not followed");
     assert_eq!(err.code(), "unexpected_response", "{err:?}");
     assert_eq!(
         token_proxy.requests_to("/common/oauth2/v2.0/token"),
@@ -755,7 +802,7 @@ async fn a_redirect_loop_is_one_request_and_a_clear_error() {
     .await;
     let s = signed_in_with_graph(&sb, &looping.url()).await;
     let started = Instant::now();
-    let err = s.snapshot(None).await.expect_err("loop");
+    let err = s.snapshot(None, words::Lang::En).await.expect_err("loop");
     assert_eq!(err.code(), "unexpected_response", "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
     assert_eq!(looping.requests_to("/graph/v1.0/me"), 1);
@@ -778,7 +825,10 @@ async fn a_next_page_link_to_another_host_is_not_followed() {
             .to_string(),
         ),
     );
-    let snap = s.snapshot(None).await.expect("partial snapshot");
+    let snap = s
+        .snapshot(None, words::Lang::En)
+        .await
+        .expect("partial snapshot");
     let note = snap
         .notes
         .iter()
@@ -802,7 +852,10 @@ async fn an_endless_response_is_cut_at_the_size_cap_not_read_into_memory() {
     let (s, _) = session(cfg);
     sign_in(&s, DEMO_ADMIN_UPN).await;
     let started = Instant::now();
-    let err = s.snapshot(None).await.expect_err("too big");
+    let err = s
+        .snapshot(None, words::Lang::En)
+        .await
+        .expect_err("too big");
     assert!(
         matches!(err, CloudError::UnexpectedResponse { status: 200, .. }),
         "{err:?}"
@@ -839,7 +892,7 @@ async fn fifty_megabytes_of_sign_ins_become_a_note_and_the_rest_of_the_snapshot_
             .status(200)
             .body("application/json", body),
     );
-    let snap = s.snapshot(None).await.expect("snapshot");
+    let snap = s.snapshot(None, words::Lang::En).await.expect("snapshot");
     assert_eq!(snap.devices.len(), 6);
     assert!(snap.sign_ins.is_empty());
     let note = snap
@@ -878,7 +931,7 @@ async fn clock_skew_in_the_id_token_and_odd_expires_in_values_neither_panic_nor_
         let account = sign_in(&s, DEMO_ADMIN_UPN).await;
         assert_eq!(account.upn, DEMO_ADMIN_UPN, "expires_in {expires_in}");
         // The expiry comes from expires_in on the local clock; even 0 works (it refreshes).
-        let snap = s.snapshot(None).await.expect("snapshot");
+        let snap = s.snapshot(None, words::Lang::En).await.expect("snapshot");
         assert_eq!(snap.sign_ins.len(), 40, "expires_in {expires_in}");
     }
     // A negative or textual lifetime is not a number of seconds: a clear error.
@@ -889,7 +942,7 @@ async fn clock_skew_in_the_id_token_and_odd_expires_in_values_neither_panic_nor_
     let (s, _) = session(config(&sb));
     let (open, _) = browser(|l| l);
     let err = s
-        .sign_in_browser(open, Some(DEMO_ADMIN_UPN))
+        .sign_in_browser(open, Some(DEMO_ADMIN_UPN), words::Lang::En)
         .await
         .expect_err("negative lifetime");
     assert_eq!(err.code(), "unexpected_response", "{err:?}");
@@ -948,7 +1001,7 @@ async fn clock_skew_in_retry_after_dates_is_capped_or_immediate() {
             )),
     );
     let started = Instant::now();
-    let snap = s.snapshot(None).await.expect("retried");
+    let snap = s.snapshot(None, words::Lang::En).await.expect("retried");
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "{:?}",
@@ -977,7 +1030,7 @@ async fn sign_ins_dated_in_the_future_or_garbled_are_shown_as_given() {
             .to_string(),
         ),
     );
-    let snap = s.snapshot(None).await.expect("snapshot");
+    let snap = s.snapshot(None, words::Lang::En).await.expect("snapshot");
     let times: Vec<&str> = snap.sign_ins.iter().map(|x| x.created.as_str()).collect();
     assert_eq!(
         times,

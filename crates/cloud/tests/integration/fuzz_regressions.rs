@@ -13,9 +13,9 @@ fn upn_csv_non_ascii_cell_of_seven_bytes_does_not_panic() {
         "Name;Email\nBob;bob\u{FFFD}\u{FFFD}\u{FFFD}.com\n",
         "mailto:ann@contoso.com\nMAILTO:bob@contoso.com\n",
     ] {
-        let got = parse_upn_csv(text);
+        let got = parse_upn_csv(text, words::Lang::En);
         assert!(got.upns.iter().all(|u| u.is_ascii()), "{text:?}: {got:?}");
     }
-    let got = parse_upn_csv("Ångström\nmailto:ann@contoso.com\n");
+    let got = parse_upn_csv("Ångström\nmailto:ann@contoso.com\n", words::Lang::En);
     assert_eq!(got.upns, vec!["ann@contoso.com"]);
 }

@@ -145,7 +145,7 @@ fn inner_kernel() {
     assert!(
         make()
             .remembers()
-            .sentence()
+            .sentence(words::Lang::En)
             .contains("not remembered after a restart")
     );
     println!("kernel round trip ok");
@@ -340,7 +340,7 @@ fn credential_manager_keeps_tokens_longer_than_one_credential() {
     assert_eq!(
         make().remembers(),
         Remembered::AcrossRestarts {
-            store: "Windows Credential Manager".into()
+            store: cloud::KeyStore::WindowsCredentialManager
         }
     );
 }

@@ -41,7 +41,7 @@ async fn no_token_reaches_the_log() {
             .status(503)
             .times(1),
     );
-    let snap = s.snapshot(None).await.expect("snapshot");
+    let snap = s.snapshot(None, words::Lang::En).await.expect("snapshot");
     let debug = format!("{snap:?} {s:?} {store:?}");
     sb.set_device_flow(DeviceFlowPlan {
         pending_polls: 1,
@@ -53,7 +53,10 @@ async fn no_token_reaches_the_log() {
     let flow = s.start_device_code().await.expect("code");
     let flow_debug = format!("{flow:?}");
     s.finish_device_code(&flow).await.expect("signed in");
-    let report = s.sign_out_everywhere(&[]).await.expect("report");
+    let report = s
+        .sign_out_everywhere(&[], words::Lang::En)
+        .await
+        .expect("report");
     assert!(report.signed_out_here);
 
     let lines = LINES.lock().expect("lock").join("\n");

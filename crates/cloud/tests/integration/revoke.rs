@@ -14,7 +14,10 @@ async fn admin_revoke_signs_out_everywhere_including_here() {
     let sb = start(Tenant::demo());
     let (s, store) = session(config(&sb));
     sign_in(&s, DEMO_ADMIN_UPN).await;
-    let report = s.sign_out_everywhere(&[]).await.expect("report");
+    let report = s
+        .sign_out_everywhere(&[], words::Lang::En)
+        .await
+        .expect("report");
     assert_eq!(report.results.len(), 1);
     assert_eq!(report.results[0].outcome, RevokeOutcome::Revoked);
     assert!(report.signed_out_here, "the refresh answered AADSTS50173");
@@ -38,12 +41,18 @@ async fn a_revoked_refresh_token_fails_like_at_microsoft() {
     sign_in(&first, DEMO_ADMIN_UPN).await;
     let (second, _) = session(config(&sb));
     sign_in(&second, DEMO_ADMIN_UPN).await;
-    second.sign_out_everywhere(&[]).await.expect("revoked");
+    second
+        .sign_out_everywhere(&[], words::Lang::En)
+        .await
+        .expect("revoked");
     // A fresh start of the first app: the stored refresh token is all it has.
     let dynstore: Arc<dyn TokenStore> = store.clone();
     let restarted = CloudSession::new(config(&sb), dynstore).expect("session");
     assert!(restarted.restore().await.expect("restore").is_some());
-    let err = restarted.snapshot(None).await.expect_err("refresh refused");
+    let err = restarted
+        .snapshot(None, words::Lang::En)
+        .await
+        .expect_err("refresh refused");
     assert_eq!(err, CloudError::SessionRevoked);
     assert_eq!(err.code(), "signed_out_everywhere");
     assert_eq!(err.to_string(), "signed out everywhere, including here");
@@ -55,7 +64,10 @@ async fn a_204_is_success_too() {
     let sb = start(Tenant::demo().with_revoke_status(204));
     let (s, _) = session(config(&sb));
     sign_in(&s, DEMO_ADMIN_UPN).await;
-    let report = s.sign_out_everywhere(&[]).await.expect("report");
+    let report = s
+        .sign_out_everywhere(&[], words::Lang::En)
+        .await
+        .expect("report");
     assert_eq!(report.results[0].outcome, RevokeOutcome::Revoked);
     assert!(report.signed_out_here);
 }
@@ -66,7 +78,7 @@ async fn a_member_gets_the_manual_route_and_stays_signed_in() {
     let (s, _) = session(config(&sb));
     sign_in(&s, DEMO_MEMBER_UPN).await;
     let report = s
-        .sign_out_everywhere(&[])
+        .sign_out_everywhere(&[], words::Lang::En)
         .await
         .expect("a value, not an error");
     let RevokeOutcome::Manual { route } = &report.results[0].outcome else {
@@ -93,7 +105,10 @@ async fn a_member_gets_the_manual_route_and_stays_signed_in() {
         "nothing was revoked"
     );
     // The refusal is remembered as a capability.
-    let snap = s.snapshot(None).await.expect("still signed in");
+    let snap = s
+        .snapshot(None, words::Lang::En)
+        .await
+        .expect("still signed in");
     assert!(!snap.capabilities.can_revoke);
 }
 
@@ -102,7 +117,10 @@ async fn a_personal_account_is_guided_without_calling_graph() {
     let sb = start(Tenant::demo());
     let (s, _) = session(config(&sb));
     sign_in(&s, DEMO_PERSONAL_UPN).await;
-    let report = s.sign_out_everywhere(&[]).await.expect("report");
+    let report = s
+        .sign_out_everywhere(&[], words::Lang::En)
+        .await
+        .expect("report");
     let RevokeOutcome::Manual { route } = &report.results[0].outcome else {
         panic!("expected the manual route: {report:?}");
     };
@@ -142,7 +160,10 @@ async fn bulk_revoke_of_45_users_in_three_batches_judges_each_answer() {
             .status(500)
             .always(),
     );
-    let report = s.sign_out_everywhere(&users).await.expect("report");
+    let report = s
+        .sign_out_everywhere(&users, words::Lang::En)
+        .await
+        .expect("report");
     assert_eq!(report.results.len(), 45);
     let outcome = |upn: &str| {
         &report
@@ -204,7 +225,9 @@ async fn not_signed_in_cannot_revoke() {
     let sb = start(Tenant::demo());
     let (s, _) = session(config(&sb));
     assert_eq!(
-        s.sign_out_everywhere(&[]).await.expect_err("no"),
+        s.sign_out_everywhere(&[], words::Lang::En)
+            .await
+            .expect_err("no"),
         CloudError::NotSignedIn
     );
 }

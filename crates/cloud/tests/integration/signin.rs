@@ -15,7 +15,7 @@ async fn pkce_round_trip_through_the_loopback() {
     let (s, store) = session(config(&sb));
     let (open, log) = browser(|l| l);
     let account = s
-        .sign_in_browser(open, Some(DEMO_ADMIN_UPN))
+        .sign_in_browser(open, Some(DEMO_ADMIN_UPN), words::Lang::En)
         .await
         .expect("signed in");
     assert_eq!(account.upn, DEMO_ADMIN_UPN);
@@ -68,7 +68,7 @@ async fn a_wrong_state_is_rejected() {
         u.to_string()
     });
     let err = s
-        .sign_in_browser(open, Some(DEMO_ADMIN_UPN))
+        .sign_in_browser(open, Some(DEMO_ADMIN_UPN), words::Lang::En)
         .await
         .expect_err("rejected");
     assert_eq!(err, CloudError::StateMismatch);
@@ -97,7 +97,7 @@ async fn the_loopback_gives_up_after_its_timeout() {
     let started = Instant::now();
     // The "browser" never comes back.
     let err = s
-        .sign_in_browser(|_| Ok(()), None)
+        .sign_in_browser(|_| Ok(()), None, words::Lang::En)
         .await
         .expect_err("times out");
     assert!(matches!(err, CloudError::LoopbackTimeout { .. }), "{err:?}");
@@ -110,7 +110,7 @@ async fn a_browser_that_cannot_open_suggests_the_device_code() {
     let sb = start(Tenant::demo());
     let (s, _) = session(config(&sb));
     let err = s
-        .sign_in_browser(|_| Err("no display".into()), None)
+        .sign_in_browser(|_| Err("no display".into()), None, words::Lang::En)
         .await
         .expect_err("fails");
     assert_eq!(err.code(), "browser_unavailable");
@@ -125,7 +125,7 @@ async fn the_user_declining_consent_is_a_typed_error() {
     // The sandbox's "press Cancel on the consent page".
     let open = move |url: &str| open(&format!("{url}&sandbox_action=deny"));
     let err = s
-        .sign_in_browser(open, Some(DEMO_ADMIN_UPN))
+        .sign_in_browser(open, Some(DEMO_ADMIN_UPN), words::Lang::En)
         .await
         .expect_err("declined");
     assert_eq!(err, CloudError::SignInDeclined);
@@ -305,7 +305,7 @@ async fn token_endpoint_html_after_the_browser_is_an_unexpected_response() {
     let (s, _) = session(config(&sb));
     let (open, _) = browser(|l| l);
     let err = s
-        .sign_in_browser(open, Some(DEMO_ADMIN_UPN))
+        .sign_in_browser(open, Some(DEMO_ADMIN_UPN), words::Lang::En)
         .await
         .expect_err("html");
     assert_eq!(err.code(), "unexpected_response", "{err:?}");
@@ -345,7 +345,7 @@ async fn an_idle_preconnect_does_not_hold_up_the_redirect() {
         open(url)
     };
     let started = Instant::now();
-    s.sign_in_browser(open, Some(DEMO_ADMIN_UPN))
+    s.sign_in_browser(open, Some(DEMO_ADMIN_UPN), words::Lang::En)
         .await
         .expect("signed in");
     assert!(
@@ -411,7 +411,7 @@ async fn strays_with_a_wrong_or_missing_state_get_a_400_and_the_real_redirect_st
         Ok(())
     };
     let account = s
-        .sign_in_browser(open, Some(DEMO_ADMIN_UPN))
+        .sign_in_browser(open, Some(DEMO_ADMIN_UPN), words::Lang::En)
         .await
         .expect("the real redirect completes");
     assert_eq!(account.upn, DEMO_ADMIN_UPN);
@@ -441,7 +441,7 @@ async fn the_code_is_sent_once_even_when_the_token_endpoint_fails() {
     let (s, store) = session(config(&sb));
     let (open, _) = browser(|l| l);
     let err = s
-        .sign_in_browser(open, Some(DEMO_ADMIN_UPN))
+        .sign_in_browser(open, Some(DEMO_ADMIN_UPN), words::Lang::En)
         .await
         .expect_err("no second try with the same code");
     assert_ne!(err.code(), "", "{err:?}");
@@ -462,7 +462,7 @@ async fn a_replayed_redirect_after_sign_in_reaches_nothing() {
     let sb = start(Tenant::demo());
     let (s, _) = session(config(&sb));
     let (open, log) = browser(|l| l);
-    s.sign_in_browser(open, Some(DEMO_ADMIN_UPN))
+    s.sign_in_browser(open, Some(DEMO_ADMIN_UPN), words::Lang::En)
         .await
         .expect("signed in");
     let location = log

@@ -14,7 +14,7 @@ async fn admin_sees_devices_and_sign_ins_newest_first() {
     let sb = start(Tenant::demo());
     let (s, _) = session(config(&sb));
     sign_in(&s, DEMO_ADMIN_UPN).await;
-    let snap = s.snapshot(None).await.expect("snapshot");
+    let snap = s.snapshot(None, words::Lang::En).await.expect("snapshot");
     assert_eq!(snap.account.upn, DEMO_ADMIN_UPN);
     assert_eq!(snap.devices.len(), 6, "{:#?}", snap.devices);
     assert_eq!(snap.sign_ins.len(), 40);
@@ -64,7 +64,7 @@ async fn the_four_reads_run_concurrently() {
     assert_eq!(status.as_u16(), 401, "one unauthenticated round trip");
     let round_trip = one.elapsed();
     let started = Instant::now();
-    s.snapshot(None).await.expect("snapshot");
+    s.snapshot(None, words::Lang::En).await.expect("snapshot");
     let took = started.elapsed();
     let ratio = took.as_secs_f64() / round_trip.as_secs_f64();
     println!(
@@ -83,7 +83,7 @@ async fn member_gets_a_not_allowed_note_not_an_error() {
     let (s, _) = session(config(&sb));
     sign_in(&s, DEMO_MEMBER_UPN).await;
     let snap = s
-        .snapshot(None)
+        .snapshot(None, words::Lang::En)
         .await
         .expect("a snapshot, not an error screen");
     assert_eq!(snap.devices.len(), 2);
@@ -122,7 +122,7 @@ async fn personal_account_reads_me_only_and_is_guided() {
     let (s, _) = session(config(&sb));
     let account = sign_in(&s, DEMO_PERSONAL_UPN).await;
     assert_eq!(account.kind, AccountKind::Personal);
-    let snap = s.snapshot(None).await.expect("snapshot");
+    let snap = s.snapshot(None, words::Lang::En).await.expect("snapshot");
     assert_eq!(count(&sb, "/graph/v1.0/me"), 1, "only /me");
     assert_eq!(count(&sb, "/graph/v1.0/auditLogs"), 0);
     assert!(snap.devices.is_empty() && snap.sign_ins.is_empty());
@@ -147,7 +147,10 @@ async fn admin_can_look_at_another_user() {
     let sb = start(Tenant::demo());
     let (s, _) = session(config(&sb));
     sign_in(&s, DEMO_ADMIN_UPN).await;
-    let snap = s.snapshot(Some(DEMO_MEMBER_UPN)).await.expect("snapshot");
+    let snap = s
+        .snapshot(Some(DEMO_MEMBER_UPN), words::Lang::En)
+        .await
+        .expect("snapshot");
     assert_eq!(snap.target.as_deref(), Some(DEMO_MEMBER_UPN));
     assert_eq!(snap.devices.len(), 2);
     assert_eq!(snap.sign_ins.len(), 8);
@@ -164,7 +167,7 @@ async fn paging_follows_next_link_across_three_pages() {
     let sb = start(Tenant::demo().with_page_size(2));
     let (s, _) = session(config(&sb));
     sign_in(&s, DEMO_ADMIN_UPN).await;
-    let snap = s.snapshot(None).await.expect("snapshot");
+    let snap = s.snapshot(None, words::Lang::En).await.expect("snapshot");
     assert_eq!(snap.devices.len(), 6);
     assert_eq!(count(&sb, "/graph/v1.0/me/registeredDevices"), 3);
 }
@@ -175,7 +178,7 @@ async fn sign_ins_page_by_a_thousand_and_time_follows_pages() {
     let (s, _) = session(config(&sb));
     sign_in(&s, DEMO_ADMIN_UPN).await;
     let started = Instant::now();
-    let snap = s.snapshot(None).await.expect("snapshot");
+    let snap = s.snapshot(None, words::Lang::En).await.expect("snapshot");
     let plain = started.elapsed();
     assert_eq!(snap.sign_ins.len(), 5000);
     assert_eq!(count(&sb, "/graph/v1.0/auditLogs/signIns"), 5);
@@ -185,7 +188,7 @@ async fn sign_ins_page_by_a_thousand_and_time_follows_pages() {
             .always(),
     );
     let started = Instant::now();
-    s.snapshot(None).await.expect("snapshot");
+    s.snapshot(None, words::Lang::En).await.expect("snapshot");
     let slow = started.elapsed();
     println!("5,000 sign-ins in 5 pages: {plain:?} plain, {slow:?} with 100 ms per page");
     // Five pages cost five round trips; the rows themselves cost little.
@@ -208,7 +211,7 @@ async fn throttling_honours_retry_after_in_seconds() {
             .retry_after(RetryAfter::Seconds(1)),
     );
     let started = Instant::now();
-    s.snapshot(None).await.expect("retried");
+    s.snapshot(None, words::Lang::En).await.expect("retried");
     assert!(
         started.elapsed() >= Duration::from_millis(950),
         "{:?}",
@@ -233,7 +236,7 @@ async fn throttling_honours_retry_after_as_an_http_date() {
             .retry_after(RetryAfter::Date(at)),
     );
     let started = Instant::now();
-    let snap = s.snapshot(None).await.expect("retried");
+    let snap = s.snapshot(None, words::Lang::En).await.expect("retried");
     // HTTP dates have whole seconds: the wait is between 1 and 2 s.
     assert!(
         started.elapsed() >= Duration::from_millis(950),
@@ -253,7 +256,7 @@ async fn a_503_then_ok_is_retried() {
             .status(503)
             .times(2),
     );
-    let snap = s.snapshot(None).await.expect("snapshot");
+    let snap = s.snapshot(None, words::Lang::En).await.expect("snapshot");
     assert_eq!(count(&sb, "/graph/v1.0/me/ownedDevices"), 3);
     assert!(snap.notes.is_empty(), "{:#?}", snap.notes);
     assert_eq!(sb.faults().remaining(), 0);
@@ -270,7 +273,10 @@ async fn endless_503_on_me_is_service_unavailable_after_the_retries() {
             .status(503)
             .always(),
     );
-    let err = s.snapshot(None).await.expect_err("gives up");
+    let err = s
+        .snapshot(None, words::Lang::En)
+        .await
+        .expect_err("gives up");
     assert_eq!(err, CloudError::ServiceUnavailable { status: 503 });
     // 1 try + 3 retries for /me (the device lists share the prefix and the fault).
     assert!(count(&sb, "/graph/v1.0/me") >= 4);
@@ -282,7 +288,10 @@ async fn a_failing_secondary_read_becomes_a_note() {
     let (s, _) = session(config(&sb));
     sign_in(&s, DEMO_ADMIN_UPN).await;
     sb.inject(Fault::on("/graph/v1.0/auditLogs").status(500).always());
-    let snap = s.snapshot(None).await.expect("partial snapshot");
+    let snap = s
+        .snapshot(None, words::Lang::En)
+        .await
+        .expect("partial snapshot");
     assert_eq!(snap.devices.len(), 6);
     let note = snap
         .notes
@@ -301,7 +310,7 @@ async fn an_html_proxy_page_is_an_unexpected_response() {
         "text/html",
         "<html><body><h1>Web filter</h1>Please log in to the proxy.</body></html>",
     ));
-    let err = s.snapshot(None).await.expect_err("html");
+    let err = s.snapshot(None, words::Lang::En).await.expect_err("html");
     assert_eq!(err.code(), "unexpected_response");
     assert!(err.to_string().contains("HTML"), "{err}");
     assert!(err.hint(words::Lang::En).contains("proxy"));
@@ -318,7 +327,7 @@ async fn truncated_json_is_an_unexpected_response() {
             .status(200)
             .body("application/json", r#"{"id":"a1f3","displayNa"#),
     );
-    let err = s.snapshot(None).await.expect_err("cut");
+    let err = s.snapshot(None, words::Lang::En).await.expect_err("cut");
     assert!(
         matches!(err, CloudError::UnexpectedResponse { status: 200, .. }),
         "{err:?}"
@@ -330,7 +339,9 @@ async fn not_signed_in_is_a_typed_error() {
     let sb = start(Tenant::demo());
     let (s, _) = session(config(&sb));
     assert_eq!(
-        s.snapshot(None).await.expect_err("no session"),
+        s.snapshot(None, words::Lang::En)
+            .await
+            .expect_err("no session"),
         CloudError::NotSignedIn
     );
 }
@@ -342,14 +353,17 @@ async fn an_admin_without_the_admin_permissions_learns_it_from_the_answers() {
     cfg.admin = false;
     let (s, _) = session(cfg);
     sign_in(&s, DEMO_ADMIN_UPN).await;
-    let snap = s.snapshot(None).await.expect("snapshot");
+    let snap = s.snapshot(None, words::Lang::En).await.expect("snapshot");
     assert!(!snap.capabilities.can_read_sign_ins);
     assert_eq!(
         snap.devices.len(),
         6,
         "User.Read is enough for one's own devices"
     );
-    let report = s.sign_out_everywhere(&[]).await.expect("report");
+    let report = s
+        .sign_out_everywhere(&[], words::Lang::En)
+        .await
+        .expect("report");
     assert!(matches!(
         report.results[0].outcome,
         cloud::RevokeOutcome::Manual { .. }
@@ -375,7 +389,10 @@ async fn refreshes_keep_asking_for_the_admin_permissions() {
             .expect("stored")
             .admin_scopes
     );
-    let snap = later.snapshot(None).await.expect("snapshot");
+    let snap = later
+        .snapshot(None, words::Lang::En)
+        .await
+        .expect("snapshot");
     assert!(snap.capabilities.can_read_sign_ins, "{:#?}", snap.notes);
     assert_eq!(snap.sign_ins.len(), 40);
 }

@@ -1,19 +1,19 @@
 //! The sentences the app shows from this crate, in Spanish: a sign-out report, a manual
 //! route, admin access, a snapshot's notes, a bulk sign-out's messages and a CSV import.
-//! Each is checked for English left behind (`words::english_left_in`) and one case each
+//! Each is checked for English left behind (`words::english_left`) and one case each
 //! against the exact Spanish.
 
 use crate::common;
 
-use cloud::{BulkRevokeOutcome, NoteTopic, RevokeOutcome, parse_upn_csv_in, summarize_bulk};
+use cloud::{BulkRevokeOutcome, NoteTopic, RevokeOutcome, parse_upn_csv, summarize_bulk};
 use common::{config, session, sign_in, start};
 use sandbox::{DEMO_ADMIN_UPN, DEMO_MEMBER_UPN, DEMO_PERSONAL_UPN, Tenant};
-use words::{Lang, english_left_in};
+use words::{Lang, english_left};
 
 /// No English catalog phrase in `what`, shown as JSON.
 fn no_english(what: &impl serde::Serialize) {
     let text = serde_json::to_string(what).expect("json");
-    let left = english_left_in(&text, Lang::Es);
+    let left = english_left(&text, Lang::Es);
     assert!(left.is_empty(), "English left in {text}: {left:#?}");
 }
 
@@ -22,10 +22,7 @@ async fn a_spanish_sign_out_report_is_spanish() {
     let sb = start(Tenant::demo());
     let (s, _) = session(config(&sb));
     sign_in(&s, DEMO_ADMIN_UPN).await;
-    let report = s
-        .sign_out_everywhere_in(&[], Lang::Es)
-        .await
-        .expect("report");
+    let report = s.sign_out_everywhere(&[], Lang::Es).await.expect("report");
     assert!(report.signed_out_here);
     assert_eq!(
         report.summary,
@@ -39,10 +36,7 @@ async fn a_personal_account_gets_its_manual_route_in_spanish() {
     let sb = start(Tenant::demo());
     let (s, _) = session(config(&sb));
     sign_in(&s, DEMO_PERSONAL_UPN).await;
-    let report = s
-        .sign_out_everywhere_in(&[], Lang::Es)
-        .await
-        .expect("report");
+    let report = s.sign_out_everywhere(&[], Lang::Es).await.expect("report");
     let RevokeOutcome::Manual { route } = &report.results[0].outcome else {
         panic!("expected the manual route: {report:?}");
     };
@@ -63,7 +57,7 @@ async fn a_personal_account_gets_its_manual_route_in_spanish() {
     );
     no_english(&report);
     // The snapshot of a personal account: two notes, each with its route.
-    let snap = s.snapshot_in(None, Lang::Es).await.expect("snapshot");
+    let snap = s.snapshot(None, Lang::Es).await.expect("snapshot");
     assert_eq!(snap.notes.len(), 2);
     no_english(&snap.notes);
 }
@@ -73,7 +67,7 @@ async fn a_members_snapshot_notes_are_spanish() {
     let sb = start(Tenant::demo());
     let (s, _) = session(config(&sb));
     sign_in(&s, DEMO_MEMBER_UPN).await;
-    let snap = s.snapshot_in(None, Lang::Es).await.expect("snapshot");
+    let snap = s.snapshot(None, Lang::Es).await.expect("snapshot");
     let note = snap
         .notes
         .iter()
@@ -103,7 +97,7 @@ async fn a_members_snapshot_notes_are_spanish() {
     );
     no_english(&snap.notes);
     // The English words are unchanged.
-    let en = s.snapshot(None).await.expect("snapshot");
+    let en = s.snapshot(None, Lang::En).await.expect("snapshot");
     assert!(en.notes.iter().any(|n| n.message
         == "Not allowed for this account: the sign-in log (Insufficient privileges to complete the operation.)"));
 }
@@ -187,7 +181,7 @@ fn a_csv_import_is_summed_up_in_spanish() {
                 not-an-address,x\n\
                 ,empty\n\
                 \"adele@contoso.com,never closed\n";
-    let r = parse_upn_csv_in(text, Lang::Es);
+    let r = parse_upn_csv(text, Lang::Es);
     assert_eq!(r.upns, ["lee@contoso.com"]);
     assert_eq!(r.summary, "1 usuario leído de «upn»; 4 líneas omitidas.");
     let reasons: Vec<&str> = r.skipped.iter().map(|s| s.reason.as_str()).collect();
@@ -203,7 +197,7 @@ fn a_csv_import_is_summed_up_in_spanish() {
     );
     no_english(&r);
     // Without a header, the column is named in Spanish too.
-    let r = parse_upn_csv_in("lee@contoso.com\nadele@contoso.com\n", Lang::Es);
+    let r = parse_upn_csv("lee@contoso.com\nadele@contoso.com\n", Lang::Es);
     assert_eq!(r.column, "columna 1");
     assert_eq!(r.summary, "2 usuarios leídos de «columna 1».");
 }

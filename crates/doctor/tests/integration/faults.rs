@@ -225,6 +225,10 @@ fn a_diagnosis_with_sign_ins_in_the_future_or_garbled_does_not_panic() {
         },
         notes: Vec::new(),
     };
-    let d = doctor::diagnose::diagnose(&scan::ScanReport::default(), Some(&snapshot));
+    let d = doctor::diagnose::diagnose(
+        &scan::ScanReport::default(),
+        Some(&snapshot),
+        words::Lang::En,
+    );
     serde_json::to_string(&d).expect("serializes for the UI");
 }

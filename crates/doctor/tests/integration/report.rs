@@ -220,7 +220,8 @@ fn it_forbidding_personal_data_overrules_the_request_with_a_notice() {
     let config = dir.path().join("config.toml");
     std::fs::write(&config, "[report]\ninclude_personal_data = false\n").expect("write");
     let forbidden = settings::load_from(|_| None, &config);
-    let (include, notice) = doctor::report::personal_data_choice(&request(true), &forbidden);
+    let (include, notice) =
+        doctor::report::personal_data_choice(&request(true), &forbidden, words::Lang::En);
     assert!(!include, "the backend redacts whatever the UI asked");
     assert!(
         notice
@@ -230,12 +231,12 @@ fn it_forbidding_personal_data_overrules_the_request_with_a_notice() {
     );
     // Not asked: nothing to say. No prohibition: the request stands.
     assert_eq!(
-        doctor::report::personal_data_choice(&request(false), &forbidden),
+        doctor::report::personal_data_choice(&request(false), &forbidden, words::Lang::En),
         (false, None)
     );
     let open = settings::load_from(|_| None, &dir.path().join("missing.toml"));
     assert_eq!(
-        doctor::report::personal_data_choice(&request(true), &open),
+        doctor::report::personal_data_choice(&request(true), &open, words::Lang::En),
         (true, None)
     );
 }
@@ -250,7 +251,7 @@ async fn a_spanish_session_reports_in_spanish() {
         let view = ctx.build_report(&request(include));
         for (what, text) in [("html", &view.html), ("ticket", &view.ticket)] {
             assert_eq!(
-                words::english_left_in(text, doctor::Lang::Es),
+                words::english_left(text, doctor::Lang::Es),
                 Vec::<String>::new(),
                 "{what}:\n{text}"
             );
@@ -287,7 +288,7 @@ async fn a_spanish_session_reports_in_spanish() {
     std::fs::write(&config, "[report]\ninclude_personal_data = false\n").expect("write");
     let forbidden = settings::load_from(|_| None, &config);
     let (_, notice) =
-        doctor::report::personal_data_choice_in(&request(true), &forbidden, doctor::Lang::Es);
+        doctor::report::personal_data_choice(&request(true), &forbidden, doctor::Lang::Es);
     assert!(
         notice
             .as_deref()

@@ -34,7 +34,7 @@ async fn a_spanish_session_words_findings_repairs_and_previews_in_spanish() {
     assert!(previewed > 0, "the demo offers repairs");
     let all = text.join("\n");
     assert_eq!(
-        words::english_left_in(&all, Lang::Es),
+        words::english_left(&all, Lang::Es),
         Vec::<String>::new(),
         "{all}"
     );
@@ -61,7 +61,7 @@ async fn a_spanish_session_words_findings_repairs_and_previews_in_spanish() {
         "{reasons:?}"
     );
     assert_eq!(
-        words::english_left_in(&reasons.join("\n"), Lang::Es),
+        words::english_left(&reasons.join("\n"), Lang::Es),
         Vec::<String>::new()
     );
 
@@ -78,7 +78,7 @@ async fn a_spanish_session_words_findings_repairs_and_previews_in_spanish() {
     );
     let said = format!("{}\n{}", refused.message, refused.hint);
     assert_eq!(
-        words::english_left_in(&said, Lang::Es),
+        words::english_left(&said, Lang::Es),
         Vec::<String>::new(),
         "{said}"
     );

@@ -54,7 +54,7 @@ pub(super) fn assemble(input: &ReportInput, include_personal: bool) -> Report {
     let (repairs, repairs_left_out) = keep_last(input.repairs.clone(), MAX_REPAIRS);
     let limit = input.limit.as_ref().map(|l| LimitView {
         code: l.name,
-        label: limit_label_in(l.name, input.lang),
+        label: limit_label(l.name, input.lang),
         number: l.number,
         counted: l.counted,
         reason: clip(&l.reason),

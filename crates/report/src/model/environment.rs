@@ -26,7 +26,7 @@ pub(super) fn environment(input: &ReportInput) -> Environment {
             .sources
             .iter()
             .filter(|s| s.status == scan::SourceStatus::Failed)
-            .map(|s| match s.reason_in(input.lang) {
+            .map(|s| match s.reason_worded(input.lang) {
                 Some(r) => format!("{}: {}", s.name, clip(&r)),
                 None => s.name.clone(),
             })
@@ -76,7 +76,7 @@ pub(super) fn client_line(scan: &scan::ScanReport, kind: ClientKind, lang: Lang)
     }
     ClientLine {
         kind,
-        label: client_label_in(kind, lang),
+        label: client_label(kind, lang),
         version,
         running,
         microsoft_365_connections,
@@ -138,7 +138,7 @@ pub(super) fn profile_line(p: &scan::Profile, lang: Lang) -> ProfileLine {
 
 pub(super) fn account_line(a: &scan::OtherAccount, lang: Lang) -> AccountLine {
     AccountLine {
-        client: client_label_in(a.client, lang),
+        client: client_label(a.client, lang),
         email: a.email.clone(),
         host: a.host.clone(),
         account_type: a.account_type.clone(),

@@ -4,13 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Plain words for a limit, in English.
-pub fn limit_label(limit: Limit) -> String {
-    limit_label_in(limit, Lang::En)
-}
-
-/// [`limit_label`] in `lang`: one arm per limit, so a new one cannot go unnamed.
-pub fn limit_label_in(limit: Limit, lang: Lang) -> String {
+/// Plain words for a limit in `lang`: one arm per limit, so a new one cannot go unnamed.
+pub fn limit_label(limit: Limit, lang: Lang) -> String {
     let w = Words::of(lang);
     match limit {
         Limit::MapiSessionsPerUser => w.t("report.limit.mapi_sessions_per_user", &[]),
@@ -54,7 +49,7 @@ pub(super) fn summary(input: &ReportInput, limit: &Option<LimitView>) -> Summary
     if let Some(l) = limit {
         parts.push(w.t(
             "report.summary.limit",
-            &[("label", &l.label), ("counts", &l.counts_in(input.lang))],
+            &[("label", &l.label), ("counts", &l.counts(input.lang))],
         ));
     }
     if !input.steps.is_empty() {
@@ -105,7 +100,7 @@ pub(super) const OTHER_KINDS: &[ClientKind] = &[
 ];
 
 /// Plain name of a client kind, in `lang`.
-pub fn client_label_in(kind: ClientKind, lang: Lang) -> String {
+pub fn client_label(kind: ClientKind, lang: Lang) -> String {
     let w = Words::of(lang);
     match kind {
         ClientKind::ClassicOutlook => w.t("report.client.classic_outlook", &[]),

@@ -121,7 +121,7 @@ mod tests {
                 .filter(|k| **k == kind);
             assert_eq!(listed.count(), 1, "{kind:?}");
             for lang in [Lang::En, Lang::Es] {
-                let label = client_label_in(kind, lang);
+                let label = client_label(kind, lang);
                 assert!(
                     !label.contains('_') && !label.is_empty(),
                     "{kind:?}: {label}"

@@ -103,7 +103,7 @@ impl LimitView {
     /// (nobody can list a mailbox's Exchange Online sessions), and "N of LIMIT" only where
     /// a number is documented (`number` is 0 where none is published, as for Exchange Online
     /// MAPI).
-    pub fn counts_in(&self, lang: Lang) -> String {
+    pub fn counts(&self, lang: Lang) -> String {
         let w = Words::of(lang);
         if self.number > 0 {
             w.t(

@@ -298,7 +298,7 @@ fn cloud_newest(i: &ReportInput) -> Vec<String> {
 #[test]
 fn limit_codes_read_as_words() {
     assert_eq!(
-        limit_label(report::Limit::MobileDevicePartnerships),
+        limit_label(report::Limit::MobileDevicePartnerships, words::Lang::En),
         "Mobile device partnerships per mailbox"
     );
     let mut i = input();

@@ -6,7 +6,7 @@ use report::{
     FindingLine, LimitLine, MeasureLine, RepairLine, ReportInput, StepLine, UserAnswers,
     build_report, ticket_summary, to_html, to_json,
 };
-use words::{Lang, english_left_in};
+use words::{Lang, english_left};
 
 use crate::common::*;
 
@@ -144,7 +144,7 @@ fn renderings(i: &ReportInput) -> Vec<(String, String)> {
 fn assert_spanish(i: &ReportInput) {
     for (what, text) in renderings(i) {
         assert_eq!(
-            english_left_in(&text, Lang::Es),
+            english_left(&text, Lang::Es),
             Vec::<String>::new(),
             "{what}:\n{text}"
         );

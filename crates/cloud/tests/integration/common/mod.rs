@@ -92,7 +92,7 @@ pub fn browser(
 pub async fn sign_in(session: &CloudSession, upn: &str) -> Account {
     let (open, _) = browser(|l| l);
     session
-        .sign_in_browser(open, Some(upn))
+        .sign_in_browser(open, Some(upn), words::Lang::En)
         .await
         .expect("signs in")
 }
