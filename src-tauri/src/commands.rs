@@ -63,7 +63,7 @@ pub fn get_session(ctx: State<'_, AppContext>) -> SessionView {
 #[tauri::command]
 #[specta::specta]
 pub fn decode_error(ctx: State<'_, AppContext>, message: String) -> Result<DecodedError, AppError> {
-    doctor::decoder::decode_for_user_in(&message, ctx.lang())
+    doctor::decoder::decode_for_user(&message, ctx.lang())
 }
 
 /// Opens a Microsoft page in the system browser after the backend checked it (https, no
