@@ -9,18 +9,19 @@ pub mod context;
 pub mod data_dir;
 pub mod decoder;
 pub mod demo;
-pub mod diagnose;
 pub mod error;
 pub mod host;
 pub mod limits;
 pub mod offers;
-pub mod plan;
 pub mod report;
-pub mod service_limits;
 pub mod session;
 pub mod simulated;
 pub mod start;
 pub mod wizard;
+
+// The diagnosis rules, the plan and the service limits are the domain crate's: pure
+// knowledge below the report, re-exported where callers have always found them.
+pub use domain::{diagnose, plan, service_limits};
 
 pub use context::{AppContext, Change};
 pub use error::{AppError, ErrorCode};

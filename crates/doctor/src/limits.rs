@@ -2,6 +2,6 @@
 //! Past a limit the input is refused with `ErrorCode::InputTooLarge` and a sentence
 //! naming the limit, never cut silently.
 
-/// The longest error text the decoder accepts (pasted from Outlook's dialog: a few hundred
-/// bytes; a whole pasted log is not a message).
-pub const MAX_ERROR_TEXT_BYTES: usize = 64 * 1024;
+/// The longest error text the decoder accepts: the decoder's own bound, which the report
+/// keeps to as well.
+pub use domain::decoder::MAX_ERROR_TEXT_BYTES;

@@ -1,15 +1,22 @@
-//! The case's vocabulary, typed once: what the diagnosis decides with and what the report
-//! renders. `doctor` decides (its rules produce these values), `report` shows them and
-//! matches them exhaustively, the UI receives them as TypeScript unions; nobody flattens
-//! them to strings and parses them back.
+//! The case's knowledge, typed and pure: the vocabulary (finding codes, severities, limits,
+//! tracks, step ids and states), the error decoder, the diagnosis rules, the repair plan
+//! and the service limits. `doctor` gathers the facts (scans, the account) and acts;
+//! `report` shows these values and matches them exhaustively; the UI receives them as
+//! TypeScript unions. Nobody flattens them to strings and parses them back.
 //!
-//! Pure data: no I/O, no words (the catalogs in `words` name each value).
+//! No I/O: a scan report and a cloud snapshot in, findings and a plan out, in the language
+//! asked for (the catalogs in `words`). The clock is read only when a caller asks for
+//! today's diagnosis; every rule that depends on the date takes the day as a value.
 #![deny(missing_docs)]
 
+pub mod decoder;
+pub mod diagnose;
 mod finding;
 mod limit;
-mod plan;
+pub mod plan;
+pub mod service_limits;
+mod step;
 
 pub use finding::{FindingCode, Severity};
 pub use limit::Limit;
-pub use plan::{StepId, StepStatus, Track};
+pub use step::{StepId, StepStatus, Track};

@@ -11,7 +11,7 @@ export function stepText(s: Step): StepText {
   return translations[i18n.locale]?.[s.id] ?? { title: s.title, instructions: s.instructions };
 }
 
-// The pages a step opens, by the English label the plan gives them (doctor::plan).
+// The pages a step opens, by the English label the plan gives them (domain::plan).
 const pageKeys: Record<string, MessageKey> = {
   "My sign-ins": "plan.page.my_sign_ins",
   "Microsoft 365 security": "plan.page.work_security",

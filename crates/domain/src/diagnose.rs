@@ -13,10 +13,10 @@ use words::{Lang, Words};
 use crate::decoder::Limit;
 use crate::service_limits::{Day, EwsPhase, LimitSource, LimitStatus, Service, ServiceLimits};
 
-use domain::StepId;
+use crate::StepId;
 /// The finding codes and severities are the shared vocabulary's (`domain`), so the report
 /// matches the same enums.
-pub use domain::{FindingCode, Severity};
+pub use crate::{FindingCode, Severity};
 
 /// One thing that adds sessions, why we think so, and the step that fixes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -1079,7 +1079,7 @@ mod tests {
     fn demo_scan() -> ScanReport {
         let dir = tempfile::tempdir().expect("tmp");
         let pc = sandbox::pc::write_simulated_pc(dir.path()).expect("pc");
-        scan::run(&crate::demo::demo_scan_options(&pc), &mut |_| {})
+        scan::run(&doctor::demo::demo_scan_options(&pc), &mut |_| {})
     }
 
     fn codes(d: &Diagnosis) -> Vec<FindingCode> {
