@@ -77,8 +77,8 @@ pub fn open_page(ctx: State<'_, AppContext>, url: String) -> Result<(), AppError
 /// The seed's "methods compared" table and tips, shown with the plan.
 #[tauri::command]
 #[specta::specta]
-pub fn plan_extras() -> doctor::plan::PlanExtras {
-    doctor::plan::extras()
+pub fn plan_extras(ctx: State<'_, AppContext>) -> doctor::plan::PlanExtras {
+    doctor::plan::extras(ctx.lang())
 }
 
 /// The ordered repair plan of a track.

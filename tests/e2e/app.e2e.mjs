@@ -459,7 +459,7 @@ test("axe-core finds no WCAG A/AA violations on any screen, light and dark", asy
     if (!spanish) return;
     // The whole screen, the help-desk report's preview (headline and ticket) included: the
     // report is written in the user's language too.
-    const text = await browser.execute(() => document.body.innerText);
+    const text = await screenText(browser);
     for (const [key, p] of phrases) if (text.includes(p)) problems.push(`${screenName}/es: English "${p}" (${key})`);
   };
   try {
@@ -649,6 +649,13 @@ async function defaultFocused(browser, testid, name) {
  * (Enter all the way), else "no" at every check (Shift+Tab to it) to the IT route.
  * Returns the step ids walked and the screenshots taken.
  */
+/** What a screen says: its visible text and what its folded sections (`<details>`) say when
+ * opened, which innerText leaves out. */
+async function screenText(browser) {
+  return browser.execute(() =>
+    [document.body.innerText, ...[...document.querySelectorAll("details")].map((d) => d.textContent)].join("\n"));
+}
+
 /** The English catalog's phrases (three words or more between placeholders) that Spanish does
  * not share: any of them on a Spanish screen is English left behind, whoever built it. */
 function englishPhrases() {
@@ -673,7 +680,7 @@ async function keyboardWalk(browser, { lang, track, gone }) {
   const snap = async (what) => {
     await primaryInView(browser, `${tag} ${what}`);
     if (phrases.length > 0) {
-      const text = await browser.execute(() => document.body.innerText);
+      const text = await screenText(browser);
       for (const [key, p] of phrases) if (text.includes(p)) violations.push(`${tag} ${what}: English "${p}" (${key})`);
     }
     // Every wizard screen, in both languages: axe-core's WCAG A/AA rules.

@@ -3,6 +3,7 @@
 //! checks those quotes against the seed text, so the plan cannot drift from the script.
 
 use serde::Serialize;
+use words::{Lang, Words};
 
 /// Whose account the plan is for, and the steps' ids: the shared vocabulary's (`domain`).
 pub use crate::{StepId, Track};
@@ -532,22 +533,27 @@ pub struct MethodComparison {
     pub recommendation: String,
 }
 
-/// The first seed's comparison table.
-pub fn methods_compared() -> MethodComparison {
-    let row = |cells: &[&str]| cells.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
+/// The first seed's comparison table, in `lang` (the English is the seed's own words).
+pub fn methods_compared(lang: Lang) -> MethodComparison {
+    let w = Words::of(lang);
+    let row = |keys: &[&str]| keys.iter().map(|k| w.t(k, &[])).collect::<Vec<_>>();
     MethodComparison {
         columns: row(&[
-            "Manual Sign-Out on Devices",
-            "Microsoft 365 Security Portal",
-            "IT Administrator Reset",
+            "plan.methods.manual",
+            "plan.methods.portal",
+            "plan.methods.it_reset",
         ]),
-        rows: vec![
-            row(&["Primary Action", "Close app or sign out locally", "Remotely end sessions via web", "Admin clears all sessions on server"]),
-            row(&["Speed", "Fast if you have device access", "Immediate, from any location", "Depends on IT response time"]),
-            row(&["Scope", "Only the devices you control", "All sessions for your account", "All sessions for your account"]),
-            row(&["Best For", "Personal devices you can touch", "When away from other devices", "Corporate accounts when self-help fails"]),
-        ],
-        recommendation: "Start with the security portal (Sign out everywhere): it is immediate and reaches every device. Close what you can touch, and ask IT only when self-help fails.".to_owned(),
+        rows: ["action", "speed", "scope", "best_for"]
+            .iter()
+            .map(|r| {
+                let keys: Vec<String> = ["", ".manual", ".portal", ".it_reset"]
+                    .iter()
+                    .map(|c| format!("plan.methods.{r}{c}"))
+                    .collect();
+                row(&keys.iter().map(String::as_str).collect::<Vec<_>>())
+            })
+            .collect(),
+        recommendation: w.t("plan.methods.recommendation", &[]),
     }
 }
 
@@ -560,19 +566,20 @@ pub struct PlanExtras {
     pub tips: Vec<String>,
 }
 
-/// The table and tips the plan screen shows.
-pub fn extras() -> PlanExtras {
+/// The table and tips the plan screen shows, in `lang`.
+pub fn extras(lang: Lang) -> PlanExtras {
     PlanExtras {
-        methods: methods_compared(),
-        tips: tips(),
+        methods: methods_compared(lang),
+        tips: tips(lang),
     }
 }
 
-/// Tips from the seeds that are not steps.
-pub fn tips() -> Vec<String> {
+/// Tips from the seeds that are not steps, in `lang`.
+pub fn tips(lang: Lang) -> Vec<String> {
+    let w = Words::of(lang);
     vec![
-        "Consider setting a reminder to fully close Outlook on secondary computers when your workday ends.".to_owned(),
-        "Stale sessions after a network drop time out by themselves: waiting is real advice.".to_owned(),
+        w.t("plan.tip.reminder", &[]),
+        w.t("plan.tip.stale_sessions", &[]),
     ]
 }
 
@@ -706,7 +713,7 @@ mod tests {
     #[test]
     fn the_table_and_the_tip_are_the_seeds_own_words() {
         let seeds = seed_text();
-        let table = methods_compared();
+        let table = methods_compared(Lang::En);
         for cell in table.columns.iter().chain(table.rows.iter().flatten()) {
             assert!(
                 seeds.contains(cell.as_str()),
@@ -715,10 +722,34 @@ mod tests {
         }
         assert!(seeds.contains("Consider setting a reminder to fully close Outlook on secondary computers when your workday ends."));
         assert!(
-            tips()
+            tips(Lang::En)
                 .iter()
                 .any(|t| t.starts_with("Consider setting a reminder"))
         );
+    }
+
+    #[test]
+    fn the_table_and_the_tips_speak_spanish() {
+        let table = methods_compared(Lang::Es);
+        let tips = tips(Lang::Es);
+        let text: Vec<&str> = table
+            .columns
+            .iter()
+            .chain(table.rows.iter().flatten())
+            .chain(std::iter::once(&table.recommendation))
+            .chain(tips.iter())
+            .map(String::as_str)
+            .collect();
+        let english = methods_compared(Lang::En);
+        for cell in english.columns.iter().chain(english.rows.iter().flatten()) {
+            assert!(!text.contains(&cell.as_str()), "{cell:?} left in English");
+        }
+        assert!(
+            words::english_left(&text.join("\n"), Lang::Es).is_empty(),
+            "{text:#?}"
+        );
+        assert_eq!(table.rows.len(), 4);
+        assert!(table.rows.iter().all(|r| r.len() == 4));
     }
 
     /// The UI shows Spanish step texts from `i18n/steps.es.json`: every step needs one.
@@ -795,7 +826,7 @@ mod tests {
             plan(Track::Work).last().map(|s| s.stage),
             Some(Stage::ItRoute)
         );
-        assert_eq!(methods_compared().rows.len(), 4);
+        assert_eq!(methods_compared(Lang::En).rows.len(), 4);
     }
 
     /// Steps from later research (not in the seeds) say what they rest on, and the triage
