@@ -650,10 +650,17 @@ async function defaultFocused(browser, testid, name) {
  * Returns the step ids walked and the screenshots taken.
  */
 /** What a screen says: its visible text and what its folded sections (`<details>`) say when
- * opened, which innerText leaves out. */
+ * opened, which innerText leaves out. Code shown verbatim (`<pre>`, `<code>`: the PowerShell
+ * script IT runs, a command line) is not prose and keeps its own language. */
 async function screenText(browser) {
-  return browser.execute(() =>
-    [document.body.innerText, ...[...document.querySelectorAll("details")].map((d) => d.textContent)].join("\n"));
+  return browser.execute(() => {
+    const folded = [...document.querySelectorAll("details")].map((d) => {
+      const copy = d.cloneNode(true);
+      copy.querySelectorAll("pre, code").forEach((c) => c.remove());
+      return copy.textContent;
+    });
+    return [document.body.innerText, ...folded].join("\n");
+  });
 }
 
 /** The English catalog's phrases (three words or more between placeholders) that Spanish does

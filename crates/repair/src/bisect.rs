@@ -42,7 +42,8 @@ struct SavedBisect {
 pub struct RestoredAll {
     /// The add-ins turned back on (undone or rolled back through the journal).
     pub restored: Vec<String>,
-    /// What the user should know (a damaged state file, an entry already undone...).
+    /// What the user should know (a damaged state file, an entry already undone...), in
+    /// the language of the [`Env`] it was restored with.
     pub notes: Vec<String>,
 }
 
@@ -242,6 +243,7 @@ impl Bisect {
     /// journal entries whose ids (or, for an interrupted change, add-in names) it still
     /// contains are put back, and the file is set aside as `bisect.json.damaged`.
     pub fn restore_all(journal: &mut Journal, env: &mut Env) -> Result<RestoredAll, RepairError> {
+        let w = words::Words::of(env.lang);
         let mut notes = Vec::new();
         let path = Bisect::state_path(journal);
         let (mut state, raw) = match load_saved(journal) {
@@ -249,13 +251,11 @@ impl Bisect {
             Ok(None) => {
                 return Ok(RestoredAll {
                     restored: Vec::new(),
-                    notes: vec!["No add-in check is under way.".to_owned()],
+                    notes: vec![w.t("bisect.note.none_under_way", &[])],
                 });
             }
             Err(e) => {
-                notes.push(format!(
-                    "The saved add-in check is damaged ({e}); the add-ins it names are put back from the list of changes."
-                ));
+                notes.push(w.t("bisect.note.damaged", &[("detail", &e.message(env.lang))]));
                 (None, Some(std::fs::read(&path).unwrap_or_default()))
             }
         };
@@ -315,10 +315,7 @@ impl Bisect {
                     return Err(e);
                 }
             } else {
-                notes.push(format!(
-                    "{} was already turned back on from the list of changes.",
-                    d.prog_id
-                ));
+                notes.push(w.t("bisect.note.already_back", &[("name", &d.prog_id)]));
             }
             if !restored.contains(&d.prog_id) {
                 restored.push(d.prog_id.clone());

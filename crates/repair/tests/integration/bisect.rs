@@ -331,4 +331,11 @@ fn a_damaged_state_file_is_a_typed_error_and_its_addins_still_come_back() {
     let mut env = Env::with_registry(&mut lab.store);
     let done = Bisect::restore_all(&mut lab.journal, &mut env).expect("nothing to restore");
     assert!(done.restored.is_empty());
+    // What the user is told comes in their language.
+    env.lang = words::Lang::Es;
+    let again = Bisect::restore_all(&mut lab.journal, &mut env).expect("nothing to restore");
+    assert_eq!(
+        again.notes,
+        vec!["No hay ninguna comprobación de complementos en curso.".to_owned()]
+    );
 }
