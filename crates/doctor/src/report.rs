@@ -319,14 +319,15 @@ impl AppContext {
         target: Option<PathBuf>,
     ) -> Result<SavedReport, AppError> {
         let view = self.build_report(request);
+        let w = Words::of(self.lang());
         let bytes = match format {
             ReportFormat::Html => view.html.into_bytes(),
             ReportFormat::Json => report::to_json(&view.report)
                 .map_err(|e| {
                     AppError::new(
                         ErrorCode::Internal,
-                        format!("The report could not be written as JSON: {e}"),
-                        "Save it as HTML instead.",
+                        w.t("app.error.report_json", &[("detail", &e)]),
+                        w.t("app.error.report_json.hint", &[]),
                     )
                 })?
                 .into_bytes(),
@@ -337,8 +338,8 @@ impl AppContext {
                 let folder = self.settings().report_folder.value.ok_or_else(|| {
                     AppError::new(
                         ErrorCode::InvalidInput,
-                        "No place to save the report was chosen.",
-                        "Choose a file in the save dialog.",
+                        w.t("app.error.report_no_place", &[]),
+                        w.t("app.error.report_no_place.hint", &[]),
                     )
                 })?;
                 free_name(Path::new(&folder), &view.report.generated_at, format)
@@ -347,8 +348,11 @@ impl AppContext {
         repair::write_private_file(&path, &bytes).map_err(|e| {
             AppError::new(
                 ErrorCode::Internal,
-                format!("The report could not be saved to {}: {e}", path.display()),
-                "Pick another folder (one you can write to, with free space) and save again.",
+                w.t(
+                    "app.error.report_not_saved",
+                    &[("path", &path.display()), ("detail", &e)],
+                ),
+                w.t("app.error.report_not_saved.hint", &[]),
             )
         })?;
         Ok(SavedReport {
@@ -371,11 +375,12 @@ impl AppContext {
         if self.settings().report_folder.value.is_some() {
             return self.save_report(request, format, None).map(Some);
         }
+        let w = Words::of(self.lang());
         let picker = self.save_picker().ok_or_else(|| {
             AppError::new(
                 ErrorCode::Internal,
-                "No save dialog is available.",
-                "Copy the summary for a ticket instead, or ask IT to preset a report folder.",
+                w.t("app.error.no_save_dialog", &[]),
+                w.t("app.error.no_save_dialog.hint", &[]),
             )
         })?;
         let name = match format {
@@ -388,8 +393,8 @@ impl AppContext {
             .map_err(|e| {
                 AppError::new(
                     ErrorCode::Internal,
-                    format!("The save dialog closed unexpectedly: {e}"),
-                    "Try saving again.",
+                    w.t("app.error.save_dialog_closed", &[("detail", &e)]),
+                    w.t("app.error.save_dialog_closed.hint", &[]),
                 )
             })?;
         match chosen {

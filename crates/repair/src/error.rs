@@ -143,7 +143,7 @@ pub enum RepairError {
         /// The address.
         url: String,
         /// Why it was refused.
-        reason: String,
+        reason: UrlRefusal,
     },
     /// Undo would overwrite what changed in the key since the action (someone or something
     /// edited it afterwards). The caller may confirm and undo anyway.
@@ -152,8 +152,10 @@ pub enum RepairError {
         id: String,
         /// The key.
         key: String,
-        /// What changed in it, in words.
-        changes: String,
+        /// What changed in it (at most five; `more` counts the rest).
+        changes: Vec<KeyDifference>,
+        /// How many more differences there are beyond those listed.
+        more: usize,
     },
     /// The profile lives in a place the repair does not change (Windows Messaging Subsystem of
     /// Outlook 2010 and older, an unknown Office version).
@@ -203,6 +205,73 @@ impl std::error::Error for RepairError {
             Self::Io { source, .. } => Some(source),
             _ => None,
         }
+    }
+}
+
+/// Why a page is not opened (only Microsoft's own https sign-in and account pages are).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlRefusal {
+    /// Empty, too long, or with spaces, control characters or backslashes.
+    Malformed,
+    /// Not an address at all.
+    NotAnAddress,
+    /// Not https.
+    NotHttps,
+    /// It carries a user name or password.
+    Credentials,
+    /// A port other than https's own.
+    Port,
+    /// An IP address instead of a name.
+    NumericHost,
+    /// No host.
+    NoHost,
+    /// Not one of Microsoft's sign-in or account domains.
+    NotMicrosoft,
+}
+
+impl UrlRefusal {
+    /// Why, in `lang`.
+    pub fn words(self, lang: Lang) -> String {
+        let key = match self {
+            Self::Malformed => "repair.url.malformed",
+            Self::NotAnAddress => "repair.url.not_an_address",
+            Self::NotHttps => "repair.url.not_https",
+            Self::Credentials => "repair.url.credentials",
+            Self::Port => "repair.url.port",
+            Self::NumericHost => "repair.url.numeric_host",
+            Self::NoHost => "repair.url.no_host",
+            Self::NotMicrosoft => "repair.url.not_microsoft",
+        };
+        Words::of(lang).t(key, &[])
+    }
+}
+
+/// One way a registry key differs from what a change left in it, found before an undo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyDifference {
+    /// A subkey the change left is gone.
+    KeyDeleted(String),
+    /// A value the change left is gone.
+    ValueDeleted(String),
+    /// A value holds other data now.
+    ValueChanged(String),
+    /// A subkey appeared.
+    KeyAdded(String),
+    /// A value appeared.
+    ValueAdded(String),
+}
+
+impl KeyDifference {
+    /// The difference in `lang`, naming the key or value.
+    pub fn words(&self, lang: Lang) -> String {
+        let (key, label) = match self {
+            Self::KeyDeleted(l) => ("repair.difference.key_deleted", l),
+            Self::ValueDeleted(l) => ("repair.difference.value_deleted", l),
+            Self::ValueChanged(l) => ("repair.difference.value_changed", l),
+            Self::KeyAdded(l) => ("repair.difference.key_added", l),
+            Self::ValueAdded(l) => ("repair.difference.value_added", l),
+        };
+        Words::of(lang).t(key, &[("label", label)])
     }
 }
 
@@ -619,12 +688,26 @@ impl RepairError {
             }
             Self::UrlRejected { url, reason } => w.t(
                 "repair.error.url_rejected",
-                &[("url", url), ("reason", reason)],
+                &[("url", url), ("reason", &reason.words(lang))],
             ),
-            Self::UndoConflict { id, key, changes } => w.t(
-                "repair.error.undo_conflict",
-                &[("id", id), ("key", key), ("changes", changes)],
-            ),
+            Self::UndoConflict {
+                id,
+                key,
+                changes,
+                more,
+            } => {
+                let mut listed: Vec<String> = changes.iter().map(|c| c.words(lang)).collect();
+                if listed.is_empty() {
+                    listed.push(w.t("repair.difference.content", &[]));
+                }
+                if *more > 0 {
+                    listed.push(w.t("repair.difference.more", &[("n", more)]));
+                }
+                w.t(
+                    "repair.error.undo_conflict",
+                    &[("id", id), ("key", key), ("changes", &listed.join("; "))],
+                )
+            }
             Self::ProfileVersionUnsupported { name, version } => w.t(
                 "repair.error.profile_version_unsupported",
                 &[("name", name), ("version", version)],
@@ -832,6 +915,42 @@ mod tests {
             undo.message(Lang::Es),
             "Reiniciar Outlook no se puede deshacer: un reinicio no tiene vuelta atrás"
         );
+    }
+
+    #[test]
+    fn what_changed_and_why_a_page_is_refused_are_worded_per_language() {
+        let conflict = RepairError::UndoConflict {
+            id: "e1".into(),
+            key: "HKEY_CURRENT_USER\\Software\\X".into(),
+            changes: vec![KeyDifference::ValueChanged("\"LoadBehavior\"".into())],
+            more: 2,
+        };
+        let en = conflict.message(Lang::En);
+        assert!(
+            en.contains("the value \"LoadBehavior\" was changed; and 2 more"),
+            "{en}"
+        );
+        let es = conflict.message(Lang::Es);
+        assert!(
+            es.contains("se cambió el valor \"LoadBehavior\"; y 2 más"),
+            "{es}"
+        );
+        let unnamed = RepairError::UndoConflict {
+            id: "e1".into(),
+            key: "K".into(),
+            changes: Vec::new(),
+            more: 0,
+        };
+        assert!(unnamed.message(Lang::En).contains("its content differs"));
+        let page = RepairError::UrlRejected {
+            url: "http://example.com".into(),
+            reason: UrlRefusal::NotHttps,
+        };
+        assert!(
+            page.message(Lang::Es)
+                .contains("solo se abren páginas seguras https")
+        );
+        assert!(words::english_left(&page.message(Lang::Es), Lang::Es).is_empty());
     }
 
     #[test]

@@ -19,7 +19,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use crate::actions::{ActionKind, ActionSpec, Env, Outcome, Preview};
-use crate::error::{RepairError, is_disk_full};
+use crate::error::{KeyDifference, RepairError, is_disk_full};
 use crate::fsio;
 use crate::testhook;
 
@@ -152,23 +152,23 @@ impl AfterState {
         })
     }
 
-    /// What differs between this recorded state and `now`, in plain words.
-    pub fn differences(&self, now: &AfterState) -> Vec<String> {
+    /// What differs between this recorded state and `now`.
+    pub fn differences(&self, now: &AfterState) -> Vec<KeyDifference> {
         let mut out = Vec::new();
         for (label, d) in &self.items {
             match now.items.get(label) {
-                None if d == "key" => out.push(format!("the key {label} was deleted")),
-                None => out.push(format!("the value {label} was deleted")),
-                Some(n) if n != d => out.push(format!("the value {label} was changed")),
+                None if d == "key" => out.push(KeyDifference::KeyDeleted(label.clone())),
+                None => out.push(KeyDifference::ValueDeleted(label.clone())),
+                Some(n) if n != d => out.push(KeyDifference::ValueChanged(label.clone())),
                 Some(_) => {}
             }
         }
         for (label, d) in &now.items {
             if !self.items.contains_key(label) {
                 if d == "key" {
-                    out.push(format!("the key {label} was added"));
+                    out.push(KeyDifference::KeyAdded(label.clone()));
                 } else {
-                    out.push(format!("the value {label} was added"));
+                    out.push(KeyDifference::ValueAdded(label.clone()));
                 }
             }
         }
@@ -434,20 +434,16 @@ impl Journal {
                 after.is_mix_of(&AfterState::of_tree(&after.key, before.as_ref()), &now)
             };
             if now.digest != after.digest && !own_half_undo {
+                // An empty list: the digest differs in a way no item names (the words
+                // then say "its content differs").
                 let mut changes = after.differences(&now);
-                if changes.is_empty() {
-                    changes.push("its content differs".to_owned());
-                }
                 let more = changes.len().saturating_sub(5);
                 changes.truncate(5);
-                let mut text = changes.join("; ");
-                if more > 0 {
-                    text.push_str(&format!("; and {more} more"));
-                }
                 return Err(RepairError::UndoConflict {
                     id: entry.id.clone(),
                     key: after.key.clone(),
-                    changes: text,
+                    changes,
+                    more,
                 });
             }
         }

@@ -44,7 +44,8 @@ pub use actions::{
 };
 pub use bisect::{Bisect, BisectPhase, RestoredAll};
 pub use error::{
-    BisectRefusal, ErrorCode, ErrorInfo, IoOp, NamedChange, RepairError, Unavailable, Wanted,
+    BisectRefusal, ErrorCode, ErrorInfo, IoOp, KeyDifference, NamedChange, RepairError,
+    Unavailable, UrlRefusal, Wanted,
 };
 pub use journal::{AfterState, Entry, EntryState, EntryView, Journal};
 

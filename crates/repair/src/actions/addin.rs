@@ -255,7 +255,7 @@ fn describe(w: &Words, lb: Option<u32>) -> String {
     }
 }
 
-/// [`meaning`] in the catalog's language.
+/// Plain words for a LoadBehavior value (field guide section 3) in the catalog's language.
 fn meaning_in(w: &Words, v: u32) -> String {
     let key = match v {
         0 => "preview.addin.lb_0",
@@ -268,20 +268,6 @@ fn meaning_in(w: &Words, v: u32) -> String {
         _ => "preview.addin.lb_unusual",
     };
     w.t(key, &[])
-}
-
-/// Plain words for LoadBehavior (field guide section 3).
-pub fn meaning(v: u32) -> &'static str {
-    match v {
-        0 => "off",
-        1 => "loaded by hand",
-        2 => "not loaded",
-        3 => "loads at startup",
-        8 => "loads on demand",
-        9 => "loads on demand, loaded now",
-        16 => "loads the first time, then on demand",
-        _ => "unusual value",
-    }
 }
 
 impl Action for SetAddin {

@@ -5,7 +5,7 @@
 //! default port, and a host equal to or under one of Microsoft's registrable domains.
 //! A glob on the raw string cannot do this: `*` also matches `/`, `?`, `#` and `@`.
 
-use crate::error::RepairError;
+use crate::error::{RepairError, UrlRefusal};
 
 /// Registrable domains (and their subdomains) the app may open: Microsoft's global cloud,
 /// and the national clouds the app signs in to (US Government, China by 21Vianet).
@@ -27,9 +27,9 @@ pub const ALLOWED_DOMAINS: &[&str] = &[
 
 /// Returns the normalized URL when it may be opened, else `url_rejected` with the reason.
 pub fn validate_page_url(input: &str) -> Result<String, RepairError> {
-    let reject = |reason: &str| RepairError::UrlRejected {
+    let reject = |reason: UrlRefusal| RepairError::UrlRejected {
         url: input.chars().take(200).collect(),
-        reason: reason.to_owned(),
+        reason,
     };
     // The WHATWG parser forgives spaces, tabs and backslashes; a link we open must not need that.
     if input.is_empty()
@@ -38,31 +38,29 @@ pub fn validate_page_url(input: &str) -> Result<String, RepairError> {
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
     {
-        return Err(reject(
-            "it is empty, too long or has spaces or odd characters",
-        ));
+        return Err(reject(UrlRefusal::Malformed));
     }
-    let url = url::Url::parse(input).map_err(|_| reject("it is not a valid address"))?;
+    let url = url::Url::parse(input).map_err(|_| reject(UrlRefusal::NotAnAddress))?;
     if url.scheme() != "https" {
-        return Err(reject("only secure https pages are opened"));
+        return Err(reject(UrlRefusal::NotHttps));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(reject("it carries a user name or password"));
+        return Err(reject(UrlRefusal::Credentials));
     }
     // `port()` is None for the default 443, so an explicit :443 passes and any other fails.
     if url.port().is_some() {
-        return Err(reject("it uses an unusual port"));
+        return Err(reject(UrlRefusal::Port));
     }
     let host = match url.host() {
         Some(url::Host::Domain(d)) => d.to_ascii_lowercase(),
-        Some(_) => return Err(reject("it points at a numeric address")),
-        None => return Err(reject("it has no host")),
+        Some(_) => return Err(reject(UrlRefusal::NumericHost)),
+        None => return Err(reject(UrlRefusal::NoHost)),
     };
     let allowed = ALLOWED_DOMAINS
         .iter()
         .any(|d| host == *d || host.ends_with(&format!(".{d}")));
     if !allowed {
-        return Err(reject("it is not a Microsoft sign-in or account page"));
+        return Err(reject(UrlRefusal::NotMicrosoft));
     }
     Ok(url.to_string())
 }
