@@ -1684,7 +1684,10 @@ name: string };
 export type RestoredAll = {
 	/**  The add-ins turned back on (undone or rolled back through the journal). */
 	restored: string[],
-	/**  What the user should know (a damaged state file, an entry already undone...). */
+	/**
+	 *  What the user should know (a damaged state file, an entry already undone...), in
+	 *  the language of the [`Env`] it was restored with.
+	 */
 	notes: string[],
 };
 
@@ -1840,11 +1843,69 @@ export type Settings = {
 	/**  Whether it was there. */
 	file_found: boolean,
 	/**
-	 *  Values that were refused (a broken file, an unknown cloud), in words; the defaults
-	 *  stand in for them.
+	 *  Values that were refused (a broken file, an unknown cloud); the defaults stand in
+	 *  for them. [`SettingsProblem::words`] (and the UI, from the same catalog keys) says
+	 *  each in the reader's language.
 	 */
-	problems: string[],
+	problems: SettingsProblem[],
 };
+
+/**  A value IT or the user set that was not used, and what stands in for it. */
+export type SettingsProblem = 
+/**  `SESSION_DOCTOR_CONFIG` names another file, but the system file IT set wins. */
+{ kind: "config_variable_ignored"; 
+/**  The variable. */
+variable: string; 
+/**  The system file used instead. */
+system: string } | 
+/**  The config file exists but could not be read; its settings are ignored. */
+{ kind: "file_unreadable"; 
+/**  The file. */
+path: string; 
+/**  What the system said. */
+detail: string } | 
+/**  The config file is not UTF-8 TOML with the known keys; its settings are ignored. */
+{ kind: "file_invalid"; 
+/**  The file. */
+path: string; 
+/**  What the TOML parser said. */
+detail: string } | 
+/**  The config file is larger than any real config file; its settings are ignored. */
+{ kind: "file_too_big"; 
+/**  The file. */
+path: string; 
+/**  Its size in bytes (saturated: the UI's numbers are 32-bit). */
+size: number; 
+/**  The most that is read. */
+max: number } | 
+/**  `allow_user_overrides` names a key that is not a setting. */
+{ kind: "unknown_override"; 
+/**  The key named. */
+key: string; 
+/**  The keys it may name. */
+keys: string } | 
+/**  The cloud is not one Session Doctor knows; the public cloud is used. */
+{ kind: "unknown_cloud"; 
+/**  The value given. */
+value: string; 
+/**  The clouds known. */
+clouds: string } | 
+/**  A yes/no variable holds something else; personal data stays out of reports. */
+{ kind: "not_true_or_false"; 
+/**  The variable. */
+variable: string; 
+/**  Its value. */
+value: string } | 
+/**  The report format is not html or json; html is used. */
+{ kind: "unknown_report_format"; 
+/**  The value given. */
+value: string } | 
+/**  A variable tries to change a setting the config file locks. */
+{ kind: "locked"; 
+/**  The variable. */
+variable: string; 
+/**  The setting the file locks. */
+key: string };
 
 /**  Where a value came from, for the settings panel. */
 export type SettingsSource = 

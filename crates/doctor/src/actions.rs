@@ -840,6 +840,15 @@ mod tests {
         (dir, pc)
     }
 
+    /// The demo's repairs on the simulated PC `pc`, its journal in `dir`, in English.
+    fn open_demo(
+        dir: &Path,
+        hkcu: &Path,
+        pc: &sandbox::pc::SimulatedPc,
+    ) -> Result<Repairs, AppError> {
+        Repairs::demo(dir, hkcu, SimulatedMachine::new(pc.clone()), Lang::En)
+    }
+
     fn rescan(pc: &sandbox::pc::SimulatedPc) -> scan::ScanReport {
         scan::run(&crate::demo::demo_scan_options(pc), &mut |_| {})
     }
@@ -865,13 +874,7 @@ mod tests {
             v
         };
         let before = profiles(&rescan(&pc));
-        let mut repairs = Repairs::demo(
-            dir.path(),
-            &hkcu,
-            SimulatedMachine::new(pc.clone()),
-            Lang::En,
-        )
-        .expect("repairs");
+        let mut repairs = open_demo(dir.path(), &hkcu, &pc).expect("repairs");
         let duplicate = rescan(&pc)
             .profiles
             .into_iter()
@@ -904,13 +907,7 @@ mod tests {
     fn the_addin_check_survives_a_restart_and_restore_all_puts_every_addin_back() {
         let (dir, pc) = demo();
         let hkcu = demo_hkcu(&pc.registry_files).expect("hkcu").clone();
-        let mut repairs = Repairs::demo(
-            dir.path(),
-            &hkcu,
-            SimulatedMachine::new(pc.clone()),
-            Lang::En,
-        )
-        .expect("repairs");
+        let mut repairs = open_demo(dir.path(), &hkcu, &pc).expect("repairs");
         // The store rewrites the export in its own layout: compare with that layout.
         let report = rescan(&pc);
         let started = repairs.bisect_start(&report.addins).expect("start");
@@ -932,26 +929,14 @@ mod tests {
 
         // The app restarts: a new Repairs on the same folder finds the check and goes on.
         drop(repairs);
-        let mut repairs = Repairs::demo(
-            dir.path(),
-            &hkcu,
-            SimulatedMachine::new(pc.clone()),
-            Lang::En,
-        )
-        .expect("reopen");
+        let mut repairs = open_demo(dir.path(), &hkcu, &pc).expect("reopen");
         assert_eq!(repairs.bisect_state().expect("state"), Some(started));
         let next = repairs.bisect_answer(false).expect("answer after restart");
         assert_eq!(next.rounds[0].error_came_back, Some(false));
 
         // Another restart; the user puts every add-in back.
         drop(repairs);
-        let mut repairs = Repairs::demo(
-            dir.path(),
-            &hkcu,
-            SimulatedMachine::new(pc.clone()),
-            Lang::En,
-        )
-        .expect("reopen");
+        let mut repairs = open_demo(dir.path(), &hkcu, &pc).expect("reopen");
         let done = repairs.bisect_restore_all().expect("restore all");
         assert!(!done.restored.is_empty());
         assert!(std::fs::read(&hkcu).expect("read") == original);
@@ -965,13 +950,7 @@ mod tests {
         repairs.bisect_start(&report.addins).expect("start");
         let path = dir.path().join("journal").join(repair::bisect::STATE_FILE);
         std::fs::write(&path, b"{ not json").expect("damage");
-        let mut repairs = Repairs::demo(
-            dir.path(),
-            &hkcu,
-            SimulatedMachine::new(pc.clone()),
-            Lang::En,
-        )
-        .expect("reopen");
+        let mut repairs = open_demo(dir.path(), &hkcu, &pc).expect("reopen");
         assert_eq!(
             repairs.bisect_state().expect_err("damaged").code,
             ErrorCode::JournalCorrupt
@@ -984,13 +963,7 @@ mod tests {
     fn bisect_over_the_demo_addins_finds_the_culprit_and_restores_the_rest() {
         let (dir, pc) = demo();
         let hkcu = demo_hkcu(&pc.registry_files).expect("hkcu").clone();
-        let mut repairs = Repairs::demo(
-            dir.path(),
-            &hkcu,
-            SimulatedMachine::new(pc.clone()),
-            Lang::En,
-        )
-        .expect("repairs");
+        let mut repairs = open_demo(dir.path(), &hkcu, &pc).expect("repairs");
         let report = rescan(&pc);
         let started = repairs.bisect_start(&report.addins).expect("start");
         assert_eq!(started.phase, BisectPhase::AwaitingAnswer);
@@ -1352,13 +1325,7 @@ mod tests {
     fn a_profile_without_a_version_is_the_one_the_scan_saw_never_a_guessed_16() {
         let (dir, pc) = demo();
         let hkcu = demo_hkcu(&pc.registry_files).expect("hkcu").clone();
-        let mut repairs = Repairs::demo(
-            dir.path(),
-            &hkcu,
-            SimulatedMachine::new(pc.clone()),
-            Lang::En,
-        )
-        .expect("repairs");
+        let mut repairs = open_demo(dir.path(), &hkcu, &pc).expect("repairs");
         let mut report = rescan(&pc);
         let copy = report
             .profiles
@@ -1424,13 +1391,7 @@ mod tests {
     fn disabling_an_addin_and_refusing_a_policy_one() {
         let (dir, pc) = demo();
         let hkcu = demo_hkcu(&pc.registry_files).expect("hkcu").clone();
-        let mut repairs = Repairs::demo(
-            dir.path(),
-            &hkcu,
-            SimulatedMachine::new(pc.clone()),
-            Lang::En,
-        )
-        .expect("repairs");
+        let mut repairs = open_demo(dir.path(), &hkcu, &pc).expect("repairs");
         let report = rescan(&pc);
         let teams = report
             .addins
@@ -1463,13 +1424,7 @@ mod tests {
     fn limiting_thunderbird_waits_until_it_is_closed_then_undo_deletes_user_js() {
         let (dir, pc) = demo();
         let hkcu = demo_hkcu(&pc.registry_files).expect("hkcu").clone();
-        let mut repairs = Repairs::demo(
-            dir.path(),
-            &hkcu,
-            SimulatedMachine::new(pc.clone()),
-            Lang::En,
-        )
-        .expect("repairs");
+        let mut repairs = open_demo(dir.path(), &hkcu, &pc).expect("repairs");
         let mut report = rescan(&pc);
         let account = report
             .accounts

@@ -18,7 +18,7 @@ pub use file::{
 };
 pub use load::{
     ENV_CONFIG, ENV_REPORT_DIR, ENV_REPORT_FORMAT, ENV_REPORT_PERSONAL, ReportFormat, Setting,
-    Settings, SettingsSource, load, load_from, load_system,
+    Settings, SettingsProblem, SettingsSource, load, load_from, load_system,
 };
 pub use paths::system_config_path;
 

@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use words::{Lang, Words};
 
 use crate::file::{ConfigFile, UserOverrides};
 use crate::{ENV_AUTHORITY, ENV_CLIENT_ID, ENV_CLOUD, ENV_GRAPH, ENV_TENANT};
@@ -93,9 +94,144 @@ pub struct Settings {
     pub file: String,
     /// Whether it was there.
     pub file_found: bool,
-    /// Values that were refused (a broken file, an unknown cloud), in words; the defaults
-    /// stand in for them.
-    pub problems: Vec<String>,
+    /// Values that were refused (a broken file, an unknown cloud); the defaults stand in
+    /// for them. [`SettingsProblem::words`] (and the UI, from the same catalog keys) says
+    /// each in the reader's language.
+    pub problems: Vec<SettingsProblem>,
+}
+
+/// A value IT or the user set that was not used, and what stands in for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SettingsProblem {
+    /// `SESSION_DOCTOR_CONFIG` names another file, but the system file IT set wins.
+    ConfigVariableIgnored {
+        /// The variable.
+        variable: String,
+        /// The system file used instead.
+        system: String,
+    },
+    /// The config file exists but could not be read; its settings are ignored.
+    FileUnreadable {
+        /// The file.
+        path: String,
+        /// What the system said.
+        detail: String,
+    },
+    /// The config file is not UTF-8 TOML with the known keys; its settings are ignored.
+    FileInvalid {
+        /// The file.
+        path: String,
+        /// What the TOML parser said.
+        detail: String,
+    },
+    /// The config file is larger than any real config file; its settings are ignored.
+    FileTooBig {
+        /// The file.
+        path: String,
+        /// Its size in bytes (saturated: the UI's numbers are 32-bit).
+        size: u32,
+        /// The most that is read.
+        max: u32,
+    },
+    /// `allow_user_overrides` names a key that is not a setting.
+    UnknownOverride {
+        /// The key named.
+        key: String,
+        /// The keys it may name.
+        keys: String,
+    },
+    /// The cloud is not one Session Doctor knows; the public cloud is used.
+    UnknownCloud {
+        /// The value given.
+        value: String,
+        /// The clouds known.
+        clouds: String,
+    },
+    /// A yes/no variable holds something else; personal data stays out of reports.
+    NotTrueOrFalse {
+        /// The variable.
+        variable: String,
+        /// Its value.
+        value: String,
+    },
+    /// The report format is not html or json; html is used.
+    UnknownReportFormat {
+        /// The value given.
+        value: String,
+    },
+    /// A variable tries to change a setting the config file locks.
+    Locked {
+        /// The variable.
+        variable: String,
+        /// The setting the file locks.
+        key: String,
+    },
+}
+
+impl SettingsProblem {
+    /// The catalog key of this problem's sentence (`settings.problem.<kind>`), shared with
+    /// the UI.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Self::ConfigVariableIgnored { .. } => "settings.problem.config_variable_ignored",
+            Self::FileUnreadable { .. } => "settings.problem.file_unreadable",
+            Self::FileInvalid { .. } => "settings.problem.file_invalid",
+            Self::FileTooBig { .. } => "settings.problem.file_too_big",
+            Self::UnknownOverride { .. } => "settings.problem.unknown_override",
+            Self::UnknownCloud { .. } => "settings.problem.unknown_cloud",
+            Self::NotTrueOrFalse { .. } => "settings.problem.not_true_or_false",
+            Self::UnknownReportFormat { .. } => "settings.problem.unknown_report_format",
+            Self::Locked { .. } => "settings.problem.locked",
+        }
+    }
+
+    /// The problem in `lang`.
+    pub fn words(&self, lang: Lang) -> String {
+        let w = Words::of(lang);
+        let key = self.key();
+        match self {
+            Self::ConfigVariableIgnored { variable, system } => {
+                w.t(key, &[("variable", variable), ("system", system)])
+            }
+            Self::FileUnreadable { path, detail } | Self::FileInvalid { path, detail } => {
+                w.t(key, &[("path", path), ("detail", detail)])
+            }
+            Self::FileTooBig { path, size, max } => {
+                w.t(key, &[("path", path), ("size", size), ("max", max)])
+            }
+            Self::UnknownOverride { key: k, keys } => w.t(key, &[("key", k), ("keys", keys)]),
+            Self::UnknownCloud { value, clouds } => {
+                w.t(key, &[("value", value), ("clouds", clouds)])
+            }
+            Self::NotTrueOrFalse { variable, value } => {
+                w.t(key, &[("variable", variable), ("value", value)])
+            }
+            Self::UnknownReportFormat { value } => w.t(key, &[("value", value)]),
+            Self::Locked { variable, key: k } => w.t(key, &[("variable", variable), ("key", k)]),
+        }
+    }
+}
+
+impl From<crate::file::FileError> for SettingsProblem {
+    fn from(e: crate::file::FileError) -> Self {
+        use crate::file::FileError;
+        match e {
+            FileError::Read { path, source } => Self::FileUnreadable {
+                path,
+                detail: source.to_string(),
+            },
+            FileError::TooBig { path, size, max } => Self::FileTooBig {
+                path,
+                size: u32::try_from(size).unwrap_or(u32::MAX),
+                max: u32::try_from(max).unwrap_or(u32::MAX),
+            },
+            FileError::Invalid { path, message } => Self::FileInvalid {
+                path,
+                detail: message,
+            },
+        }
+    }
 }
 
 const CLOUDS: &[&str] = &["public", "us_gov", "china"];
@@ -153,10 +289,12 @@ pub fn load_system(env: impl Fn(&str) -> Option<String>, system: &Path) -> Setti
         return load_from(env, &chosen);
     }
     let mut settings = load_from(env, system);
-    settings.problems.push(format!(
-        "{ENV_CONFIG} is ignored: {} is the configuration IT set for this computer",
-        system.display()
-    ));
+    settings
+        .problems
+        .push(SettingsProblem::ConfigVariableIgnored {
+            variable: ENV_CONFIG.to_owned(),
+            system: system.display().to_string(),
+        });
     settings
 }
 
@@ -165,7 +303,7 @@ struct Merge<'a> {
     env: &'a dyn Fn(&str) -> Option<String>,
     overrides: &'a UserOverrides,
     path: String,
-    problems: Vec<String>,
+    problems: Vec<SettingsProblem>,
 }
 
 impl Merge<'_> {
@@ -183,7 +321,7 @@ impl Merge<'_> {
         key: &str,
         var: &str,
         file_value: Option<T>,
-        parse: impl Fn(&str) -> Result<T, String>,
+        parse: impl Fn(&str) -> Result<T, SettingsProblem>,
     ) -> Setting<Option<T>> {
         let file_value = match file_value {
             Some(v) if !self.overrides.allows(key) => return self.locked(key, var, v),
@@ -218,9 +356,10 @@ impl Merge<'_> {
     /// The file's value, which users may not change; a variable trying to is named.
     fn locked<T>(&mut self, key: &str, var: &str, v: T) -> Setting<Option<T>> {
         if self.var(var).is_some() {
-            self.problems.push(format!(
-                "{var} is ignored: the config file sets {key} and does not allow users to change it"
-            ));
+            self.problems.push(SettingsProblem::Locked {
+                variable: var.to_owned(),
+                key: key.to_owned(),
+            });
         }
         Setting {
             value: Some(v),
@@ -268,15 +407,15 @@ pub fn load_from(env: impl Fn(&str) -> Option<String>, path: &Path) -> Settings 
         Ok(Some(f)) => (f, true),
         Ok(None) => (ConfigFile::default(), false),
         Err(e) => {
-            problems.push(format!("{e}; the settings in it are ignored"));
+            problems.push(SettingsProblem::from(e));
             (ConfigFile::default(), true)
         }
     };
     for key in file.allow_user_overrides.unknown_keys() {
-        problems.push(format!(
-            "allow_user_overrides names '{key}', which is not a setting (one of {})",
-            crate::file::OVERRIDABLE_KEYS.join(", ")
-        ));
+        problems.push(SettingsProblem::UnknownOverride {
+            key,
+            keys: crate::file::OVERRIDABLE_KEYS.join(", "),
+        });
     }
     let mut m = Merge {
         env: &env,
@@ -290,11 +429,10 @@ pub fn load_from(env: impl Fn(&str) -> Option<String>, path: &Path) -> Settings 
         .or("public".to_owned());
     cloud.value = cloud.value.to_ascii_lowercase();
     if !CLOUDS.contains(&cloud.value.as_str()) {
-        m.problems.push(format!(
-            "cloud '{}' is not one of {}; using public",
-            cloud.value,
-            CLOUDS.join(", ")
-        ));
+        m.problems.push(SettingsProblem::UnknownCloud {
+            value: cloud.value.clone(),
+            clouds: CLOUDS.join(", "),
+        });
         cloud = default_setting("public".to_owned());
     }
 
@@ -304,10 +442,9 @@ pub fn load_from(env: impl Fn(&str) -> Option<String>, path: &Path) -> Settings 
             ENV_REPORT_PERSONAL,
             file.report.include_personal_data,
             |v| {
-                parse_bool(v).ok_or_else(|| {
-                    format!(
-                        "{ENV_REPORT_PERSONAL}='{v}' is not true or false; personal data stays out"
-                    )
+                parse_bool(v).ok_or_else(|| SettingsProblem::NotTrueOrFalse {
+                    variable: ENV_REPORT_PERSONAL.to_owned(),
+                    value: v.to_owned(),
                 })
             },
         )
@@ -318,17 +455,18 @@ pub fn load_from(env: impl Fn(&str) -> Option<String>, path: &Path) -> Settings 
         Some(v) => match ReportFormat::parse(v) {
             Some(f) => Some(f),
             None => {
-                m.problems.push(format!(
-                    "report format '{v}' is not html or json; using html"
-                ));
+                m.problems.push(SettingsProblem::UnknownReportFormat {
+                    value: v.to_owned(),
+                });
                 None
             }
         },
     };
     let format = m
         .pick("report.format", ENV_REPORT_FORMAT, format_in_file, |v| {
-            ReportFormat::parse(v)
-                .ok_or_else(|| format!("report format '{v}' is not html or json; using html"))
+            ReportFormat::parse(v).ok_or_else(|| SettingsProblem::UnknownReportFormat {
+                value: v.to_owned(),
+            })
         })
         .or(ReportFormat::Html);
 

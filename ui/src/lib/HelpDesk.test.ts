@@ -103,6 +103,15 @@ describe("report", () => {
     expect(screen.getByTestId("settings").textContent).toContain("from /etc/session-doctor/config.toml");
   });
 
+  it("says what IT preset was refused in the reader's language", async () => {
+    commands.getSettings.mockResolvedValue(settings({ problems: [{ kind: "unknown_cloud", value: "mars", clouds: "public, us_gov, china" }] }));
+    render(HelpDeskScreen);
+    const refused = await screen.findByRole("alert");
+    expect(refused.textContent).toBe("cloud 'mars' is not one of public, us_gov, china; using public");
+    i18n.set("es");
+    await waitFor(() => expect(screen.getByRole("alert").textContent).toBe("la nube «mars» no es ninguna de public, us_gov, china; se usa public"));
+  });
+
   it("previews the report in the screen's language, and hides a preview made in another", async () => {
     const spanish = { ...view, report: { ...view.report, summary: { ...view.report.summary, headline: "8 hallazgos, 2 de gravedad alta." } }, ticket: "Informe de Session Doctor\nCuenta: user-1@domain-1" };
     commands.buildReport.mockResolvedValue(spanish);
