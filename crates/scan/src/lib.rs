@@ -257,12 +257,9 @@ pub fn run(options: &ScanOptions, progress: &mut dyn FnMut(Progress)) -> ScanRep
             Ok(conns)
                 if !conns.is_empty() && conns.iter().all(|c| c.pids.iter().all(|&p| p == 0)) =>
             {
-                Outcome::failed(
+                Outcome::failed_noted(
                     (),
-                    format!(
-                        "the OS listed {} connections but not which process owns them",
-                        conns.len()
-                    ),
+                    SourceNote::ConnectionOwnersUnknown { count: conns.len() },
                 )
             }
             Ok(conns) => {
@@ -285,9 +282,8 @@ pub fn run(options: &ScanOptions, progress: &mut dyn FnMut(Progress)) -> ScanRep
     report.profiles = runner.run("outlook_profiles", || match reg_ref {
         Some(r) => {
             let (profiles, problems) = profiles::read_profiles(r);
-            let mut problems = problems;
             if profiles.is_empty() && problems.is_empty() {
-                problems.push("no Outlook profiles in the registry".to_owned());
+                return Outcome::ok_noted(profiles, SourceNote::NoOutlookProfiles);
             }
             Outcome::ok_with(profiles, problems)
         }

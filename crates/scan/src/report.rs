@@ -355,6 +355,14 @@ pub enum SourceNote {
     SessionsOnlyOnWindows,
     /// No Windows registry here; `.reg` exports can be passed instead.
     NoWindowsRegistry,
+    /// The OS listed connections without saying which process owns them (Wine does):
+    /// counting them would say "0 connections" for every client, which is wrong.
+    ConnectionOwnersUnknown {
+        /// How many connections it listed.
+        count: usize,
+    },
+    /// The registry holds no Outlook profile.
+    NoOutlookProfiles,
     /// The source panicked (a bug).
     Internal,
 }
@@ -383,6 +391,10 @@ impl SourceNote {
             Self::NoLiveSessions => w.t("scan.note.no_live_sessions", &[]),
             Self::SessionsOnlyOnWindows => w.t("scan.note.sessions_only_on_windows", &[]),
             Self::NoWindowsRegistry => w.t("scan.note.no_windows_registry", &[]),
+            Self::ConnectionOwnersUnknown { count } => {
+                w.t("scan.note.connection_owners_unknown", &[("n", count)])
+            }
+            Self::NoOutlookProfiles => w.t("scan.note.no_outlook_profiles", &[]),
             Self::Internal => w.t("scan.note.internal", &[]),
         }
     }
