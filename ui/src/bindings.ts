@@ -380,8 +380,8 @@ export type AdminConsent = {
 	client_id: string,
 	/**  Delegated Microsoft Graph permissions to consent to. */
 	permissions: string[],
-	/**  The whole request for IT, in English (the UI has its own translation). */
-	ticket: string,
+	/**  The AADSTS code Microsoft answered (65001 or 90094). */
+	code: number,
 };
 
 /**  A delegated Microsoft Graph permission admin mode needs (with admin consent). */
@@ -820,7 +820,9 @@ export type ErrorAction =
  */
 { kind: "admin_consent"; 
 /**  The link and what the ticket names. */
-consent: AdminConsent } | 
+consent: AdminConsent; 
+/**  The request for IT, ready to paste into a ticket, in the user's language. */
+ticket: string } | 
 /**
  *  The browser sign-in is the way on (MFA wanted, Conditional Access, the device code
  *  flow blocked); a claims challenge, if any, is kept by the backend for it.

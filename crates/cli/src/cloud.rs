@@ -69,9 +69,15 @@ fn session(admin: bool, lang: Lang) -> Result<CloudSession, String> {
 }
 
 /// A cloud error as one line: what happened, its code (for scripts and tickets) and what
-/// to do, in `lang`.
+/// to do, in `lang`, in the same words as the app's error card.
 fn describe(e: CloudError, lang: Lang) -> String {
-    format!("{} [{}]. {}", e.message(lang), e.code(), e.hint(lang))
+    let said = doctor::account::cloud_error(&e, lang);
+    format!(
+        "{} [{}]. {}",
+        said.message.trim_end_matches('.'),
+        e.code(),
+        said.hint
+    )
 }
 
 fn runtime(lang: Lang) -> Result<tokio::runtime::Runtime, String> {
@@ -179,15 +185,7 @@ fn explain_sign_in_error(e: &CloudError, device_code: bool, lang: Lang) {
     let w = Words::of(lang);
     if let Some(consent) = e.admin_consent() {
         // The same ticket as the app's error card, in the user's language.
-        let ticket = w.t(
-            "error.consent_required.ticket",
-            &[
-                ("client_id", &consent.client_id),
-                ("tenant", &consent.tenant),
-                ("url", &consent.url),
-                ("permissions", &consent.permissions.join(", ")),
-            ],
-        );
+        let ticket = consent.ticket(lang);
         eprintln!(
             "{}",
             w.t(

@@ -622,11 +622,26 @@ pub struct AdminConsent {
     pub client_id: String,
     /// Delegated Microsoft Graph permissions to consent to.
     pub permissions: Vec<String>,
-    /// The whole request for IT, in English (the UI has its own translation).
-    pub ticket: String,
+    /// The AADSTS code Microsoft answered (65001 or 90094).
+    pub code: u32,
 }
 
 impl AdminConsent {
+    /// The whole request for IT, ready for a ticket, in `lang`: the app's error card and
+    /// the CLI give the same text.
+    pub fn ticket(&self, lang: Lang) -> String {
+        Words::of(lang).t(
+            "error.consent_required.ticket",
+            &[
+                ("code", &self.code),
+                ("client_id", &self.client_id),
+                ("tenant", &self.tenant),
+                ("url", &self.url),
+                ("permissions", &self.permissions.join(", ")),
+            ],
+        )
+    }
+
     fn new(
         code: u32,
         authority: &str,
@@ -652,26 +667,12 @@ impl AdminConsent {
             .clear()
             .append_pair("client_id", client_id);
         let url = url.to_string();
-        let ticket = format!(
-            "Subject: Admin consent for Session Doctor\n\n\
-             Hello IT,\n\n\
-             Signing in to Session Doctor (the help desk's tool for Outlook's \"exceeded the maximum number of allowed sessions\" error) \
-             stops with AADSTS{code}: the app has not been given permission in our organisation.\n\n\
-             Please grant admin consent for the app registration \"Session Doctor\" (application (client) id {client_id}) in tenant {tenant}:\n\
-             - open {url}\n\
-             - sign in as a Global Administrator, Cloud Application Administrator or Application Administrator\n\
-             - check the permissions and press Accept\n\n\
-             Delegated Microsoft Graph permissions it asks for: {}.\n\
-             (Or: Entra admin center, Enterprise applications, Session Doctor, Permissions, Grant admin consent.)\n\n\
-             Thank you.",
-            permissions.join(", ")
-        );
         Self {
             url,
             tenant,
             client_id: client_id.to_owned(),
             permissions: permissions.to_vec(),
-            ticket,
+            code,
         }
     }
 }
@@ -760,8 +761,14 @@ mod tests {
             c.url,
             "https://login.microsoftonline.us/contoso.onmicrosoft.com/adminconsent?client_id=11111111-2222-3333-4444-555555555555"
         );
-        assert!(c.ticket.contains(&c.url), "{}", c.ticket);
-        assert!(c.ticket.contains("openid, User.Read"), "{}", c.ticket);
+        let ticket = c.ticket(Lang::En);
+        assert!(ticket.contains(&c.url), "{ticket}");
+        assert!(ticket.contains("openid, User.Read"), "{ticket}");
+        assert!(ticket.contains("AADSTS65001"), "{ticket}");
+        assert!(
+            c.ticket(Lang::Es)
+                .contains("Consentimiento del administrador")
+        );
         assert!(
             consent("x")
                 .hint(Lang::En)

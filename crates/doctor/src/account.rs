@@ -13,7 +13,7 @@ use cloud::{
 use serde::Serialize;
 
 use crate::error::{AppError, ErrorAction, ErrorCode};
-use words::Lang;
+use words::{Lang, Words};
 
 /// The answer to a bulk sign-out: one result per user, the counts, and who to retry.
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -421,12 +421,25 @@ fn simulated_browser(url: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A cloud error in the user's words, under a code the UI can branch on.
+/// A cloud error in the user's words, under a code the UI can branch on. The refusals a
+/// person acts on (consent, MFA, Conditional Access, a blocked code sign-in) have whole
+/// sentences of their own (`error.<code>` in the catalogs); the others take cloud's. The
+/// app's error card and the CLI both word errors here, so they say the same.
 pub fn cloud_error(e: &CloudError, lang: Lang) -> AppError {
     let code = ErrorCode::from(e.code());
-    let error = AppError::new(code, e.message(lang), e.hint(lang));
+    let w = Words::of(lang);
+    let own = |suffix: &str| {
+        w.raw(&format!("error.{}{suffix}", e.code()))
+            .map(str::to_owned)
+    };
+    let error = AppError::new(
+        code,
+        own("").unwrap_or_else(|| e.message(lang)),
+        own(".hint").unwrap_or_else(|| e.hint(lang)),
+    );
     if let Some(consent) = e.admin_consent() {
-        error.with_action(ErrorAction::AdminConsent { consent })
+        let ticket = consent.ticket(lang);
+        error.with_action(ErrorAction::AdminConsent { consent, ticket })
     } else if e.wants_browser_sign_in() {
         error.with_action(ErrorAction::BrowserSignIn)
     } else {
@@ -566,10 +579,27 @@ mod tests {
             "https://login.microsoftonline.com/contoso.com/adminconsent?client_id=abc"
         );
         assert!(
-            json["action"]["consent"]["ticket"]
+            json["action"]["ticket"]
                 .as_str()
                 .is_some_and(|t| t.contains("User.Read"))
         );
+        // In Spanish: the card's own sentences and the ticket, all from the catalogs.
+        let es = cloud_error(&e, Lang::Es);
+        assert!(
+            es.message
+                .contains("Su organización aún no ha dado permiso"),
+            "{}",
+            es.message
+        );
+        let Some(ErrorAction::AdminConsent { ticket, .. }) = es.action.as_deref() else {
+            panic!("no consent action: {es:?}");
+        };
+        assert!(
+            ticket.contains("Consentimiento del administrador"),
+            "{ticket}"
+        );
+        assert!(ticket.contains("AADSTS65001"), "{ticket}");
+        assert!(words::english_left(&es.message, Lang::Es).is_empty());
         // Other errors keep the plain shape.
         let plain =
             serde_json::to_value(cloud_error(&CloudError::NotSignedIn, Lang::En)).expect("json");

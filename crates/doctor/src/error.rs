@@ -214,6 +214,8 @@ pub enum ErrorAction {
     AdminConsent {
         /// The link and what the ticket names.
         consent: cloud::AdminConsent,
+        /// The request for IT, ready to paste into a ticket, in the user's language.
+        ticket: String,
     },
     /// The browser sign-in is the way on (MFA wanted, Conditional Access, the device code
     /// flow blocked); a claims challenge, if any, is kept by the backend for it.

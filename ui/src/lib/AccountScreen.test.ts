@@ -196,9 +196,14 @@ describe("AccountScreen", () => {
       status: "error",
       error: {
         code: "consent_required",
-        message: "the app has not been given permission in this organisation (AADSTS65001)",
-        hint: "Ask your IT admin",
-        action: { kind: "admin_consent", consent: { url, tenant: "contoso.example", client_id: "abc", permissions: ["openid", "User.Read"], ticket: "english ticket" } },
+        // Worded by the backend in the user's language (doctor::account::cloud_error).
+        message: "Su organización aún no ha dado permiso a Session Doctor (AADSTS65001).",
+        hint: "Un administrador de TI lo concede una vez, para todos.",
+        action: {
+          kind: "admin_consent",
+          consent: { url, tenant: "contoso.example", client_id: "abc", permissions: ["openid", "User.Read"], code: 65001 },
+          ticket: `Asunto: Consentimiento del administrador para Session Doctor\n- abran ${url}\nPermisos: openid, User.Read.`,
+        },
       },
     });
     commands.openPage.mockResolvedValue({ status: "ok", data: null });
@@ -219,7 +224,7 @@ describe("AccountScreen", () => {
   it("offers the browser sign-in when the organisation blocks the code sign-in", async () => {
     commands.startDeviceCode.mockResolvedValue({
       status: "error",
-      error: { code: "device_code_blocked", message: "blocked", hint: "use the browser", action: { kind: "browser_sign_in" } },
+      error: { code: "device_code_blocked", message: "Your organisation blocks signing in with a code (device code flow).", hint: "Use the browser sign-in instead.", action: { kind: "browser_sign_in" } },
     });
     render(AccountScreen);
     await fireEvent.click(await screen.findByTestId("device-code"));

@@ -75,9 +75,9 @@ async fn consent_missing_at_sign_in_gives_the_admin_consent_link_of_the_users_te
         "Grant admin consent",
     ] {
         assert!(
-            consent.ticket.contains(needed),
+            consent.ticket(words::Lang::En).contains(needed),
             "{needed}: {}",
-            consent.ticket
+            consent.ticket(words::Lang::En)
         );
     }
     assert!(
@@ -127,7 +127,11 @@ async fn consent_withdrawn_at_a_refresh_links_to_the_signed_in_tenant_and_a_pinn
     let consent = err.admin_consent().expect("link");
     assert_eq!(consent.tenant, "contoso.example");
     assert_eq!(consent.permissions, requested(false));
-    assert!(!consent.ticket.contains("User.RevokeSessions.All"));
+    assert!(
+        !consent
+            .ticket(words::Lang::En)
+            .contains("User.RevokeSessions.All")
+    );
 }
 
 #[tokio::test]
