@@ -731,6 +731,12 @@ async function keyboardWalk(browser, { lang, track, gone }) {
   const end = gone ? "finished" : "it_route";
   assert.equal(await wizardScreen(browser), end, `${tag} ended on ${await wizardScreen(browser)}`);
   await snap(end);
+  // The folded comparison of the ways out, opened, in the walk's language.
+  const fold = gone ? "tips" : "methods";
+  if (await browser.$(`[data-testid="${fold}"] summary`).isExisting()) {
+    await browser.$(`[data-testid="${fold}"] summary`).click();
+    await snap(`${end}-${fold}-open`);
+  }
   assert.deepEqual(violations, []);
   return { steps, shots: n };
 }
